@@ -1,0 +1,97 @@
+package dev.gantry.cri.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The one place where failures become gRPC status. Domain code throws {@link GantryException}s
+ * with an {@link ErrorKind}; everything else that escapes an RPC is a bug or an environment failure
+ * and reaches the caller as INTERNAL with what was asked, never as a bare UNKNOWN.
+ */
+public final class StatusMapper {
+
+    private StatusMapper() {}
+
+    /** The gRPC code for a domain error kind (the table in style.md, Errors). */
+    public static Status.Code codeOf(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.Code.NOT_FOUND;
+            case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
+            case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
+            case CONFLICT -> Status.Code.ABORTED;
+            case NOT_INITIALIZED, UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case DATA_LOSS -> Status.Code.DATA_LOSS;
+            case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
+            case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
+            case CANCELLED -> Status.Code.CANCELLED;
+            case INTERNAL -> Status.Code.INTERNAL;
+        };
+    }
+
+    /**
+     * The status a caller sees for {@code failure} while serving {@code rpc} on {@code objectId}
+     * (empty when the RPC names no object).
+     */
+    public static Status toStatus(Throwable failure, String rpc, String objectId) {
+        Throwable t = unwrap(failure);
+        if (t instanceof StatusRuntimeException e) {
+            return e.getStatus();
+        }
+        if (t instanceof StatusException e) {
+            return e.getStatus();
+        }
+        if (t instanceof GantryException e) {
+            return Status.fromCode(codeOf(e.kind())).withDescription(e.getMessage()).withCause(e);
+        }
+        if (t instanceof IOException e && isDiskFull(e)) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(what(rpc, objectId) + ": " + e.getMessage()).withCause(e);
+        }
+        if (t instanceof CancellationException || t instanceof InterruptedException) {
+            return Status.CANCELLED.withDescription(what(rpc, objectId) + ": cancelled").withCause(t);
+        }
+        return Status.INTERNAL
+                .withDescription(what(rpc, objectId) + ": internal error: " + t.getClass().getName()
+                        + (t.getMessage() == null ? "" : ": " + t.getMessage()))
+                .withCause(t);
+    }
+
+    /** True when the status hides a failure we did not expect: worth a stack trace in the log. */
+    public static boolean isUnexpected(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return !(t instanceof GantryException
+                || t instanceof StatusRuntimeException
+                || t instanceof StatusException
+                || t instanceof CancellationException
+                || t instanceof InterruptedException
+                || (t instanceof IOException e && isDiskFull(e)));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException || t instanceof UncheckedIOException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean isDiskFull(IOException e) {
+        String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
+        return reason != null && (reason.contains("No space left on device") || reason.contains("Disk quota exceeded"));
+    }
+
+    private static String what(String rpc, String objectId) {
+        return objectId == null || objectId.isEmpty() ? rpc : rpc + " " + objectId;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.gantry.e2e.client;
+
+import dev.gantry.cri.v1.ImageServiceGrpc;
+import dev.gantry.cri.v1.RuntimeServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A CRI client over the Unix socket, configured as the kubelet's: blocking stubs, 16 MiB messages
+ * both ways, a deadline on every call. Each accessor returns a stub whose deadline starts now.
+ */
+public final class CriClient implements AutoCloseable {
+
+    /** The kubelet's message size limit in both directions. */
+    public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+    private final ManagedChannel channel;
+    private final EventLoopGroup group;
+    private final Duration deadline;
+
+    private CriClient(ManagedChannel channel, EventLoopGroup group, Duration deadline) {
+        this.channel = channel;
+        this.group = group;
+        this.deadline = deadline;
+    }
+
+    /** Connects lazily: the first call dials, so a client may be made before the daemon listens. */
+    public static CriClient connect(Path socket) {
+        return connect(socket, Duration.ofSeconds(30));
+    }
+
+    public static CriClient connect(Path socket, Duration deadline) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cri-client", true), EpollIoHandler.newFactory());
+        ManagedChannel channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(group)
+                .usePlaintext()
+                .overrideAuthority("localhost")
+                .maxInboundMessageSize(MAX_MESSAGE_SIZE)
+                .build();
+        return new CriClient(channel, group, deadline);
+    }
+
+    public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return RuntimeServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public ImageServiceGrpc.ImageServiceBlockingStub images() {
+        return ImageServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
+}

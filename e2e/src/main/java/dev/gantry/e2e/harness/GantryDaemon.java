@@ -1,0 +1,248 @@
+package dev.gantry.e2e.harness;
+
+import dev.gantry.cri.v1.VersionRequest;
+import dev.gantry.e2e.client.CriClient;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real gantryd, started through the same launcher an operator uses, as a separate process with a
+ * private root, state dir and socket under one temporary directory. {@link #close()} stops it and
+ * deletes that directory, whatever happened before.
+ */
+public final class GantryDaemon implements AutoCloseable {
+
+    /** System property naming the launcher; the e2e build sets it to {@code bin/gantryd}. */
+    public static final String LAUNCHER_PROPERTY = "gantry.launcher";
+
+    private final Path launcher;
+    private final Path dir;
+    private final Path root;
+    private final Path state;
+    private final Path socket;
+    private final Path configFile;
+    private final Path log;
+    private final List<String> extraArgs;
+    private final boolean ownsDir;
+    private Process process;
+
+    private GantryDaemon(Path launcher, Path dir, Path root, Path state, Path socket, Path configFile, List<String> extraArgs,
+            boolean ownsDir) {
+        this.launcher = launcher;
+        this.dir = dir;
+        this.root = root;
+        this.state = state;
+        this.socket = socket;
+        this.configFile = configFile;
+        this.log = dir.resolve("gantryd-" + System.nanoTime() + ".log");
+        this.extraArgs = List.copyOf(extraArgs);
+        this.ownsDir = ownsDir;
+    }
+
+    /** A daemon in a fresh temporary directory, with an empty config file (embedded defaults). */
+    public static GantryDaemon create() {
+        try {
+            Path dir = Files.createTempDirectory("gantry-e2e-");
+            Path state = dir.resolve("state");
+            Path config = dir.resolve("gantry.toml");
+            Files.writeString(config, "");
+            return new GantryDaemon(launcher(), dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, List.of(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Another daemon on this one's socket, root and config, with its own log; {@code state} may be
+     * this one's or another. Its {@link #close()} leaves the shared directory to this daemon.
+     */
+    public GantryDaemon sibling(Path state) {
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(), false);
+    }
+
+    /** The same daemon setup with extra command line arguments appended. */
+    public GantryDaemon withArgs(String... args) {
+        if (process != null) {
+            throw new IllegalStateException("already started");
+        }
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(args), ownsDir);
+    }
+
+    public static Path launcher() {
+        String configured = System.getProperty(LAUNCHER_PROPERTY);
+        if (configured == null) {
+            throw new IllegalStateException("system property " + LAUNCHER_PROPERTY + " is not set; run the e2e tests through Maven");
+        }
+        return Path.of(configured).toAbsolutePath().normalize();
+    }
+
+    /** The command line this daemon runs with, flags for its private directories first. */
+    public List<String> command() {
+        List<String> command = new ArrayList<>(List.of(launcher.toString(),
+                "--config", configFile.toString(),
+                "--root", root.toString(),
+                "--state", state.toString(),
+                "--listen", "unix://" + socket));
+        command.addAll(extraArgs);
+        return command;
+    }
+
+    /** Starts the process; returns at once. */
+    public GantryDaemon start() {
+        if (process != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            process = new ProcessBuilder(command())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("start " + launcher, e);
+        }
+        return this;
+    }
+
+    /** Starts the daemon and waits until it answers Version. */
+    public GantryDaemon startAndAwaitReady() {
+        return start().awaitReady(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Polls Version until it succeeds. Fails at once, with the daemon's output, if the process
+     * exits first or the deadline passes.
+     */
+    public GantryDaemon awaitReady(Duration timeout) {
+        Instant giveUp = Instant.now().plus(timeout);
+        try (CriClient client = CriClient.connect(socket, Duration.ofSeconds(2))) {
+            while (true) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("gantryd exited with " + process.exitValue() + " before it was ready:\n" + output());
+                }
+                if (Files.exists(socket)) {
+                    try {
+                        client.runtime().version(VersionRequest.getDefaultInstance());
+                        return this;
+                    } catch (StatusRuntimeException notYet) {
+                        // bound but not yet serving, or a stale socket not yet replaced
+                    }
+                }
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("gantryd not ready after " + timeout + ":\n" + output());
+                }
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for gantryd", e);
+        }
+    }
+
+    /** Waits for the process to exit by itself (for runs expected to fail) and returns its code. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("gantryd still running after " + timeout + ":\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends SIGTERM and waits for the exit code. */
+    public int stop() {
+        if (process == null) {
+            return -1;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("gantryd ignored SIGTERM for 60 s; killed it:\n" + output());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public CriClient client() {
+        return CriClient.connect(socket);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path state() {
+        return state;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Everything the daemon wrote to stdout and stderr so far. */
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    /** Stops the process if it runs and deletes the temporary directory. Safe to call twice. */
+    @Override
+    public void close() {
+        try {
+            if (isAlive()) {
+                stop();
+            }
+        } finally {
+            if (ownsDir) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("clean up " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.gantry.runtime.daemon;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.gantry.linux.cgroup.CgroupDriver;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the configuration: the embedded defaults, then the operator's TOML file, then command line
+ * flags. The defaults name every key and fix its type, so a key the defaults lack is unknown and a
+ * value of another TOML type is wrong, whatever the file says; values are then checked one by one.
+ */
+public final class ConfigLoader {
+
+    /** Read when {@code --config} is not given and the file exists. */
+    public static final Path DEFAULT_FILE = Path.of("/etc/gantry/gantry.toml");
+
+    private static final String DEFAULT_RESOURCE = "gantry-default.toml";
+
+    private final TomlMapper toml = new TomlMapper();
+    private final Path defaultFile;
+
+    public ConfigLoader() {
+        this(DEFAULT_FILE);
+    }
+
+    /** @param defaultFile read when no file is named and it exists (tests point it elsewhere) */
+    ConfigLoader(Path defaultFile) {
+        this.defaultFile = defaultFile;
+    }
+
+    /** The embedded default configuration, comments included, as {@code gantryd config default} prints it. */
+    public static String defaultToml() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("embedded " + DEFAULT_RESOURCE + " is missing from the build");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param file the file named by {@code --config}; when empty, the default file is read if it exists
+     * @param flags command line overrides by dotted key ({@code "grpc.listen"}) with the flag that set each
+     */
+    public LoadedConfig load(Optional<Path> file, Map<String, Flag> flags) {
+        ObjectNode merged = (ObjectNode) parse(defaultToml(), "embedded defaults");
+        Map<String, String> origins = new HashMap<>();
+        String source = "embedded defaults";
+
+        Optional<Path> chosen = file.isPresent() ? file : Optional.of(defaultFile).filter(Files::exists);
+        if (chosen.isPresent()) {
+            Path path = chosen.get();
+            JsonNode user = parse(read(path), path.toString());
+            if (!user.isObject()) {
+                throw new ConfigException(path + ": not a TOML document");
+            }
+            overlay(merged, (ObjectNode) user, "", path.toString(), origins);
+            source = path.toString();
+        }
+        for (Map.Entry<String, Flag> override : flags.entrySet()) {
+            set(merged, override.getKey(), override.getValue(), origins);
+        }
+
+        GantryConfig config = bind(new ConfigValues(merged, origins));
+        return new LoadedConfig(config, merged.toString(), source);
+    }
+
+    /** A value given on the command line, and the flag that gave it (for error messages). */
+    public record Flag(String name, String value) {}
+
+    private static GantryConfig bind(ConfigValues values) {
+        Path root = values.absolutePath("root");
+        Path state = values.absolutePath("state");
+        if (root.equals(state)) {
+            throw values.invalid("state", "must differ from root (" + root + "): state is wiped at reboot, root is not");
+        }
+        var grpc = new GantryConfig.Grpc(
+                values.unixSocket("grpc.listen"),
+                values.intInRange("grpc.max_recv_message_size", 1024, Integer.MAX_VALUE),
+                values.intInRange("grpc.max_send_message_size", 1024, Integer.MAX_VALUE),
+                values.duration("grpc.shutdown_timeout"));
+        return new GantryConfig(
+                root,
+                state,
+                values.oneOf("log_level", GantryConfig.LogLevel.class),
+                grpc,
+                values.oneOf("cgroup.driver", CgroupDriver.class));
+    }
+
+    private String read(Path path) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(path + ": cannot read the configuration file: " + describe(e), e);
+        }
+    }
+
+    private JsonNode parse(String text, String origin) {
+        try {
+            return toml.readTree(text);
+        } catch (JacksonException e) {
+            JsonLocation at = e.getLocation();
+            String where = at != null && at.getLineNr() > 0 ? ": line " + at.getLineNr() : "";
+            throw new ConfigException(origin + where + ": not valid TOML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Copies {@code user} over {@code into}, refusing keys and types the defaults do not have. */
+    private static void overlay(ObjectNode into, ObjectNode user, String prefix, String origin, Map<String, String> origins) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = prefix + entry.getKey();
+            JsonNode known = into.get(entry.getKey());
+            if (known == null) {
+                throw new ConfigException(origin + ": unknown key " + key + " (known here: " + keysOf(into, prefix) + ")");
+            }
+            JsonNode value = entry.getValue();
+            if (known.isObject() && value.isObject()) {
+                overlay((ObjectNode) known, (ObjectNode) value, key + ".", origin, origins);
+                continue;
+            }
+            if (!sameType(known, value)) {
+                throw new ConfigException(origin + ": key " + key + ": expected " + typeName(known) + ", got " + typeName(value));
+            }
+            into.set(entry.getKey(), value);
+            origins.put(key, origin);
+        }
+    }
+
+    private static void set(ObjectNode root, String dottedKey, Flag flag, Map<String, String> origins) {
+        String origin = "flag " + flag.name();
+        String[] parts = dottedKey.split("\\.");
+        ObjectNode table = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            table = (ObjectNode) table.get(parts[i]);
+        }
+        String leaf = parts[parts.length - 1];
+        JsonNode known = table.get(leaf);
+        if (known == null || !known.isTextual()) {
+            throw new IllegalArgumentException("flag " + flag.name() + " maps to " + dottedKey + ", which is not a string key");
+        }
+        table.set(leaf, TextNode.valueOf(flag.value()));
+        origins.put(dottedKey, origin);
+    }
+
+    private static boolean sameType(JsonNode expected, JsonNode actual) {
+        if (expected.isIntegralNumber()) {
+            return actual.isIntegralNumber();
+        }
+        if (expected.isFloatingPointNumber()) {
+            return actual.isNumber();
+        }
+        return expected.getNodeType() == actual.getNodeType();
+    }
+
+    private static String typeName(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return "an integer";
+        }
+        JsonNodeType type = node.getNodeType();
+        return switch (type) {
+            case STRING -> "a string";
+            case NUMBER -> "a float";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "a table";
+            default -> type.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String keysOf(ObjectNode table, String prefix) {
+        StringBuilder keys = new StringBuilder();
+        table.fieldNames().forEachRemaining(name -> keys.append(keys.isEmpty() ? "" : ", ").append(prefix).append(name));
+        return keys.toString();
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.gantry.runtime.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Typed, checked reads from the merged configuration tree. Types were already checked against the
+ * defaults; this class checks values and phrases each failure with the key and where it was set.
+ */
+final class ConfigValues {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private final JsonNode tree;
+    private final Map<String, String> origins;
+
+    ConfigValues(JsonNode tree, Map<String, String> origins) {
+        this.tree = tree;
+        this.origins = origins;
+    }
+
+    String string(String key) {
+        return node(key).asText();
+    }
+
+    Path absolutePath(String key) {
+        String value = string(key);
+        Path path = Path.of(value);
+        if (value.isEmpty() || !path.isAbsolute()) {
+            throw invalid(key, "must be an absolute path, got \"" + value + "\"");
+        }
+        return path.normalize();
+    }
+
+    /** A {@code unix:///absolute/path} endpoint, as the kubelet and crictl spell it. */
+    Path unixSocket(String key) {
+        String value = string(key);
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "must be unix:///absolute/path, got \"" + value + "\"");
+        }
+        if (!"unix".equals(uri.getScheme()) || uri.getPath() == null || !uri.getPath().startsWith("/")
+                || (uri.getAuthority() != null && !uri.getAuthority().isEmpty())) {
+            throw invalid(key, "must be unix:///absolute/path (only Unix sockets are served), got \"" + value + "\"");
+        }
+        Path path = Path.of(uri.getPath()).normalize();
+        // sun_path holds 108 bytes including the terminating NUL
+        if (path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            throw invalid(key, "socket path is longer than the 107 bytes a Unix socket address holds: " + path);
+        }
+        return path;
+    }
+
+    int intInRange(String key, long min, long max) {
+        JsonNode node = node(key);
+        if (!node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
+            throw invalid(key, "must be between " + min + " and " + max + ", got " + node);
+        }
+        return (int) node.asLong();
+    }
+
+    Duration duration(String key) {
+        String value = string(key);
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw invalid(key, "must be a duration such as \"500ms\", \"10s\", \"5m\" or \"1h\", got \"" + value + "\"");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** One of an enum's constants, spelled in lower case in the file. */
+    <E extends Enum<E>> E oneOf(String key, Class<E> type) {
+        String value = string(key);
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return constant;
+            }
+        }
+        String allowed = Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", "));
+        throw invalid(key, "must be one of " + allowed + ", got \"" + value + "\"");
+    }
+
+    ConfigException invalid(String key, String reason) {
+        return new ConfigException(origins.getOrDefault(key, "embedded defaults") + ": key " + key + ": " + reason);
+    }
+
+    private JsonNode node(String key) {
+        JsonNode node = tree;
+        for (String part : key.split("\\.")) {
+            node = node.get(part);
+            if (node == null) {
+                throw new IllegalStateException("key " + key + " is missing from the embedded defaults");
+            }
+        }
+        return node;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.gantry.runtime.daemon;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * gRPC over the Unix socket, on Netty epoll. One event loop accepts, two move bytes, and every
+ * call runs on its own virtual thread so blocking domain code never stalls the event loops.
+ */
+final class CriServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CriServer.class);
+
+    private final Server server;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup io;
+    private final ExecutorService calls;
+    private final Path socket;
+    private final Duration shutdownTimeout;
+
+    private CriServer(Server server, EventLoopGroup acceptor, EventLoopGroup io, ExecutorService calls, Path socket, Duration shutdownTimeout) {
+        this.server = server;
+        this.acceptor = acceptor;
+        this.io = io;
+        this.calls = calls;
+        this.socket = socket;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    static CriServer start(GantryConfig.Grpc grpc, List<BindableService> services) throws IOException {
+        // Fails with the reason (wrong architecture, noexec /tmp) rather than a later NoClassDefFoundError.
+        Epoll.ensureAvailability();
+        SocketFile.prepare(grpc.socket());
+
+        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cri-accept", true), EpollIoHandler.newFactory());
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("cri-io", true), EpollIoHandler.newFactory());
+        ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cri-call-", 0).factory());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(grpc.socket().toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(acceptor)
+                .workerEventLoopGroup(io)
+                .executor(calls)
+                .maxInboundMessageSize(grpc.maxRecvMessageSize())
+                .intercept(new ResponseSizeLimit(grpc.maxSendMessageSize()));
+        services.forEach(builder::addService);
+        Server server = builder.build();
+        try {
+            server.start();
+            SocketFile.restrict(grpc.socket());
+        } catch (IOException | RuntimeException e) {
+            server.shutdownNow();
+            acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            calls.shutdownNow();
+            throw e;
+        }
+        return new CriServer(server, acceptor, io, calls, grpc.socket(), grpc.shutdownTimeout());
+    }
+
+    /**
+     * Stops accepting, lets calls in flight finish within the shutdown timeout, cancels the rest,
+     * and removes the socket so the next daemon (or a kubelet probing it) sees it is gone.
+     */
+    @Override
+    public void close() throws InterruptedException, IOException {
+        server.shutdown();
+        if (!server.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            log.warn("calls still running after {} ms; cancelling them", shutdownTimeout.toMillis());
+            server.shutdownNow();
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        calls.shutdownNow();
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
+        Files.deleteIfExists(socket);
+    }
+}

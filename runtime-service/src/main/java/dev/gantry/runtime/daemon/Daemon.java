@@ -1,0 +1,91 @@
+package dev.gantry.runtime.daemon;
+
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.fs.Directories;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * One run of the daemon: configuration, the state lock, the socket, then serving until SIGTERM or
+ * SIGINT. A clean stop exits 0; a configuration that cannot be used exits 2 before anything is
+ * touched; any other failure to start exits 1.
+ */
+final class Daemon {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_CONFIG = 2;
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    int serve(DaemonOptions options) {
+        LoadedConfig loaded;
+        try {
+            loaded = new ConfigLoader().load(options.configFile(), options.flags());
+        } catch (ConfigException e) {
+            log.error("configuration error: {}", e.getMessage());
+            return EXIT_CONFIG;
+        }
+        GantryConfig config = loaded.config();
+        LogSetup.setLevel(config.logLevel());
+
+        DaemonLock lock = null;
+        CriServer server = null;
+        try {
+            Directories.create(config.root(), "rwx--x--x");
+            Directories.create(config.state(), "rwx--x--x");
+            lock = DaemonLock.acquire(config.state(), "unix://" + config.grpc().socket());
+            server = CriServer.start(config.grpc(), Wiring.services(loaded));
+        } catch (IOException | RuntimeException e) {
+            log.error("gantryd cannot start: {}", e.getMessage(), e instanceof GantryException ? null : e);
+            closeQuietly(server, lock);
+            return EXIT_FAILED;
+        }
+
+        // Our own handlers, not a shutdown hook: the JVM would exit 143 after one.
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+        final CriServer running = server;
+        final DaemonLock held = lock;
+        // Still remove the socket if the JVM ends some other way (SIGHUP, System.exit elsewhere).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, held), "gantryd-exit"));
+        log.info("gantryd {} serving CRI v1 on unix://{} (config: {}, root {}, state {})",
+                BuildInfo.version(), config.grpc().socket(), loaded.source(), config.root(), config.state());
+
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("stopping: finishing calls in flight (up to {} ms)", config.grpc().shutdownTimeout().toMillis());
+        stop(running, held);
+        log.info("stopped");
+        return EXIT_OK;
+    }
+
+    private void stop(CriServer server, DaemonLock lock) {
+        if (stopped.compareAndSet(false, true)) {
+            closeQuietly(server, lock);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("stopping {}: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

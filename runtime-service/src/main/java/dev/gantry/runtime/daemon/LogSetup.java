@@ -1,0 +1,53 @@
+package dev.gantry.runtime.daemon;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logback configured in code (found through {@code META-INF/services}): one stderr appender, no
+ * XML to parse at start. The level comes from the configuration once it is read.
+ */
+public final class LogSetup extends ContextAwareBase implements Configurator {
+
+    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n";
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        var encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+
+        var stderr = new ConsoleAppender<ILoggingEvent>();
+        stderr.setContext(context);
+        stderr.setName("stderr");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+
+        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(stderr);
+        // Netty and gRPC explain themselves at debug in detail nobody operating a node needs.
+        context.getLogger("io.netty").setLevel(Level.INFO);
+        context.getLogger("io.grpc").setLevel(Level.INFO);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    static void setLevel(GantryConfig.LogLevel level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level.name()));
+            if (level == GantryConfig.LogLevel.TRACE) {
+                context.getLogger("io.netty").setLevel(Level.TRACE);
+                context.getLogger("io.grpc").setLevel(Level.TRACE);
+            }
+        }
+    }
+}

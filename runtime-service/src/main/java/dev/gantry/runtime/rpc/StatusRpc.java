@@ -1,0 +1,46 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.cri.v1.RuntimeCondition;
+import dev.gantry.cri.v1.RuntimeFeatures;
+import dev.gantry.cri.v1.RuntimeHandler;
+import dev.gantry.cri.v1.RuntimeHandlerFeatures;
+import dev.gantry.cri.v1.RuntimeStatus;
+import dev.gantry.cri.v1.StatusRequest;
+import dev.gantry.cri.v1.StatusResponse;
+import dev.gantry.runtime.status.RuntimeHealth;
+
+/**
+ * Status: the readiness conditions, the runtime handlers with their features, and in verbose mode
+ * the effective configuration as JSON under {@code "config"} (what {@code crictl info} shows).
+ */
+public final class StatusRpc {
+
+    private final RuntimeHealth health;
+    private final String effectiveConfigJson;
+
+    public StatusRpc(RuntimeHealth health, String effectiveConfigJson) {
+        this.health = health;
+        this.effectiveConfigJson = effectiveConfigJson;
+    }
+
+    StatusResponse handle(StatusRequest request) {
+        RuntimeStatus.Builder status = RuntimeStatus.newBuilder();
+        for (RuntimeHealth.Condition c : health.conditions()) {
+            status.addConditions(RuntimeCondition.newBuilder()
+                    .setType(c.type())
+                    .setStatus(c.status())
+                    .setReason(c.reason())
+                    .setMessage(c.message()));
+        }
+        StatusResponse.Builder response = StatusResponse.newBuilder()
+                .setStatus(status)
+                // The default handler (""), without recursive read-only mounts or user namespaces
+                // until the container issue brings them; the kubelet gates those features on this.
+                .addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
+                .setFeatures(RuntimeFeatures.getDefaultInstance());
+        if (request.getVerbose()) {
+            response.putInfo("config", effectiveConfigJson);
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.gantry.runtime.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.linux.cgroup.CgroupDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private ConfigLoader loader() {
+        return new ConfigLoader(dir.resolve("absent-default.toml"));
+    }
+
+    private Path file(String toml) throws IOException {
+        return Files.writeString(dir.resolve("gantry.toml"), toml);
+    }
+
+    private LoadedConfig load(String toml) throws IOException {
+        return loader().load(Optional.of(file(toml)), Map.of());
+    }
+
+    @Test
+    void load_noFile_usesEmbeddedDefaults() {
+        LoadedConfig loaded = loader().load(Optional.empty(), Map.of());
+
+        GantryConfig config = loaded.config();
+        assertThat(config.root()).isEqualTo(Path.of("/var/lib/gantry"));
+        assertThat(config.state()).isEqualTo(Path.of("/run/gantry"));
+        assertThat(config.logLevel()).isEqualTo(GantryConfig.LogLevel.INFO);
+        assertThat(config.grpc().socket()).isEqualTo(Path.of("/run/gantry/gantry.sock"));
+        assertThat(config.grpc().maxRecvMessageSize()).isEqualTo(16 * 1024 * 1024);
+        assertThat(config.grpc().maxSendMessageSize()).isEqualTo(16 * 1024 * 1024);
+        assertThat(config.grpc().shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.cgroupDriver()).isEqualTo(CgroupDriver.CGROUPFS);
+        assertThat(loaded.source()).isEqualTo("embedded defaults");
+    }
+
+    @Test
+    void load_noFileNamed_readsDefaultFileWhenPresent() throws IOException {
+        Path defaults = Files.writeString(dir.resolve("etc-gantry.toml"), "log_level = \"debug\"\n");
+
+        LoadedConfig loaded = new ConfigLoader(defaults).load(Optional.empty(), Map.of());
+
+        assertThat(loaded.config().logLevel()).isEqualTo(GantryConfig.LogLevel.DEBUG);
+        assertThat(loaded.source()).isEqualTo(defaults.toString());
+    }
+
+    @Test
+    void load_partialFile_overridesOnlyItsKeys() throws IOException {
+        GantryConfig config = load("""
+                root = "/data/gantry"
+                [grpc]
+                shutdown_timeout = "750ms"
+                [cgroup]
+                driver = "systemd"
+                """).config();
+
+        assertThat(config.root()).isEqualTo(Path.of("/data/gantry"));
+        assertThat(config.grpc().shutdownTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.cgroupDriver()).isEqualTo(CgroupDriver.SYSTEMD);
+        assertThat(config.grpc().socket()).isEqualTo(Path.of("/run/gantry/gantry.sock"));
+    }
+
+    @Test
+    void load_unknownTopLevelKey_namesFileAndKey() throws IOException {
+        Path file = file("rooot = \"/x\"\n");
+
+        assertThatThrownBy(() -> loader().load(Optional.of(file), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": unknown key rooot")
+                .hasMessageContaining("known here: root, state, log_level, grpc, cgroup");
+    }
+
+    @Test
+    void load_unknownNestedKey_namesDottedKey() {
+        assertThatThrownBy(() -> load("[grpc]\nport = 10010\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(": unknown key grpc.port (known here: grpc.listen,");
+    }
+
+    @Test
+    void load_unknownTable_isRefused() {
+        assertThatThrownBy(() -> load("[plugins.cri]\nsandbox_image = \"pause\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key plugins");
+    }
+
+    @Test
+    void load_wrongType_namesKeyAndBothTypes() {
+        assertThatThrownBy(() -> load("[grpc]\nmax_send_message_size = \"big\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key grpc.max_send_message_size: expected an integer, got a string");
+        assertThatThrownBy(() -> load("grpc = \"unix:///x\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key grpc: expected a table, got a string");
+        assertThatThrownBy(() -> load("log_level = 3\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key log_level: expected a string, got an integer");
+    }
+
+    @Test
+    void load_badValues_nameKeyAndReason() {
+        assertThatThrownBy(() -> load("[grpc]\nlisten = \"tcp://0.0.0.0:1234\"\n"))
+                .hasMessageContaining("key grpc.listen: must be unix:///absolute/path (only Unix sockets are served), got \"tcp://0.0.0.0:1234\"");
+        assertThatThrownBy(() -> load("[grpc]\nlisten = \"unix://relative.sock\"\n"))
+                .hasMessageContaining("key grpc.listen: must be unix:///absolute/path");
+        assertThatThrownBy(() -> load("[grpc]\nlisten = \"unix:///" + "d/".repeat(60) + "s.sock\"\n"))
+                .hasMessageContaining("longer than the 107 bytes");
+        assertThatThrownBy(() -> load("log_level = \"verbose\"\n"))
+                .hasMessageContaining("key log_level: must be one of trace, debug, info, warn, error, got \"verbose\"");
+        assertThatThrownBy(() -> load("root = \"var/lib/gantry\"\n"))
+                .hasMessageContaining("key root: must be an absolute path, got \"var/lib/gantry\"");
+        assertThatThrownBy(() -> load("state = \"/var/lib/gantry\"\n"))
+                .hasMessageContaining("key state: must differ from root");
+        assertThatThrownBy(() -> load("[grpc]\nshutdown_timeout = \"10\"\n"))
+                .hasMessageContaining("key grpc.shutdown_timeout: must be a duration");
+        assertThatThrownBy(() -> load("[grpc]\nmax_recv_message_size = 0\n"))
+                .hasMessageContaining("key grpc.max_recv_message_size: must be between 1024 and 2147483647, got 0");
+        assertThatThrownBy(() -> load("[grpc]\nmax_recv_message_size = 4294967296\n"))
+                .hasMessageContaining("got 4294967296");
+    }
+
+    @Test
+    void load_syntaxError_namesFileAndLine() throws IOException {
+        Path file = file("root = \"/x\"\n[grpc\nlisten = 1\n");
+
+        assertThatThrownBy(() -> loader().load(Optional.of(file), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": line 2: not valid TOML");
+    }
+
+    @Test
+    void load_namedFileMissing_saysSo() {
+        Path missing = dir.resolve("nope.toml");
+
+        assertThatThrownBy(() -> loader().load(Optional.of(missing), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(missing + ": cannot read the configuration file: no such file");
+    }
+
+    @Test
+    void load_flags_overrideFileAndDefaults() throws IOException {
+        Path file = file("root = \"/from/file\"\nlog_level = \"warn\"\n");
+
+        GantryConfig config = loader().load(Optional.of(file), Map.of(
+                "root", new ConfigLoader.Flag("--root", "/from/flag"),
+                "grpc.listen", new ConfigLoader.Flag("--listen", "unix:///tmp/g.sock"))).config();
+
+        assertThat(config.root()).isEqualTo(Path.of("/from/flag"));
+        assertThat(config.grpc().socket()).isEqualTo(Path.of("/tmp/g.sock"));
+        assertThat(config.logLevel()).isEqualTo(GantryConfig.LogLevel.WARN);
+    }
+
+    @Test
+    void load_badFlag_namesTheFlag() {
+        assertThatThrownBy(() -> loader().load(Optional.empty(),
+                Map.of("grpc.listen", new ConfigLoader.Flag("--listen", "/run/x.sock"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("flag --listen: key grpc.listen: must be unix:///absolute/path");
+    }
+
+    @Test
+    void load_effectiveJson_reflectsMergedValues() throws IOException {
+        LoadedConfig loaded = load("[cgroup]\ndriver = \"systemd\"\n");
+
+        assertThat(loaded.effectiveJson())
+                .contains("\"driver\":\"systemd\"")
+                .contains("\"listen\":\"unix:///run/gantry/gantry.sock\"")
+                .contains("\"max_recv_message_size\":16777216");
+    }
+
+    @Test
+    void defaultToml_everyKeyHasACommentAbove() {
+        List<String> uncommented = new ArrayList<>();
+        String previous = "";
+        for (String line : ConfigLoader.defaultToml().split("\n")) {
+            boolean isKey = line.matches("[a-z_]+ = .*");
+            if (isKey && !previous.startsWith("#")) {
+                uncommented.add(line);
+            }
+            previous = line;
+        }
+
+        assertThat(uncommented).isEmpty();
+        assertThat(ConfigLoader.defaultToml()).contains("[grpc]").contains("[cgroup]");
+    }
+
+    @Test
+    void defaultToml_asAFile_givesTheDefaults() throws IOException {
+        LoadedConfig fromFile = load(ConfigLoader.defaultToml());
+        LoadedConfig embedded = loader().load(Optional.empty(), Map.of());
+
+        assertThat(fromFile.config()).isEqualTo(embedded.config());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.gantry.runtime.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.gantry.cri.v1.CgroupDriver;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.RuntimeConfigRequest;
+import dev.gantry.cri.v1.RuntimeServiceGrpc;
+import dev.gantry.cri.v1.StatusRequest;
+import dev.gantry.cri.v1.VersionRequest;
+import dev.gantry.runtime.status.RuntimeHealth;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RuntimeServiceEndpointTest {
+
+    private final AtomicReference<RuntimeHealth.Condition> network = new AtomicReference<>(
+            new RuntimeHealth.Condition(RuntimeHealth.NETWORK_READY, false, "NetworkPluginNotReady", "no CNI config"));
+    private Server server;
+    private ManagedChannel channel;
+    private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
+
+    @BeforeEach
+    void start() throws Exception {
+        var endpoint = new RuntimeServiceEndpoint(
+                new VersionRpc("1.2.3"),
+                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}"),
+                new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD));
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        stub = RuntimeServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+
+    @Test
+    void version_reportsNameVersionAndApi() {
+        var version = stub.version(VersionRequest.newBuilder().setVersion("0.1.0").build());
+
+        assertThat(version.getVersion()).isEqualTo("0.1.0");
+        assertThat(version.getRuntimeName()).isEqualTo("gantry");
+        assertThat(version.getRuntimeVersion()).isEqualTo("1.2.3");
+        assertThat(version.getRuntimeApiVersion()).isEqualTo("v1");
+    }
+
+    @Test
+    void status_followsTheNetworkConditionAsItChanges() {
+        var before = stub.status(StatusRequest.getDefaultInstance()).getStatus();
+        network.set(RuntimeHealth.Condition.ready(RuntimeHealth.NETWORK_READY));
+        var after = stub.status(StatusRequest.getDefaultInstance()).getStatus();
+
+        assertThat(before.getConditions(0).getType()).isEqualTo("RuntimeReady");
+        assertThat(before.getConditions(0).getStatus()).isTrue();
+        assertThat(before.getConditions(1).getType()).isEqualTo("NetworkReady");
+        assertThat(before.getConditions(1).getStatus()).isFalse();
+        assertThat(before.getConditions(1).getReason()).isEqualTo("NetworkPluginNotReady");
+        assertThat(before.getConditions(1).getMessage()).isEqualTo("no CNI config");
+        assertThat(after.getConditions(1).getStatus()).isTrue();
+    }
+
+    @Test
+    void status_verboseOnly_carriesConfig() {
+        assertThat(stub.status(StatusRequest.getDefaultInstance()).getInfoMap()).isEmpty();
+        assertThat(stub.status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoMap())
+                .containsEntry("config", "{\"root\":\"/var/lib/gantry\"}");
+    }
+
+    @Test
+    void runtimeConfig_reportsConfiguredDriver() {
+        assertThat(stub.runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver())
+                .isEqualTo(CgroupDriver.SYSTEMD);
+    }
+
+    @Test
+    void rpcNotYetServed_isUnimplementedWithItsName() {
+        var e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId("x").build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/RemovePodSandbox");
+    }
+}
