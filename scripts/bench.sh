@@ -9,5 +9,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 jdk=$(gantry_find_jdk)
 exec "$jdk/bin/java" -Dgantry.launcher="$PWD/bin/gantryd" \
-  -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" \
+  --enable-native-access=ALL-UNNAMED -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" \
   dev.gantry.e2e.bench.StartupBenchmark "$@"

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
-./mvnw -B -q -DskipTests -pl runtime-service -am package
+./mvnw -B -q -DskipTests package
 exec bin/gantryd "$@"

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -34,11 +36,12 @@ public final class GantryDaemon implements AutoCloseable {
     private final Path configFile;
     private final Path log;
     private final List<String> extraArgs;
+    private final Map<String, String> env;
     private final boolean ownsDir;
     private Process process;
 
     private GantryDaemon(Path launcher, Path dir, Path root, Path state, Path socket, Path configFile, List<String> extraArgs,
-            boolean ownsDir) {
+            Map<String, String> env, boolean ownsDir) {
         this.launcher = launcher;
         this.dir = dir;
         this.root = root;
@@ -47,6 +50,7 @@ public final class GantryDaemon implements AutoCloseable {
         this.configFile = configFile;
         this.log = dir.resolve("gantryd-" + System.nanoTime() + ".log");
         this.extraArgs = List.copyOf(extraArgs);
+        this.env = Map.copyOf(env);
         this.ownsDir = ownsDir;
     }
 
@@ -57,7 +61,7 @@ public final class GantryDaemon implements AutoCloseable {
             Path state = dir.resolve("state");
             Path config = dir.resolve("gantry.toml");
             Files.writeString(config, "");
-            return new GantryDaemon(launcher(), dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, List.of(), true);
+            return new GantryDaemon(launcher(), dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, List.of(), Map.of(), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,7 +72,7 @@ public final class GantryDaemon implements AutoCloseable {
      * this one's or another. Its {@link #close()} leaves the shared directory to this daemon.
      */
     public GantryDaemon sibling(Path state) {
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(), false);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(), env, false);
     }
 
     /** The same daemon setup with extra command line arguments appended. */
@@ -76,7 +80,17 @@ public final class GantryDaemon implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("already started");
         }
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(args), ownsDir);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(args), env, ownsDir);
+    }
+
+    /** The same daemon setup with an environment variable set for the launcher. */
+    public GantryDaemon withEnv(String name, String value) {
+        if (process != null) {
+            throw new IllegalStateException("already started");
+        }
+        Map<String, String> more = new HashMap<>(env);
+        more.put(name, value);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, extraArgs, more, ownsDir);
     }
 
     public static Path launcher() {
@@ -104,7 +118,9 @@ public final class GantryDaemon implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         try {
-            process = new ProcessBuilder(command())
+            ProcessBuilder builder = new ProcessBuilder(command());
+            builder.environment().putAll(env);
+            process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

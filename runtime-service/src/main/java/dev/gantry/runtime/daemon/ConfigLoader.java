@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.gantry.linux.cgroup.CgroupDriver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +30,6 @@ public final class ConfigLoader {
 
     private static final String DEFAULT_RESOURCE = "gantry-default.toml";
 
-    private final TomlMapper toml = new TomlMapper();
     private final Path defaultFile;
 
     public ConfigLoader() {
@@ -60,18 +58,14 @@ public final class ConfigLoader {
      * @param flags command line overrides by dotted key ({@code "grpc.listen"}) with the flag that set each
      */
     public LoadedConfig load(Optional<Path> file, Map<String, Flag> flags) {
-        ObjectNode merged = (ObjectNode) parse(defaultToml(), "embedded defaults");
+        ObjectNode merged = parse(defaultToml(), "embedded defaults");
         Map<String, String> origins = new HashMap<>();
         String source = "embedded defaults";
 
         Optional<Path> chosen = file.isPresent() ? file : Optional.of(defaultFile).filter(Files::exists);
         if (chosen.isPresent()) {
             Path path = chosen.get();
-            JsonNode user = parse(read(path), path.toString());
-            if (!user.isObject()) {
-                throw new ConfigException(path + ": not a TOML document");
-            }
-            overlay(merged, (ObjectNode) user, "", path.toString(), origins);
+            overlay(merged, parse(read(path), path.toString()), "", path.toString(), origins);
             source = path.toString();
         }
         for (Map.Entry<String, Flag> override : flags.entrySet()) {
@@ -79,7 +73,7 @@ public final class ConfigLoader {
         }
 
         GantryConfig config = bind(new ConfigValues(merged, origins));
-        return new LoadedConfig(config, merged.toString(), source);
+        return new LoadedConfig(config, TomlTree.toJson(merged), source);
     }
 
     /** A value given on the command line, and the flag that gave it (for error messages). */
@@ -112,13 +106,15 @@ public final class ConfigLoader {
         }
     }
 
-    private JsonNode parse(String text, String origin) {
+    private static ObjectNode parse(String text, String origin) {
         try {
-            return toml.readTree(text);
+            return TomlTree.parse(text);
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at != null && at.getLineNr() > 0 ? ": line " + at.getLineNr() : "";
             throw new ConfigException(origin + where + ": not valid TOML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(origin + ": cannot parse: " + e.getMessage(), e);
         }
     }
 

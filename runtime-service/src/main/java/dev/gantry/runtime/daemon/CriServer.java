@@ -3,6 +3,8 @@ package dev.gantry.runtime.daemon;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -59,6 +61,8 @@ final class CriServer implements AutoCloseable {
                 .workerEventLoopGroup(io)
                 .executor(calls)
                 .maxInboundMessageSize(grpc.maxRecvMessageSize())
+                // A kubelet holds one connection; pooled arenas would keep megabytes for it idle.
+                .withChildOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .intercept(new ResponseSizeLimit(grpc.maxSendMessageSize()));
         services.forEach(builder::addService);
         Server server = builder.build();

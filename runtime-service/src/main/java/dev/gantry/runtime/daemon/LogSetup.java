@@ -38,6 +38,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         // Netty and gRPC explain themselves at debug in detail nobody operating a node needs.
         context.getLogger("io.netty").setLevel(Level.INFO);
         context.getLogger("io.grpc").setLevel(Level.INFO);
+        // gRPC asks every connection for SO_KEEPALIVE, which Unix sockets do not have; Netty warns
+        // about it once per kubelet connection. Nothing to act on, so not worth an operator's time.
+        context.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
