@@ -36,6 +36,12 @@ final class Daemon {
         GantryConfig config = loaded.config();
         LogSetup.setLevel(config.logLevel());
 
+        // Our own handlers, not a shutdown hook (the JVM would exit 143 after one), installed
+        // before anything is created so a SIGTERM that arrives while we start still ends in an
+        // orderly stop that removes what was made.
+        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+
         DaemonLock lock = null;
         CriServer server = null;
         try {
@@ -43,15 +49,16 @@ final class Daemon {
             Directories.create(config.state(), "rwx--x--x");
             lock = DaemonLock.acquire(config.state(), "unix://" + config.grpc().socket());
             server = CriServer.start(config.grpc(), Wiring.services(loaded));
+        } catch (GantryException e) {
+            log.error("gantryd cannot start: {}", e.getMessage());
+            closeQuietly(server, lock);
+            return EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
-            log.error("gantryd cannot start: {}", e.getMessage(), e instanceof GantryException ? null : e);
+            log.error("gantryd cannot start: {}", e.toString(), e);
             closeQuietly(server, lock);
             return EXIT_FAILED;
         }
 
-        // Our own handlers, not a shutdown hook: the JVM would exit 143 after one.
-        Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
-        Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
         final CriServer running = server;
         final DaemonLock held = lock;
         // Still remove the socket if the JVM ends some other way (SIGHUP, System.exit elsewhere).
