@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -35,13 +34,12 @@ public final class GantryDaemon implements AutoCloseable {
     private final Path socket;
     private final Path configFile;
     private final Path log;
-    private final List<String> extraArgs;
     private final Map<String, String> env;
     private final boolean ownsDir;
     private Process process;
 
-    private GantryDaemon(Path launcher, Path dir, Path root, Path state, Path socket, Path configFile, List<String> extraArgs,
-            Map<String, String> env, boolean ownsDir) {
+    private GantryDaemon(Path launcher, Path dir, Path root, Path state, Path socket, Path configFile, Map<String, String> env,
+            boolean ownsDir) {
         this.launcher = launcher;
         this.dir = dir;
         this.root = root;
@@ -49,7 +47,6 @@ public final class GantryDaemon implements AutoCloseable {
         this.socket = socket;
         this.configFile = configFile;
         this.log = dir.resolve("gantryd-" + System.nanoTime() + ".log");
-        this.extraArgs = List.copyOf(extraArgs);
         this.env = Map.copyOf(env);
         this.ownsDir = ownsDir;
     }
@@ -61,7 +58,7 @@ public final class GantryDaemon implements AutoCloseable {
             Path state = dir.resolve("state");
             Path config = dir.resolve("gantry.toml");
             Files.writeString(config, "");
-            return new GantryDaemon(launcher(), dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, List.of(), Map.of(), true);
+            return new GantryDaemon(launcher(), dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, Map.of(), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,15 +69,7 @@ public final class GantryDaemon implements AutoCloseable {
      * this one's or another. Its {@link #close()} leaves the shared directory to this daemon.
      */
     public GantryDaemon sibling(Path state) {
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(), env, false);
-    }
-
-    /** The same daemon setup with extra command line arguments appended. */
-    public GantryDaemon withArgs(String... args) {
-        if (process != null) {
-            throw new IllegalStateException("already started");
-        }
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, List.of(args), env, ownsDir);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, env, false);
     }
 
     /** The same daemon setup with an environment variable set for the launcher. */
@@ -90,7 +79,7 @@ public final class GantryDaemon implements AutoCloseable {
         }
         Map<String, String> more = new HashMap<>(env);
         more.put(name, value);
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, extraArgs, more, ownsDir);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, more, ownsDir);
     }
 
     public static Path launcher() {
@@ -101,15 +90,13 @@ public final class GantryDaemon implements AutoCloseable {
         return Path.of(configured).toAbsolutePath().normalize();
     }
 
-    /** The command line this daemon runs with, flags for its private directories first. */
+    /** The command line this daemon runs with: its private config, directories and socket. */
     public List<String> command() {
-        List<String> command = new ArrayList<>(List.of(launcher.toString(),
+        return List.of(launcher.toString(),
                 "--config", configFile.toString(),
                 "--root", root.toString(),
                 "--state", state.toString(),
-                "--listen", "unix://" + socket));
-        command.addAll(extraArgs);
-        return command;
+                "--listen", "unix://" + socket);
     }
 
     /** Starts the process; returns at once. */
