@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 final class DaemonOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "TOML configuration file (default: " + "/etc/gantry/gantry.toml" + " when it exists)")
+            description = "TOML configuration file (default: /etc/gantry/gantry.toml when it exists)")
     Path config;
 
     @Option(names = "--root", paramLabel = "DIR", description = "persistent data directory (key: root)")
