@@ -30,6 +30,13 @@ public final class ConfigLoader {
 
     private static final String DEFAULT_RESOURCE = "gantry-default.toml";
 
+    /**
+     * Tables whose keys the operator chooses (registry hosts), with the table every entry must match:
+     * the defaults cannot list them, so each entry is checked against its template instead.
+     */
+    private static final Map<String, String> MAP_TABLES = Map.of(
+            "registry.hosts", "mirrors = []\ninsecure = false\nca_file = \"\"\n");
+
     private final Path defaultFile;
 
     public ConfigLoader() {
@@ -90,12 +97,20 @@ public final class ConfigLoader {
                 values.intInRange("grpc.max_recv_message_size", 1024, Integer.MAX_VALUE),
                 values.intInRange("grpc.max_send_message_size", 1024, Integer.MAX_VALUE),
                 values.duration("grpc.shutdown_timeout"));
+        var images = new GantryConfig.Images(
+                values.imageReferences("image.pinned"),
+                values.intInRange("image.max_concurrent_downloads", 1, 64));
+        var registry = new GantryConfig.Registry(
+                values.intInRange("registry.attempts", 1, 20),
+                values.registryHosts("registry.hosts"));
         return new GantryConfig(
                 root,
                 state,
                 values.oneOf("log_level", GantryConfig.LogLevel.class),
                 grpc,
-                values.oneOf("cgroup.driver", CgroupDriver.class));
+                values.oneOf("cgroup.driver", CgroupDriver.class),
+                images,
+                registry);
     }
 
     private String read(Path path) {
@@ -128,6 +143,10 @@ public final class ConfigLoader {
                 throw new ConfigException(origin + ": unknown key " + key + " (known here: " + keysOf(into, prefix) + ")");
             }
             JsonNode value = entry.getValue();
+            if (MAP_TABLES.containsKey(key) && value.isObject()) {
+                overlayMapTable((ObjectNode) known, (ObjectNode) value, key, origin, origins);
+                continue;
+            }
             if (known.isObject() && value.isObject()) {
                 overlay((ObjectNode) known, (ObjectNode) value, key + ".", origin, origins);
                 continue;
@@ -137,6 +156,19 @@ public final class ConfigLoader {
             }
             into.set(entry.getKey(), value);
             origins.put(key, origin);
+        }
+    }
+
+    private static void overlayMapTable(ObjectNode into, ObjectNode user, String key, String origin, Map<String, String> origins) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = user.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String entryKey = key + "." + entry.getKey();
+            if (!entry.getValue().isObject()) {
+                throw new ConfigException(origin + ": key " + entryKey + ": expected a table, got " + typeName(entry.getValue()));
+            }
+            ObjectNode template = parse(MAP_TABLES.get(key), "template of " + key);
+            overlay(template, (ObjectNode) entry.getValue(), entryKey + ".", origin, origins);
+            into.set(entry.getKey(), template);
         }
     }
 

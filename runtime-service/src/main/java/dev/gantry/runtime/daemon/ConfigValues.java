@@ -4,7 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.image.reference.ImageReference;
+import dev.gantry.image.registry.HostConfig;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -98,13 +107,88 @@ final class ConfigValues {
         throw invalid(key, "must be one of " + allowed + ", got \"" + value + "\"");
     }
 
+    List<String> strings(String key) {
+        JsonNode node = node(key);
+        List<String> out = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw invalid(key, "must be an array of strings, got an element " + element);
+            }
+            out.add(element.asText());
+        }
+        return out;
+    }
+
+    boolean bool(String key) {
+        return node(key).asBoolean();
+    }
+
+    /** Image references, each parsed and normalised so the daemon compares them as the store spells them. */
+    List<String> imageReferences(String key) {
+        List<String> out = new ArrayList<>();
+        for (String text : strings(key)) {
+            try {
+                out.add(ImageReference.parse(text).toString());
+            } catch (GantryException e) {
+                throw invalid(key, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** The per-registry-host table: mirrors as http(s) URLs, insecure, and an existing CA file when given. */
+    Map<String, HostConfig> registryHosts(String key) {
+        Map<String, HostConfig> hosts = new LinkedHashMap<>();
+        for (Iterator<String> it = node(key).fieldNames(); it.hasNext(); ) {
+            String host = it.next();
+            String entry = key + "." + host;
+            List<URI> mirrors = new ArrayList<>();
+            for (String mirror : strings(entry + ".mirrors")) {
+                URI uri;
+                try {
+                    uri = new URI(mirror);
+                } catch (java.net.URISyntaxException e) {
+                    throw invalid(entry + ".mirrors", "mirror \"" + mirror + "\" is not a URL");
+                }
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw invalid(entry + ".mirrors", "mirror \"" + mirror + "\" must be an http:// or https:// URL with a host");
+                }
+                mirrors.add(uri);
+            }
+            String ca = string(entry + ".ca_file");
+            Optional<Path> caFile = Optional.empty();
+            if (!ca.isEmpty()) {
+                Path path = Path.of(ca);
+                if (!path.isAbsolute() || !Files.isReadable(path)) {
+                    throw invalid(entry + ".ca_file", "must be the absolute path of a readable PEM file, got \"" + ca + "\"");
+                }
+                caFile = Optional.of(path);
+            }
+            hosts.put(host, new HostConfig(mirrors, bool(entry + ".insecure"), caFile));
+        }
+        return hosts;
+    }
+
     ConfigException invalid(String key, String reason) {
         return new ConfigException(origins.getOrDefault(key, "embedded defaults") + ": key " + key + ": " + reason);
     }
 
+    /** Dotted key to parts; registry host names hold dots, so only the known prefix is split. */
+    private static String[] splitKey(String key) {
+        String hosts = "registry.hosts.";
+        if (key.startsWith(hosts) && key.length() > hosts.length()) {
+            String rest = key.substring(hosts.length());
+            int lastDot = rest.lastIndexOf('.');
+            String host = lastDot < 0 ? rest : rest.substring(0, lastDot);
+            return lastDot < 0 ? new String[] {"registry", "hosts", host}
+                    : new String[] {"registry", "hosts", host, rest.substring(lastDot + 1)};
+        }
+        return key.split("\\.");
+    }
+
     private JsonNode node(String key) {
         JsonNode node = tree;
-        for (String part : key.split("\\.")) {
+        for (String part : splitKey(key)) {
             node = node.get(part);
             if (node == null) {
                 throw new IllegalStateException("key " + key + " is missing from the embedded defaults");

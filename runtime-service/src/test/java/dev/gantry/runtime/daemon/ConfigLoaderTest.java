@@ -205,4 +205,49 @@ class ConfigLoaderTest {
 
         assertThat(fromFile.config()).isEqualTo(embedded.config());
     }
+
+    @Test
+    void load_registryHosts_areReadPerHostWithMirrorsInOrder() throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        GantryConfig config = load("""
+                [registry.hosts."docker.io"]
+                mirrors = ["http://127.0.0.1:5000", "https://mirror.example:8443/v2-cache"]
+                [registry.hosts."registry.internal:5000"]
+                insecure = true
+                ca_file = "%s"
+                """.formatted(ca)).config();
+
+        var hub = config.registry().hosts().get("docker.io");
+        assertThat(hub.mirrors()).extracting(java.net.URI::toString)
+                .containsExactly("http://127.0.0.1:5000", "https://mirror.example:8443/v2-cache");
+        assertThat(hub.insecure()).isFalse();
+        assertThat(hub.caFile()).isEmpty();
+        var internal = config.registry().hosts().get("registry.internal:5000");
+        assertThat(internal.insecure()).isTrue();
+        assertThat(internal.caFile()).hasValue(ca);
+        assertThat(config.registry().attempts()).isEqualTo(5);
+    }
+
+    @Test
+    void load_registryHostEntry_unknownKeyOrBadMirror_isRefusedNamingIt() {
+        assertThatThrownBy(() -> load("[registry.hosts.\"quay.io\"]\nmirror = [\"http://x\"]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key registry.hosts.quay.io.mirror");
+        assertThatThrownBy(() -> load("[registry.hosts.\"quay.io\"]\nmirrors = [\"ftp://x\"]\n"))
+                .hasMessageContaining("key registry.hosts.quay.io.mirrors")
+                .hasMessageContaining("must be an http:// or https:// URL");
+        assertThatThrownBy(() -> load("[registry.hosts.\"quay.io\"]\nca_file = \"/nonexistent/ca.pem\"\n"))
+                .hasMessageContaining("key registry.hosts.quay.io.ca_file");
+        assertThatThrownBy(() -> load("[registry]\nhosts = { \"quay.io\" = 3 }\n"))
+                .hasMessageContaining("key registry.hosts.quay.io: expected a table");
+    }
+
+    @Test
+    void load_pinnedImages_areNormalised_andBadOnesRefused() throws IOException {
+        assertThat(load("[image]\npinned = [\"busybox\"]\n").config().images().pinned())
+                .containsExactly("docker.io/library/busybox:latest");
+        assertThatThrownBy(() -> load("[image]\npinned = [\"Busybox\"]\n"))
+                .hasMessageContaining("key image.pinned")
+                .hasMessageContaining("must be lower case");
+    }
 }

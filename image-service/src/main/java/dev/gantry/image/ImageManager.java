@@ -1,0 +1,130 @@
+package dev.gantry.image;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.image.content.ContentStore;
+import dev.gantry.image.gc.GarbageCollector;
+import dev.gantry.image.gc.Leases;
+import dev.gantry.image.pull.ImagePuller;
+import dev.gantry.image.reference.ImageReference;
+import dev.gantry.image.registry.Credentials;
+import dev.gantry.image.snapshot.Snapshot;
+import dev.gantry.image.snapshot.SnapshotStore;
+import dev.gantry.image.store.ImageRecord;
+import dev.gantry.image.store.ImageStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The node's images: pull, look up, list, remove, and what they occupy on disk. Pulls of different
+ * images run in parallel; records change in {@link ImageStore}'s critical sections, and unreferenced
+ * content goes through the one {@link GarbageCollector}.
+ */
+public final class ImageManager {
+
+    private final ImageStore images;
+    private final ContentStore content;
+    private final SnapshotStore snapshots;
+    private final ImagePuller puller;
+    private final GarbageCollector collector;
+    private final Leases leases;
+    private final Set<String> pinned;
+
+    public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
+            Leases leases, Collection<String> pinnedReferences) {
+        this.images = images;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.puller = puller;
+        this.leases = leases;
+        this.collector = new GarbageCollector(images, content, snapshots, leases);
+        this.pinned = pinnedReferences.stream().map(r -> ImageReference.parse(r).toString()).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** Removes what a crash left unreferenced (a pull cut halfway); run once at start. */
+    public int recover() {
+        return collector.collect();
+    }
+
+    public ImageRecord pull(ImageReference reference, Credentials credentials) {
+        ImagePuller.Pulled pulled;
+        try {
+            pulled = puller.pull(reference, credentials);
+        } catch (RuntimeException failed) {
+            collector.collect(); // what this pull already published and no image uses goes, so the store is as before
+            throw failed;
+        }
+        try (Leases.Lease lease = pulled.lease()) {
+            return images.put(pulled.image());
+        } catch (IOException e) {
+            collector.collect();
+            throw new GantryException(ErrorKind.INTERNAL, "pull " + reference + ": cannot write the image record: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<ImageRecord> find(String spec) {
+        return images.find(spec);
+    }
+
+    public Collection<ImageRecord> list() {
+        return images.list();
+    }
+
+    /** RemoveImage: forgets the image with all its references and collects what it alone used. Absent is fine. */
+    public Optional<ImageRecord> remove(String spec) {
+        Optional<ImageRecord> image = images.find(spec);
+        if (image.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            images.remove(image.get().id());
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "remove image " + spec + ": " + e.getMessage(), e);
+        }
+        collector.collect();
+        return image;
+    }
+
+    public boolean isPinned(ImageRecord image) {
+        return image.repoTags().stream().anyMatch(pinned::contains) || image.repoDigests().stream().anyMatch(pinned::contains);
+    }
+
+    /** The image's config JSON as the registry served it, for verbose ImageStatus. */
+    public byte[] config(ImageRecord image) {
+        try {
+            return content.read(image.id());
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "read config of image " + image.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The snapshot directories of an image, lowest layer first: the overlay lowerdirs of a container. */
+    public List<Path> layers(ImageRecord image) {
+        return image.chainIds().stream().map(snapshots::fs).toList();
+    }
+
+    /** Holds an image's content while something (a container) uses it. */
+    public Leases.Lease lease(ImageRecord image) {
+        List<dev.gantry.image.reference.Digest> held = new java.util.ArrayList<>(image.blobs());
+        held.addAll(image.chainIds());
+        return leases.acquire(held);
+    }
+
+    /** Bytes and inodes the image store occupies, from what was counted at unpack: no disk walk. */
+    public Usage usage() {
+        long bytes = content.totalBytes();
+        long inodes = content.list().size();
+        for (Snapshot snapshot : snapshots.list()) {
+            bytes += snapshot.bytes();
+            inodes += snapshot.inodes();
+        }
+        return new Usage(snapshots.dir(), bytes, inodes);
+    }
+
+    /** What ImageFsInfo reports for the image filesystem. */
+    public record Usage(Path mountpoint, long bytes, long inodes) {}
+}

@@ -1,0 +1,66 @@
+package dev.gantry.image.gc;
+
+import dev.gantry.image.reference.Digest;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Content in use by work in flight: a pull that has not written its record yet, a container whose
+ * rootfs stacks an image's snapshots. The collector never removes a leased blob or snapshot, and it
+ * decides under the same lock that takes leases, so "exists, so I skip it" in a pull cannot race with
+ * a removal.
+ */
+public final class Leases {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<Digest, Integer> held = new HashMap<>();
+
+    /** Holds every digest (blob digests and chain IDs alike) until the returned lease is closed. */
+    public Lease acquire(Collection<Digest> digests) {
+        lock.lock();
+        try {
+            digests.forEach(d -> held.merge(d, 1, Integer::sum));
+        } finally {
+            lock.unlock();
+        }
+        return new Lease(Set.copyOf(digests));
+    }
+
+    /** A set of digests held by one piece of work. Closing twice is harmless. */
+    public final class Lease implements AutoCloseable {
+        private final Set<Digest> digests;
+        private boolean closed;
+
+        private Lease(Set<Digest> digests) {
+            this.digests = digests;
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                digests.forEach(d -> held.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1));
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Runs {@code work} with no lease able to start meanwhile, giving it the digests held right now. */
+    void exclusively(java.util.function.Consumer<Set<Digest>> work) {
+        lock.lock();
+        try {
+            work.accept(new HashSet<>(held.keySet()));
+        } finally {
+            lock.unlock();
+        }
+    }
+}

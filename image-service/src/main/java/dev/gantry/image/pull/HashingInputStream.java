@@ -1,0 +1,79 @@
+package dev.gantry.image.pull;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+
+/**
+ * Hashes and counts the bytes that pass, and copies them to {@code copy} when one is given (the
+ * compressed layer goes to the content store's ingest while it is being unpacked).
+ */
+final class HashingInputStream extends FilterInputStream {
+
+    private final MessageDigest hasher;
+    private final OutputStream copy;
+    private long count;
+
+    HashingInputStream(InputStream in, MessageDigest hasher, OutputStream copy) {
+        super(in);
+        this.hasher = hasher;
+        this.copy = copy;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            hasher.update(b, off, n);
+            if (copy != null) {
+                copy.write(b, off, n);
+            }
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        // Skipped bytes must still be hashed: read them instead.
+        byte[] buffer = new byte[(int) Math.min(n, 65536)];
+        long skipped = 0;
+        while (skipped < n) {
+            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+            if (r < 0) {
+                break;
+            }
+            skipped += r;
+        }
+        return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    /** Reads what is left, so the hash covers the whole stream. */
+    void drain() throws IOException {
+        byte[] buffer = new byte[65536];
+        while (read(buffer, 0, buffer.length) >= 0) {
+            // hashing happens in read
+        }
+    }
+
+    long count() {
+        return count;
+    }
+
+    byte[] digest() {
+        return hasher.digest();
+    }
+}

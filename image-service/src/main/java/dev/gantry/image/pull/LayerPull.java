@@ -1,0 +1,163 @@
+package dev.gantry.image.pull;
+
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.image.content.BlobMismatchException;
+import dev.gantry.image.content.ContentStore;
+import dev.gantry.image.oci.Descriptor;
+import dev.gantry.image.reference.Digest;
+import dev.gantry.image.reference.ImageReference;
+import dev.gantry.image.registry.BlobStream;
+import dev.gantry.image.registry.Credentials;
+import dev.gantry.image.registry.RegistryClient;
+import dev.gantry.image.snapshot.Snapshot;
+import dev.gantry.image.snapshot.SnapshotStore;
+import dev.gantry.image.unpack.Decompression;
+import dev.gantry.image.unpack.LayerApplier;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings one layer to a committed snapshot: the compressed bytes stream from the registry into the
+ * content store's ingest and, in the same pass, through the decompressor into the layer applier,
+ * while both the blob digest and the diffID are computed. Only when both match are the blob and the
+ * snapshot published. Concurrent pulls that need the same chain ID wait for the one unpack in flight.
+ */
+final class LayerPull {
+
+    private static final Logger log = LoggerFactory.getLogger(LayerPull.class);
+    private static final int READ_BUFFER = 256 * 1024;
+
+    private final ContentStore content;
+    private final SnapshotStore snapshots;
+    private final RegistryClient registry;
+    private final LayerApplier applier;
+    private final Semaphore downloads;
+    private final ConcurrentHashMap<Digest, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
+
+    LayerPull(ContentStore content, SnapshotStore snapshots, RegistryClient registry, LayerApplier applier, int maxConcurrent) {
+        this.content = content;
+        this.snapshots = snapshots;
+        this.registry = registry;
+        this.applier = applier;
+        this.downloads = new Semaphore(maxConcurrent, true);
+    }
+
+    /** The layer as a snapshot; the caller holds a lease on the chain ID and the blob digest. */
+    Snapshot ensure(ImageReference ref, Descriptor layer, Digest diffId, Digest chainId, Optional<Digest> parent, Credentials credentials) {
+        Optional<Snapshot> existing = snapshots.get(chainId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+        CompletableFuture<Snapshot> running = inFlight.putIfAbsent(chainId, mine);
+        if (running != null) {
+            return join(running);
+        }
+        try {
+            Optional<Snapshot> raced = snapshots.get(chainId);
+            mine.complete(raced.isPresent() ? raced.get() : unpack(ref, layer, diffId, chainId, parent, credentials));
+        } catch (Throwable t) {
+            mine.completeExceptionally(t);
+        } finally {
+            inFlight.remove(chainId, mine);
+        }
+        return join(mine);
+    }
+
+    private Snapshot unpack(ImageReference ref, Descriptor layer, Digest diffId, Digest chainId, Optional<Digest> parent,
+            Credentials credentials) throws IOException, InterruptedException {
+        downloads.acquire();
+        SnapshotStore.Prepared prepared = snapshots.prepare();
+        boolean committed = false;
+        long start = System.nanoTime();
+        try {
+            Snapshot snapshot;
+            if (content.has(layer.digest())) {
+                try (InputStream local = Files.newInputStream(content.path(layer.digest()))) {
+                    snapshot = apply(local, null, layer, diffId, chainId, parent, prepared);
+                }
+            } else {
+                try (BlobStream blob = registry.openBlob(ref, layer.digest(), layer.size(), 0, credentials);
+                        ContentStore.Ingest ingest = content.begin(layer.digest(), layer.size())) {
+                    snapshot = apply(blob.stream(), ingest, layer, diffId, chainId, parent, prepared);
+                }
+            }
+            committed = true;
+            if (log.isDebugEnabled()) {
+                log.debug("layer {} of {} unpacked in {} ms", layer.digest(), ref, (System.nanoTime() - start) / 1_000_000);
+            }
+            return snapshot;
+        } finally {
+            downloads.release();
+            if (!committed) {
+                snapshots.discard(prepared);
+            }
+        }
+    }
+
+    private Snapshot apply(InputStream source, ContentStore.Ingest ingest, Descriptor layer, Digest diffId, Digest chainId,
+            Optional<Digest> parent, SnapshotStore.Prepared prepared) throws IOException {
+        var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), layer.digest().newHasher(),
+                ingest == null ? null : ingest.stream());
+        var uncompressed = new HashingInputStream(Decompression.open(layer.mediaType(), compressed), diffId.newHasher(), null);
+        LayerApplier.ApplyResult result = applier.apply(uncompressed, prepared.fs());
+        uncompressed.drain();
+        compressed.drain();
+        if (compressed.count() != layer.size()) {
+            throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
+        }
+        Digest blobDigest = Digest.of(layer.digest().algorithm(), compressed.digest());
+        if (!blobDigest.equals(layer.digest())) {
+            throw BlobMismatchException.digest(layer.digest(), blobDigest);
+        }
+        Digest actualDiffId = Digest.of(diffId.algorithm(), uncompressed.digest());
+        if (!actualDiffId.equals(diffId)) {
+            throw BlobMismatchException.diffId(layer.digest(), diffId, actualDiffId);
+        }
+        if (ingest != null) {
+            ingest.commit();
+        }
+        return snapshots.commit(prepared, new Snapshot(chainId, parent, diffId, result.bytes(), result.entries()));
+    }
+
+    private static Snapshot join(CompletableFuture<Snapshot> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new LayerPullException(cause);
+        }
+    }
+
+    /** A checked failure (I/O, interruption) of a layer pull, carried to every waiter. */
+    static final class LayerPullException extends GantryException {
+        LayerPullException(Throwable cause) {
+            super(kindOf(cause), cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        }
+
+        private static dev.gantry.common.errors.ErrorKind kindOf(Throwable cause) {
+            if (cause instanceof InterruptedException) {
+                return dev.gantry.common.errors.ErrorKind.CANCELLED;
+            }
+            if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left")) {
+                return dev.gantry.common.errors.ErrorKind.RESOURCE_EXHAUSTED;
+            }
+            return dev.gantry.common.errors.ErrorKind.INTERNAL;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.gantry.image.rpc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.ImageStatusRequest;
+import dev.gantry.cri.v1.ImageStatusResponse;
+import dev.gantry.image.ImageManager;
+import dev.gantry.image.store.ImageRecord;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * ImageStatus: an absent image is an empty answer, not an error (the kubelet asks before every pull).
+ * Verbose info carries, under "info", the image config as the registry served it with the chain ID.
+ */
+public final class ImageStatusRpc {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ImageManager images;
+    private final ImageMessages messages;
+
+    public ImageStatusRpc(ImageManager images) {
+        this.images = images;
+        this.messages = new ImageMessages(images);
+    }
+
+    ImageStatusResponse handle(ImageStatusRequest request) {
+        String spec = request.getImage().getImage();
+        if (spec.isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ImageStatus needs image.image, an image id or reference");
+        }
+        Optional<ImageRecord> found = images.find(spec);
+        if (found.isEmpty()) {
+            return ImageStatusResponse.getDefaultInstance();
+        }
+        ImageStatusResponse.Builder response = ImageStatusResponse.newBuilder().setImage(messages.toProto(found.get()));
+        if (request.getVerbose()) {
+            response.putInfo("info", verboseInfo(found.get()));
+        }
+        return response.build();
+    }
+
+    private String verboseInfo(ImageRecord image) {
+        try {
+            ObjectNode info = JSON.createObjectNode();
+            info.put("manifestDigest", image.manifestDigest().toString());
+            if (!image.chainIds().isEmpty()) {
+                info.put("chainID", image.chainIds().get(image.chainIds().size() - 1).toString());
+            }
+            info.set("imageSpec", JSON.readTree(images.config(image)));
+            return JSON.writeValueAsString(info);
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "image " + image.id() + ": config is not readable JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.gantry.image.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.AuthConfig;
+import dev.gantry.cri.v1.PullImageRequest;
+import dev.gantry.cri.v1.PullImageResponse;
+import dev.gantry.image.ImageManager;
+import dev.gantry.image.reference.ImageReference;
+import dev.gantry.image.registry.Credentials;
+import dev.gantry.image.store.ImageRecord;
+
+/** PullImage: the reference and AuthConfig in, the image id (the config digest) out, as containerd answers. */
+public final class PullImageRpc {
+
+    private final ImageManager images;
+
+    public PullImageRpc(ImageManager images) {
+        this.images = images;
+    }
+
+    PullImageResponse handle(PullImageRequest request) {
+        String spec = request.getImage().getImage();
+        if (spec.isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PullImage needs image.image, the reference to pull");
+        }
+        ImageRecord image = images.pull(ImageReference.parse(spec), credentials(request.getAuth()));
+        return PullImageResponse.newBuilder().setImageRef(image.id().toString()).build();
+    }
+
+    static Credentials credentials(AuthConfig auth) {
+        return new Credentials(auth.getUsername(), auth.getPassword(), auth.getAuth(), auth.getIdentityToken(), auth.getRegistryToken());
+    }
+}
