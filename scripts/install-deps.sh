@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what gantryd and its tests need on Debian or Ubuntu (run as root):
-# the OCI runtime and monitor, the pause process, CNI plugins, iptables, and a JDK >= 21 if none is present.
+# the OCI runtime and monitor, the pause process, CNI plugins, iptables, what the image e2e fixtures run
+# (a registry, skopeo, umoci, a static busybox, htpasswd, openssl), and a JDK >= 21 if none is present.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/jdk.sh
 . "$here/lib/jdk.sh"
 
-packages=(runc conmon catatonit containernetworking-plugins iptables curl ca-certificates)
+packages=(runc conmon catatonit containernetworking-plugins iptables curl ca-certificates
+          docker-registry skopeo umoci busybox-static apache2-utils openssl)
 
 missing=()
 for p in "${packages[@]}"; do
