@@ -1,7 +1,6 @@
 package dev.gantry.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -19,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registry authorization, per endpoint. A request goes anonymous first; a 401 names the scheme in
@@ -46,7 +45,8 @@ final class Authorizer {
 
     private final EndpointCaller caller;
     private final Cache<String, Challenge> challenges;
-    private final AsyncCache<TokenKey, Token> tokens;
+    private final Cache<TokenKey, Token> tokens;
+    private final Map<TokenKey, CompletableFuture<Token>> pending = new ConcurrentHashMap<>();
 
     Authorizer(EndpointCaller caller, Ticker ticker) {
         this.caller = caller;
@@ -56,7 +56,7 @@ final class Authorizer {
                 .executor(Runnable::run)
                 .maximumSize(10_000)
                 .expireAfter(Expiry.<TokenKey, Token>writing((key, token) -> token.cacheFor()))
-                .buildAsync();
+                .build();
     }
 
     Session session(Endpoint endpoint, String repositoryPath, Credentials credentials) {
@@ -87,7 +87,7 @@ final class Authorizer {
         private final Credentials credentials;
         private String current;
         private boolean currentIsFresh;
-        private CompletableFuture<Token> currentToken;
+        private Token currentToken;
         private int reauthorizations;
 
         private Session(Endpoint endpoint, String scope, Credentials credentials) {
@@ -140,29 +140,43 @@ final class Authorizer {
                 // Only the token we were refused with: another request may already have put a new one.
                 tokens.asMap().remove(key, currentToken);
             }
-            AtomicBoolean fetchHere = new AtomicBoolean();
-            CompletableFuture<Token> future = tokens.get(key, (k, executor) -> {
-                fetchHere.set(true);
-                return new CompletableFuture<>();
-            });
-            if (fetchHere.get()) {
-                try {
-                    future.complete(fetchToken(challenge));
-                } catch (RuntimeException e) {
-                    future.completeExceptionally(e); // Caffeine drops failed entries
-                    throw e;
-                }
+            Token cached = tokens.getIfPresent(key);
+            if (cached != null) {
+                return setCurrent("Bearer " + cached.value(), false, cached);
             }
-            Token token;
+            // One token request per key at a time: parallel layer pulls wait for the first one's answer.
+            CompletableFuture<Token> mine = new CompletableFuture<>();
+            CompletableFuture<Token> inFlight = pending.putIfAbsent(key, mine);
+            if (inFlight != null) {
+                Token shared = join(inFlight);
+                return setCurrent("Bearer " + shared.value(), false, shared);
+            }
             try {
-                token = future.join();
+                Token token = tokens.getIfPresent(key); // put while we were looking
+                boolean fetched = token == null;
+                if (fetched) {
+                    token = fetchToken(challenge);
+                    tokens.put(key, token);
+                }
+                mine.complete(token);
+                return setCurrent("Bearer " + token.value(), fetched, token);
+            } catch (RuntimeException e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                pending.remove(key, mine);
+            }
+        }
+
+        private static Token join(CompletableFuture<Token> future) {
+            try {
+                return future.join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
-            return setCurrent("Bearer " + token.value(), fetchHere.get(), future);
         }
 
-        private String setCurrent(String header, boolean fresh, CompletableFuture<Token> token) {
+        private String setCurrent(String header, boolean fresh, Token token) {
             current = header;
             currentIsFresh = fresh;
             currentToken = token;
