@@ -47,10 +47,6 @@ final class BlobSource {
         return size;
     }
 
-    Endpoint endpoint() {
-        return endpoint;
-    }
-
     RetryPolicy retry() {
         return caller.retry();
     }

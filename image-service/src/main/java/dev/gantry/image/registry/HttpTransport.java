@@ -34,6 +34,21 @@ final class HttpTransport implements AutoCloseable {
     private static final String USER_AGENT = "gantry";
     private static final int DRAIN_LIMIT = 64 * 1024;
 
+    /**
+     * HttpClient hands the body over in buffers of this size, one queue hand-off each. Its default,
+     * 16 KiB, caps a loopback blob pull near 450 MB/s on two cores; 64 KiB reaches over 1 GB/s. The JDK
+     * reads the property once, when the first HttpClient is built, so it is set here, before ours, and
+     * only when the operator has not set it (then the daemon's JVM options decide).
+     */
+    private static final String BUFSIZE_PROPERTY = "jdk.httpclient.bufsize";
+    private static final String BUFSIZE = Integer.toString(64 * 1024);
+
+    static {
+        if (System.getProperty(BUFSIZE_PROPERTY) == null) {
+            System.setProperty(BUFSIZE_PROPERTY, BUFSIZE);
+        }
+    }
+
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<Optional<Path>, HttpClient> clients = new ConcurrentHashMap<>();
 
