@@ -134,6 +134,9 @@ final class TarReader {
         }
         if (pax.containsKey("size")) {
             size = decimal(pax.get("size"), name, "size");
+            if (size < 0) {
+                throw new LayerRejectedException(name, "negative PAX size " + size);
+            }
         }
         long uid = pax.containsKey("uid") ? decimal(pax.get("uid"), name, "uid") : number(h + 108, 8, "uid");
         long gid = pax.containsKey("gid") ? decimal(pax.get("gid"), name, "gid") : number(h + 116, 8, "gid");

@@ -28,6 +28,19 @@ final class RawTar {
         return this;
     }
 
+    /** Changes bytes of the last header written (then fixes its checksum): for prefix, magic and number fields. */
+    RawTar patch(int offset, byte[] value) {
+        byte[] all = out.toByteArray();
+        int h = all.length - 512;
+        System.arraycopy(value, 0, all, h + offset, value.length);
+        byte[] header = java.util.Arrays.copyOfRange(all, h, all.length);
+        checksum(header);
+        System.arraycopy(header, 0, all, h, 512);
+        out.reset();
+        out.writeBytes(all);
+        return this;
+    }
+
     RawTar content(byte[] data) {
         out.writeBytes(data);
         out.writeBytes(new byte[(512 - data.length % 512) % 512]);
