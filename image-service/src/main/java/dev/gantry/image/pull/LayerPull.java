@@ -109,8 +109,19 @@ final class LayerPull {
         var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), layer.digest().newHasher(),
                 ingest == null ? null : ingest.stream());
         var uncompressed = new HashingInputStream(Decompression.open(layer.mediaType(), compressed), diffId.newHasher(), null);
-        dev.gantry.image.unpack.ApplyResult result = applier.apply(uncompressed, prepared.fs());
-        uncompressed.drain();
+        dev.gantry.image.unpack.ApplyResult result;
+        try {
+            result = applier.apply(uncompressed, prepared.fs());
+            uncompressed.drain();
+        } catch (IOException | RuntimeException unreadable) {
+            // A corrupt blob often shows first as a decompression or tar error; the digest names the real cause.
+            BlobMismatchException blamed = blobFault(compressed, layer, unreadable);
+            if (blamed != null) {
+                blamed.addSuppressed(unreadable);
+                throw blamed;
+            }
+            throw unreadable;
+        }
         compressed.drain();
         if (compressed.count() != layer.size()) {
             throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
@@ -127,6 +138,29 @@ final class LayerPull {
             ingest.commit();
         }
         return snapshots.commit(prepared, new Snapshot(chainId, parent, diffId, result.bytes(), result.entries()));
+    }
+
+    /**
+     * Reads the rest of the compressed stream to see whether its digest holds: if not, the failure is
+     * the blob's (DATA_LOSS with both digests), whatever the decompressor or tar reader said first.
+     */
+    private static BlobMismatchException blobFault(HashingInputStream compressed, Descriptor layer, Exception unreadable) {
+        if (unreadable instanceof GantryException g && g.kind() != dev.gantry.common.errors.ErrorKind.INTERNAL) {
+            return null; // refused for what it says (an escaping path), not for how it is encoded
+        }
+        try {
+            compressed.drain();
+        } catch (IOException stillBroken) {
+            return null;
+        }
+        Digest actual = Digest.of(layer.digest().algorithm(), compressed.digest());
+        if (compressed.count() != layer.size()) {
+            return BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
+        }
+        if (!actual.equals(layer.digest())) {
+            return BlobMismatchException.digest(layer.digest(), actual);
+        }
+        return null;
     }
 
     private static Snapshot join(CompletableFuture<Snapshot> future) {
