@@ -1,6 +1,10 @@
 package dev.gantry.e2e.harness;
 
+import dev.gantry.cri.v1.ImageFsInfoRequest;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.ImageStatusRequest;
 import dev.gantry.cri.v1.ListContainersRequest;
+import dev.gantry.cri.v1.ListImagesRequest;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.VersionRequest;
@@ -24,6 +28,10 @@ public final class AotTraining {
                 client.runtime().version(VersionRequest.getDefaultInstance());
                 client.runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
                 client.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
+                client.images().imageStatus(ImageStatusRequest.newBuilder()
+                        .setImage(ImageSpec.newBuilder().setImage("busybox")).build());
+                client.images().listImages(ListImagesRequest.getDefaultInstance());
+                client.images().imageFsInfo(ImageFsInfoRequest.getDefaultInstance());
                 try {
                     client.runtime().listContainers(ListContainersRequest.getDefaultInstance());
                 } catch (StatusRuntimeException unimplemented) {
