@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,22 @@ public final class LayerApplier {
 
     private static final Logger log = LoggerFactory.getLogger(LayerApplier.class);
 
+    private final Executor readAhead;
+
+    /** Reads the stream on the calling thread. */
+    public LayerApplier() {
+        this.readAhead = null;
+    }
+
+    /**
+     * Reads the stream on a thread of {@code readAhead}, a few chunks ahead of the file writes, so
+     * that decompression and digests (which run inside the stream's reads) overlap them. One task
+     * per call, ending with the stream; a virtual-thread executor suits.
+     */
+    public LayerApplier(Executor readAhead) {
+        this.readAhead = Objects.requireNonNull(readAhead, "readAhead");
+    }
+
     /**
      * Unpacks {@code tar} into {@code dir} and reads the stream to its end, so that a digest
      * computed over it (the diffID) covers every byte. On failure the directory holds part of the
@@ -39,20 +57,27 @@ public final class LayerApplier {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw new NotDirectoryException(root.toString());
         }
-        TarReader reader = new TarReader(tar);
-        LayerWriter writer = new LayerWriter(root);
-        long entries = 0;
-        for (TarEntry entry = reader.next(); entry != null; entry = reader.next()) {
-            try {
-                writer.write(entry, reader);
-            } catch (IOException e) {
-                throw new IOException("apply layer entry \"" + entry.name() + "\" in " + root + ": " + e.getMessage(), e);
+        InputStream source = readAhead == null ? tar : new ReadAheadInputStream(tar, readAhead);
+        try {
+            TarReader reader = new TarReader(source);
+            LayerWriter writer = new LayerWriter(root);
+            long entries = 0;
+            for (TarEntry entry = reader.next(); entry != null; entry = reader.next()) {
+                try {
+                    writer.write(entry, reader);
+                } catch (IOException e) {
+                    throw new IOException("apply layer entry \"" + entry.name() + "\" in " + root + ": " + e.getMessage(), e);
+                }
+                entries++;
             }
-            entries++;
+            writer.finish();
+            long bytes = reader.drain();
+            log.debug("applied layer to {}: {} entries, {} bytes", root, entries, bytes);
+            return new ApplyResult(entries, bytes);
+        } finally {
+            if (source != tar) {
+                source.close(); // stops the read-ahead after a failure; the caller closes tar
+            }
         }
-        writer.finish();
-        long bytes = reader.drain();
-        log.debug("applied layer to {}: {} entries, {} bytes", root, entries, bytes);
-        return new ApplyResult(entries, bytes);
     }
 }

@@ -60,7 +60,7 @@ final class LayerWriter {
     void write(TarEntry entry, TarReader content) throws IOException {
         String raw = entry.name();
         if (raw.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
-            throw new LayerRejectedException(raw, "its name holds a NUL byte");
+            throw new LayerRejectedException(raw, "its name or link target holds a NUL byte");
         }
         if (RootPath.escapes(raw)) {
             throw new LayerRejectedException(raw, "its name climbs above the layer root");

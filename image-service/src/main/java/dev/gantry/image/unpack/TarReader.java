@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +22,7 @@ final class TarReader {
     static final int BLOCK = 512;
     private static final int BUFFER = 128 * 1024;
     /** Bound on one PAX or GNU long-name header, as Go's archive/tar has it: a hostile size must not exhaust the heap. */
-    private static final int MAX_META = 1 << 20;
+    static final int MAX_META = 1 << 20;
     private static final String XATTR_PREFIX = "SCHILY.xattr.";
     private static final long MAX_ID = 0xFFFF_FFFEL; // (uid_t) -1 means "unchanged" to chown
 
@@ -71,8 +70,8 @@ final class TarReader {
             }
             pos += BLOCK;
             switch (typeFlag) {
-                case 'x' -> pax = parsePax(readMeta(size, "PAX"), pax == null ? new LinkedHashMap<>() : pax);
-                case 'g' -> globalPax = parsePax(readMeta(size, "global PAX"), new LinkedHashMap<>(globalPax));
+                case 'x' -> pax = PaxRecords.parse(readMeta(size, "PAX"), pax == null ? new LinkedHashMap<>() : pax);
+                case 'g' -> globalPax = PaxRecords.parse(readMeta(size, "global PAX"), new LinkedHashMap<>(globalPax));
                 case 'L' -> longName = cString(readMeta(size, "GNU long name"));
                 case 'K' -> longLink = cString(readMeta(size, "GNU long link"));
                 default -> {
@@ -113,8 +112,8 @@ final class TarReader {
 
     private TarEntry entry(int h, char typeFlag, long size, Map<String, byte[]> pax, String longName, String longLink)
             throws IOException {
-        String name = pax.containsKey("path") ? utf8(pax.get("path")) : longName != null ? longName : headerName(h);
-        String linkName = pax.containsKey("linkpath") ? utf8(pax.get("linkpath"))
+        String name = pax.containsKey("path") ? PaxRecords.utf8(pax.get("path")) : longName != null ? longName : headerName(h);
+        String linkName = pax.containsKey("linkpath") ? PaxRecords.utf8(pax.get("linkpath"))
                 : longLink != null ? longLink : field(h + 157, 100);
         TarEntry.Type type = switch (typeFlag) {
             case '0', '\0', '7' -> name.endsWith("/") ? TarEntry.Type.DIRECTORY : TarEntry.Type.FILE;
@@ -133,19 +132,19 @@ final class TarReader {
             }
         }
         if (pax.containsKey("size")) {
-            size = decimal(pax.get("size"), name, "size");
+            size = PaxRecords.decimal(pax.get("size"), name, "size");
             if (size < 0) {
                 throw new LayerRejectedException(name, "negative PAX size " + size);
             }
         }
-        long uid = pax.containsKey("uid") ? decimal(pax.get("uid"), name, "uid") : number(h + 108, 8, "uid");
-        long gid = pax.containsKey("gid") ? decimal(pax.get("gid"), name, "gid") : number(h + 116, 8, "gid");
+        long uid = pax.containsKey("uid") ? PaxRecords.decimal(pax.get("uid"), name, "uid") : number(h + 108, 8, "uid");
+        long gid = pax.containsKey("gid") ? PaxRecords.decimal(pax.get("gid"), name, "gid") : number(h + 116, 8, "gid");
         if (uid < 0 || uid > MAX_ID || gid < 0 || gid > MAX_ID) {
             throw new LayerRejectedException(name, "owner " + uid + ":" + gid + " is out of range");
         }
-        Instant modified = pax.containsKey("mtime") ? time(pax.get("mtime"), name)
+        Instant modified = pax.containsKey("mtime") ? PaxRecords.time(pax.get("mtime"), name)
                 : Instant.ofEpochSecond(number(h + 136, 12, "mtime"));
-        Instant accessed = pax.containsKey("atime") ? time(pax.get("atime"), name) : modified;
+        Instant accessed = pax.containsKey("atime") ? PaxRecords.time(pax.get("atime"), name) : modified;
         Map<String, byte[]> xattrs = Map.of();
         for (Map.Entry<String, byte[]> e : pax.entrySet()) {
             if (e.getKey().startsWith(XATTR_PREFIX)) {
@@ -286,80 +285,12 @@ final class TarReader {
         return data;
     }
 
-    /** PAX records: {@code "<length> <key>=<value>\n"}, length counting the whole record in bytes. */
-    private static Map<String, byte[]> parsePax(byte[] data, Map<String, byte[]> into) {
-        int i = 0;
-        while (i < data.length) {
-            int start = i;
-            int length = 0;
-            while (i < data.length && data[i] >= '0' && data[i] <= '9' && length < MAX_META) {
-                length = length * 10 + (data[i++] - '0');
-            }
-            if (i >= data.length || data[i] != ' ' || length <= i - start || start + length > data.length
-                    || data[start + length - 1] != '\n') {
-                throw new LayerRejectedException("malformed PAX record at byte " + start + " of its header");
-            }
-            int keyStart = i + 1;
-            int equals = keyStart;
-            int end = start + length - 1;
-            while (equals < end && data[equals] != '=') {
-                equals++;
-            }
-            if (equals == end || equals == keyStart) {
-                throw new LayerRejectedException("malformed PAX record at byte " + start + " of its header");
-            }
-            String key = new String(data, keyStart, equals - keyStart, StandardCharsets.UTF_8);
-            byte[] value = new byte[end - equals - 1];
-            System.arraycopy(data, equals + 1, value, 0, value.length);
-            into.put(key, value);
-            i = start + length;
-        }
-        return into;
-    }
-
-    private static long decimal(byte[] value, String entry, String key) {
-        String s = utf8(value);
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new LayerRejectedException(entry, "PAX " + key + " \"" + s + "\" is not a number");
-        }
-    }
-
-    /** PAX times: decimal seconds with an optional fraction, possibly negative ("-1.5" is 1.5 s before the epoch). */
-    private static Instant time(byte[] value, String entry) {
-        String s = utf8(value);
-        try {
-            int dot = s.indexOf('.');
-            if (dot < 0) {
-                return Instant.ofEpochSecond(Long.parseLong(s));
-            }
-            String fraction = (s.substring(dot + 1) + "000000000").substring(0, 9);
-            for (int i = 0; i < fraction.length(); i++) {
-                if (fraction.charAt(i) < '0' || fraction.charAt(i) > '9') {
-                    throw new NumberFormatException(s);
-                }
-            }
-            String whole = s.substring(0, dot);
-            boolean negative = whole.startsWith("-");
-            long seconds = whole.equals("-") || whole.isEmpty() ? 0 : Long.parseLong(whole);
-            long nanos = Long.parseLong(fraction);
-            return negative ? Instant.ofEpochSecond(seconds, -nanos) : Instant.ofEpochSecond(seconds, nanos);
-        } catch (NumberFormatException | java.time.DateTimeException e) {
-            throw new LayerRejectedException(entry, "PAX time \"" + s + "\" is not a number of seconds");
-        }
-    }
-
     private static String cString(byte[] data) {
         int end = 0;
         while (end < data.length && data[end] != 0) {
             end++;
         }
         return new String(data, 0, end, StandardCharsets.UTF_8);
-    }
-
-    private static String utf8(byte[] value) {
-        return new String(value, StandardCharsets.UTF_8);
     }
 
     private void skipContent() throws IOException {
