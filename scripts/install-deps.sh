@@ -9,7 +9,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/jdk.sh"
 
 packages=(runc conmon catatonit containernetworking-plugins iptables curl ca-certificates
-          docker-registry skopeo umoci busybox-static apache2-utils openssl)
+          docker-registry skopeo umoci busybox-static apache2-utils openssl attr)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -75,11 +75,12 @@ class RuntimeInfoIT {
                 () -> gantry.client().runtime().listContainers(ListContainersRequest.getDefaultInstance()));
         var pull = catchThrowableOfType(StatusRuntimeException.class,
                 () -> gantry.client().images().pullImage(PullImageRequest.getDefaultInstance()));
+        // implemented RPCs answer bad input with INVALID_ARGUMENT, not UNIMPLEMENTED
 
         assertThat(containers.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
         assertThat(containers.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ListContainers");
-        assertThat(pull.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(pull.getStatus().getDescription()).contains("runtime.v1.ImageService/PullImage");
+        assertThat(pull.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(pull.getStatus().getDescription()).contains("PullImage needs image.image");
     }
 
     @Test

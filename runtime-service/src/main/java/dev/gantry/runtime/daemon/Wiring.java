@@ -73,7 +73,7 @@ final class Wiring {
         var content = new ContentStore(root.resolve("content"));
         var snapshots = new SnapshotStore(root.resolve("snapshots"));
         var leases = new Leases();
-        var registry = new RegistryClient(RegistryHosts.of(config.registry().hosts()), RetryPolicy.standard(config.registry().attempts()));
+        var registry = new RegistryClient(RegistryHosts.of(config.registry().hosts()), new RetryPolicy(config.registry().attempts(), RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff(), RetryPolicy.defaults().sleeper()));
         ExecutorService layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("layer-", 0).factory());
         var puller = new ImagePuller(registry, content, snapshots, leases, new LayerApplier(), Platform.current(),
                 layerThreads, config.images().maxConcurrentDownloads());

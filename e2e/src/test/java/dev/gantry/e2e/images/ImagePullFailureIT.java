@@ -1,0 +1,304 @@
+package dev.gantry.e2e.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.FaultProxy;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.PushedImage;
+import dev.gantry.e2e.fixtures.RegistryServer;
+import dev.gantry.e2e.harness.DaemonExtension;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Pulls that must fail, each with a clear status, and leave the store exactly as it was; and faults a
+ * pull must ride out (5xx, a connection cut mid-blob).
+ */
+class ImagePullFailureIT {
+
+    @RegisterExtension
+    static final DaemonExtension gantry = new DaemonExtension();
+
+    private static RegistryServer registry;
+    private static FaultProxy proxy;
+    private static Layer busybox;
+    private static final List<Layer> layers = new ArrayList<>();
+    private static ImageCalls images;
+    private TreeSet<String> storeBefore;
+
+    @BeforeAll
+    static void start() {
+        registry = RegistryServer.anonymous(null);
+        proxy = FaultProxy.start(registry.host());
+        busybox = keep(BusyboxLayer.build());
+        images = new ImageCalls(gantry.client(), gantry.daemon().root());
+    }
+
+    @AfterAll
+    static void stop() {
+        layers.forEach(Layer::close);
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @BeforeEach
+    void snapshotStore() {
+        proxy.clear();
+        storeBefore = images.storeListing();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        proxy.clear();
+    }
+
+    private static Layer keep(Layer layer) {
+        layers.add(layer);
+        return layer;
+    }
+
+    private static PushedImage push(String repo, Layer... extra) {
+        OciImageBuilder builder = OciImageBuilder.create().layer(busybox);
+        for (Layer layer : extra) {
+            builder.layer(layer);
+        }
+        return builder.push(registry.registry(), repo, "1");
+    }
+
+    private StatusRuntimeException pullFails(String repoTag) {
+        return catchThrowableOfType(StatusRuntimeException.class, () -> images.pull(proxy.host() + "/" + repoTag));
+    }
+
+    private void assertStoreUnchanged() {
+        assertThat(images.storeListing()).as("the store after the failed pull").isEqualTo(storeBefore);
+    }
+
+    @Test
+    void pull_blobCorruptedInRegistry_isDataLossNamingBothDigests() throws Exception {
+        Layer layer = keep(Layer.builder().file("data", "x".repeat(100_000)).build());
+        push("e2e/corrupt", layer);
+        Path data = registry.blobDataPath(layer.digest());
+        try (RandomAccessFile file = new RandomAccessFile(data.toFile(), "rw")) {
+            file.seek(file.length() / 2);
+            int b = file.read();
+            file.seek(file.length() / 2);
+            file.write(b ^ 0xff);
+        }
+
+        StatusRuntimeException e = pullFails("e2e/corrupt:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
+        assertThat(e.getStatus().getDescription()).contains(layer.digest()).contains("expected").contains("got sha256:");
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_truncatedBlob_isDataLoss() throws Exception {
+        Layer layer = keep(Layer.builder().file("data", "y".repeat(100_000)).compression(Layer.Compression.NONE).build());
+        push("e2e/truncated", layer);
+        try (RandomAccessFile file = new RandomAccessFile(registry.blobDataPath(layer.digest()).toFile(), "rw")) {
+            file.setLength(file.length() - 1000);
+        }
+
+        StatusRuntimeException e = pullFails("e2e/truncated:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
+        assertThat(e.getStatus().getDescription()).contains(layer.digest());
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_manifestOver4MiB_isRefused() {
+        byte[] huge = ("{\"schemaVersion\":2,\"pad\":\"" + "x".repeat(5 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
+        proxy.respond(path -> path.endsWith("/manifests/1"), 200,
+                Map.of("Content-Type", OciImageBuilder.OCI_MANIFEST), huge);
+
+        StatusRuntimeException e = pullFails("e2e/huge:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("4 MiB");
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_schema1OrUnknownManifestType_isRefusedNamingIt() {
+        proxy.respond(path -> path.endsWith("/e2e/old/manifests/1"), 200,
+                Map.of("Content-Type", "application/vnd.docker.distribution.manifest.v1+prettyjws"),
+                "{\"schemaVersion\":1,\"name\":\"e2e/old\",\"fsLayers\":[]}".getBytes(StandardCharsets.UTF_8));
+        proxy.respond(path -> path.endsWith("/e2e/odd/manifests/1"), 200,
+                Map.of("Content-Type", "application/x-gantry-unknown"),
+                "{\"schemaVersion\":2,\"mediaType\":\"application/x-gantry-unknown\"}".getBytes(StandardCharsets.UTF_8));
+
+        StatusRuntimeException old = pullFails("e2e/old:1");
+        StatusRuntimeException odd = pullFails("e2e/odd:1");
+
+        assertThat(old.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(old.getStatus().getDescription()).contains("schema 1");
+        assertThat(odd.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(odd.getStatus().getDescription()).contains("application/x-gantry-unknown");
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_unknownLayerMediaType_isRefusedNamingIt() {
+        Layer layer = keep(Layer.builder().file("f", "f").mediaType("application/vnd.gantry.unknown.layer").build());
+        push("e2e/oddlayer", layer);
+
+        StatusRuntimeException e = pullFails("e2e/oddlayer:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("application/vnd.gantry.unknown.layer");
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_registryAlways500_isUnavailableSayingRegistryUnavailable() {
+        proxy.failNext(path -> path.contains("/e2e/down/"), 1000, 500);
+
+        StatusRuntimeException e = pullFails("e2e/down:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getStatus().getDescription()).startsWith("RegistryUnavailable").contains("500");
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_transient500sAndACutConnection_succeedsResumingTheBlob() {
+        Layer layer = keep(Layer.builder().randomFile("big", 4 << 20, 11).build());
+        PushedImage image = push("e2e/flaky", layer);
+        proxy.failNext(path -> path.endsWith("/manifests/1"), 2, 503);
+        proxy.cutAfter(path -> path.contains("/blobs/" + layer.digest()), 1 << 20, 1);
+
+        assertThat(images.pull(proxy.host() + "/e2e/flaky:1")).isEqualTo(image.configDigest());
+
+        List<String> blobRequests = proxy.requests().stream().filter(r -> r.contains(layer.digest())).toList();
+        assertThat(blobRequests).anyMatch(r -> r.matches(".*Range: bytes=\\d+-.*"));
+    }
+
+    @Test
+    void pull_layerClimbingOutOfItsRoot_isRefusedAndWritesNothingOutside() throws Exception {
+        Path outside = gantry.daemon().root().getParent().resolve("escaped");
+        Layer evil = keep(Layer.builder().raw(tar(entry -> {
+            entry.file("../../../escaped", "pwned");
+        })).build());
+        push("e2e/climb", evil);
+
+        StatusRuntimeException e = pullFails("e2e/climb:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("../../../escaped");
+        assertThat(outside).doesNotExist();
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_hardlinkToOutside_isRefused() throws Exception {
+        Layer evil = keep(Layer.builder().raw(tar(entry -> entry.hardlink("passwd", "../../../../../../etc/passwd"))).build());
+        push("e2e/hardlink", evil);
+
+        StatusRuntimeException e = pullFails("e2e/hardlink:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("passwd");
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_writeThroughSymlinkPointingOut_staysInsideTheSnapshot() throws Exception {
+        Path target = Files.createTempDirectory("gantry-e2e-target-");
+        try {
+            Layer evil = keep(Layer.builder().raw(tar(entry -> {
+                entry.symlink("out", target.toString());
+                entry.file("out/planted", "pwned");
+            })).build());
+            PushedImage image = push("e2e/symlink", evil);
+
+            images.pull(proxy.host() + "/e2e/symlink:1");
+
+            try (var planted = Files.list(target)) {
+                assertThat(planted).as("nothing written through the symlink").isEmpty();
+            }
+            Path fs = images.snapshotDirs(image.diffIds()).get(1);
+            assertThat(Files.readSymbolicLink(fs.resolve("out"))).isEqualTo(target);
+            assertThat(fs.resolve(target.toString().substring(1)).resolve("planted")).hasContent("pwned");
+        } finally {
+            try (var files = Files.list(target)) {
+                files.forEach(p -> p.toFile().delete());
+            }
+            Files.delete(target);
+        }
+    }
+
+    /** Entries of a hand-made tar, for archives no honest tool writes. */
+    interface Entries {
+        void file(String name, String content) throws Exception;
+
+        void symlink(String name, String target) throws Exception;
+
+        void hardlink(String name, String target) throws Exception;
+    }
+
+    interface TarBody {
+        void write(Entries entries) throws Exception;
+    }
+
+    private static byte[] tar(TarBody body) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            body.write(new Entries() {
+                @Override
+                public void file(String name, String content) throws Exception {
+                    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+                    TarArchiveEntry entry = new TarArchiveEntry(name, true);
+                    entry.setSize(data.length);
+                    entry.setMode(0100644);
+                    out.putArchiveEntry(entry);
+                    out.write(data);
+                    out.closeArchiveEntry();
+                }
+
+                @Override
+                public void symlink(String name, String target) throws Exception {
+                    TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK, true);
+                    entry.setLinkName(target);
+                    out.putArchiveEntry(entry);
+                    out.closeArchiveEntry();
+                }
+
+                @Override
+                public void hardlink(String name, String target) throws Exception {
+                    TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK, true);
+                    entry.setLinkName(target);
+                    out.putArchiveEntry(entry);
+                    out.closeArchiveEntry();
+                }
+            });
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.gantry.image.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place where a failed {@link Outcome} becomes a registry exception, and where a registry's
+ * error body becomes words a user can act on. Messages read "fetch manifest docker.io/library/x:1 from
+ * https://registry-1.docker.io: …" and carry the registry's own message, never a credential.
+ */
+final class RegistryErrors {
+
+    /** What was asked for decides what a 404 means. */
+    enum Target { MANIFEST, BLOB, TOKEN }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_MESSAGE = 300;
+
+    private RegistryErrors() {
+    }
+
+    /**
+     * @param subject what was asked for: "manifest docker.io/library/busybox:latest"
+     * @param where the endpoint (or token realm) that gave the final answer
+     * @param anonymous whether the request carried no credentials, to say so on a 401
+     * @param skipped mirrors passed over before {@code where}, with why, to show in the message
+     */
+    static GantryException toException(Target target, String subject, String where, Outcome<?> failure,
+                                       boolean anonymous, List<String> skipped) {
+        String action = (target == Target.TOKEN ? "get " : "fetch ") + subject + " from " + where;
+        String mirrors = skipped.isEmpty() ? "" : " (mirrors skipped: " + String.join("; ", skipped) + ")";
+        return switch (failure) {
+            case Outcome.Unreachable<?> u -> new RegistryUnavailableException(
+                    action + ": " + describe(u.error()) + " (after " + attempts(u.attempts()) + ")" + mirrors, u.error());
+            case Outcome.Refused<?> r -> switch (r.status()) {
+                case 401 -> new RegistryUnauthorizedException(action + ": unauthorized (HTTP 401"
+                        + (anonymous ? ", no credentials were given" : "") + "): " + r.message() + mirrors);
+                case 403 -> new RegistryDeniedException(action + ": access denied (HTTP 403): " + r.message() + mirrors);
+                case 404 -> switch (target) {
+                    case MANIFEST -> new ImageNotFoundException(subject + " not found in " + where + ": " + r.message() + mirrors);
+                    case BLOB -> new BlobNotFoundException(subject + " not found in " + where + ": " + r.message() + mirrors);
+                    case TOKEN -> new RegistryProtocolException(ErrorKind.INTERNAL,
+                            action + ": the token server answered HTTP 404: " + r.message());
+                };
+                case 429 -> new RegistryUnavailableException(action + ": too many requests (HTTP 429) after "
+                        + attempts(r.attempts()) + ": " + r.message() + mirrors, null);
+                default -> r.status() >= 500
+                        ? new RegistryUnavailableException(action + ": HTTP " + r.status() + " after "
+                                + attempts(r.attempts()) + ": " + r.message() + mirrors, null)
+                        : new RegistryProtocolException(ErrorKind.INVALID_ARGUMENT,
+                                action + ": HTTP " + r.status() + ": " + r.message() + mirrors);
+            };
+            case Outcome.Ok<?> ok -> throw new IllegalArgumentException("not a failure: " + ok);
+        };
+    }
+
+    /** One line for a mirror passed over, for the debug log and the final message. */
+    static String brief(Outcome<?> failure) {
+        return switch (failure) {
+            case Outcome.Unreachable<?> u -> describe(u.error());
+            case Outcome.Refused<?> r -> "HTTP " + r.status();
+            case Outcome.Ok<?> ok -> "ok";
+        };
+    }
+
+    static String describe(IOException error) {
+        String message = error.getMessage();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return "TLS certificate not trusted: " + cause.getMessage();
+            }
+        }
+        return error.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    private static String attempts(int n) {
+        return n == 1 ? "1 attempt" : n + " attempts";
+    }
+
+    /**
+     * The registry's explanation from an error body: the distribution spec's
+     * {@code {"errors":[{"code","message"}]}}, Docker Hub's token server {@code {"details"}}, OAuth2's
+     * {@code {"error","error_description"}}, or a short plain-text body. Cut to one short line.
+     */
+    static String registryMessage(byte[] body) {
+        if (body.length == 0) {
+            return "(no message)";
+        }
+        String text = new String(body, StandardCharsets.UTF_8);
+        String message = fromJson(text);
+        return oneLine(message != null ? message : text);
+    }
+
+    private static String fromJson(String text) {
+        JsonNode json;
+        try {
+            json = JSON.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+        if (json == null || !json.isObject()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode error : json.path("errors")) {
+            String code = error.path("code").asText("");
+            String message = error.path("message").asText("");
+            parts.add(code.isEmpty() ? message : message.isEmpty() ? code : code + ": " + message);
+        }
+        if (json.path("details").isTextual()) {
+            parts.add(json.path("details").asText());
+        }
+        if (json.path("error").isTextual()) {
+            String description = json.path("error_description").asText("");
+            parts.add(json.path("error").asText() + (description.isEmpty() ? "" : ": " + description));
+        }
+        if (parts.isEmpty() && json.path("message").isTextual()) {
+            parts.add(json.path("message").asText());
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
+    }
+
+    private static String oneLine(String text) {
+        String line = text.replaceAll("[\\p{Cntrl}\\s]+", " ").strip();
+        if (line.isEmpty()) {
+            return "(no message)";
+        }
+        return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE) + "…";
+    }
+}

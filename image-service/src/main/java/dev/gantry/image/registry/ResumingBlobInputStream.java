@@ -1,0 +1,120 @@
+package dev.gantry.image.registry;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The blob as one stream whatever happens to the connections under it. A read that fails, or a body
+ * that ends before the blob's size, closes that connection and reopens at the current position after
+ * a backoff. Progress resets the count: a long download over a flaky link goes on as long as each
+ * connection moves it forward; the policy's attempts bound only failures in a row.
+ *
+ * <p>Reads go straight into the caller's array from HttpClient's buffers; nothing is copied twice.
+ * The stream ends exactly at the blob's size (the content store verifies the digest). Single reader.
+ */
+final class ResumingBlobInputStream extends InputStream {
+
+    private final BlobSource source;
+    private InputStream current;
+    private long position;
+    private int failuresInARow;
+    private boolean closed;
+
+    ResumingBlobInputStream(BlobSource source, InputStream first, long position) {
+        this.source = source;
+        this.current = first;
+        this.position = position;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        while (true) {
+            if (closed) {
+                throw new IOException("the stream of " + source.subject() + " is closed");
+            }
+            long remaining = source.size() - position;
+            if (remaining == 0) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            int n;
+            try {
+                n = current.read(b, off, (int) Math.min(len, remaining));
+                if (n < 0) {
+                    throw new EOFException("the body ended at byte " + position + " of " + source.size());
+                }
+            } catch (IOException e) {
+                resume(e);
+                continue;
+            }
+            position += n;
+            failuresInARow = 0;
+            return n;
+        }
+    }
+
+    @Override
+    public int available() throws IOException {
+        return closed || current == null ? 0 : (int) Math.min(current.available(), source.size() - position);
+    }
+
+    private void resume(IOException cause) throws IOException {
+        closeCurrent();
+        failuresInARow++;
+        RetryPolicy retry = source.retry();
+        if (failuresInARow >= retry.attempts()) {
+            closed = true;
+            throw source.failure(new Outcome.Unreachable<>(broken(cause), failuresInARow));
+        }
+        Duration pause = retry.backoff(failuresInARow);
+        try {
+            retry.sleeper().sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("resuming " + source.subject() + " was interrupted");
+        }
+        Outcome<InputStream> reopened = source.open(position, retry.attempts() - failuresInARow);
+        if (reopened instanceof Outcome.Ok<InputStream> ok) {
+            current = ok.value();
+            return;
+        }
+        closed = true;
+        throw source.failure(reopened);
+    }
+
+    private IOException broken(IOException cause) {
+        return new IOException("connection broken at byte " + position + " of " + source.size() + ": "
+                + RegistryErrors.describe(cause), cause);
+    }
+
+    private void closeCurrent() {
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException e) {
+                // The connection is already gone; nothing to release.
+            }
+            current = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeCurrent();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.gantry.image.unpack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.gantry.common.errors.ErrorKind;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DecompressionTest {
+
+    private static final byte[] PART1 = random(1_000_000, 1);
+    private static final byte[] PART2 = random(200_001, 2);
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"})
+    void open_gzipTypes_decompressEveryMember(String mediaType) throws IOException {
+        byte[] compressed = concat(gzip(PART1), gzip(PART2));
+
+        assertThat(readAll(Decompression.open(mediaType, new ByteArrayInputStream(compressed)))).isEqualTo(concat(PART1, PART2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"})
+    void open_zstdTypes_decompressEveryFrame(String mediaType) throws IOException {
+        byte[] compressed = concat(zstd(PART1), zstd(PART2));
+
+        assertThat(readAll(Decompression.open(mediaType, new ByteArrayInputStream(compressed)))).isEqualTo(concat(PART1, PART2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.nondistributable.v1.tar"})
+    void open_uncompressedTypes_returnTheStreamItself(String mediaType) throws IOException {
+        InputStream in = new ByteArrayInputStream(PART1);
+
+        assertThat(Decompression.open(mediaType, in)).isSameAs(in);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"application/vnd.oci.image.layer.v1.tar+bzip2", "application/vnd.oci.image.config.v1+json", ""})
+    void open_otherTypes_areUnsupportedNamingTheType(String mediaType) {
+        assertThatThrownBy(() -> Decompression.open(mediaType, new ByteArrayInputStream(PART1)))
+                .isInstanceOf(UnsupportedLayerException.class)
+                .hasMessage("unpack layer: unsupported media type \"" + mediaType + "\"")
+                .satisfies(e -> assertThat(((UnsupportedLayerException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void gzip_sourceTricklingOneByteWithNothingAvailable_stillReadsEveryMember() throws IOException {
+        byte[] compressed = concat(gzip(PART1), gzip(new byte[0]), gzip(PART2));
+        InputStream trickle = new ByteArrayInputStream(compressed) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1));
+            }
+
+            @Override
+            public synchronized int available() {
+                return 0;
+            }
+        };
+
+        assertThat(readAll(new GzipMembersInputStream(trickle))).isEqualTo(concat(PART1, PART2));
+    }
+
+    @Test
+    void gzip_headerWithEveryOptionalField_isParsed() throws IOException {
+        byte[] data = "optional fields".getBytes();
+        ByteArrayOutputStream member = new ByteArrayOutputStream();
+        member.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3});
+        member.writeBytes(new byte[] {3, 0, 'x', 'y', 'z'}); // FEXTRA
+        member.writeBytes(new byte[] {'n', 0}); // FNAME
+        member.writeBytes(new byte[] {'c', 0}); // FCOMMENT
+        member.writeBytes(new byte[] {0x12, 0x34}); // FHCRC
+        member.writeBytes(deflate(data));
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        member.writeBytes(intLE(crc.getValue()));
+        member.writeBytes(intLE(data.length));
+
+        assertThat(readAll(new GzipMembersInputStream(new ByteArrayInputStream(member.toByteArray())))).isEqualTo(data);
+    }
+
+    @Test
+    void gzip_corruptCrc_isAnError() {
+        byte[] compressed = gzip(PART1);
+        compressed[compressed.length - 6] ^= 1;
+
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed))))
+                .isInstanceOf(ZipException.class)
+                .hasMessage("gzip CRC-32 mismatch");
+    }
+
+    @Test
+    void gzip_garbageAfterLastMember_isAnError() {
+        byte[] compressed = concat(gzip(PART1), new byte[] {0, 0, 0, 0});
+
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed))))
+                .isInstanceOf(ZipException.class)
+                .hasMessage("not in gzip format");
+    }
+
+    @Test
+    void gzip_truncatedOrEmpty_isEof() {
+        byte[] compressed = gzip(PART1);
+        byte[] truncated = Arrays.copyOf(compressed, compressed.length / 2);
+
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(truncated))))
+                .isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(new byte[0]))))
+                .isInstanceOf(EOFException.class)
+                .hasMessage("empty gzip stream");
+    }
+
+    @Test
+    void gzip_close_closesTheSource() throws IOException {
+        boolean[] closed = {false};
+        InputStream source = new ByteArrayInputStream(gzip(PART1)) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+
+        Decompression.open("application/vnd.oci.image.layer.v1.tar+gzip", source).close();
+
+        assertThat(closed[0]).isTrue();
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        try (in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[7919]; // odd size: reads straddle members and buffers
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] zstd(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZstdOutputStream z = new ZstdOutputStream(out)) {
+            z.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] out = new byte[data.length + 64];
+        int n = deflater.deflate(out);
+        deflater.end();
+        return Arrays.copyOf(out, n);
+    }
+
+    private static byte[] intLE(long v) {
+        return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        Random random = new Random(seed);
+        for (int i = 0; i < size; i++) {
+            data[i] = (byte) ('a' + random.nextInt(4)); // compressible, so members span several buffers of input
+        }
+        return data;
+    }
+}

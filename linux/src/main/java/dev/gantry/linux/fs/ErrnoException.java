@@ -1,0 +1,26 @@
+package dev.gantry.linux.fs;
+
+import java.io.IOException;
+
+/** A failed libc call: the message names the call, the path and the C library's words for the errno. */
+public final class ErrnoException extends IOException {
+
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int EEXIST = 17;
+    public static final int ENOTDIR = 20;
+    public static final int ERANGE = 34;
+    public static final int ENODATA = 61;
+    public static final int EOPNOTSUPP = 95;
+
+    private final int errno;
+
+    public ErrnoException(String call, String path, int errno, String description) {
+        super(call + " " + path + ": " + description);
+        this.errno = errno;
+    }
+
+    public int errno() {
+        return errno;
+    }
+}
