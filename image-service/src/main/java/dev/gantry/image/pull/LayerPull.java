@@ -109,7 +109,7 @@ final class LayerPull {
         var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), layer.digest().newHasher(),
                 ingest == null ? null : ingest.stream());
         var uncompressed = new HashingInputStream(Decompression.open(layer.mediaType(), compressed), diffId.newHasher(), null);
-        LayerApplier.ApplyResult result = applier.apply(uncompressed, prepared.fs());
+        dev.gantry.image.unpack.ApplyResult result = applier.apply(uncompressed, prepared.fs());
         uncompressed.drain();
         compressed.drain();
         if (compressed.count() != layer.size()) {

@@ -35,7 +35,7 @@ class ContentStoreTest {
         Digest digest = Digest.sha256("expected".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> store.put(digest, "tampered".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(GantryException.class)
-                .hasMessageContaining("size mismatch")
+                .hasMessageContaining("digest mismatch")
                 .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.DATA_LOSS);
         assertThatThrownBy(() -> store.put(digest, "expectex".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("digest mismatch: expected " + digest);
