@@ -40,7 +40,9 @@ import java.util.stream.Stream;
  *
  * One daemon serves every Gantry run, as on a node: its JIT is warmed by one unmeasured pull, and
  * between runs RemoveImage empties the store again (checked through ListImages and ImageFsInfo, so a
- * leak fails the benchmark rather than flattering it). MB are 10^6 bytes.
+ * leak fails the benchmark rather than flattering it). Baseline runs alternate with the cold pulls
+ * and every timed run starts after {@code sync}, so both sides of the ratio see the same disk.
+ * MB are 10^6 bytes.
  *
  * <p>Usage: {@code ImagePullBenchmark [runs] [standard|small]} (default 5, standard). Layers,
  * registry and baseline directories go under /var/tmp (the daemon's root under java.io.tmpdir) and
@@ -112,7 +114,8 @@ public final class ImagePullBenchmark {
     }
 
     /** What the Gantry runs measured. */
-    private record GantryRuns(double[] cold, double[] warm, double[] concurrent, double rssMib, double rssPeakMib) {}
+    private record GantryRuns(double[] cold, List<SkopeoUmociBaseline.Sample> baseline, double[] warm, double[] concurrent,
+            double rssMib, double rssPeakMib) {}
 
     private ImagePullBenchmark() {}
 
@@ -133,8 +136,8 @@ public final class ImagePullBenchmark {
         Path work = Files.createTempDirectory(scratch(), "gantry-bench-pull-");
         try (RegistryServer registry = RegistryServer.anonymous(work);
                 BenchImages images = BenchImages.build(workload, work, registry.registry())) {
-            GantryRuns gantry = gantry(runs, images);
-            List<SkopeoUmociBaseline.Sample> baseline = SkopeoUmociBaseline.measure(runs, images.cold().reference(), work);
+            GantryRuns gantry = gantry(runs, images, work);
+            List<SkopeoUmociBaseline.Sample> baseline = gantry.baseline();
             return new Result(runs, workload, images.cold().image().size() / 1e6, images.coldLayers(), images.coldFiles(),
                     Stats.of(gantry.cold()), workload.warmLayerBytes() / 1e6, Stats.of(gantry.warm()),
                     images.concurrentBytes() / 1e6, Stats.of(gantry.concurrent()),
@@ -147,7 +150,12 @@ public final class ImagePullBenchmark {
         }
     }
 
-    private static GantryRuns gantry(int runs, BenchImages images) throws InterruptedException, IOException {
+    /**
+     * Every run on one daemon. Cold pulls alternate with baseline runs, and each timed run starts
+     * after {@code sync}, so a slow patch of the disk or writeback left by the previous run falls on
+     * both sides of the ratio alike.
+     */
+    private static GantryRuns gantry(int runs, BenchImages images, Path work) throws InterruptedException, IOException {
         try (GantryDaemon daemon = GantryDaemon.create().startAndAwaitReady();
                 CriClient client = CriClient.connect(daemon.socket(), PULL_DEADLINE)) {
             try {
@@ -155,17 +163,23 @@ public final class ImagePullBenchmark {
                 BenchImages.Pushed cold = images.cold();
                 pull(client, cold); // warm-up: the daemon's JIT, the registry's page cache
                 removeAndCheck(client, List.of(cold), 0, empty);
+                SkopeoUmociBaseline.run(cold.reference(), work); // warm-up: the tools' binaries in the page cache
 
                 double[] coldSeconds = new double[runs];
+                List<SkopeoUmociBaseline.Sample> baseline = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
+                    settle();
                     coldSeconds[i] = pull(client, cold);
                     removeAndCheck(client, List.of(cold), 0, empty);
+                    settle();
+                    baseline.add(SkopeoUmociBaseline.run(cold.reference(), work));
                 }
 
                 pull(client, cold);
                 long withBase = usedBytes(client);
                 double[] warmSeconds = new double[runs];
                 for (int i = 0; i < runs; i++) {
+                    settle();
                     warmSeconds[i] = pull(client, images.warm());
                     removeAndCheck(client, List.of(images.warm()), 1, withBase);
                 }
@@ -173,10 +187,11 @@ public final class ImagePullBenchmark {
 
                 double[] concurrentSeconds = new double[runs];
                 for (int i = 0; i < runs; i++) {
+                    settle();
                     concurrentSeconds[i] = pullAtOnce(client, images.concurrent());
                     removeAndCheck(client, images.concurrent(), 0, empty);
                 }
-                return new GantryRuns(coldSeconds, warmSeconds, concurrentSeconds,
+                return new GantryRuns(coldSeconds, baseline, warmSeconds, concurrentSeconds,
                         StartupBenchmark.rssMib(daemon.pid()), peakRssMib(daemon.pid()));
             } catch (RuntimeException e) {
                 throw new IllegalStateException(e.getMessage() + "\n--- gantryd output (last 4000 chars) ---\n" + tail(daemon.output()), e);
@@ -255,6 +270,14 @@ public final class ImagePullBenchmark {
         return client.images().imageFsInfo(ImageFsInfoRequest.getDefaultInstance()).getImageFilesystemsList().stream()
                 .mapToLong(fs -> fs.getUsedBytes().getValue())
                 .sum();
+    }
+
+    /** Flushes dirty pages, so writeback from the previous run is not charged to the next. */
+    private static void settle() throws IOException, InterruptedException {
+        Process sync = new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (sync.waitFor() != 0) {
+            throw new IOException("sync exited " + sync.exitValue());
+        }
     }
 
     /** Peak resident set size of a process (VmHWM), from /proc/PID/status. */

@@ -26,21 +26,8 @@ final class SkopeoUmociBaseline {
 
     private SkopeoUmociBaseline() {}
 
-    /**
-     * One unmeasured run (the tools' binaries and the registry's blobs into the page cache, as the
-     * daemon's warm-up pull does for Gantry), then {@code runs} measured ones, each in new
-     * directories under {@code work} that are deleted before the next.
-     */
-    static List<Sample> measure(int runs, String reference, Path work) throws IOException, InterruptedException {
-        once(reference, work);
-        List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            samples.add(once(reference, work));
-        }
-        return samples;
-    }
-
-    private static Sample once(String reference, Path work) throws IOException, InterruptedException {
+    /** One copy and unpack, in new directories under {@code work} that are deleted before this returns. */
+    static Sample run(String reference, Path work) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory(work, "baseline-");
         try {
             Path layout = dir.resolve("layout");
