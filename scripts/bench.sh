@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Benchmarks against a real gantryd; each prints one JSON line.
-#   scripts/bench.sh [runs]      daemon cold start to first Version, and daemon RSS (default 10 runs)
+#   scripts/bench.sh [runs]                  daemon cold start to first Version, and daemon RSS (default 10 runs)
+#   scripts/bench.sh images [runs] [small]   image pull + unpack from a local registry: cold, warm, 10 at once,
+#                                            against skopeo copy + umoci unpack (default 5 runs of ~200 MB)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
 
+main=dev.gantry.e2e.bench.StartupBenchmark
+jvm_opts=()
+if [ "${1:-}" = images ]; then
+  shift
+  main=dev.gantry.e2e.bench.ImagePullBenchmark
+  # the daemon's root follows java.io.tmpdir; keep it on disk with the layers, whatever /tmp is
+  jvm_opts+=(-Djava.io.tmpdir=/var/tmp)
+fi
+
 ./mvnw -B -q -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
 jdk=$(gantry_find_jdk)
-exec "$jdk/bin/java" -Dgantry.launcher="$PWD/bin/gantryd" \
+exec "$jdk/bin/java" -Dgantry.launcher="$PWD/bin/gantryd" "${jvm_opts[@]}" \
   --enable-native-access=ALL-UNNAMED -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" \
-  dev.gantry.e2e.bench.StartupBenchmark "$@"
+  "$main" "$@"
