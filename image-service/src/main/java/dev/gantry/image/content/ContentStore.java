@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -126,6 +127,7 @@ public final class ContentStore {
         private final MessageDigest hasher;
         private long written;
         private boolean done;
+        private Optional<BlobMismatchException> verdict;
 
         private Ingest(Digest expected, long expectedSize, Path file, OutputStream out, MessageDigest hasher) {
             this.expected = expected;
@@ -156,16 +158,28 @@ public final class ContentStore {
             return written;
         }
 
+        /**
+         * Checks what was written against the expected size and digest, once all of it was written;
+         * throws {@link BlobMismatchException} when it does not match. Asking again gives the same answer.
+         */
+        public void verify() throws IOException {
+            if (verdict == null) {
+                out.close();
+                if (expectedSize >= 0 && written != expectedSize) {
+                    verdict = Optional.of(BlobMismatchException.size(expected, expectedSize, written));
+                } else {
+                    Digest actual = Digest.of(expected.algorithm(), hasher.digest());
+                    verdict = actual.equals(expected) ? Optional.empty() : Optional.of(BlobMismatchException.digest(expected, actual));
+                }
+            }
+            if (verdict.isPresent()) {
+                throw verdict.get();
+            }
+        }
+
         /** Verifies and publishes; throws {@link BlobMismatchException} (nothing published) when the bytes are wrong. */
         public void commit() throws IOException {
-            out.close();
-            if (expectedSize >= 0 && written != expectedSize) {
-                throw BlobMismatchException.size(expected, expectedSize, written);
-            }
-            Digest actual = Digest.of(expected.algorithm(), hasher.digest());
-            if (!actual.equals(expected)) {
-                throw BlobMismatchException.digest(expected, actual);
-            }
+            verify();
             try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
                 channel.force(true);
             }

@@ -7,8 +7,8 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * Hashes and counts the bytes that pass, and copies them to {@code copy} when one is given (the
- * compressed layer goes to the content store's ingest while it is being unpacked).
+ * Counts the bytes that pass, hashes them when given a hasher, and copies them to {@code copy} when
+ * given one (the compressed layer goes to the content store's ingest while it is being unpacked).
  */
 final class HashingInputStream extends FilterInputStream {
 
@@ -32,7 +32,9 @@ final class HashingInputStream extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
         if (n > 0) {
-            hasher.update(b, off, n);
+            if (hasher != null) {
+                hasher.update(b, off, n);
+            }
             if (copy != null) {
                 copy.write(b, off, n);
             }

@@ -1,5 +1,6 @@
 package dev.gantry.image.pull;
 
+import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.content.BlobMismatchException;
 import dev.gantry.image.content.ContentStore;
@@ -11,6 +12,7 @@ import dev.gantry.image.registry.Credentials;
 import dev.gantry.image.registry.RegistryClient;
 import dev.gantry.image.snapshot.Snapshot;
 import dev.gantry.image.snapshot.SnapshotStore;
+import dev.gantry.image.unpack.ApplyResult;
 import dev.gantry.image.unpack.Decompression;
 import dev.gantry.image.unpack.LayerApplier;
 import java.io.BufferedInputStream;
@@ -104,18 +106,23 @@ final class LayerPull {
         }
     }
 
+    /**
+     * One pass over the compressed bytes: copied to the ingest (which hashes them), decompressed,
+     * hashed again as the diffID, unpacked. A blob from the local store was verified when it was
+     * committed and is not hashed again.
+     */
     private Snapshot apply(InputStream source, ContentStore.Ingest ingest, Descriptor layer, Digest diffId, Digest chainId,
             Optional<Digest> parent, SnapshotStore.Prepared prepared) throws IOException {
-        var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), layer.digest().newHasher(),
+        var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), null,
                 ingest == null ? null : ingest.stream());
         var uncompressed = new HashingInputStream(Decompression.open(layer.mediaType(), compressed), diffId.newHasher(), null);
-        dev.gantry.image.unpack.ApplyResult result;
+        ApplyResult result;
         try {
             result = applier.apply(uncompressed, prepared.fs());
             uncompressed.drain();
         } catch (IOException | RuntimeException unreadable) {
             // A corrupt blob often shows first as a decompression or tar error; the digest names the real cause.
-            BlobMismatchException blamed = blobFault(compressed, layer, unreadable);
+            BlobMismatchException blamed = blobFault(compressed, ingest, unreadable);
             if (blamed != null) {
                 blamed.addSuppressed(unreadable);
                 throw blamed;
@@ -126,9 +133,8 @@ final class LayerPull {
         if (compressed.count() != layer.size()) {
             throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
         }
-        Digest blobDigest = Digest.of(layer.digest().algorithm(), compressed.digest());
-        if (!blobDigest.equals(layer.digest())) {
-            throw BlobMismatchException.digest(layer.digest(), blobDigest);
+        if (ingest != null) {
+            ingest.verify();
         }
         Digest actualDiffId = Digest.of(diffId.algorithm(), uncompressed.digest());
         if (!actualDiffId.equals(diffId)) {
@@ -141,26 +147,22 @@ final class LayerPull {
     }
 
     /**
-     * Reads the rest of the compressed stream to see whether its digest holds: if not, the failure is
-     * the blob's (DATA_LOSS with both digests), whatever the decompressor or tar reader said first.
+     * Reads the rest of the compressed stream to see whether the blob holds its digest: if not, the
+     * failure is the blob's (DATA_LOSS with both digests), whatever the decompressor or tar reader said first.
      */
-    private static BlobMismatchException blobFault(HashingInputStream compressed, Descriptor layer, Exception unreadable) {
-        if (unreadable instanceof GantryException g && g.kind() != dev.gantry.common.errors.ErrorKind.INTERNAL) {
-            return null; // refused for what it says (an escaping path), not for how it is encoded
+    private static BlobMismatchException blobFault(HashingInputStream compressed, ContentStore.Ingest ingest, Exception unreadable) {
+        if (ingest == null || unreadable instanceof GantryException g && g.kind() != ErrorKind.INTERNAL) {
+            return null; // a verified local blob, or refused for what it says (an escaping path), not how it is encoded
         }
         try {
             compressed.drain();
+            ingest.verify();
+            return null;
+        } catch (BlobMismatchException mismatch) {
+            return mismatch;
         } catch (IOException stillBroken) {
             return null;
         }
-        Digest actual = Digest.of(layer.digest().algorithm(), compressed.digest());
-        if (compressed.count() != layer.size()) {
-            return BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
-        }
-        if (!actual.equals(layer.digest())) {
-            return BlobMismatchException.digest(layer.digest(), actual);
-        }
-        return null;
     }
 
     private static Snapshot join(CompletableFuture<Snapshot> future) {
@@ -186,12 +188,12 @@ final class LayerPull {
 
         private static dev.gantry.common.errors.ErrorKind kindOf(Throwable cause) {
             if (cause instanceof InterruptedException) {
-                return dev.gantry.common.errors.ErrorKind.CANCELLED;
+                return ErrorKind.CANCELLED;
             }
             if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left")) {
-                return dev.gantry.common.errors.ErrorKind.RESOURCE_EXHAUSTED;
+                return ErrorKind.RESOURCE_EXHAUSTED;
             }
-            return dev.gantry.common.errors.ErrorKind.INTERNAL;
+            return ErrorKind.INTERNAL;
         }
     }
 }
