@@ -33,9 +33,18 @@ public final class ImageManager {
     private final GarbageCollector collector;
     private final Leases leases;
     private final Set<String> pinned;
+    private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final Runnable afterPulls;
 
     public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
             Leases leases, Collection<String> pinnedReferences) {
+        this(images, content, snapshots, puller, leases, pinnedReferences, () -> {});
+    }
+
+    /** @param afterPulls run each time the last pull in flight ends (the daemon gives memory back then) */
+    public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
+            Leases leases, Collection<String> pinnedReferences, Runnable afterPulls) {
+        this.afterPulls = afterPulls;
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
@@ -51,6 +60,17 @@ public final class ImageManager {
     }
 
     public ImageRecord pull(ImageReference reference, Credentials credentials) {
+        pullsInFlight.incrementAndGet();
+        try {
+            return pullOnce(reference, credentials);
+        } finally {
+            if (pullsInFlight.decrementAndGet() == 0) {
+                afterPulls.run();
+            }
+        }
+    }
+
+    private ImageRecord pullOnce(ImageReference reference, Credentials credentials) {
         ImagePuller.Pulled pulled;
         try {
             pulled = puller.pull(reference, credentials);

@@ -191,6 +191,8 @@ public final class ImagePullBenchmark {
                     concurrentSeconds[i] = pullAtOnce(client, images.concurrent());
                     removeAndCheck(client, images.concurrent(), 0, empty);
                 }
+                // the daemon gives its heap back once pulls have been quiet for a while; read RSS after that
+                Thread.sleep(IDLE_AFTER_PULLS.toMillis());
                 return new GantryRuns(coldSeconds, baseline, warmSeconds, concurrentSeconds,
                         StartupBenchmark.rssMib(daemon.pid()), peakRssMib(daemon.pid()));
             } catch (RuntimeException e) {
@@ -279,6 +281,9 @@ public final class ImagePullBenchmark {
             throw new IOException("sync exited " + sync.exitValue());
         }
     }
+
+    /** How long the daemon idles after the last pull before its RSS is read. */
+    static final java.time.Duration IDLE_AFTER_PULLS = java.time.Duration.ofSeconds(5);
 
     /** Peak resident set size of a process (VmHWM), from /proc/PID/status. */
     private static double peakRssMib(long pid) throws IOException {

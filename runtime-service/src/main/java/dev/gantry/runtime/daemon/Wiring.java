@@ -77,7 +77,8 @@ final class Wiring {
         ExecutorService layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("layer-", 0).factory());
         var puller = new ImagePuller(registry, content, snapshots, leases, new LayerApplier(), Platform.current(),
                 layerThreads, config.images().maxConcurrentDownloads());
-        var manager = new ImageManager(images, content, snapshots, puller, leases, config.images().pinned());
+        var manager = new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
+                new HeapTrimmer(Duration.ofSeconds(2)));
         int collected = manager.recover();
         if (collected > 0) {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
