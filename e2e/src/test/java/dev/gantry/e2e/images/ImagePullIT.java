@@ -12,6 +12,7 @@ import dev.gantry.cri.v1.ListImagesRequest;
 import dev.gantry.cri.v1.StreamImagesRequest;
 import dev.gantry.cri.v1.StreamImagesResponse;
 import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.FaultProxy;
 import dev.gantry.e2e.fixtures.Layer;
 import dev.gantry.e2e.fixtures.OciImageBuilder;
 import dev.gantry.e2e.fixtures.Platform;
@@ -231,18 +232,20 @@ class ImagePullIT {
     }
 
     @Test
-    void pull_sameImageFromManyCallersAtOnce_givesOneImage() throws Exception {
+    void pull_sameImageFromManyCallersAtOnce_downloadsEachLayerOnce_andGivesOneImage() throws Exception {
         Layer big = keep(Layer.builder().randomFile("blob", 8 << 20, 7).build());
         PushedImage image = OciImageBuilder.create().layer(busybox).layer(big).push(registry.registry(), "e2e/crowd", "1");
         ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
+        try (FaultProxy proxy = FaultProxy.start(registry.host())) {
             List<Future<String>> pulls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                pulls.add(pool.submit(() -> images.pull(ref("e2e/crowd:1"))));
+                pulls.add(pool.submit(() -> images.pull(proxy.host() + "/e2e/crowd:1")));
             }
             for (Future<String> pull : pulls) {
                 assertThat(pull.get()).isEqualTo(image.configDigest());
             }
+            assertThat(proxy.seen(path -> path.endsWith("/blobs/" + big.digest())))
+                    .as("one download of the big layer, shared by all six pulls").hasSize(1);
         } finally {
             pool.shutdownNow();
         }

@@ -72,28 +72,39 @@ final class ResumingBlobInputStream extends InputStream {
         return closed || current == null ? 0 : (int) Math.min(current.available(), source.size() - position);
     }
 
+    /**
+     * Reopens at the current position. A reopen that finds the registry unreachable, or whose body is
+     * cut before it starts, is one more failure in a row: HttpClient reports a cut body from the read
+     * or from the request itself depending on timing, and both must count alike.
+     */
     private void resume(IOException cause) throws IOException {
         closeCurrent();
-        failuresInARow++;
         RetryPolicy retry = source.retry();
-        if (failuresInARow >= retry.attempts()) {
+        IOException last = cause;
+        while (true) {
+            failuresInARow++;
+            if (failuresInARow >= retry.attempts()) {
+                closed = true;
+                throw source.failure(new Outcome.Unreachable<>(broken(last), failuresInARow));
+            }
+            try {
+                retry.sleeper().sleep(retry.backoff(failuresInARow));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("resuming " + source.subject() + " was interrupted");
+            }
+            Outcome<InputStream> reopened = source.open(position, 1);
+            if (reopened instanceof Outcome.Ok<InputStream> ok) {
+                current = ok.value();
+                return;
+            }
+            if (reopened instanceof Outcome.Unreachable<InputStream> unreachable) {
+                last = unreachable.error();
+                continue;
+            }
             closed = true;
-            throw source.failure(new Outcome.Unreachable<>(broken(cause), failuresInARow));
+            throw source.failure(reopened);
         }
-        Duration pause = retry.backoff(failuresInARow);
-        try {
-            retry.sleeper().sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("resuming " + source.subject() + " was interrupted");
-        }
-        Outcome<InputStream> reopened = source.open(position, retry.attempts() - failuresInARow);
-        if (reopened instanceof Outcome.Ok<InputStream> ok) {
-            current = ok.value();
-            return;
-        }
-        closed = true;
-        throw source.failure(reopened);
     }
 
     private IOException broken(IOException cause) {
