@@ -1,7 +1,6 @@
 package dev.gantry.image.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.reference.Digest;
@@ -17,8 +16,6 @@ import java.util.Optional;
  * on is checked here, and a document that lacks one fails the pull naming the document and the field.
  */
 public final class OciJson {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OciJson() {}
 
@@ -108,7 +105,7 @@ public final class OciJson {
 
     private static JsonNode tree(byte[] content, String what) {
         try {
-            JsonNode root = JSON.readTree(content);
+            JsonNode root = Json.mapper().readTree(content);
             if (root == null || !root.isObject()) {
                 throw invalid(what, "it is not a JSON object");
             }

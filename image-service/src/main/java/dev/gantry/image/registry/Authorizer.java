@@ -44,19 +44,34 @@ final class Authorizer {
     private static final int MAX_REAUTHORIZATIONS = 2;
 
     private final EndpointCaller caller;
-    private final Cache<String, Challenge> challenges;
-    private final Cache<TokenKey, Token> tokens;
+    private final Ticker ticker;
+    // Built on first use: Caffeine loads ~70 classes, which a daemon that has not pulled yet does not need.
+    private Cache<String, Challenge> challenges;
+    private Cache<TokenKey, Token> tokens;
     private final Map<TokenKey, CompletableFuture<Token>> pending = new ConcurrentHashMap<>();
 
     Authorizer(EndpointCaller caller, Ticker ticker) {
         this.caller = caller;
-        this.challenges = Caffeine.newBuilder().ticker(ticker).maximumSize(1_000).expireAfterWrite(Duration.ofHours(1)).build();
-        this.tokens = Caffeine.newBuilder()
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .maximumSize(10_000)
-                .expireAfter(Expiry.<TokenKey, Token>writing((key, token) -> token.cacheFor()))
-                .build();
+        this.ticker = ticker;
+    }
+
+    private synchronized Cache<String, Challenge> challenges() {
+        if (challenges == null) {
+            challenges = Caffeine.newBuilder().ticker(ticker).maximumSize(1_000).expireAfterWrite(Duration.ofHours(1)).build();
+        }
+        return challenges;
+    }
+
+    private synchronized Cache<TokenKey, Token> tokens() {
+        if (tokens == null) {
+            tokens = Caffeine.newBuilder()
+                    .ticker(ticker)
+                    .executor(Runnable::run)
+                    .maximumSize(10_000)
+                    .expireAfter(Expiry.<TokenKey, Token>writing((key, token) -> token.cacheFor()))
+                    .build();
+        }
+        return tokens;
     }
 
     Session session(Endpoint endpoint, String repositoryPath, Credentials credentials) {
@@ -99,7 +114,7 @@ final class Authorizer {
         @Override
         public String initialAuthorization() {
             reauthorizations = 0;
-            Challenge known = challenges.getIfPresent(endpoint.toString());
+            Challenge known = challenges().getIfPresent(endpoint.toString());
             return known == null ? setCurrent(null, false, null) : authorize(known, false);
         }
 
@@ -109,7 +124,7 @@ final class Authorizer {
             if (challenge == null) {
                 return null;
             }
-            challenges.put(endpoint.toString(), challenge);
+            challenges().put(endpoint.toString(), challenge);
             if ((current != null && currentIsFresh) || ++reauthorizations > MAX_REAUTHORIZATIONS) {
                 return null;
             }
@@ -138,9 +153,9 @@ final class Authorizer {
             TokenKey key = new TokenKey(challenge.realm(), challenge.service(), scope, credentials.identity());
             if (stale && currentToken != null) {
                 // Only the token we were refused with: another request may already have put a new one.
-                tokens.asMap().remove(key, currentToken);
+                tokens().asMap().remove(key, currentToken);
             }
-            Token cached = tokens.getIfPresent(key);
+            Token cached = tokens().getIfPresent(key);
             if (cached != null) {
                 return setCurrent("Bearer " + cached.value(), false, cached);
             }
@@ -152,11 +167,11 @@ final class Authorizer {
                 return setCurrent("Bearer " + shared.value(), false, shared);
             }
             try {
-                Token token = tokens.getIfPresent(key); // put while we were looking
+                Token token = tokens().getIfPresent(key); // put while we were looking
                 boolean fetched = token == null;
                 if (fetched) {
                     token = fetchToken(challenge);
-                    tokens.put(key, token);
+                    tokens().put(key, token);
                 }
                 mine.complete(token);
                 return setCurrent("Bearer " + token.value(), fetched, token);
@@ -218,7 +233,7 @@ final class Authorizer {
             }
             JsonNode json;
             try {
-                json = RegistryErrors.JSON.readTree(body);
+                json = dev.gantry.image.oci.Json.mapper().readTree(body);
             } catch (IOException e) {
                 throw noToken(challengeRealm(response), "an answer that is not JSON");
             }

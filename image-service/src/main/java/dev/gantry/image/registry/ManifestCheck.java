@@ -69,7 +69,7 @@ final class ManifestCheck {
         String type = baseType(contentType);
         JsonNode json;
         try {
-            json = RegistryErrors.JSON.readTree(content);
+            json = dev.gantry.image.oci.Json.mapper().readTree(content);
         } catch (IOException e) {
             json = null;
         }

@@ -1,7 +1,7 @@
 package dev.gantry.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.image.oci.Json;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import java.io.IOException;
@@ -20,7 +20,6 @@ final class RegistryErrors {
     /** What was asked for decides what a 404 means. */
     enum Target { MANIFEST, BLOB, TOKEN }
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 300;
 
     private RegistryErrors() {
@@ -101,7 +100,7 @@ final class RegistryErrors {
     private static String fromJson(String text) {
         JsonNode json;
         try {
-            json = JSON.readTree(text);
+            json = Json.mapper().readTree(text);
         } catch (IOException e) {
             return null;
         }

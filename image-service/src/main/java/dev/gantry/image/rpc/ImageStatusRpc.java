@@ -1,6 +1,6 @@
 package dev.gantry.image.rpc;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.image.oci.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
@@ -16,8 +16,6 @@ import java.util.Optional;
  * Verbose info carries, under "info", the image config as the registry served it with the chain ID.
  */
 public final class ImageStatusRpc {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ImageManager images;
     private final ImageMessages messages;
@@ -45,13 +43,13 @@ public final class ImageStatusRpc {
 
     private String verboseInfo(ImageRecord image) {
         try {
-            ObjectNode info = JSON.createObjectNode();
+            ObjectNode info = Json.mapper().createObjectNode();
             info.put("manifestDigest", image.manifestDigest().toString());
             if (!image.chainIds().isEmpty()) {
                 info.put("chainID", image.chainIds().get(image.chainIds().size() - 1).toString());
             }
-            info.set("imageSpec", JSON.readTree(images.config(image)));
-            return JSON.writeValueAsString(info);
+            info.set("imageSpec", Json.mapper().readTree(images.config(image)));
+            return Json.mapper().writeValueAsString(info);
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "image " + image.id() + ": config is not readable JSON: " + e.getMessage(), e);
         }

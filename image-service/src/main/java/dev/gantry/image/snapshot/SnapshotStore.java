@@ -1,7 +1,7 @@
 package dev.gantry.image.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.image.oci.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.common.fs.AtomicFile;
 import dev.gantry.common.fs.Directories;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotStore {
 
     private static final Logger log = LoggerFactory.getLogger(SnapshotStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEMP_PREFIX = ".tmp-";
     private static final String TRASH_PREFIX = ".trash-";
 
@@ -58,14 +57,14 @@ public final class SnapshotStore {
 
     /** Publishes a prepared snapshot under its chain ID. If another pull published it first, ours is dropped. */
     public Snapshot commit(Prepared prepared, Snapshot snapshot) throws IOException {
-        ObjectNode record = JSON.createObjectNode();
+        ObjectNode record = Json.mapper().createObjectNode();
         record.put("version", 1);
         record.put("chainId", snapshot.chainId().toString());
         snapshot.parent().ifPresent(p -> record.put("parent", p.toString()));
         record.put("diffId", snapshot.diffId().toString());
         record.put("bytes", snapshot.bytes());
         record.put("inodes", snapshot.inodes());
-        AtomicFile.write(prepared.home().resolve("snapshot.json"), JSON.writeValueAsBytes(record));
+        AtomicFile.write(prepared.home().resolve("snapshot.json"), Json.mapper().writeValueAsBytes(record));
         Path target = home(snapshot.chainId());
         synchronized (this) {
             if (snapshots.containsKey(snapshot.chainId())) {
@@ -138,7 +137,7 @@ public final class SnapshotStore {
                 }
                 Path record = entry.resolve("snapshot.json");
                 try {
-                    JsonNode node = JSON.readTree(Files.readAllBytes(record));
+                    JsonNode node = Json.mapper().readTree(Files.readAllBytes(record));
                     Digest chainId = Digest.parse(node.path("chainId").asText());
                     Optional<Digest> parent = node.hasNonNull("parent")
                             ? Optional.of(Digest.parse(node.get("parent").asText())) : Optional.empty();

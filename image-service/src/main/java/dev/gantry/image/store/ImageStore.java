@@ -1,7 +1,7 @@
 package dev.gantry.image.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.image.oci.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.common.fs.AtomicFile;
@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class ImageStore {
 
     private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path dir;
     private final Map<Digest, ImageRecord> byId = new LinkedHashMap<>();
     private final Map<String, Digest> byReference = new HashMap<>();
@@ -137,7 +135,7 @@ public final class ImageStore {
     }
 
     private void write(ImageRecord image) throws IOException {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = Json.mapper().createObjectNode();
         node.put("version", 1);
         node.put("id", image.id().toString());
         node.put("manifestDigest", image.manifestDigest().toString());
@@ -152,7 +150,7 @@ public final class ImageStore {
         image.username().ifPresent(name -> node.put("username", name));
         ObjectNode annotations = node.putObject("annotations");
         image.annotations().forEach(annotations::put);
-        AtomicFile.write(file(image.id()), JSON.writeValueAsBytes(node));
+        AtomicFile.write(file(image.id()), Json.mapper().writeValueAsBytes(node));
     }
 
     private void load() throws IOException {
@@ -164,7 +162,7 @@ public final class ImageStore {
                     continue;
                 }
                 try {
-                    ImageRecord image = read(JSON.readTree(Files.readAllBytes(entry)));
+                    ImageRecord image = read(Json.mapper().readTree(Files.readAllBytes(entry)));
                     byId.put(image.id(), image);
                     image.repoTags().forEach(r -> byReference.put(r, image.id()));
                     image.repoDigests().forEach(r -> byReference.put(r, image.id()));
