@@ -43,9 +43,12 @@ final class OverlayView implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
             run("umount", mountpoint.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unmounting " + mountpoint, e);
         } finally {
             Files.deleteIfExists(mountpoint);
         }
