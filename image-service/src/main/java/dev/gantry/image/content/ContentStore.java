@@ -21,7 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Verified blobs by digest ({@code content/blobs/<alg>/<hex>}). Bytes arrive in the ingest area and
  * become visible only by a rename after their size and digest matched, so a reader never sees a partial
- * or wrong blob, whatever crashed. Sizes are kept in memory: usage reports never walk the disk.
+ * or wrong blob, whatever crashed. Durability is the publisher's: sync the filesystem before writing a
+ * record that depends on a blob. Sizes are kept in memory: usage reports never walk the disk.
  */
 public final class ContentStore {
 
@@ -180,11 +181,9 @@ public final class ContentStore {
         /** Verifies and publishes; throws {@link BlobMismatchException} (nothing published) when the bytes are wrong. */
         public void commit() throws IOException {
             verify();
-            try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
+            // Not fsynced here: whoever publishes a record that needs the blob makes the filesystem
+            // durable first (ImageManager's syncfs), which costs one flush for a whole pull.
             AtomicFile.move(file, path(expected));
-            AtomicFile.syncDirectory(path(expected).getParent());
             done = true;
             published(expected, written);
         }

@@ -192,6 +192,34 @@ public final class FileOps {
         return new FsStats(buf[2] * fragmentSize, buf[3] * fragmentSize, buf[4] * fragmentSize, buf[5], buf[6]);
     }
 
+    /**
+     * Flushes the whole filesystem holding {@code path} to disk (syncfs(2)): one call makes every file
+     * written there durable, where an fsync per file of an unpacked layer would cost thousands.
+     */
+    public static void syncfs(Path path) throws IOException {
+        byte[] p = cPath(path);
+        int fd;
+        try {
+            fd = Libc.open(p, O_RDONLY | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw failure("open", path, e);
+        }
+        try {
+            Libc.syncfs(fd);
+        } catch (LastErrorException e) {
+            throw failure("syncfs", path, e);
+        } finally {
+            try {
+                Libc.close(fd);
+            } catch (LastErrorException ignored) {
+                // nothing was written through this descriptor
+            }
+        }
+    }
+
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 02000000;
+
     public static int euid() {
         return Libc.geteuid();
     }

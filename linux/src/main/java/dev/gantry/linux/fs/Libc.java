@@ -40,6 +40,12 @@ final class Libc {
     /** {@code buf} receives {@code struct statvfs} (112 bytes on 64-bit Linux). */
     static native int statvfs(byte[] path, long[] buf) throws LastErrorException;
 
+    static native int open(byte[] path, int flags) throws LastErrorException;
+
+    static native int syncfs(int fd) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
     static native int geteuid();
 
     static native int getegid();

@@ -252,4 +252,15 @@ class FileOpsTest {
         assertThat(p.waitFor()).as("%s: %s", String.join(" ", command), out).isZero();
         return out;
     }
+
+    @Test
+    void syncfs_existingDirectory_succeeds_missingPathNamesCallAndPath() throws Exception {
+        FileOps.syncfs(tmp);
+
+        Path missing = tmp.resolve("missing");
+        assertThatThrownBy(() -> FileOps.syncfs(missing))
+                .isInstanceOf(ErrnoException.class)
+                .hasMessageContaining("open")
+                .hasMessageContaining(missing.toString());
+    }
 }
