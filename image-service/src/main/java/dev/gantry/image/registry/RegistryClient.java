@@ -5,6 +5,7 @@ import dev.gantry.image.reference.Digest;
 import dev.gantry.image.reference.ImageReference;
 import dev.gantry.image.registry.RegistryErrors.Target;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +43,28 @@ public final class RegistryClient implements AutoCloseable {
     private final HttpTransport transport;
     private final EndpointCaller caller;
     private final Authorizer authorizer;
+    private final StallWatch stalls;
+
+    /** A blob body that delivers nothing for this long is cut and resumed. */
+    static final Duration STALL_LIMIT = Duration.ofSeconds(60);
 
     public RegistryClient(RegistryHosts hosts, RetryPolicy retry) {
-        this(hosts, retry, Ticker.systemTicker());
+        this(hosts, retry, Ticker.systemTicker(), STALL_LIMIT);
     }
 
     /** With the clock token expiry is measured by, for tests. */
     RegistryClient(RegistryHosts hosts, RetryPolicy retry, Ticker ticker) {
+        this(hosts, retry, ticker, STALL_LIMIT);
+    }
+
+    /** With the stall limit too, for tests. */
+    RegistryClient(RegistryHosts hosts, RetryPolicy retry, Ticker ticker, Duration stallLimit) {
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.retry = Objects.requireNonNull(retry, "retry");
         this.transport = new HttpTransport();
         this.caller = new EndpointCaller(transport, retry);
         this.authorizer = new Authorizer(caller, ticker);
+        this.stalls = new StallWatch(stallLimit);
     }
 
     /**
@@ -91,7 +102,7 @@ public final class RegistryClient implements AutoCloseable {
             Outcome<InputStream> opened = offset == size
                     ? new Outcome.Ok<>(InputStream.nullInputStream()) // nothing left to fetch
                     : source.open(offset, attempts);
-            return opened.map(first -> new BlobStream(new ResumingBlobInputStream(source, first, offset), endpoint.toString()));
+            return opened.map(first -> new BlobStream(new ResumingBlobInputStream(source, first, offset, stalls), endpoint.toString()));
         });
     }
 
@@ -125,6 +136,7 @@ public final class RegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
+        stalls.close();
         transport.close();
     }
 }

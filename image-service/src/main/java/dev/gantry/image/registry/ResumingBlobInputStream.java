@@ -19,15 +19,22 @@ import java.util.Objects;
 final class ResumingBlobInputStream extends InputStream {
 
     private final BlobSource source;
+    private final StallWatch stalls;
     private InputStream current;
     private long position;
     private int failuresInARow;
     private boolean closed;
+    /** The thread blocked in a body read, if any, and since when; guarded by {@code this}. */
+    private Thread reader;
+    private long readingSince;
+    private boolean interruptedForStall;
 
-    ResumingBlobInputStream(BlobSource source, InputStream first, long position) {
+    ResumingBlobInputStream(BlobSource source, InputStream first, long position, StallWatch stalls) {
         this.source = source;
         this.current = first;
         this.position = position;
+        this.stalls = stalls;
+        stalls.watch(this);
     }
 
     @Override
@@ -53,7 +60,14 @@ final class ResumingBlobInputStream extends InputStream {
             }
             int n;
             try {
-                n = current.read(b, off, (int) Math.min(len, remaining));
+                beginRead();
+                try {
+                    n = current.read(b, off, (int) Math.min(len, remaining));
+                } finally {
+                    if (endRead()) {
+                        throw new IOException("no data for " + stalls.limit().toMillis() + " ms");
+                    }
+                }
                 if (n < 0) {
                     throw new EOFException("the body ended at byte " + position + " of " + source.size());
                 }
@@ -64,6 +78,33 @@ final class ResumingBlobInputStream extends InputStream {
             position += n;
             failuresInARow = 0;
             return n;
+        }
+    }
+
+    private synchronized void beginRead() {
+        reader = Thread.currentThread();
+        readingSince = System.nanoTime();
+    }
+
+    /**
+     * Ends a read; true when the stall watch interrupted it. The interrupt is cleared here, under the
+     * lock the watch interrupts under, so it can never outlive the read and hit a file write later.
+     */
+    private synchronized boolean endRead() {
+        reader = null;
+        if (interruptedForStall) {
+            interruptedForStall = false;
+            Thread.interrupted();
+            return true;
+        }
+        return false;
+    }
+
+    /** Called by the stall watch: interrupts a read that has waited longer than {@code limitNanos}. */
+    synchronized void interruptIfStalled(long now, long limitNanos) {
+        if (reader != null && !interruptedForStall && now - readingSince > limitNanos) {
+            interruptedForStall = true;
+            reader.interrupt();
         }
     }
 
@@ -84,7 +125,7 @@ final class ResumingBlobInputStream extends InputStream {
         while (true) {
             failuresInARow++;
             if (failuresInARow >= retry.attempts()) {
-                closed = true;
+                close();
                 throw source.failure(new Outcome.Unreachable<>(broken(last), failuresInARow));
             }
             try {
@@ -102,7 +143,7 @@ final class ResumingBlobInputStream extends InputStream {
                 last = unreachable.error();
                 continue;
             }
-            closed = true;
+            close();
             throw source.failure(reopened);
         }
     }
@@ -126,6 +167,7 @@ final class ResumingBlobInputStream extends InputStream {
     @Override
     public void close() {
         closed = true;
+        stalls.forget(this);
         closeCurrent();
     }
 }

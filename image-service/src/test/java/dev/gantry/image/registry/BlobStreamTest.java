@@ -251,4 +251,38 @@ class BlobStreamTest {
             assertThat(in.read()).isEqualTo(-1);
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void openBlob_bodyStallsMidway_isCutAfterTheStallLimitAndResumed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        registry.route(BLOB_PATH, (exchange, request) -> {
+            int from = rangeStart(request);
+            if (from > 0) {
+                partial(exchange, from);
+                return;
+            }
+            exchange.sendResponseHeaders(200, BLOB.length);
+            OutputStream out = exchange.getResponseBody();
+            out.write(BLOB, 0, 100_000);
+            out.flush();
+            try {
+                release.await(); // a registry that goes quiet without closing the connection
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        RegistryClient watched = new RegistryClient(RegistryHosts.defaults(),
+                new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(1), sleeps::add),
+                com.github.benmanes.caffeine.cache.Ticker.systemTicker(), Duration.ofMillis(300));
+        try (BlobStream blob = watched.openBlob(ref, DIGEST, BLOB.length, 0, Credentials.anonymous())) {
+            assertThat(blob.stream().readAllBytes()).isEqualTo(BLOB);
+            assertThat(Thread.currentThread().isInterrupted()).as("the stall's interrupt does not outlive the read").isFalse();
+        } finally {
+            release.countDown();
+            watched.close();
+        }
+        assertThat(registry.requestsTo(BLOB_PATH)).hasSize(2);
+        assertThat(registry.requestsTo(BLOB_PATH).get(1).header("Range")).matches("bytes=\\d+-");
+    }
 }
