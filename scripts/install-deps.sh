@@ -31,6 +31,11 @@ apt-get update -qq
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}" >&2
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The docker-registry package starts a system registry on :5000 where an init system runs; the tests
+  # start their own on loopback, so the package's service is stopped and left disabled.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then
+    systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
 fi
 if [ $jdk_ok -eq 0 ]; then
   for jdk in openjdk-25-jdk-headless openjdk-21-jdk-headless; do
