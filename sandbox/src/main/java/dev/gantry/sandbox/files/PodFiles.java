@@ -1,0 +1,49 @@
+package dev.gantry.sandbox.files;
+
+import dev.gantry.common.fs.AtomicFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The three files a pod's containers get bind-mounted, as written in the pod's directory.
+ *
+ * <p>Each is written atomically, so a kubelet retry or a crash mid-write never leaves a half file
+ * that a container would then mount. They are mode 0644 whatever gantryd's umask: containers run as
+ * any user and must read them.
+ */
+public record PodFiles(Path hostname, Path hosts, Path resolvConf) {
+
+    public static final String HOSTNAME = "hostname";
+    public static final String HOSTS = "hosts";
+    public static final String RESOLV_CONF = "resolv.conf";
+
+    private static final Set<PosixFilePermission> MODE_0644 = PosixFilePermissions.fromString("rw-r--r--");
+
+    /** The paths of the files in {@code podDir}, written or not. */
+    public static PodFiles in(Path podDir) {
+        return new PodFiles(podDir.resolve(HOSTNAME), podDir.resolve(HOSTS), podDir.resolve(RESOLV_CONF));
+    }
+
+    /**
+     * Writes (or rewrites) the three files into {@code podDir}, which must exist; {@code hosts} and
+     * {@code resolvConf} are the texts from {@link HostsFile} and {@link ResolvConf}.
+     */
+    public static PodFiles write(Path podDir, Hostname hostname, String hosts, String resolvConf) throws IOException {
+        PodFiles files = in(podDir);
+        writeFile(files.hostname(), hostname.value() + "\n");
+        writeFile(files.hosts(), hosts);
+        writeFile(files.resolvConf(), resolvConf);
+        return files;
+    }
+
+    private static void writeFile(Path file, String content) throws IOException {
+        AtomicFile.write(file, content.getBytes(StandardCharsets.UTF_8));
+        // AtomicFile creates its temp file with the process umask; set the mode the containers need.
+        Files.setPosixFilePermissions(file, MODE_0644);
+    }
+}
