@@ -1,0 +1,136 @@
+package dev.gantry.cni;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.cni.config.NetworkConfigList;
+import dev.gantry.cni.exec.CniCommand;
+import dev.gantry.cni.exec.CniPluginException;
+import dev.gantry.cni.exec.PluginCall;
+import dev.gantry.cni.exec.PluginExecutor;
+import dev.gantry.cni.result.CniResult;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One CNI network and the attachments made on it.
+ *
+ * <pre>
+ *   add:   plugin[0] ──result──▶ plugin[1] ──result──▶ … ──▶ final result ──▶ cache file
+ *   check: every plugin, in order, with the cached final result as prevResult
+ *   del:   every plugin, in reverse, with the cached config and final result; cache file removed
+ * </pre>
+ *
+ * ADD does not undo a half-done chain itself: the caller's rollback calls {@link #del}, which is
+ * idempotent and, without a cache file, runs the current config without a prevResult.
+ */
+public final class CniNetwork {
+
+    private static final Logger log = LoggerFactory.getLogger(CniNetwork.class);
+    private static final Set<String> VERSIONS_WITHOUT_CHECK = Set.of("0.3.0", "0.3.1");
+
+    private final NetworkConfigList config;
+    private final PluginExecutor executor;
+    private final ResultCache cache;
+
+    public CniNetwork(NetworkConfigList config, PluginExecutor executor, Path cacheDir, ObjectMapper mapper) {
+        this.config = config;
+        this.executor = executor;
+        this.cache = new ResultCache(cacheDir, mapper);
+    }
+
+    public NetworkConfigList config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** Runs ADD through the plugin chain and caches the final result for DEL and CHECK. */
+    public CniResult add(Attachment a) {
+        PluginCall call = call(CniCommand.ADD, a);
+        CniResult result = null;
+        for (ObjectNode plugin : config.plugins()) {
+            JsonNode prev = result == null ? null : result.raw();
+            String type = NetworkConfigList.typeOf(plugin);
+            result = executor.execute(plugin, config.name(), config.cniVersion(), prev, call)
+                    .orElseThrow(() -> new CniPluginException(type, CniCommand.ADD, -1, "no result", null, null));
+        }
+        cache.write(config, a, result);
+        return result;
+    }
+
+    /**
+     * Runs DEL through the chain in reverse. DEL must be idempotent (the kubelet retries it): "not
+     * found" answers count as done, and one failing plugin does not stop the others from releasing
+     * their resources; the first real failure is rethrown at the end and the cache file kept for the
+     * retry.
+     */
+    public void del(Attachment a) {
+        Optional<ResultCache.Entry> cached;
+        try {
+            cached = cache.read(config.name(), a);
+        } catch (GantryException e) {
+            // A damaged cache must not make DEL fail forever: fall back to the current config.
+            log.warn("CNI DEL of {} on {}: {}; using the current config", a.containerId(), config.name(), e.getMessage());
+            cached = Optional.empty();
+        }
+        NetworkConfigList used = cached.map(ResultCache.Entry::config).orElse(config);
+        JsonNode prev = cached.map(e -> (JsonNode) e.result().raw()).orElse(null);
+        PluginCall call = call(CniCommand.DEL, a);
+        GantryException first = null;
+        List<ObjectNode> plugins = used.plugins();
+        for (int i = plugins.size() - 1; i >= 0; i--) {
+            try {
+                executor.execute(plugins.get(i), used.name(), used.cniVersion(), prev, call);
+            } catch (CniPluginException e) {
+                if (e.isNotFound()) {
+                    log.debug("CNI DEL of {} on {}: already gone: {}", a.containerId(), used.name(), e.getMessage());
+                    continue;
+                }
+                log.warn("CNI DEL of {} on {}: {}", a.containerId(), used.name(), e.getMessage());
+                if (first == null) {
+                    first = e;
+                }
+            } catch (GantryException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        cache.delete(config.name(), a);
+    }
+
+    /** Runs CHECK with the cached result; skipped when the config disables it or predates CHECK (0.3.x). */
+    public void check(Attachment a) {
+        if (config.disableCheck() || VERSIONS_WITHOUT_CHECK.contains(config.cniVersion())) {
+            return;
+        }
+        ResultCache.Entry entry = cache.read(config.name(), a).orElseThrow(() -> new GantryException(
+                ErrorKind.FAILED_PRECONDITION, "CNI CHECK of " + a.containerId() + " on network " + config.name()
+                        + ": no cached ADD result"));
+        PluginCall call = call(CniCommand.CHECK, a);
+        for (ObjectNode plugin : entry.config().plugins()) {
+            executor.execute(plugin, entry.config().name(), entry.config().cniVersion(), entry.result().raw(), call);
+        }
+    }
+
+    /** The cached result of an earlier ADD, e.g. to report pod IPs after a restart. */
+    public Optional<CniResult> cachedResult(Attachment a) {
+        return cache.read(config.name(), a).map(ResultCache.Entry::result);
+    }
+
+    private static PluginCall call(CniCommand command, Attachment a) {
+        return new PluginCall(command, a.containerId(), a.netns(), a.ifName(), a.args(), a.capabilities());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.gantry.cni;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.cni.config.ConfigLoader;
+import dev.gantry.cni.config.NetworkConfigList;
+import dev.gantry.cni.result.CniResult;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The config list and result of each successful ADD, one file per attachment, so that a DEL after a
+ * daemon restart (or after the config dir changed) runs the same plugins with the same prevResult.
+ * Format: {@code {"version":1,"config":<conflist>,"result":<raw result>}}.
+ */
+final class ResultCache {
+
+    record Entry(NetworkConfigList config, CniResult result) {}
+
+    private final Path dir;
+    private final ObjectMapper mapper;
+
+    ResultCache(Path dir, ObjectMapper mapper) {
+        this.dir = dir;
+        this.mapper = mapper;
+    }
+
+    Path fileFor(String network, Attachment a) {
+        String name = network + "-" + a.containerId() + "-" + a.ifName();
+        if (name.contains("/") || name.contains("\0")) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "CNI attachment " + name + ": '/' not allowed in network, container id or interface name");
+        }
+        return dir.resolve(network + "-" + a.containerId() + "-" + a.ifName() + ".json");
+    }
+
+    void write(NetworkConfigList config, Attachment a, CniResult result) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("version", 1);
+        root.set("config", config.toJson(mapper));
+        root.set("result", result.raw());
+        Path file = fileFor(config.name(), a);
+        try {
+            Files.createDirectories(dir);
+            dev.gantry.common.fs.AtomicFile.write(file, mapper.writeValueAsBytes(root));
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "write CNI result cache " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    Optional<Entry> read(String network, Attachment a) {
+        Path file = fileFor(network, a);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "read CNI result cache " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            JsonNode root = mapper.readTree(bytes);
+            NetworkConfigList config = new ConfigLoader(mapper).parse(file.toString(), mapper.writeValueAsBytes(root.get("config")));
+            CniResult result = CniResult.fromJson((ObjectNode) root.get("result"), "CNI result cache " + file);
+            return Optional.of(new Entry(config, result));
+        } catch (IOException | RuntimeException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "CNI result cache " + file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    void delete(String network, Attachment a) {
+        Path file = fileFor(network, a);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "delete CNI result cache " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

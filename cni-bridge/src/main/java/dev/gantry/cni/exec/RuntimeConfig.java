@@ -1,0 +1,25 @@
+package dev.gantry.cni.exec;
+
+import java.util.List;
+
+/**
+ * Capability arguments for plugins (the CNI CONVENTIONS "runtimeConfig"): each reaches only the plugins
+ * that declare it in their {@code capabilities}. Null or empty means "not requested".
+ */
+public record RuntimeConfig(List<PortMapping> portMappings, Bandwidth bandwidth, Dns dns, List<String> ips) {
+
+    public static final RuntimeConfig NONE = new RuntimeConfig(List.of(), null, null, List.of());
+
+    public RuntimeConfig {
+        portMappings = portMappings == null ? List.of() : List.copyOf(portMappings);
+        ips = ips == null ? List.of() : List.copyOf(ips);
+    }
+
+    /** @param protocol "tcp", "udp" or "sctp"; hostIP may be null */
+    public record PortMapping(int hostPort, int containerPort, String protocol, String hostIP) {}
+
+    /** Rates in bits per second, bursts in bits, as the bandwidth plugin expects. */
+    public record Bandwidth(long ingressRate, long ingressBurst, long egressRate, long egressBurst) {}
+
+    public record Dns(List<String> servers, List<String> searches, List<String> options) {}
+}
