@@ -1,0 +1,22 @@
+package dev.gantry.linux.mount;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+
+/** Direct-mapped libc calls for {@link Mounts}. Strings travel as NUL-terminated byte arrays; {@code null} is NULL. */
+final class MountNatives {
+
+    static {
+        Native.register(MountNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private MountNatives() {}
+
+    static native int mount(byte[] source, byte[] target, byte[] fsType, long flags, byte[] data) throws LastErrorException;
+
+    static native int umount2(byte[] target, int flags) throws LastErrorException;
+
+    static native String strerror(int errno);
+}

@@ -1,0 +1,178 @@
+package dev.gantry.linux.mount;
+
+import com.sun.jna.LastErrorException;
+import dev.gantry.linux.fs.ErrnoException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The mount calls the runtime needs: bind mounts (namespace pins, pod files), tmpfs (/dev/shm) and
+ * lazy unmounts. Every failure is an {@link ErrnoException} naming the call and the paths.
+ * Mount points are judged from {@code /proc/self/mountinfo}, not from st_dev: a bind mount of a
+ * file on the same file system keeps its device number.
+ */
+public final class Mounts {
+
+    static final long MS_BIND = 0x1000;
+    static final long MS_NOSUID = 0x2;
+    static final long MS_NODEV = 0x4;
+    static final long MS_NOEXEC = 0x8;
+    static final int MNT_DETACH = 0x2;
+    static final int EINVAL = 22;
+
+    /** More stacked mounts than this on one path means something keeps mounting it: stop rather than spin. */
+    private static final int MAX_STACKED = 64;
+
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    /** java.nio encodes file names with this charset; we must address the same bytes. */
+    private static final Charset FILE_NAMES = fileNameCharset();
+
+    private Mounts() {}
+
+    /** Bind-mounts {@code source} (a file or a directory) onto {@code target}, which must exist and be of the same kind. */
+    public static void bind(Path source, Path target) throws IOException {
+        try {
+            MountNatives.mount(cPath(source), cPath(target), null, MS_BIND, null);
+        } catch (LastErrorException e) {
+            throw failure("mount --bind " + source, target, e);
+        }
+    }
+
+    /**
+     * Mounts a new tmpfs on {@code target} with nosuid, nodev and noexec, as /dev/shm is mounted in
+     * containers; {@code options} are tmpfs data such as {@code "mode=1777,size=65536k"}.
+     */
+    public static void mountTmpfs(Path target, String options) throws IOException {
+        byte[] data = options == null || options.isEmpty() ? null : terminate(options.getBytes(StandardCharsets.UTF_8));
+        try {
+            MountNatives.mount(cString("shm"), cPath(target), cString("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC, data);
+        } catch (LastErrorException e) {
+            throw failure("mount -t tmpfs -o " + options, target, e);
+        }
+    }
+
+    /**
+     * Lazily detaches every mount stacked on {@code target} (umount2 with MNT_DETACH), so nothing is
+     * mounted there afterwards. A target that is not mounted, or does not exist, is already done:
+     * removal is idempotent because the kubelet retries it.
+     */
+    public static void unmount(Path target) throws IOException {
+        byte[] t = cPath(target);
+        for (int i = 0; i < MAX_STACKED; i++) {
+            try {
+                MountNatives.umount2(t, MNT_DETACH);
+            } catch (LastErrorException e) {
+                int errno = e.getErrorCode();
+                if (errno == EINVAL || errno == ErrnoException.ENOENT) {
+                    return;
+                }
+                throw failure("umount2 MNT_DETACH", target, e);
+            }
+        }
+        throw new ErrnoException("umount2 MNT_DETACH", target.toString(), 0,
+                "still mounted after " + MAX_STACKED + " unmounts");
+    }
+
+    /** Whether some mount's mount point is {@code path} (after resolving symlinks); false if it does not exist. */
+    public static boolean isMountPoint(Path path) throws IOException {
+        String real;
+        try {
+            real = path.toRealPath().toString();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        for (String line : Files.readAllLines(MOUNTINFO, StandardCharsets.ISO_8859_1)) {
+            if (mountPointOf(line).equals(real)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Field 5 of a mountinfo line, with the kernel's octal escapes (space, tab, newline, backslash)
+     * undone and the bytes decoded as java.nio decodes file names. Read as ISO-8859-1 so each byte is one char.
+     */
+    static String mountPointOf(String mountinfoLine) {
+        String[] fields = mountinfoLine.split(" ", 6);
+        if (fields.length < 5) {
+            return "";
+        }
+        String escaped = fields[4];
+        ByteArrayOutputStream out = new ByteArrayOutputStream(escaped.length());
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            if (c == '\\' && isOctal(escaped, i + 1)) {
+                out.write(Integer.parseInt(escaped.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(FILE_NAMES);
+    }
+
+    private static boolean isOctal(String s, int from) {
+        if (from + 3 > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '7') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Mount points currently listed in {@code /proc/self/mountinfo}, unescaped; for tests and recovery scans. */
+    public static List<String> mountPoints() throws IOException {
+        return Files.readAllLines(MOUNTINFO, StandardCharsets.ISO_8859_1).stream().map(Mounts::mountPointOf).toList();
+    }
+
+    private static ErrnoException failure(String call, Path path, LastErrorException e) {
+        int errno = e.getErrorCode();
+        return new ErrnoException(call, path.toString(), errno, describe(errno));
+    }
+
+    private static String describe(int errno) {
+        try {
+            return MountNatives.strerror(errno);
+        } catch (RuntimeException | LinkageError e) {
+            return "errno " + errno;
+        }
+    }
+
+    private static byte[] cPath(Path path) {
+        return terminate(path.toString().getBytes(FILE_NAMES));
+    }
+
+    private static byte[] cString(String s) {
+        return terminate(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] terminate(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new IllegalArgumentException("NUL byte in a mount argument: " + new String(bytes, StandardCharsets.UTF_8));
+            }
+        }
+        return Arrays.copyOf(bytes, bytes.length + 1);
+    }
+
+    private static Charset fileNameCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+}
