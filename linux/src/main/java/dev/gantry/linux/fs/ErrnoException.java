@@ -15,6 +15,18 @@ public final class ErrnoException extends IOException {
 
     private final int errno;
 
+    /** From a failed JNA call: the errno and the C library's words for it. */
+    public static ErrnoException of(String call, String what, com.sun.jna.LastErrorException e) {
+        int errno = e.getErrorCode();
+        String description;
+        try {
+            description = Libc.strerror(errno);
+        } catch (RuntimeException | LinkageError unavailable) {
+            description = "errno " + errno;
+        }
+        return new ErrnoException(call, what, errno, description);
+    }
+
     public ErrnoException(String call, String path, int errno, String description) {
         super(call + " " + path + ": " + description);
         this.errno = errno;

@@ -2,7 +2,6 @@ package dev.gantry.linux.fs;
 
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,15 +35,13 @@ public final class FileOps {
     private static final int XATTR_BUFFER = 256;
 
     /** java.nio encodes file names with this charset; we must address the same bytes. */
-    private static final Charset FILE_NAMES = fileNameCharset();
-
     private FileOps() {}
 
     /** Sets extended attribute {@code name} on {@code path} itself, never on a symlink's target. */
     public static void lsetxattr(Path path, String name, byte[] value) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         try {
-            Libc.lsetxattr(p, cString(name), value, value.length, 0);
+            Libc.lsetxattr(p, NativeArgs.string(name), value, value.length, 0);
         } catch (LastErrorException e) {
             throw failure("lsetxattr " + name, path, e);
         }
@@ -52,8 +49,8 @@ public final class FileOps {
 
     /** The value of extended attribute {@code name} of {@code path} itself, or empty when it has none. */
     public static Optional<byte[]> lgetxattr(Path path, String name) throws IOException {
-        byte[] p = cPath(path);
-        byte[] n = cString(name);
+        byte[] p = NativeArgs.path(path);
+        byte[] n = NativeArgs.string(name);
         byte[] buffer = new byte[XATTR_BUFFER];
         while (true) {
             try {
@@ -81,7 +78,7 @@ public final class FileOps {
 
     /** The names of the extended attributes of {@code path} itself, in the order the file system lists them. */
     public static List<String> llistxattr(Path path) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         byte[] buffer = new byte[XATTR_BUFFER];
         long size;
         while (true) {
@@ -116,7 +113,7 @@ public final class FileOps {
      * bits, which the process umask narrows as for any create.
      */
     public static void mknod(Path path, int mode, long major, long minor) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         try {
             Libc.mknod(p, mode, makedev(major, minor));
         } catch (LastErrorException e) {
@@ -126,7 +123,7 @@ public final class FileOps {
 
     /** Creates one directory with {@code mode} narrowed by the umask; fails if anything exists there. */
     public static void mkdir(Path path, int mode) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         try {
             Libc.mkdir(p, mode);
         } catch (LastErrorException e) {
@@ -136,9 +133,9 @@ public final class FileOps {
 
     /** Creates symlink {@code link} holding exactly {@code target} (java.nio would normalise it as a Path). */
     public static void symlink(String target, Path link) throws IOException {
-        byte[] l = cPath(link);
+        byte[] l = NativeArgs.path(link);
         try {
-            Libc.symlink(cName(target), l);
+            Libc.symlink(NativeArgs.path(target), l);
         } catch (LastErrorException e) {
             throw failure("symlink " + target, link, e);
         }
@@ -146,7 +143,7 @@ public final class FileOps {
 
     /** Sets the owner of {@code path} itself, never of a symlink's target. Clears setuid/setgid bits and file capabilities. */
     public static void lchown(Path path, int uid, int gid) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         try {
             Libc.lchown(p, uid, gid);
         } catch (LastErrorException e) {
@@ -160,7 +157,7 @@ public final class FileOps {
      * paths they know are not symlinks.
      */
     public static void chmod(Path path, int mode) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         try {
             Libc.chmod(p, mode & 07777);
         } catch (LastErrorException e) {
@@ -170,7 +167,7 @@ public final class FileOps {
 
     /** Sets access and modification times of {@code path} itself, a symlink included, to the nanosecond. */
     public static void lsetTimes(Path path, Instant accessTime, Instant modifyTime) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         long[] times = {accessTime.getEpochSecond(), accessTime.getNano(), modifyTime.getEpochSecond(), modifyTime.getNano()};
         try {
             Libc.utimensat(AT_FDCWD, p, times, AT_SYMLINK_NOFOLLOW);
@@ -181,7 +178,7 @@ public final class FileOps {
 
     /** Sizes and inode counts of the file system holding {@code path}. */
     public static FsStats statvfs(Path path) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         long[] buf = new long[16]; // struct statvfs is 112 bytes; room to spare
         try {
             Libc.statvfs(p, buf);
@@ -197,7 +194,7 @@ public final class FileOps {
      * written there durable, where an fsync per file of an unpacked layer would cost thousands.
      */
     public static void syncfs(Path path) throws IOException {
-        byte[] p = cPath(path);
+        byte[] p = NativeArgs.path(path);
         int fd;
         try {
             fd = Libc.open(p, O_RDONLY | O_CLOEXEC);
@@ -262,46 +259,7 @@ public final class FileOps {
     }
 
     private static ErrnoException failure(String call, Path path, LastErrorException e) {
-        int errno = e.getErrorCode();
-        return new ErrnoException(call, path.toString(), errno, describe(errno));
+        return ErrnoException.of(call, path.toString(), e);
     }
 
-    private static String describe(int errno) {
-        try {
-            return Libc.strerror(errno);
-        } catch (RuntimeException | LinkageError e) {
-            return "errno " + errno;
-        }
-    }
-
-    private static byte[] cPath(Path path) {
-        return cName(path.toString());
-    }
-
-    private static byte[] cName(String name) {
-        byte[] bytes = name.getBytes(FILE_NAMES);
-        return terminate(bytes);
-    }
-
-    /** Attribute names are ASCII in practice; UTF-8 is what every tool writes for the rest. */
-    private static byte[] cString(String s) {
-        return terminate(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] terminate(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                throw new IllegalArgumentException("NUL byte in a file name: " + new String(bytes, StandardCharsets.UTF_8));
-            }
-        }
-        return Arrays.copyOf(bytes, bytes.length + 1);
-    }
-
-    private static Charset fileNameCharset() {
-        try {
-            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
-        }
-    }
 }

@@ -18,5 +18,4 @@ final class MountNatives {
 
     static native int umount2(byte[] target, int flags) throws LastErrorException;
 
-    static native String strerror(int errno);
 }

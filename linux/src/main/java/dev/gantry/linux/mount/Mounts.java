@@ -2,14 +2,13 @@ package dev.gantry.linux.mount;
 
 import com.sun.jna.LastErrorException;
 import dev.gantry.linux.fs.ErrnoException;
+import dev.gantry.linux.fs.NativeArgs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,14 +32,12 @@ public final class Mounts {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
     /** java.nio encodes file names with this charset; we must address the same bytes. */
-    private static final Charset FILE_NAMES = fileNameCharset();
-
     private Mounts() {}
 
     /** Bind-mounts {@code source} (a file or a directory) onto {@code target}, which must exist and be of the same kind. */
     public static void bind(Path source, Path target) throws IOException {
         try {
-            MountNatives.mount(cPath(source), cPath(target), null, MS_BIND, null);
+            MountNatives.mount(NativeArgs.path(source), NativeArgs.path(target), null, MS_BIND, null);
         } catch (LastErrorException e) {
             throw failure("mount --bind " + source, target, e);
         }
@@ -51,9 +48,9 @@ public final class Mounts {
      * containers; {@code options} are tmpfs data such as {@code "mode=1777,size=65536k"}.
      */
     public static void mountTmpfs(Path target, String options) throws IOException {
-        byte[] data = options == null || options.isEmpty() ? null : terminate(options.getBytes(StandardCharsets.UTF_8));
+        byte[] data = options == null || options.isEmpty() ? null : NativeArgs.string(options);
         try {
-            MountNatives.mount(cString("shm"), cPath(target), cString("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC, data);
+            MountNatives.mount(NativeArgs.string("shm"), NativeArgs.path(target), NativeArgs.string("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC, data);
         } catch (LastErrorException e) {
             throw failure("mount -t tmpfs -o " + options, target, e);
         }
@@ -65,7 +62,7 @@ public final class Mounts {
      * removal is idempotent because the kubelet retries it.
      */
     public static void unmount(Path target) throws IOException {
-        byte[] t = cPath(target);
+        byte[] t = NativeArgs.path(target);
         for (int i = 0; i < MAX_STACKED; i++) {
             try {
                 MountNatives.umount2(t, MNT_DETACH);
@@ -117,7 +114,7 @@ public final class Mounts {
                 out.write(c);
             }
         }
-        return out.toString(FILE_NAMES);
+        return out.toString(NativeArgs.fileNames());
     }
 
     private static boolean isOctal(String s, int from) {
@@ -139,40 +136,7 @@ public final class Mounts {
     }
 
     private static ErrnoException failure(String call, Path path, LastErrorException e) {
-        int errno = e.getErrorCode();
-        return new ErrnoException(call, path.toString(), errno, describe(errno));
+        return ErrnoException.of(call, path.toString(), e);
     }
 
-    private static String describe(int errno) {
-        try {
-            return MountNatives.strerror(errno);
-        } catch (RuntimeException | LinkageError e) {
-            return "errno " + errno;
-        }
-    }
-
-    private static byte[] cPath(Path path) {
-        return terminate(path.toString().getBytes(FILE_NAMES));
-    }
-
-    private static byte[] cString(String s) {
-        return terminate(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] terminate(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                throw new IllegalArgumentException("NUL byte in a mount argument: " + new String(bytes, StandardCharsets.UTF_8));
-            }
-        }
-        return Arrays.copyOf(bytes, bytes.length + 1);
-    }
-
-    private static Charset fileNameCharset() {
-        try {
-            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
-        }
-    }
 }

@@ -2,9 +2,6 @@ package dev.gantry.linux.ns;
 
 import com.sun.jna.LastErrorException;
 import dev.gantry.linux.fs.ErrnoException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /**
@@ -13,8 +10,6 @@ import java.util.concurrent.Callable;
  * leak into a pooled or virtual thread.
  */
 final class FreshThread {
-
-    private static final Charset FILE_NAMES = fileNameCharset();
 
     private FreshThread() {}
 
@@ -50,31 +45,7 @@ final class FreshThread {
     }
 
     static ErrnoException failure(String call, String path, LastErrorException e) {
-        int errno = e.getErrorCode();
-        String description;
-        try {
-            description = NsNatives.strerror(errno);
-        } catch (RuntimeException | LinkageError ignored) {
-            description = "errno " + errno;
-        }
-        return new ErrnoException(call, path, errno, description);
+        return ErrnoException.of(call, path, e);
     }
 
-    static byte[] cPath(String path) {
-        byte[] bytes = path.getBytes(FILE_NAMES);
-        for (byte b : bytes) {
-            if (b == 0) {
-                throw new IllegalArgumentException("NUL byte in a path: " + path);
-            }
-        }
-        return Arrays.copyOf(bytes, bytes.length + 1);
-    }
-
-    private static Charset fileNameCharset() {
-        try {
-            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-        } catch (RuntimeException e) {
-            return StandardCharsets.UTF_8;
-        }
-    }
 }

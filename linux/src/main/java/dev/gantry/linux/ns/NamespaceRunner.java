@@ -1,5 +1,6 @@
 package dev.gantry.linux.ns;
 
+import dev.gantry.linux.fs.NativeArgs;
 import com.sun.jna.LastErrorException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ public final class NamespaceRunner {
     private static void enter(Path nsPath, NamespaceType type) throws Exception {
         int fd;
         try {
-            fd = NsNatives.open(FreshThread.cPath(nsPath.toString()), NsNatives.O_RDONLY | NsNatives.O_CLOEXEC);
+            fd = NsNatives.open(NativeArgs.path(nsPath.toString()), NsNatives.O_RDONLY | NsNatives.O_CLOEXEC);
         } catch (LastErrorException e) {
             throw FreshThread.failure("open", nsPath.toString(), e);
         }

@@ -30,5 +30,4 @@ final class NsNatives {
 
     static native int close(int fd) throws LastErrorException;
 
-    static native String strerror(int errno);
 }
