@@ -1,6 +1,5 @@
 package dev.gantry.cri.rpc;
 
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -28,9 +27,7 @@ public final class Streaming {
     public static <I, T> void call(String rpc, StreamObserver<T> observer, int batch, Callable<List<I>> body, Function<List<I>, T> wrap) {
         long start = System.nanoTime();
         try {
-            if (Context.current().isCancelled()) {
-                throw Status.CANCELLED.withDescription(rpc + ": caller cancelled").asRuntimeException();
-            }
+            Unary.checkCallerStillWaiting(rpc);
             List<I> items = body.call();
             for (int from = 0; from < items.size(); from += batch) {
                 observer.onNext(wrap.apply(items.subList(from, Math.min(items.size(), from + batch))));

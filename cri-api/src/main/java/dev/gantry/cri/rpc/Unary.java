@@ -55,7 +55,8 @@ public final class Unary {
         }
     }
 
-    private static void checkCallerStillWaiting(String what) {
+    /** Refuses work whose caller already gave up: DEADLINE_EXCEEDED or CANCELLED naming {@code what}. */
+    static void checkCallerStillWaiting(String what) {
         Context context = Context.current();
         if (!context.isCancelled()) {
             return;

@@ -21,22 +21,33 @@ public final class Leases {
 
     /** Holds every digest (blob digests and chain IDs alike) until the returned lease is closed. */
     public Lease acquire(Collection<Digest> digests) {
-        lock.lock();
-        try {
-            digests.forEach(d -> held.merge(d, 1, Integer::sum));
-        } finally {
-            lock.unlock();
-        }
-        return new Lease(Set.copyOf(digests));
+        Lease lease = new Lease();
+        lease.extend(digests);
+        return lease;
     }
 
-    /** A set of digests held by one piece of work. Closing twice is harmless. */
+    /** A set of digests held by one piece of work, which may grow as the work learns more. Closing twice is harmless. */
     public final class Lease implements AutoCloseable {
-        private final Set<Digest> digests;
+        private final Set<Digest> digests = new HashSet<>();
         private boolean closed;
 
-        private Lease(Set<Digest> digests) {
-            this.digests = digests;
+        private Lease() {}
+
+        /** Holds more digests under this lease; ones it already holds are not counted twice. */
+        public void extend(Collection<Digest> more) {
+            lock.lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("lease already closed");
+                }
+                for (Digest digest : more) {
+                    if (digests.add(digest)) {
+                        held.merge(digest, 1, Integer::sum);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override

@@ -65,7 +65,6 @@ public final class ImagePuller {
     public record Pulled(ImageRecord image, Leases.Lease lease) {}
 
     public Pulled pull(ImageReference ref, Credentials credentials) {
-        List<Digest> held = new ArrayList<>();
         Leases.Lease lease = leases.acquire(List.of());
         try {
             FetchedManifest top = registry.fetchManifest(ref, ref.manifestReference(), credentials);
@@ -77,6 +76,7 @@ public final class ImagePuller {
                         "image " + ref + " has no manifest for this node's platform " + platform + " (the index offers "
                                 + index.manifests().stream().map(d -> d.platform().map(Platform::toString).orElse("none")).toList() + ")"));
                 blobs.add(top.digest());
+                lease.extend(List.of(top.digest())); // held before it is stored, so no collection races the put
                 content.put(top.digest(), top.content());
                 fetched = registry.fetchManifest(ref, chosen.digest().toString(), credentials);
                 if (!MediaTypes.isManifest(fetched.mediaType())) {
@@ -88,8 +88,7 @@ public final class ImagePuller {
             blobs.add(fetched.digest());
             blobs.add(manifest.config().digest());
             manifest.layers().forEach(l -> blobs.add(l.digest()));
-            held.addAll(blobs);
-            lease = swap(lease, held);
+            lease.extend(blobs);
             content.put(fetched.digest(), fetched.content());
 
             byte[] configBytes = config(ref, manifest.config(), credentials);
@@ -99,8 +98,7 @@ public final class ImagePuller {
                         + manifest.layers().size() + " layers but the config lists " + config.diffIds().size() + " diff_ids");
             }
             List<Digest> chainIds = ChainIds.of(config.diffIds());
-            held.addAll(chainIds);
-            lease = swap(lease, held);
+            lease.extend(chainIds);
 
             unpackAll(ref, manifest, config, chainIds, credentials);
 
@@ -118,12 +116,6 @@ public final class ImagePuller {
             lease.close();
             throw e;
         }
-    }
-
-    private Leases.Lease swap(Leases.Lease old, List<Digest> digests) {
-        Leases.Lease wider = leases.acquire(digests);
-        old.close();
-        return wider;
     }
 
     private byte[] config(ImageReference ref, Descriptor descriptor, Credentials credentials) throws IOException {

@@ -30,7 +30,8 @@ public final class ImageFsInfoRpc {
     }
 
     ImageFsInfoResponse handle() {
-        long now = clock.instant().getEpochSecond() * 1_000_000_000L + clock.instant().getNano();
+        java.time.Instant instant = clock.instant();
+        long now = instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
         ImageManager.Usage image = images.usage();
         ContainerFsUsage container = containers.get();
         return ImageFsInfoResponse.newBuilder()

@@ -194,23 +194,31 @@ public final class FileOps {
      * written there durable, where an fsync per file of an unpacked layer would cost thousands.
      */
     public static void syncfs(Path path) throws IOException {
-        byte[] p = NativeArgs.path(path);
-        int fd;
-        try {
-            fd = Libc.open(p, O_RDONLY | O_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw failure("open", path, e);
-        }
+        int fd = openReadOnly(path);
         try {
             Libc.syncfs(fd);
         } catch (LastErrorException e) {
             throw failure("syncfs", path, e);
         } finally {
-            try {
-                Libc.close(fd);
-            } catch (LastErrorException ignored) {
-                // nothing was written through this descriptor
-            }
+            closeQuietly(fd);
+        }
+    }
+
+    /** A read-only, close-on-exec descriptor of {@code path} (a directory or a namespace file); close it with {@link #closeQuietly}. */
+    public static int openReadOnly(Path path) throws IOException {
+        try {
+            return Libc.open(NativeArgs.path(path), O_RDONLY | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw failure("open", path, e);
+        }
+    }
+
+    /** Closes a descriptor opened read-only: nothing was written through it, so a failed close loses nothing. */
+    public static void closeQuietly(int fd) {
+        try {
+            Libc.close(fd);
+        } catch (LastErrorException ignored) {
+            // the descriptor is gone either way
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.gantry.linux.ns;
 
-import dev.gantry.linux.fs.NativeArgs;
+import dev.gantry.linux.fs.FileOps;
 import com.sun.jna.LastErrorException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,26 +26,13 @@ public final class NamespaceRunner {
     }
 
     private static void enter(Path nsPath, NamespaceType type) throws Exception {
-        int fd;
-        try {
-            fd = NsNatives.open(NativeArgs.path(nsPath.toString()), NsNatives.O_RDONLY | NsNatives.O_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw FreshThread.failure("open", nsPath.toString(), e);
-        }
+        int fd = FileOps.openReadOnly(nsPath);
         try {
             NsNatives.setns(fd, type.cloneFlag());
         } catch (LastErrorException e) {
             throw FreshThread.failure("setns " + type.procName(), nsPath.toString(), e);
         } finally {
-            closeQuietly(fd);
-        }
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            NsNatives.close(fd);
-        } catch (LastErrorException ignored) {
-            // A read-only namespace fd has nothing to flush; the descriptor is gone either way.
+            FileOps.closeQuietly(fd);
         }
     }
 }

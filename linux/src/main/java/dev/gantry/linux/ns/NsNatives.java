@@ -8,9 +8,6 @@ import com.sun.jna.Platform;
 /** Direct-mapped libc calls for namespaces. Each acts on the calling OS thread only. */
 final class NsNatives {
 
-    static final int O_RDONLY = 0;
-    static final int O_CLOEXEC = 02000000;
-
     static {
         Native.register(NsNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }
@@ -25,9 +22,5 @@ final class NsNatives {
 
     /** glibc 2.30 and later. */
     static native int gettid();
-
-    static native int open(byte[] path, int flags) throws LastErrorException;
-
-    static native int close(int fd) throws LastErrorException;
 
 }

@@ -108,7 +108,10 @@ final class ConfigValues {
     }
 
     List<String> strings(String key) {
-        JsonNode node = node(key);
+        return strings(key, node(key));
+    }
+
+    private List<String> strings(String key, JsonNode node) {
         List<String> out = new ArrayList<>();
         for (JsonNode element : node) {
             if (!element.isTextual()) {
@@ -117,10 +120,6 @@ final class ConfigValues {
             out.add(element.asText());
         }
         return out;
-    }
-
-    boolean bool(String key) {
-        return node(key).asBoolean();
     }
 
     /** Image references, each parsed and normalised so the daemon compares them as the store spells them. */
@@ -139,11 +138,14 @@ final class ConfigValues {
     /** The per-registry-host table: mirrors as http(s) URLs, insecure, and an existing CA file when given. */
     Map<String, HostConfig> registryHosts(String key) {
         Map<String, HostConfig> hosts = new LinkedHashMap<>();
-        for (Iterator<String> it = node(key).fieldNames(); it.hasNext(); ) {
+        JsonNode table = node(key);
+        for (Iterator<String> it = table.fieldNames(); it.hasNext(); ) {
+            // Host names hold dots, so entries are read from their node, never by a dotted key path.
             String host = it.next();
+            JsonNode settings = table.get(host);
             String entry = key + "." + host;
             List<URI> mirrors = new ArrayList<>();
-            for (String mirror : strings(entry + ".mirrors")) {
+            for (String mirror : strings(entry + ".mirrors", settings.get("mirrors"))) {
                 URI uri;
                 try {
                     uri = new URI(mirror);
@@ -155,7 +157,7 @@ final class ConfigValues {
                 }
                 mirrors.add(uri);
             }
-            String ca = string(entry + ".ca_file");
+            String ca = settings.get("ca_file").asText();
             Optional<Path> caFile = Optional.empty();
             if (!ca.isEmpty()) {
                 Path path = Path.of(ca);
@@ -164,7 +166,7 @@ final class ConfigValues {
                 }
                 caFile = Optional.of(path);
             }
-            hosts.put(host, new HostConfig(mirrors, bool(entry + ".insecure"), caFile));
+            hosts.put(host, new HostConfig(mirrors, settings.get("insecure").asBoolean(), caFile));
         }
         return hosts;
     }
@@ -173,22 +175,9 @@ final class ConfigValues {
         return new ConfigException(origins.getOrDefault(key, "embedded defaults") + ": key " + key + ": " + reason);
     }
 
-    /** Dotted key to parts; registry host names hold dots, so only the known prefix is split. */
-    private static String[] splitKey(String key) {
-        String hosts = "registry.hosts.";
-        if (key.startsWith(hosts) && key.length() > hosts.length()) {
-            String rest = key.substring(hosts.length());
-            int lastDot = rest.lastIndexOf('.');
-            String host = lastDot < 0 ? rest : rest.substring(0, lastDot);
-            return lastDot < 0 ? new String[] {"registry", "hosts", host}
-                    : new String[] {"registry", "hosts", host, rest.substring(lastDot + 1)};
-        }
-        return key.split("\\.");
-    }
-
     private JsonNode node(String key) {
         JsonNode node = tree;
-        for (String part : splitKey(key)) {
+        for (String part : key.split("\\.")) {
             node = node.get(part);
             if (node == null) {
                 throw new IllegalStateException("key " + key + " is missing from the embedded defaults");
