@@ -86,11 +86,13 @@ class CgroupsTest {
 
         assertThat(v2Only.create(leaf)).isTrue();
 
-        String offered = Files.readString(unified.resolve("cgroup.controllers")).strip();
-        String inParent = Files.readString(unified.resolve(top.substring(1) + "/besteffort/cgroup.subtree_control")).strip();
-        for (String controller : List.of("cpu", "memory", "pids")) {
+        List<String> offered = words(unified.resolve("cgroup.controllers"));
+        List<String> inParent = words(unified.resolve(top.substring(1) + "/besteffort/cgroup.subtree_control"));
+        for (String controller : List.of("cpuset", "cpu", "io", "memory", "hugetlb", "pids")) {
             assertThat(inParent.contains(controller)).as(controller).isEqualTo(offered.contains(controller));
         }
+        assertThat(words(unified.resolve(leaf.substring(1) + "/cgroup.controllers"))).containsExactlyInAnyOrderElementsOf(
+                offered.stream().filter(c -> List.of("cpuset", "cpu", "io", "memory", "hugetlb", "pids").contains(c)).toList());
         assertThat(unified.resolve(leaf.substring(1))).isDirectory();
     }
 
@@ -143,6 +145,11 @@ class CgroupsTest {
                     .hasMessageContaining(bad);
         }
         assertThatThrownBy(() -> cgroups.exists(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<String> words(Path file) throws IOException {
+        String text = Files.readString(file).strip();
+        return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
     }
 
     private static List<Path> roots(Cgroups cgroups) {
