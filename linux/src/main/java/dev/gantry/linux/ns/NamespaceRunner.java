@@ -2,7 +2,11 @@ package dev.gantry.linux.ns;
 
 import dev.gantry.linux.fs.FileOps;
 import com.sun.jna.LastErrorException;
+import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -11,6 +15,8 @@ import java.util.concurrent.Callable;
  * runs the work and dies: a thread that changed namespace never does other work.
  */
 public final class NamespaceRunner {
+
+    private static final int CLONE_NEWPID = 0x20000000;
 
     /**
      * Runs {@code work} on a new platform thread that has joined the {@code type} namespace at
@@ -22,6 +28,42 @@ public final class NamespaceRunner {
         return FreshThread.run("gantry-setns-" + type.procName(), () -> {
             enter(nsPath, type);
             return work.call();
+        });
+    }
+
+    /**
+     * Starts {@code argv} as a child of this JVM inside the given pinned namespaces and returns its
+     * pid as the host sees it. With {@code newPidNamespace} the child is pid 1 of a new PID
+     * namespace: the spawning thread unshares CLONE_NEWPID, which moves only that thread's future
+     * children, and dies afterwards. stdin is /dev/null and stdout/stderr go to {@code output}
+     * (appended) or are discarded, so the child never blocks on a pipe and keeps running after
+     * this JVM exits. The JDK reaps it when it exits while this JVM runs.
+     *
+     * @param join namespaces to enter first, by type; empty to stay in the host's
+     */
+    public long spawnIn(Map<NamespaceType, Path> join, boolean newPidNamespace, List<String> argv, Optional<Path> output)
+            throws Exception {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("no command to spawn");
+        }
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (output.isPresent()) {
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.get().toFile()));
+        } else {
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
+        return FreshThread.run("gantry-spawn-" + argv.getFirst(), () -> {
+            for (Map.Entry<NamespaceType, Path> ns : join.entrySet()) {
+                enter(ns.getValue(), ns.getKey());
+            }
+            if (newPidNamespace) {
+                try {
+                    NsNatives.unshare(CLONE_NEWPID);
+                } catch (LastErrorException e) {
+                    throw FreshThread.failure("unshare pid", "", e);
+                }
+            }
+            return builder.start().pid();
         });
     }
 
