@@ -82,7 +82,8 @@ public final class SandboxRecovery {
         log.info("pod sandbox {} ({}) was being created when gantryd stopped; undoing it", pod.id(), pod.reservedName());
         try {
             teardown.detachNetwork(pod);
-            destroyLeftovers(pod.id());
+            system.namespaces().remove(pod.id());
+            SandboxTeardown.unmountShm(system.shmPath(pod.id()));
             store.remove(pod.id());
         } catch (RuntimeException | IOException e) {
             log.warn("pod sandbox {}: undo of the interrupted creation failed, left NOTREADY for the kubelet: {}", pod.id(), e.getMessage());
@@ -101,8 +102,12 @@ public final class SandboxRecovery {
                 return entry.getKey() + " namespace pin " + entry.getValue() + " is unreadable: " + e.getMessage();
             }
         }
-        if (pod.infra().isPresent() && !system.infra().isAlive(pod.infra().get())) {
-            return "infra process " + pod.infra().get().pid() + " has exited";
+        try {
+            if (pod.infra().isPresent() && !system.infra().isAlive(pod.infra().get())) {
+                return "infra process " + pod.infra().get().pid() + " has exited";
+            }
+        } catch (IOException e) {
+            return "infra process " + pod.infra().get().pid() + " cannot be checked: " + e.getMessage();
         }
         return null;
     }

@@ -39,7 +39,9 @@ final class SandboxTeardown {
             return pod;
         }
         detachNetwork(pod);
-        pod.infra().ifPresent(infra -> system.infra().stop(infra));
+        if (pod.infra().isPresent()) {
+            system.infra().stop(pod.infra().get());
+        }
         if (!pod.paths().shmPath().isEmpty()) {
             unmountShm(Path.of(pod.paths().shmPath()));
         }

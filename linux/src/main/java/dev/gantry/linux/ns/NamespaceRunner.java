@@ -1,8 +1,8 @@
 package dev.gantry.linux.ns;
 
 import dev.gantry.linux.fs.FileOps;
+import dev.gantry.linux.spawn.Spawner;
 import com.sun.jna.LastErrorException;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +15,9 @@ import java.util.concurrent.Callable;
  * runs the work and dies: a thread that changed namespace never does other work.
  */
 public final class NamespaceRunner {
+
+    /** The environment of spawned processes: nothing of gantryd's own. */
+    private static final Map<String, String> SPAWN_ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
     private static final int CLONE_NEWPID = 0x20000000;
 
@@ -37,7 +40,7 @@ public final class NamespaceRunner {
      * namespace: the spawning thread unshares CLONE_NEWPID, which moves only that thread's future
      * children, and dies afterwards. stdin is /dev/null and stdout/stderr go to {@code output}
      * (appended) or are discarded, so the child never blocks on a pipe and keeps running after
-     * this JVM exits. The JDK reaps it when it exits while this JVM runs.
+     * this JVM exits. Nobody waits for it: call {@link Spawner#reap} after it exited.
      *
      * @param join namespaces to enter first, by type; empty to stay in the host's
      */
@@ -45,12 +48,6 @@ public final class NamespaceRunner {
             throws Exception {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("no command to spawn");
-        }
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        if (output.isPresent()) {
-            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.get().toFile()));
-        } else {
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         }
         return FreshThread.run("gantry-spawn-" + argv.getFirst(), () -> {
             for (Map.Entry<NamespaceType, Path> ns : join.entrySet()) {
@@ -63,7 +60,9 @@ public final class NamespaceRunner {
                     throw FreshThread.failure("unshare pid", "", e);
                 }
             }
-            return builder.start().pid();
+            // Not ProcessBuilder: it starts a JVM thread per child, which clone(2) refuses (EINVAL) in a
+            // thread whose PID namespace for children is not its own.
+            return Spawner.spawn(argv, SPAWN_ENV, output);
         });
     }
 

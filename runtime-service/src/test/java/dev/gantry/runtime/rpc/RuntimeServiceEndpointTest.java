@@ -34,7 +34,8 @@ class RuntimeServiceEndpointTest {
         var endpoint = new RuntimeServiceEndpoint(
                 new VersionRpc("1.2.3"),
                 new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}"),
-                new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD));
+                new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
+                new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

@@ -3,6 +3,7 @@ package dev.gantry.sandbox.infra;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.proc.Pidfd;
+import dev.gantry.linux.spawn.Spawner;
 import dev.gantry.linux.proc.ProcStat;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -72,7 +73,7 @@ public final class InfraProcess {
      * Kills the process (SIGKILL; pid 1 of a namespace ignores anything else we could send) and
      * waits until it has exited; killing pid 1 also kills everything left in its PID namespace.
      * Idempotent: a process already gone, or a pid now used by another process, is left alone.
-     * While gantryd runs the JDK reaps its own children; after a restart the process's new parent does.
+     * The process is reaped here when this gantryd started it; after a restart its new parent does.
      */
     public void stop(InfraPid infra) throws IOException {
         Optional<Pidfd> handle = Pidfd.open(infra.pid());
@@ -81,14 +82,15 @@ public final class InfraProcess {
         }
         try (Pidfd pidfd = handle.get()) {
             // Checked after opening the handle: the handle then names this process and no later one.
-            if (!isAlive(infra)) {
-                return;
+            if (isAlive(infra)) {
+                pidfd.kill(Pidfd.SIGKILL);
+                if (!pidfd.waitExit(STOP_TIMEOUT)) {
+                    throw new IOException("infra process pid " + infra.pid() + " did not exit within " + STOP_TIMEOUT.toSeconds()
+                            + "s of SIGKILL");
+                }
             }
-            pidfd.kill(Pidfd.SIGKILL);
-            if (!pidfd.waitExit(STOP_TIMEOUT)) {
-                throw new IOException("infra process pid " + infra.pid() + " did not exit within " + STOP_TIMEOUT.toSeconds()
-                        + "s of SIGKILL");
-            }
+            // Our child stays a zombie until waited for; the open pidfd keeps its pid from being reused meanwhile.
+            Spawner.reap(infra.pid());
         }
     }
 }
