@@ -62,7 +62,7 @@ class NamespaceSpawnTest {
 
     @Test
     void spawnIn_noNamespaces_runsInHostNamespaces() throws Exception {
-        pid = runner.spawnIn(Map.of(), false, List.of("sleep", "300"), Optional.empty());
+        pid = runner.spawnIn(Map.of(), false, List.of("/bin/sleep", "300"), Optional.empty());
 
         Path proc = Path.of("/proc/" + pid);
         assertThat(inode(proc.resolve("ns/net"))).isEqualTo(inode(Path.of("/proc/self/ns/net")));
