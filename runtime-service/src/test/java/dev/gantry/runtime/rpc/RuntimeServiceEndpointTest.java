@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.CgroupDriver;
-import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
@@ -89,9 +89,9 @@ class RuntimeServiceEndpointTest {
     @Test
     void rpcNotYetServed_isUnimplementedWithItsName() {
         var e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stub.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId("x").build()));
+                () -> stub.startContainer(StartContainerRequest.newBuilder().setContainerId("x").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/RemovePodSandbox");
+        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/StartContainer");
     }
 }
