@@ -73,7 +73,7 @@ final class Wiring {
         SandboxManager sandboxes = sandboxes(config, networks, clock);
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
-                new StatusRpc(health, loaded.effectiveJson()),
+                new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet())),
                 new RuntimeConfigRpc(config.cgroupDriver()),
                 new RuntimeServiceEndpoint.SandboxRpcs(
                         new RunPodSandboxRpc(sandboxes, config.runtimes()::resolve),

@@ -33,7 +33,7 @@ class RuntimeServiceEndpointTest {
     void start() throws Exception {
         var endpoint = new RuntimeServiceEndpoint(
                 new VersionRpc("1.2.3"),
-                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}"),
+                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of("runc")),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null));
         String name = InProcessServerBuilder.generateName();
@@ -71,6 +71,12 @@ class RuntimeServiceEndpointTest {
         assertThat(before.getConditions(1).getReason()).isEqualTo("NetworkPluginNotReady");
         assertThat(before.getConditions(1).getMessage()).isEqualTo("no CNI config");
         assertThat(after.getConditions(1).getStatus()).isTrue();
+    }
+
+    @Test
+    void status_listsDefaultAndConfiguredHandlers() {
+        assertThat(stub.status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
+                .extracting(h -> h.getName()).containsExactly("", "runc");
     }
 
     @Test
