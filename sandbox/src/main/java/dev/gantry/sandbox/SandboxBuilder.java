@@ -68,6 +68,9 @@ final class SandboxBuilder {
         String resolvConf = ResolvConf.render(request.dns(), hostNetwork || request.dns().isEmpty() ? read(HOST_RESOLV_CONF) : "");
         PodSysctls.validate(request.sysctls(), hostNetwork, request.hostIpc());
         RuntimeConfig capabilities = PodNetworking.capabilities(request.portMappings(), request.annotations(), request.dns());
+        if (!hostNetwork) {
+            system.network().networks().require(); // fail before anything is made; attach checks again
+        }
 
         PodSandbox planned = plan(id, request, hostname);
         store.create(planned);

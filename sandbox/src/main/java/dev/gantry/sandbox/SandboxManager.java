@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pod sandbox lifecycle: RunPodSandbox, Stop, Remove, Status and List. Calls on one pod are
@@ -24,6 +26,8 @@ import java.util.function.BooleanSupplier;
  * next Run with its name gets it back (the kubelet would otherwise leak it or loop).
  */
 public final class SandboxManager {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
 
     private final SandboxStore store;
     private final SandboxSystem system;
@@ -60,6 +64,9 @@ public final class SandboxManager {
             PodSandbox pod = builder.build(id, request);
             if (callerGone.getAsBoolean()) {
                 unclaimed.add(id);
+                log.info("pod sandbox {} ({}) is ready but its caller left; kept for the kubelet's retry", id, name);
+            } else {
+                log.info("pod sandbox {} ({}) is ready{}", id, name, pod.network().ips().isEmpty() ? "" : " with IPs " + pod.network().ips());
             }
             return pod;
         }
@@ -85,8 +92,8 @@ public final class SandboxManager {
         }
         try (var held = locks.lock(pod.get().id())) {
             Optional<PodSandbox> current = store.find(pod.get().id());
-            if (current.isPresent()) {
-                teardown.stop(current.get());
+            if (current.isPresent() && !teardown.stop(current.get()).equals(current.get())) {
+                log.info("pod sandbox {} ({}) stopped", current.get().id(), current.get().reservedName());
             }
         }
     }
@@ -102,6 +109,7 @@ public final class SandboxManager {
             Optional<PodSandbox> current = store.find(full);
             if (current.isPresent()) {
                 teardown.remove(current.get());
+                log.info("pod sandbox {} ({}) removed", full, current.get().reservedName());
             }
             unclaimed.remove(full);
         }
