@@ -3,6 +3,10 @@ package dev.gantry.sandbox;
 import dev.gantry.common.id.Ids;
 import dev.gantry.linux.mount.Mounts;
 import dev.gantry.linux.ns.NamespaceType;
+import dev.gantry.linux.proc.NamespaceMembers;
+import dev.gantry.linux.proc.Pidfd;
+import java.time.Duration;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -82,6 +86,7 @@ public final class SandboxRecovery {
         log.info("pod sandbox {} ({}) was being created when gantryd stopped; undoing it", pod.id(), pod.reservedName());
         try {
             teardown.detachNetwork(pod);
+            killMembers(pod.id());
             system.namespaces().remove(pod.id());
             SandboxTeardown.unmountShm(system.shmPath(pod.id()));
             store.remove(pod.id());
@@ -119,6 +124,7 @@ public final class SandboxRecovery {
             for (NamespaceType type : NamespaceType.values()) {
                 found |= Files.exists(system.namespaces().pinPath(id, type));
             }
+            killMembers(id);
             system.namespaces().remove(id);
             Path shm = system.shmPath(id);
             if (Files.exists(shm)) {
@@ -129,6 +135,30 @@ public final class SandboxRecovery {
             log.warn("pod {}: leftover namespaces or /dev/shm could not be removed: {}", id, e.getMessage());
         }
         return found;
+    }
+
+    /**
+     * Kills what still runs in the namespaces of a pod that is being undone: its infra process, or
+     * a plugin the dead daemon had started. Such a pod never had containers, so nothing else is there.
+     */
+    private void killMembers(String id) throws IOException {
+        for (NamespaceType type : NamespaceType.values()) {
+            Path pin = system.namespaces().pinPath(id, type);
+            if (!Mounts.isMountPoint(pin)) {
+                continue;
+            }
+            for (long pid : NamespaceMembers.of(pin, type.procName())) {
+                Optional<Pidfd> handle = Pidfd.open(pid);
+                if (handle.isEmpty()) {
+                    continue;
+                }
+                try (Pidfd pidfd = handle.get()) {
+                    log.info("pod {}: killing leftover process {} in its {} namespace", id, pid, type.procName());
+                    pidfd.kill(Pidfd.SIGKILL);
+                    pidfd.waitExit(Duration.ofSeconds(5));
+                }
+            }
+        }
     }
 
     private int removeUnclaimed() {

@@ -236,7 +236,7 @@ class SandboxManagerTest {
         PodSandbox kept = manager.run(request("kept", NamespaceMode.POD, NamespaceMode.POD), () -> false);
         PodSandbox lost = manager.run(request("lost", NamespaceMode.POD, NamespaceMode.CONTAINER), () -> false);
         system.namespaces().remove(lost.id()); // as a reboot would
-        PodSandbox halfMade = manager.run(request("half", NamespaceMode.POD, NamespaceMode.CONTAINER), () -> false);
+        PodSandbox halfMade = manager.run(request("half", NamespaceMode.POD, NamespaceMode.POD), () -> false);
         SandboxStore store = new SandboxStore(tmp.resolve("root"));
         store.load();
         store.update(halfMade.id(), p -> p.withState(SandboxState.CREATING)); // as if the daemon died during Run
@@ -254,5 +254,6 @@ class SandboxManagerTest {
         assertThatThrownBy(() -> restarted.status(halfMade.id())).hasMessageContaining("not found");
         assertThat(pluginCalls()).contains("DEL " + halfMade.id() + " eth0");
         assertThat(Files.exists(system.namespaces().pinPath(halfMade.id(), dev.gantry.linux.ns.NamespaceType.NET))).isFalse();
+        assertThat(system.infra().isAlive(halfMade.infra().get())).as("the half-made pod's infra process is killed").isFalse();
     }
 }
