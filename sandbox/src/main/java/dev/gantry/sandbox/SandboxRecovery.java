@@ -89,10 +89,27 @@ public final class SandboxRecovery {
             killMembers(pod.id());
             system.namespaces().remove(pod.id());
             SandboxTeardown.unmountShm(system.shmPath(pod.id()));
+            removeCgroupIfEmpty(pod);
             store.remove(pod.id());
         } catch (RuntimeException | IOException e) {
             log.warn("pod sandbox {}: undo of the interrupted creation failed, left NOTREADY for the kubelet: {}", pod.id(), e.getMessage());
             store.update(pod.id(), p -> p.withState(new SandboxState.NotReady("creation interrupted by a gantryd restart")));
+        }
+    }
+
+    /**
+     * The record of a half-made pod cannot say whether its Run created the cgroup (that is written
+     * at READY), so an empty leaf is removed either way: if the kubelet made it, it makes it again
+     * for the pod's next sandbox. A leaf with processes in it is not ours to touch.
+     */
+    private void removeCgroupIfEmpty(PodSandbox pod) {
+        if (pod.cgroupParent().isEmpty() || system.cgroups() == null || !system.cgroups().exists(pod.cgroupParent())) {
+            return;
+        }
+        try {
+            system.cgroups().remove(pod.cgroupParent());
+        } catch (IOException | RuntimeException e) {
+            log.info("pod {}: cgroup {} kept: {}", pod.id(), pod.cgroupParent(), e.getMessage());
         }
     }
 
