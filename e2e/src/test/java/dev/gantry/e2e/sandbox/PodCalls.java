@@ -77,8 +77,12 @@ class PodCalls {
     }
 
     RuntimeCondition networkReady() {
+        return condition(NETWORK_READY);
+    }
+
+    RuntimeCondition condition(String type) {
         return client.runtime().status(StatusRequest.getDefaultInstance()).getStatus().getConditionsList().stream()
-                .filter(c -> c.getType().equals(NETWORK_READY)).findFirst()
-                .orElseThrow(() -> new AssertionError("Status has no " + NETWORK_READY + " condition"));
+                .filter(c -> c.getType().equals(type)).findFirst()
+                .orElseThrow(() -> new AssertionError("Status has no " + type + " condition"));
     }
 }

@@ -90,8 +90,17 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
     PodCalls killAndRestart() {
         ProcessHandle.of(daemon.pid()).ifPresent(ProcessHandle::destroyForcibly);
         daemon.awaitExit(Duration.ofSeconds(30));
+        return restartStopped();
+    }
+
+    /** A new daemon on the same root, state and config, after the current one has exited. */
+    PodCalls restartStopped() {
         client.close();
+        GantryDaemon previous = daemon;
         daemon = daemon.sibling(daemon.state());
+        if (previous != first) {
+            previous.stop();
+        }
         return startAsIs();
     }
 
