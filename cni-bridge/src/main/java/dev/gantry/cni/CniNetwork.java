@@ -8,6 +8,7 @@ import dev.gantry.cni.exec.CniCommand;
 import dev.gantry.cni.exec.CniPluginException;
 import dev.gantry.cni.exec.PluginCall;
 import dev.gantry.cni.exec.PluginExecutor;
+import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
@@ -23,9 +24,14 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   add:   plugin[0] ──result──▶ plugin[1] ──result──▶ … ──▶ final result ──▶ cache file
- *   check: every plugin, in order, with the cached final result as prevResult
- *   del:   every plugin, in reverse, with the cached config and final result; cache file removed
+ *   check: every plugin, in order, with the cached config, final result and capability args
+ *   del:   every plugin, in reverse, with the cached config, final result and capability args; cache file removed
  * </pre>
+ *
+ * DEL repeats ADD's capability args (the CNI spec asks for the same runtimeConfig): portmap, for one,
+ * finds the rules it must remove only through the port mappings. The caller's Attachment at DEL time
+ * may not have them (the kubelet's StopPodSandbox does not resend the pod's ports), so the cached ones
+ * win; the Attachment's are used only when the cache has none.
  *
  * ADD does not undo a half-done chain itself: the caller's rollback calls {@link #del}, which is
  * idempotent and, without a cache file, runs the current config without a prevResult.
@@ -55,7 +61,7 @@ public final class CniNetwork {
 
     /** Runs ADD through the plugin chain and caches the final result for DEL and CHECK. */
     public CniResult add(Attachment a) {
-        PluginCall call = call(CniCommand.ADD, a);
+        PluginCall call = call(CniCommand.ADD, a, a.capabilities());
         CniResult result = null;
         for (ObjectNode plugin : config.plugins()) {
             JsonNode prev = result == null ? null : result.raw();
@@ -63,7 +69,7 @@ public final class CniNetwork {
             result = executor.execute(plugin, config.name(), config.cniVersion(), prev, call)
                     .orElseThrow(() -> new CniPluginException(type, CniCommand.ADD, -1, "no result", null, null));
         }
-        cache.write(config, a, result);
+        cache.write(config, a, result, a.capabilities());
         return result;
     }
 
@@ -84,7 +90,8 @@ public final class CniNetwork {
         }
         NetworkConfigList used = cached.map(ResultCache.Entry::config).orElse(config);
         JsonNode prev = cached.map(e -> (JsonNode) e.result().raw()).orElse(null);
-        PluginCall call = call(CniCommand.DEL, a);
+        RuntimeConfig capabilities = cached.flatMap(ResultCache.Entry::runtimeConfig).orElse(a.capabilities());
+        PluginCall call = call(CniCommand.DEL, a, capabilities);
         GantryException first = null;
         List<ObjectNode> plugins = used.plugins();
         for (int i = plugins.size() - 1; i >= 0; i--) {
@@ -119,7 +126,7 @@ public final class CniNetwork {
         ResultCache.Entry entry = cache.read(config.name(), a).orElseThrow(() -> new GantryException(
                 ErrorKind.FAILED_PRECONDITION, "CNI CHECK of " + a.containerId() + " on network " + config.name()
                         + ": no cached ADD result"));
-        PluginCall call = call(CniCommand.CHECK, a);
+        PluginCall call = call(CniCommand.CHECK, a, entry.runtimeConfig().orElse(a.capabilities()));
         for (ObjectNode plugin : entry.config().plugins()) {
             executor.execute(plugin, entry.config().name(), entry.config().cniVersion(), entry.result().raw(), call);
         }
@@ -130,7 +137,7 @@ public final class CniNetwork {
         return cache.read(config.name(), a).map(ResultCache.Entry::result);
     }
 
-    private static PluginCall call(CniCommand command, Attachment a) {
-        return new PluginCall(command, a.containerId(), a.netns(), a.ifName(), a.args(), a.capabilities());
+    private static PluginCall call(CniCommand command, Attachment a, RuntimeConfig capabilities) {
+        return new PluginCall(command, a.containerId(), a.netns(), a.ifName(), a.args(), capabilities);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.cni.config.ConfigLoader;
 import dev.gantry.cni.config.NetworkConfigList;
+import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
@@ -17,11 +18,13 @@ import java.util.Optional;
 /**
  * The config list and result of each successful ADD, one file per attachment, so that a DEL after a
  * daemon restart (or after the config dir changed) runs the same plugins with the same prevResult.
- * Format: {@code {"version":1,"config":<conflist>,"result":<raw result>}}.
+ * Format: {@code {"version":1,"config":<conflist>,"result":<raw result>,"runtimeConfig":<capability args>}};
+ * {@code runtimeConfig} came later and is optional, so files written before it still read.
  */
 final class ResultCache {
 
-    record Entry(NetworkConfigList config, CniResult result) {}
+    /** @param runtimeConfig the capability args ADD got; empty for entries written before they were kept */
+    record Entry(NetworkConfigList config, CniResult result, Optional<RuntimeConfig> runtimeConfig) {}
 
     private final Path dir;
     private final ObjectMapper mapper;
@@ -39,11 +42,12 @@ final class ResultCache {
         return dir.resolve(network + "-" + a.containerId() + "-" + a.ifName() + ".json");
     }
 
-    void write(NetworkConfigList config, Attachment a, CniResult result) {
+    void write(NetworkConfigList config, Attachment a, CniResult result, RuntimeConfig runtimeConfig) {
         ObjectNode root = mapper.createObjectNode();
         root.put("version", 1);
         root.set("config", config.toJson(mapper));
         root.set("result", result.raw());
+        root.set("runtimeConfig", RuntimeConfigJson.write(mapper, runtimeConfig));
         Path file = fileFor(config.name(), a);
         try {
             Files.createDirectories(dir);
@@ -67,7 +71,9 @@ final class ResultCache {
             JsonNode root = mapper.readTree(bytes);
             NetworkConfigList config = new ConfigLoader(mapper).parse(file.toString(), mapper.writeValueAsBytes(root.get("config")));
             CniResult result = CniResult.fromJson((ObjectNode) root.get("result"), "CNI result cache " + file);
-            return Optional.of(new Entry(config, result));
+            JsonNode rc = root.get("runtimeConfig");
+            Optional<RuntimeConfig> runtimeConfig = rc == null || rc.isNull() ? Optional.empty() : Optional.of(RuntimeConfigJson.read(rc));
+            return Optional.of(new Entry(config, result, runtimeConfig));
         } catch (IOException | RuntimeException e) {
             throw new GantryException(ErrorKind.INTERNAL, "CNI result cache " + file + " is unreadable: " + e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import dev.gantry.cni.config.ConfigLoader;
 import dev.gantry.cni.config.NetworkConfigList;
 import dev.gantry.cni.exec.PluginExecutor;
 import dev.gantry.cni.exec.ProcessBuilderLauncher;
+import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +19,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * ADD and DEL with Debian's real bridge, host-local and loopback plugins in a fresh network namespace.
+ * ADD and DEL with Debian's real bridge, host-local, loopback and portmap plugins in a fresh network namespace.
  * Needs root. Everything it creates (netns, bridge, host-local data, cache, iptables rules) is removed
  * in finally, even when an assertion fails.
  */
@@ -91,7 +94,7 @@ class CniNetworkIT {
             }
             quietly("ip", "netns", "del", netnsName);
             quietly("ip", "link", "del", BRIDGE);
-            removeIptablesRules(subnetPrefix);
+            removeIptablesRules(BRIDGE, subnetPrefix);
             Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), ipForward);
             deleteTree(work);
         }
@@ -99,8 +102,142 @@ class CniNetworkIT {
         assertThat(run("ip", "-o", "link")).doesNotContain(BRIDGE);
     }
 
+    private static final String PORTMAP_BRIDGE = "gtcni0";
+    private static final String PORTMAP_SUBNET = "10.213.77.";
+
+    /**
+     * portmap's DEL removes its rules only when it gets the port mappings again; the kubelet's
+     * StopPodSandbox does not resend them, so DEL here gets RuntimeConfig.NONE and must find them in
+     * the result cache. Goes through CniNetworks as the sandbox code will.
+     */
+    @Test
+    void detach_portmapAddedWithMappingsDelWithout_removesIptablesRules() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        assumeTrue(Files.isExecutable(DEBIAN_PLUGINS.resolve("portmap")), "needs /usr/lib/cni/portmap");
+
+        String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        String netnsName = "gantry-cni-pm-" + suffix;
+        String containerId = "gtcnipm" + suffix;
+        String networkName = "gtcni-" + suffix;
+        int hostPort = ThreadLocalRandom.current().nextInt(30000, 32000);
+        Path work = Files.createTempDirectory("gantry-cni-it");
+        Path confDir = work.resolve("net.d");
+        Path dataDir = Files.createDirectories(work.resolve("ipam"));
+        Path cacheDir = work.resolve("cache");
+        String ipForward = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward")).strip();
+        Map<String, String> args = Map.of("IgnoreUnknown", "1", "K8S_POD_NAME", "pm");
+        Path netns = Path.of("/var/run/netns", netnsName);
+        RuntimeConfig ports = new RuntimeConfig(List.of(new RuntimeConfig.PortMapping(hostPort, 80, "tcp", null)), null, null, null);
+        Attachment withPorts = new Attachment(containerId, netns, "eth0", args, ports);
+        Attachment withoutPorts = new Attachment(containerId, netns, "eth0", args, RuntimeConfig.NONE);
+        PluginExecutor executor = new PluginExecutor(List.of(Path.of("/opt/cni/bin"), DEBIAN_PLUGINS),
+                new ProcessBuilderLauncher(), Duration.ofSeconds(60), mapper);
+        CniNetworks networks = new CniNetworks(confDir, executor, cacheDir, mapper);
+        boolean hostportChainsBefore = run("iptables-save", "-t", "nat").contains(":CNI-HOSTPORT-DNAT ");
+        try {
+            run("ip", "netns", "add", netnsName);
+            assertThat(iptablesLinesMentioning(containerId)).isEmpty();
+            networks.start();
+            Files.createDirectories(confDir);
+            Files.writeString(confDir.resolve("10-pm.conflist"), """
+                    {"cniVersion":"1.0.0","name":"%s","plugins":[
+                      {"type":"bridge","bridge":"%s","isGateway":true,"ipMasq":false,
+                       "ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s0/24"}]]}},
+                      {"type":"portmap","capabilities":{"portMappings":true},"snat":true}]}"""
+                    .formatted(networkName, PORTMAP_BRIDGE, dataDir, PORTMAP_SUBNET));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!networks.status().ready() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(networks.status()).isEqualTo(NetworkStatus.isReady());
+
+            CniResult result = networks.require().add(withPorts);
+
+            assertThat(result.firstIPv4().orElseThrow()).startsWith(PORTMAP_SUBNET);
+            List<String> added = iptablesLinesMentioning(containerId);
+            assertThat(added).anyMatch(l -> l.contains("--dports " + hostPort));
+
+            networks.detach(networkName, withoutPorts);
+
+            assertThat(iptablesLinesMentioning(containerId)).isEmpty();
+            assertThat(networks.cachedResult(networkName, withoutPorts)).isEmpty();
+        } finally {
+            try {
+                networks.detach(networkName, withPorts);
+            } catch (RuntimeException e) {
+                System.err.println("cleanup DEL: " + e.getMessage());
+            }
+            networks.close();
+            quietly("ip", "netns", "del", netnsName);
+            quietly("ip", "link", "del", PORTMAP_BRIDGE);
+            removeRulesMentioning(containerId);
+            removeIptablesRules(PORTMAP_BRIDGE, PORTMAP_SUBNET);
+            if (!hostportChainsBefore) {
+                removeHostportChains();
+            }
+            Files.writeString(Path.of("/proc/sys/net/ipv4/ip_forward"), ipForward);
+            deleteTree(work);
+        }
+        assertThat(run("ip", "-o", "link")).doesNotContain(PORTMAP_BRIDGE);
+        assertThat(iptablesLinesMentioning(containerId)).isEmpty();
+    }
+
+    /** portmap creates these shared chains at its first ADD and never removes them; we do if we caused them. */
+    private static void removeHostportChains() {
+        String rules;
+        try {
+            rules = run("iptables", "-w", "-t", "nat", "-S");
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return;
+        }
+        for (String line : rules.split("\n")) {
+            if (line.startsWith("-A ") && line.contains("-j CNI-HOSTPORT-") && !line.startsWith("-A CNI-")) {
+                quietly("sh", "-c", "iptables -w -t nat -D " + line.substring(3));
+            }
+        }
+        for (String chain : List.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-SETMARK", "CNI-HOSTPORT-MASQ")) {
+            quietly("iptables", "-w", "-t", "nat", "-F", chain);
+        }
+        for (String chain : List.of("CNI-HOSTPORT-DNAT", "CNI-HOSTPORT-SETMARK", "CNI-HOSTPORT-MASQ")) {
+            quietly("iptables", "-w", "-t", "nat", "-X", chain);
+        }
+    }
+
+    private static List<String> iptablesLinesMentioning(String needle) throws IOException, InterruptedException {
+        return run("iptables-save").lines().filter(l -> l.contains(needle)).toList();
+    }
+
+    /** Removes the rules that name {@code needle} and the per-container CNI-DN-* chains they jump to. */
+    private static void removeRulesMentioning(String needle) {
+        for (String table : List.of("filter", "nat")) {
+            String rules;
+            try {
+                rules = run("iptables", "-w", "-t", table, "-S");
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                return;
+            }
+            Set<String> chains = new LinkedHashSet<>();
+            for (String line : rules.split("\n")) {
+                if (line.startsWith("-A ") && line.contains(needle)) {
+                    String[] words = line.split(" ");
+                    for (int i = 0; i < words.length - 1; i++) {
+                        if (words[i].equals("-j") && words[i + 1].startsWith("CNI-DN-")) {
+                            chains.add(words[i + 1]);
+                        }
+                    }
+                    // Comments are quoted in -S output; a shell would unquote them, ProcessBuilder does not.
+                    quietly("sh", "-c", "iptables -w -t " + table + " -D " + line.substring(3));
+                }
+            }
+            for (String chain : chains) {
+                quietly("iptables", "-w", "-t", table, "-F", chain);
+                quietly("iptables", "-w", "-t", table, "-X", chain);
+            }
+        }
+    }
+
     /** The bridge plugin with ipMasq false adds none, but a plugin upgrade must not leave rules behind. */
-    private static void removeIptablesRules(String subnetPrefix) {
+    private static void removeIptablesRules(String bridge, String subnetPrefix) {
         for (String table : List.of("filter", "nat")) {
             String rules;
             try {
@@ -109,7 +246,7 @@ class CniNetworkIT {
                 return;
             }
             for (String line : rules.split("\n")) {
-                if (line.startsWith("-A ") && (line.contains(BRIDGE) || line.contains(subnetPrefix))) {
+                if (line.startsWith("-A ") && (line.contains(bridge) || line.contains(subnetPrefix))) {
                     List<String> command = new ArrayList<>(List.of("iptables", "-w", "-t", table, "-D"));
                     command.addAll(Arrays.asList(line.substring(3).split(" ")));
                     quietly(command.toArray(String[]::new));

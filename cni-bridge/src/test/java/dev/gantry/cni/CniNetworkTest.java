@@ -10,6 +10,7 @@ import dev.gantry.cni.config.NetworkConfigList;
 import dev.gantry.cni.exec.CniPluginException;
 import dev.gantry.cni.exec.PluginExecutor;
 import dev.gantry.cni.exec.ProcessLauncher;
+import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
 import dev.gantry.common.errors.GantryException;
 import java.io.IOException;
@@ -187,5 +188,66 @@ class CniNetworkTest {
     void add_ifNameWithSlash_rejected() {
         Attachment bad = new Attachment("ctr1", Path.of("/run/netns/p"), "../x", Map.of(), null);
         assertThatThrownBy(() -> network(CHAIN).add(bad)).hasMessageContaining("'/' not allowed");
+    }
+
+    private static final String PORTMAP_CHAIN = """
+            {"cniVersion":"1.0.0","name":"pods","plugins":[{"type":"bridge"},
+             {"type":"portmap","capabilities":{"portMappings":true}}]}""";
+
+    private static final RuntimeConfig PORTS = new RuntimeConfig(
+            List.of(new RuntimeConfig.PortMapping(8080, 80, "tcp", null), new RuntimeConfig.PortMapping(5353, 53, "udp", "127.0.0.1")),
+            new RuntimeConfig.Bandwidth(1000, 2000, 3000, 4000),
+            new RuntimeConfig.Dns(List.of("10.0.0.10"), List.of("svc.local"), List.of("ndots:5")), List.of("10.0.0.9"));
+
+    @Test
+    void del_withoutCapabilities_repeatsAddsPortMappingsFromCache() throws IOException {
+        Attachment withPorts = new Attachment("ctr1", Path.of("/run/netns/p"), "eth0", Map.of(), PORTS);
+        network(PORTMAP_CHAIN).add(withPorts);
+        runs.clear();
+        stdins.clear();
+
+        network(PORTMAP_CHAIN).del(attachment);
+
+        assertThat(runs).containsExactly("portmap DEL", "bridge DEL");
+        assertThat(stdins.get(0).get("runtimeConfig")).isEqualTo(mapper.readTree("""
+                {"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},
+                                 {"hostPort":5353,"containerPort":53,"protocol":"udp","hostIP":"127.0.0.1"}]}"""));
+        assertThat(stdins.get(1).has("runtimeConfig")).as("bridge declares no capabilities").isFalse();
+    }
+
+    @Test
+    void cache_runtimeConfig_roundTripsEveryCapability() {
+        Attachment withAll = new Attachment("ctr1", Path.of("/run/netns/p"), "eth0", Map.of(), PORTS);
+        network(CHAIN).add(withAll);
+        ResultCache.Entry entry = new ResultCache(cacheDir, mapper).read("pods", attachment).orElseThrow();
+        assertThat(entry.runtimeConfig()).contains(PORTS);
+    }
+
+    @Test
+    void del_oldCacheEntryWithoutRuntimeConfig_usesAttachmentsCapabilities() throws IOException {
+        network(PORTMAP_CHAIN).add(attachment);
+        Path file = cacheDir.resolve("pods-ctr1-eth0.json");
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(file.toFile());
+        old.remove("runtimeConfig");
+        Files.write(file, mapper.writeValueAsBytes(old));
+        assertThat(network(PORTMAP_CHAIN).cachedResult(attachment)).isPresent();
+        runs.clear();
+        stdins.clear();
+
+        network(PORTMAP_CHAIN).del(new Attachment("ctr1", Path.of("/run/netns/p"), "eth0", Map.of(), PORTS));
+
+        assertThat(runs).containsExactly("portmap DEL", "bridge DEL");
+        assertThat(stdins.get(0).get("runtimeConfig").get("portMappings")).hasSize(2);
+        assertThat(stdins.get(0).get("prevResult").get("by").asText()).isEqualTo("portmap");
+    }
+
+    @Test
+    void check_withoutCapabilities_repeatsAddsFromCache() {
+        Attachment withPorts = new Attachment("ctr1", Path.of("/run/netns/p"), "eth0", Map.of(), PORTS);
+        CniNetwork net = network(PORTMAP_CHAIN);
+        net.add(withPorts);
+        stdins.clear();
+        net.check(attachment);
+        assertThat(stdins.get(1).get("runtimeConfig").get("portMappings")).hasSize(2);
     }
 }

@@ -47,7 +47,7 @@ class RuntimeInfoIT {
                         org.assertj.core.groups.Tuple.tuple("NetworkReady", false, "NetworkPluginNotReady"));
         assertThat(status.getStatus().getConditions(1).getMessage()).isNotBlank();
         assertThat(status.getInfoMap()).isEmpty();
-        assertThat(status.getRuntimeHandlersList()).extracting(h -> h.getName()).containsExactly("");
+        assertThat(status.getRuntimeHandlersList()).extracting(h -> h.getName()).containsExactly("", "runc");
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.gantry.sandbox.infra.InfraPid;
 
 /**
  * pod.json, version 1. Written field by field rather than by reflection so the file format is
@@ -34,6 +36,7 @@ final class PodRecordCodec {
         metadata.put("attempt", pod.metadata().attempt());
         ObjectNode state = root.putObject("state");
         switch (pod.state()) {
+            case SandboxState.Creating c -> state.put("kind", "CREATING");
             case SandboxState.Ready r -> state.put("kind", "READY");
             case SandboxState.NotReady n -> state.put("kind", "NOTREADY").put("reason", n.reason());
         }
@@ -57,7 +60,10 @@ final class PodRecordCodec {
         ObjectNode paths = root.putObject("paths");
         paths.put("podDirectory", pod.paths().podDirectory());
         paths.set("namespacePaths", mapper.valueToTree(pod.paths().namespacePaths()));
+        paths.put("shmPath", pod.paths().shmPath());
         root.put("cgroupParent", pod.cgroupParent());
+        root.put("cgroupCreated", pod.cgroupCreated());
+        pod.infra().ifPresent(infra -> root.putObject("infra").put("pid", infra.pid()).put("startTime", infra.startTime()));
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
@@ -91,8 +97,10 @@ final class PodRecordCodec {
                             stringList(required(network, "ips")), text(network, "cniNetworkName"),
                             text(network, "interfaceName")),
                     new NamespaceOptions(mode(namespaces, "network"), mode(namespaces, "pid"), mode(namespaces, "ipc")),
-                    new SandboxPaths(text(paths, "podDirectory"), stringMap(required(paths, "namespacePaths"))),
-                    text(root, "cgroupParent"));
+                    new SandboxPaths(text(paths, "podDirectory"), stringMap(required(paths, "namespacePaths")), text(paths, "shmPath")),
+                    text(root, "cgroupParent"),
+                    required(root, "cgroupCreated").asBoolean(),
+                    infra(root.get("infra")));
         } catch (DateTimeParseException | IllegalArgumentException | NullPointerException e) {
             throw new IOException("bad field: " + e.getMessage(), e);
         }
@@ -101,10 +109,18 @@ final class PodRecordCodec {
     private static SandboxState state(JsonNode node) throws IOException {
         String kind = text(node, "kind");
         return switch (kind) {
+            case "CREATING" -> SandboxState.CREATING;
             case "READY" -> SandboxState.READY;
             case "NOTREADY" -> new SandboxState.NotReady(text(node, "reason"));
             default -> throw new IOException("unknown state " + kind);
         };
+    }
+
+    private static Optional<InfraPid> infra(JsonNode node) throws IOException {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(new InfraPid(required(node, "pid").asLong(), required(node, "startTime").asLong()));
     }
 
     private static NamespaceMode mode(JsonNode node, String field) throws IOException {

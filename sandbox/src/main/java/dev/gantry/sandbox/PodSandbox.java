@@ -4,6 +4,8 @@ import dev.gantry.common.id.Ids;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import dev.gantry.sandbox.infra.InfraPid;
 
 /**
  * One pod sandbox as recorded in {@code pods/<id>/pod.json}. Immutable: a change is a new value
@@ -11,7 +13,9 @@ import java.util.Objects;
  * "" (as in the CRI), never null.
  *
  * @param createdAt creation time with nanosecond precision, reported as the CRI's created_at
- * @param cgroupParent the pod's cgroup parent, as the kubelet gave it
+ * @param cgroupParent the pod's cgroup parent, as the kubelet gave it ("" when none)
+ * @param cgroupCreated true when gantry made the cgroup parent and so removes it with the pod
+ * @param infra the process holding the pod's shared PID namespace, when the pod has one
  */
 public record PodSandbox(
         String id,
@@ -26,7 +30,9 @@ public record PodSandbox(
         PodNetwork network,
         NamespaceOptions namespaces,
         SandboxPaths paths,
-        String cgroupParent) {
+        String cgroupParent,
+        boolean cgroupCreated,
+        Optional<InfraPid> infra) {
 
     public PodSandbox {
         Ids.requireValid(id, "pod sandbox id");
@@ -42,6 +48,7 @@ public record PodSandbox(
         Objects.requireNonNull(namespaces, "namespaces");
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(cgroupParent, "cgroupParent");
+        Objects.requireNonNull(infra, "infra");
     }
 
     /** {@code name_namespace_uid_attempt}: the name this sandbox holds while it exists. */
@@ -55,16 +62,26 @@ public record PodSandbox(
 
     public PodSandbox withState(SandboxState newState) {
         return new PodSandbox(id, metadata, newState, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, network, namespaces, paths, cgroupParent);
+                hostname, network, namespaces, paths, cgroupParent, cgroupCreated, infra);
     }
 
     public PodSandbox withNetwork(PodNetwork newNetwork) {
         return new PodSandbox(id, metadata, state, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, newNetwork, namespaces, paths, cgroupParent);
+                hostname, newNetwork, namespaces, paths, cgroupParent, cgroupCreated, infra);
+    }
+
+    /** The record once the run steps are done: where the cgroup and infra process ended up. */
+    public PodSandbox withResources(boolean newCgroupCreated, Optional<InfraPid> newInfra) {
+        return new PodSandbox(id, metadata, state, createdAt, labels, annotations, runtimeHandler, logDirectory,
+                hostname, network, namespaces, paths, cgroupParent, newCgroupCreated, newInfra);
+    }
+
+    public boolean isCreating() {
+        return state instanceof SandboxState.Creating;
     }
 
     public PodSandbox withPaths(SandboxPaths newPaths) {
         return new PodSandbox(id, metadata, state, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, network, namespaces, newPaths, cgroupParent);
+                hostname, network, namespaces, newPaths, cgroupParent, cgroupCreated, infra);
     }
 }

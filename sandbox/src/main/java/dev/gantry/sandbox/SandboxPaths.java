@@ -8,11 +8,13 @@ import java.util.Objects;
  *
  * @param podDirectory {@code <root>/pods/<id>}
  * @param namespacePaths pinned namespaces by kind ("net", "ipc", "uts") → bind-mount path; absent kinds are the node's
+ * @param shmPath the pod's /dev/shm tmpfs ("" when the pod uses the node's IPC namespace and /dev/shm)
  */
-public record SandboxPaths(String podDirectory, Map<String, String> namespacePaths) {
+public record SandboxPaths(String podDirectory, Map<String, String> namespacePaths, String shmPath) {
 
     public SandboxPaths {
         Objects.requireNonNull(podDirectory, "podDirectory");
+        Objects.requireNonNull(shmPath, "shmPath");
         namespacePaths = Map.copyOf(namespacePaths);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.gantry.sandbox.infra.InfraPid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +34,8 @@ class SandboxStoreTest {
                 Instant.parse("2026-11-24T06:30:18.123456789Z"), labels, Map.of("a/b", "c"), "runc",
                 "/var/log/pods/default_" + name, name, PodNetwork.namespace("/run/gantry/ns/net/" + id),
                 new NamespaceOptions(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD),
-                new SandboxPaths("/var/lib/gantry/pods/" + id, Map.of("net", "/run/gantry/ns/net/" + id)),
-                "/kubepods/pod" + name);
+                new SandboxPaths("/var/lib/gantry/pods/" + id, Map.of("net", "/run/gantry/ns/net/" + id), "/run/gantry/shm/" + id),
+                "/kubepods/pod" + name, true, Optional.of(new InfraPid(4242, 987654321L)));
     }
 
     private static PodSandbox pod(String name) {

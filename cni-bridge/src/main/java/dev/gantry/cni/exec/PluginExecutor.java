@@ -63,17 +63,32 @@ public final class PluginExecutor {
     }
 
     Path find(String type, CniCommand command) {
-        if (type.isEmpty() || type.contains("/") || type.equals("..")) {
+        if (!isValidType(type)) {
             throw new CniPluginException(type, command, -1, "invalid plugin type '" + type + "'", null, null);
+        }
+        return findBinary(type).orElseThrow(() -> new CniPluginException(type, command, -1, "plugin binary " + type
+                + " not found in " + binDirs.stream().map(Path::toString).toList(), null, null));
+    }
+
+    /**
+     * The executable a plugin {@code type} names, from the first bin dir that has one; empty when none
+     * has it or the type is not a plain file name. A few stat calls: cheap enough for every status check.
+     */
+    public Optional<Path> findBinary(String type) {
+        if (!isValidType(type)) {
+            return Optional.empty();
         }
         for (Path dir : binDirs) {
             Path candidate = dir.resolve(type);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
-        throw new CniPluginException(type, command, -1, "plugin binary " + type + " not found in "
-                + binDirs.stream().map(Path::toString).toList(), null, null);
+        return Optional.empty();
+    }
+
+    private static boolean isValidType(String type) {
+        return !type.isEmpty() && !type.contains("/") && !type.equals("..") && !type.equals(".");
     }
 
     /** Decodes the CNI error JSON {code, msg, details} a failed plugin prints; falls back to its stderr. */

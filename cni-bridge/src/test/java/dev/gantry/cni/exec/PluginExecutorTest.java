@@ -149,4 +149,16 @@ class PluginExecutorTest {
         assertThatThrownBy(() -> executor.execute(plugin("bridge"), "pods", "1.0.0", null, call(CniCommand.ADD)))
                 .hasMessageContaining("CNI plugin bridge ADD: result is not valid JSON");
     }
+
+    @Test
+    void findBinary_presentMissingOrInvalid() throws IOException {
+        assertThat(executor.findBinary("bridge")).contains(bin2.resolve("bridge"));
+        executable(bin1.resolve("bridge"));
+        assertThat(executor.findBinary("bridge")).contains(bin1.resolve("bridge"));
+        Files.createFile(bin1.resolve("notexec"));
+        assertThat(executor.findBinary("notexec")).isEmpty();
+        assertThat(executor.findBinary("portmap")).isEmpty();
+        assertThat(executor.findBinary("../bin2/bridge")).isEmpty();
+        assertThat(executor.findBinary("")).isEmpty();
+    }
 }

@@ -1,8 +1,12 @@
 package dev.gantry.linux.ns;
 
 import dev.gantry.linux.fs.FileOps;
+import dev.gantry.linux.spawn.Spawner;
 import com.sun.jna.LastErrorException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -11,6 +15,11 @@ import java.util.concurrent.Callable;
  * runs the work and dies: a thread that changed namespace never does other work.
  */
 public final class NamespaceRunner {
+
+    /** The environment of spawned processes: nothing of gantryd's own. */
+    private static final Map<String, String> SPAWN_ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+
+    private static final int CLONE_NEWPID = 0x20000000;
 
     /**
      * Runs {@code work} on a new platform thread that has joined the {@code type} namespace at
@@ -22,6 +31,38 @@ public final class NamespaceRunner {
         return FreshThread.run("gantry-setns-" + type.procName(), () -> {
             enter(nsPath, type);
             return work.call();
+        });
+    }
+
+    /**
+     * Starts {@code argv} as a child of this JVM inside the given pinned namespaces and returns its
+     * pid as the host sees it. With {@code newPidNamespace} the child is pid 1 of a new PID
+     * namespace: the spawning thread unshares CLONE_NEWPID, which moves only that thread's future
+     * children, and dies afterwards. stdin is /dev/null and stdout/stderr go to {@code output}
+     * (appended) or are discarded, so the child never blocks on a pipe and keeps running after
+     * this JVM exits. Nobody waits for it: call {@link Spawner#reap} after it exited.
+     *
+     * @param join namespaces to enter first, by type; empty to stay in the host's
+     */
+    public long spawnIn(Map<NamespaceType, Path> join, boolean newPidNamespace, List<String> argv, Optional<Path> output)
+            throws Exception {
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("no command to spawn");
+        }
+        return FreshThread.run("gantry-spawn-" + argv.getFirst(), () -> {
+            for (Map.Entry<NamespaceType, Path> ns : join.entrySet()) {
+                enter(ns.getValue(), ns.getKey());
+            }
+            if (newPidNamespace) {
+                try {
+                    NsNatives.unshare(CLONE_NEWPID);
+                } catch (LastErrorException e) {
+                    throw FreshThread.failure("unshare pid", "", e);
+                }
+            }
+            // Not ProcessBuilder: it starts a JVM thread per child, which clone(2) refuses (EINVAL) in a
+            // thread whose PID namespace for children is not its own.
+            return Spawner.spawn(argv, SPAWN_ENV, output);
         });
     }
 

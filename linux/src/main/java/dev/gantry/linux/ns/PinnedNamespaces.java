@@ -136,7 +136,8 @@ public final class PinnedNamespaces {
         return List.copyOf(ids);
     }
 
-    private Path pinPath(String podId, NamespaceType type) {
+    /** Where the pod's {@code type} namespace is (or would be) pinned. */
+    public Path pinPath(String podId, NamespaceType type) {
         return base.resolve(type.procName()).resolve(podId);
     }
 

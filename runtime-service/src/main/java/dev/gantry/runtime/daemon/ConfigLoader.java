@@ -35,7 +35,8 @@ public final class ConfigLoader {
      * the defaults cannot list them, so each entry is checked against its template instead.
      */
     private static final Map<String, String> MAP_TABLES = Map.of(
-            "registry.hosts", "mirrors = []\ninsecure = false\nca_file = \"\"\n");
+            "registry.hosts", "mirrors = []\ninsecure = false\nca_file = \"\"\n",
+            "runtimes", "path = \"\"\n");
 
     private final Path defaultFile;
 
@@ -103,6 +104,13 @@ public final class ConfigLoader {
         var registry = new GantryConfig.Registry(
                 values.intInRange("registry.attempts", 1, 20),
                 values.registryHosts("registry.hosts"));
+        var cni = new GantryConfig.Cni(
+                values.absolutePath("cni.conf_dir"),
+                values.absolutePaths("cni.bin_dirs"),
+                values.duration("cni.plugin_timeout"));
+        var sandbox = new GantryConfig.Sandbox(
+                values.longInRange("sandbox.shm_size", 4096, 1L << 40),
+                values.absolutePath("sandbox.infra_command"));
         return new GantryConfig(
                 root,
                 state,
@@ -110,7 +118,10 @@ public final class ConfigLoader {
                 grpc,
                 values.oneOf("cgroup.driver", CgroupDriver.class),
                 images,
-                registry);
+                registry,
+                cni,
+                sandbox,
+                values.runtimeHandlers("runtime.default_handler", "runtimes"));
     }
 
     private String read(Path path) {

@@ -78,6 +78,45 @@ final class ConfigValues {
         return (int) node.asLong();
     }
 
+    long longInRange(String key, long min, long max) {
+        JsonNode node = node(key);
+        if (!node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
+            throw invalid(key, "must be between " + min + " and " + max + ", got " + node);
+        }
+        return node.asLong();
+    }
+
+    List<Path> absolutePaths(String key) {
+        List<Path> out = new ArrayList<>();
+        for (String value : strings(key)) {
+            Path path = Path.of(value);
+            if (value.isEmpty() || !path.isAbsolute()) {
+                throw invalid(key, "every entry must be an absolute path, got \"" + value + "\"");
+            }
+            out.add(path.normalize());
+        }
+        return out;
+    }
+
+    /** The runtime handler table: every entry needs a path, and the default handler must be one of them. */
+    GantryConfig.RuntimeHandlers runtimeHandlers(String defaultKey, String tableKey) {
+        Map<String, String> paths = new LinkedHashMap<>();
+        JsonNode table = node(tableKey);
+        for (Iterator<String> it = table.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            String path = table.get(name).get("path").asText();
+            if (path.isEmpty()) {
+                throw invalid(tableKey + "." + name + ".path", "must name the runtime binary");
+            }
+            paths.put(name, path);
+        }
+        String defaultHandler = string(defaultKey);
+        if (!paths.containsKey(defaultHandler)) {
+            throw invalid(defaultKey, "\"" + defaultHandler + "\" is not a configured handler (configured: " + String.join(", ", paths.keySet()) + ")");
+        }
+        return new GantryConfig.RuntimeHandlers(defaultHandler, paths);
+    }
+
     Duration duration(String key) {
         String value = string(key);
         Matcher m = DURATION.matcher(value);

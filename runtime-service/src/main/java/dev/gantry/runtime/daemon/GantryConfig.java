@@ -13,7 +13,24 @@ import java.time.Duration;
  * builds this record from it.
  */
 public record GantryConfig(
-        Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry) {
+        Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
+        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes) {
+
+    /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
+    public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {}
+
+    /** Pod sandbox settings. */
+    public record Sandbox(long shmSize, Path infraCommand) {}
+
+    /** The OCI runtime handlers pods may name, and the one "" stands for. */
+    public record RuntimeHandlers(String defaultHandler, Map<String, String> paths) {
+
+        /** The handler a pod asking for {@code requested} gets, or empty when no such handler is configured. */
+        public java.util.Optional<String> resolve(String requested) {
+            String name = requested.isEmpty() ? defaultHandler : requested;
+            return paths.containsKey(name) ? java.util.Optional.of(name) : java.util.Optional.empty();
+        }
+    }
 
     /** Image service settings. */
     public record Images(List<String> pinned, int maxConcurrentDownloads) {}

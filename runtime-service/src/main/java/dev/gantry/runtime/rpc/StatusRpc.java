@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.RuntimeStatus;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
 import dev.gantry.runtime.status.RuntimeHealth;
+import java.util.List;
 
 /**
  * Status: the readiness conditions, the runtime handlers with their features, and in verbose mode
@@ -17,10 +18,13 @@ public final class StatusRpc {
 
     private final RuntimeHealth health;
     private final String effectiveConfigJson;
+    private final List<String> handlers;
 
-    public StatusRpc(RuntimeHealth health, String effectiveConfigJson) {
+    /** @param handlers the configured runtime handler names; "" (the default) is listed first in any case */
+    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<String> handlers) {
         this.health = health;
         this.effectiveConfigJson = effectiveConfigJson;
+        this.handlers = List.copyOf(handlers);
     }
 
     StatusResponse handle(StatusRequest request) {
@@ -34,10 +38,13 @@ public final class StatusRpc {
         }
         StatusResponse.Builder response = StatusResponse.newBuilder()
                 .setStatus(status)
-                // The default handler (""), without recursive read-only mounts or user namespaces
-                // until the container issue brings them; the kubelet gates those features on this.
-                .addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(RuntimeHandlerFeatures.getDefaultInstance()))
                 .setFeatures(RuntimeFeatures.getDefaultInstance());
+        // The default handler ("") and each configured one, without recursive read-only mounts or
+        // user namespaces until the container issue brings them; the kubelet gates those features on this.
+        response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
+        for (String name : handlers) {
+            response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName(name).setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
+        }
         if (request.getVerbose()) {
             response.putInfo("config", effectiveConfigJson);
         }

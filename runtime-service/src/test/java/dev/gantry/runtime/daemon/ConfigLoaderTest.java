@@ -183,6 +183,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_cniSandboxAndRuntimes_boundAndChecked() throws IOException {
+        GantryConfig config = load("""
+                [cni]
+                conf_dir = "/tmp/net.d"
+                bin_dirs = ["/tmp/bin", "/usr/lib/cni"]
+                [sandbox]
+                shm_size = 1048576
+                [runtimes.kata]
+                path = "/usr/bin/kata-runtime"
+                """).config();
+
+        assertThat(config.cni().confDir()).isEqualTo(Path.of("/tmp/net.d"));
+        assertThat(config.cni().binDirs()).containsExactly(Path.of("/tmp/bin"), Path.of("/usr/lib/cni"));
+        assertThat(config.cni().pluginTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(config.sandbox().shmSize()).isEqualTo(1048576);
+        assertThat(config.runtimes().resolve("")).contains("runc");
+        assertThat(config.runtimes().resolve("kata")).contains("kata");
+        assertThat(config.runtimes().resolve("nope")).isEmpty();
+
+        assertThatThrownBy(() -> load("[cni]\nbin_dirs = [\"relative\"]\n"))
+                .hasMessageContaining("key cni.bin_dirs").hasMessageContaining("absolute");
+        assertThatThrownBy(() -> load("[runtime]\ndefault_handler = \"crun\"\n"))
+                .hasMessageContaining("key runtime.default_handler").hasMessageContaining("runc");
+        assertThatThrownBy(() -> load("[runtimes.kata]\nbinary = \"x\"\n"))
+                .hasMessageContaining("unknown key runtimes.kata.binary");
+    }
+
+    @Test
     void defaultToml_everyKeyHasACommentAbove() {
         List<String> uncommented = new ArrayList<>();
         String previous = "";

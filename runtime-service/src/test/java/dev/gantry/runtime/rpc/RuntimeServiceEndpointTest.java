@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.CgroupDriver;
-import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
@@ -33,8 +33,9 @@ class RuntimeServiceEndpointTest {
     void start() throws Exception {
         var endpoint = new RuntimeServiceEndpoint(
                 new VersionRpc("1.2.3"),
-                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}"),
-                new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD));
+                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of("runc")),
+                new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
+                new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -73,6 +74,12 @@ class RuntimeServiceEndpointTest {
     }
 
     @Test
+    void status_listsDefaultAndConfiguredHandlers() {
+        assertThat(stub.status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
+                .extracting(h -> h.getName()).containsExactly("", "runc");
+    }
+
+    @Test
     void status_verboseOnly_carriesConfig() {
         assertThat(stub.status(StatusRequest.getDefaultInstance()).getInfoMap()).isEmpty();
         assertThat(stub.status(StatusRequest.newBuilder().setVerbose(true).build()).getInfoMap())
@@ -88,9 +95,9 @@ class RuntimeServiceEndpointTest {
     @Test
     void rpcNotYetServed_isUnimplementedWithItsName() {
         var e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stub.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId("x").build()));
+                () -> stub.startContainer(StartContainerRequest.newBuilder().setContainerId("x").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/RemovePodSandbox");
+        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/StartContainer");
     }
 }

@@ -34,11 +34,21 @@ public record PodFiles(Path hostname, Path hosts, Path resolvConf) {
      * {@code resolvConf} are the texts from {@link HostsFile} and {@link ResolvConf}.
      */
     public static PodFiles write(Path podDir, Hostname hostname, String hosts, String resolvConf) throws IOException {
+        writeIdentity(podDir, hostname, resolvConf);
+        writeHosts(podDir, hosts);
+        return in(podDir);
+    }
+
+    /** Writes hostname and resolv.conf, which do not depend on the pod's IPs (written while CNI ADD runs). */
+    public static void writeIdentity(Path podDir, Hostname hostname, String resolvConf) throws IOException {
         PodFiles files = in(podDir);
         writeFile(files.hostname(), hostname.value() + "\n");
-        writeFile(files.hosts(), hosts);
         writeFile(files.resolvConf(), resolvConf);
-        return files;
+    }
+
+    /** Writes the hosts file, once the pod's IPs are known. */
+    public static void writeHosts(Path podDir, String hosts) throws IOException {
+        writeFile(in(podDir).hosts(), hosts);
     }
 
     private static void writeFile(Path file, String content) throws IOException {

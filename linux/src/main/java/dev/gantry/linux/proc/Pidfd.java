@@ -1,0 +1,106 @@
+package dev.gantry.linux.proc;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.gantry.linux.fs.ErrnoException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A pidfd(2): a handle on one process that cannot be confused with a later process given the same
+ * pid. Signals sent through it reach that process or nobody; it becomes readable when the process
+ * exits (whoever its parent is), so any process can be waited for, not only our children.
+ */
+public final class Pidfd implements AutoCloseable {
+
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+
+    private final long pid;
+    private final int fd;
+    private boolean closed;
+
+    private Pidfd(long pid, int fd) {
+        this.pid = pid;
+        this.fd = fd;
+    }
+
+    /** A handle on the live process {@code pid}, or empty when there is none (ESRCH). */
+    public static Optional<Pidfd> open(long pid) throws ErrnoException {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a pid: " + pid);
+        }
+        try {
+            return Optional.of(new Pidfd(pid, ProcNatives.pidfd_open((int) pid, 0)));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ProcNatives.ESRCH) {
+                return Optional.empty();
+            }
+            throw ErrnoException.of("pidfd_open", Long.toString(pid), e);
+        }
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    /** Sends {@code signal}; false if the process has already exited (ESRCH). */
+    public boolean kill(int signal) throws ErrnoException {
+        try {
+            ProcNatives.pidfd_send_signal(fd, signal, null, 0);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ProcNatives.ESRCH) {
+                return false;
+            }
+            throw ErrnoException.of("pidfd_send_signal " + signal, Long.toString(pid), e);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the process to exit; true once it has. An exited process may
+     * still be a zombie until its parent reaps it (the JDK reaps the children it started itself).
+     */
+    public boolean waitExit(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Memory pollfd = new Memory(8)) {
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted while waiting for pid " + pid + " to exit");
+                }
+                long leftMillis = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+                // Short slices, so an interrupt is noticed without a signal to wake poll.
+                int slice = (int) Math.min(leftMillis, 100);
+                pollfd.setInt(0, fd);
+                pollfd.setShort(4, ProcNatives.POLLIN);
+                pollfd.setShort(6, (short) 0);
+                try {
+                    if (ProcNatives.poll(pollfd, 1, slice) > 0) {
+                        return true;
+                    }
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != ProcNatives.EINTR) {
+                        throw ErrnoException.of("poll pidfd", Long.toString(pid), e);
+                    }
+                }
+                if (leftMillis == 0) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                ProcNatives.close(fd);
+            } catch (LastErrorException ignored) {
+                // Nothing useful to do about a failed close of a pidfd.
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.gantry.linux.proc;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/** Direct-mapped libc calls for process handles and /proc/sys writes (pidfd wrappers need glibc 2.36). */
+final class ProcNatives {
+
+    static final int ESRCH = 3;
+    static final int EINTR = 4;
+    static final int O_WRONLY = 01;
+    static final int O_CLOEXEC = 02000000;
+    static final short POLLIN = 0x1;
+
+    static {
+        Native.register(ProcNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private ProcNatives() {}
+
+    static native int pidfd_open(int pid, int flags) throws LastErrorException;
+
+    /** {@code info} may be null: the kernel then fills it in as kill(2) would. */
+    static native int pidfd_send_signal(int pidfd, int sig, Pointer info, int flags) throws LastErrorException;
+
+    /** {@code fds} points at {@code struct pollfd[nfds]}: int fd, short events, short revents. */
+    static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
+
+    static native int open(byte[] path, int flags) throws LastErrorException;
+
+    static native long write(int fd, byte[] buf, long count) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+}

@@ -1,0 +1,50 @@
+package dev.gantry.linux.spawn;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/**
+ * Direct-mapped glibc spawn calls. The posix_spawn family returns an error number instead of
+ * setting errno; only waitpid sets errno. {@code argv} and {@code envp} are NULL-terminated
+ * arrays of NUL-terminated strings, built by the caller.
+ */
+final class SpawnNatives {
+
+    static {
+        Native.register(SpawnNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private SpawnNatives() {}
+
+    static native int posix_spawn(int[] pid, byte[] path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
+
+    static native int posix_spawn_file_actions_init(Pointer fileActions);
+
+    static native int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    static native int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, byte[] path, int flags, int mode);
+
+    static native int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    /** glibc 2.34 and later. */
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+
+    static native int posix_spawnattr_init(Pointer attr);
+
+    static native int posix_spawnattr_destroy(Pointer attr);
+
+    static native int posix_spawnattr_setflags(Pointer attr, short flags);
+
+    static native int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+
+    static native int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+
+    static native int sigfillset(Pointer sigset);
+
+    static native int sigemptyset(Pointer sigset);
+
+    static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
+}

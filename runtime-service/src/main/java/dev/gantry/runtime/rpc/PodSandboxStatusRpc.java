@@ -1,0 +1,81 @@
+package dev.gantry.runtime.rpc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.LinuxPodSandboxStatus;
+import dev.gantry.cri.v1.PodIP;
+import dev.gantry.cri.v1.PodSandboxNetworkStatus;
+import dev.gantry.cri.v1.PodSandboxStatus;
+import dev.gantry.cri.v1.PodSandboxStatusRequest;
+import dev.gantry.cri.v1.PodSandboxStatusResponse;
+import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.SandboxManager;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * PodSandboxStatus, from memory. Verbose adds {@code info["info"]}: a JSON object with where the
+ * pod's things are on the node (namespace pins, infra pid, cgroup, /dev/shm, pod directory) and the
+ * raw CNI result, for operators and tests ({@code crictl inspectp}).
+ */
+public final class PodSandboxStatusRpc {
+
+    private final SandboxManager sandboxes;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public PodSandboxStatusRpc(SandboxManager sandboxes, Clock clock) {
+        this.sandboxes = sandboxes;
+        this.clock = clock;
+    }
+
+    PodSandboxStatusResponse handle(PodSandboxStatusRequest request) throws Exception {
+        if (request.getPodSandboxId().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PodSandboxStatus: pod_sandbox_id is empty");
+        }
+        PodSandbox pod = sandboxes.status(request.getPodSandboxId());
+        PodSandboxStatus.Builder status = PodSandboxStatus.newBuilder()
+                .setId(pod.id())
+                .setMetadata(SandboxMessages.metadata(pod.metadata()))
+                .setState(SandboxMessages.state(pod))
+                .setCreatedAt(SandboxMessages.nanos(pod.createdAt()))
+                .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(SandboxMessages.namespaces(pod.namespaces())))
+                .putAllLabels(pod.labels())
+                .putAllAnnotations(pod.annotations())
+                .setRuntimeHandler(pod.runtimeHandler());
+        List<String> ips = pod.network().ips();
+        if (!ips.isEmpty()) {
+            PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(ips.get(0));
+            ips.subList(1, ips.size()).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
+            status.setNetwork(network);
+        }
+        PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
+                .setStatus(status)
+                .setTimestamp(SandboxMessages.nanos(clock.instant()));
+        if (request.getVerbose()) {
+            response.putInfo("info", mapper.writeValueAsString(info(pod)));
+        }
+        return response.build();
+    }
+
+    private ObjectNode info(PodSandbox pod) {
+        ObjectNode info = mapper.createObjectNode();
+        info.put("podDirectory", pod.paths().podDirectory());
+        info.put("netnsPath", pod.paths().namespacePaths().getOrDefault("net", ""));
+        info.put("ipcnsPath", pod.paths().namespacePaths().getOrDefault("ipc", ""));
+        info.put("utsnsPath", pod.paths().namespacePaths().getOrDefault("uts", ""));
+        info.put("infraPid", pod.infra().map(p -> p.pid()).orElse(0L));
+        info.put("cgroupParent", pod.cgroupParent());
+        info.put("shmPath", pod.paths().shmPath());
+        info.put("hostname", pod.hostname());
+        info.put("runtimeHandler", pod.runtimeHandler());
+        info.put("cniNetwork", pod.network().cniNetworkName());
+        if (pod.state() instanceof dev.gantry.sandbox.SandboxState.NotReady notReady) {
+            info.put("notReadyReason", notReady.reason());
+        }
+        sandboxes.networkResult(pod).ifPresent(result -> info.set("cniResult", result.raw()));
+        return info;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.cri.v1.Namespace;
+import dev.gantry.cri.v1.NamespaceOption;
+import dev.gantry.cri.v1.PodSandbox;
+import dev.gantry.cri.v1.PodSandboxMetadata;
+import dev.gantry.cri.v1.PodSandboxState;
+import dev.gantry.sandbox.NamespaceMode;
+import dev.gantry.sandbox.SandboxMetadata;
+import java.time.Instant;
+
+/** Domain sandbox → CRI messages, shared by Status and List. */
+final class SandboxMessages {
+
+    private SandboxMessages() {}
+
+    static PodSandbox toProto(dev.gantry.sandbox.PodSandbox pod) {
+        return PodSandbox.newBuilder()
+                .setId(pod.id())
+                .setMetadata(metadata(pod.metadata()))
+                .setState(state(pod))
+                .setCreatedAt(nanos(pod.createdAt()))
+                .putAllLabels(pod.labels())
+                .putAllAnnotations(pod.annotations())
+                .setRuntimeHandler(pod.runtimeHandler())
+                .build();
+    }
+
+    static PodSandboxMetadata metadata(SandboxMetadata m) {
+        return PodSandboxMetadata.newBuilder()
+                .setName(m.name()).setNamespace(m.namespace()).setUid(m.uid()).setAttempt(m.attempt()).build();
+    }
+
+    static PodSandboxState state(dev.gantry.sandbox.PodSandbox pod) {
+        return pod.isReady() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+    }
+
+    static Namespace namespaces(dev.gantry.sandbox.NamespaceOptions options) {
+        return Namespace.newBuilder().setOptions(NamespaceOption.newBuilder()
+                .setNetwork(mode(options.network()))
+                .setPid(mode(options.pid()))
+                .setIpc(mode(options.ipc()))).build();
+    }
+
+    private static dev.gantry.cri.v1.NamespaceMode mode(NamespaceMode mode) {
+        return switch (mode) {
+            case POD -> dev.gantry.cri.v1.NamespaceMode.POD;
+            case CONTAINER -> dev.gantry.cri.v1.NamespaceMode.CONTAINER;
+            case NODE -> dev.gantry.cri.v1.NamespaceMode.NODE;
+        };
+    }
+
+    static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.gantry.sandbox;
+
+import dev.gantry.cni.result.CniResult;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.id.Ids;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pod sandbox lifecycle: RunPodSandbox, Stop, Remove, Status and List. Calls on one pod are
+ * serialised by the pod's lock; calls on different pods run in parallel. Status and List answer
+ * from the store's memory.
+ *
+ * <p>A pod's name ({@code name_namespace_uid_attempt}) belongs to one sandbox at a time. A second
+ * Run with the same name fails ALREADY_EXISTS naming the holder, except the kubelet's retry of a
+ * Run it gave up waiting for: a pod finished after its caller left is kept "unclaimed", and the
+ * next Run with its name gets it back (the kubelet would otherwise leak it or loop).
+ */
+public final class SandboxManager {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
+
+    private final SandboxStore store;
+    private final SandboxSystem system;
+    private final SandboxBuilder builder;
+    private final SandboxTeardown teardown;
+    private final PodLocks locks = new PodLocks();
+    private final Set<String> unclaimed = ConcurrentHashMap.newKeySet();
+
+    public SandboxManager(SandboxStore store, SandboxSystem system, ExecutorService cniThreads, Clock clock) {
+        this.store = store;
+        this.system = system;
+        this.teardown = new SandboxTeardown(store, system);
+        this.builder = new SandboxBuilder(store, system, teardown, cniThreads, clock);
+    }
+
+    /**
+     * Runs a new sandbox, or returns the one a timed-out earlier call made for this name.
+     *
+     * @param callerGone true once the caller has stopped waiting (deadline or cancel)
+     */
+    public PodSandbox run(SandboxRequest request, BooleanSupplier callerGone) throws Exception {
+        String name = request.metadata().reservedName();
+        Optional<PodSandbox> existing = awaitHolder(name);
+        if (existing.isPresent()) {
+            PodSandbox holder = existing.get();
+            if (holder.isReady() && unclaimed.remove(holder.id())) {
+                return holder;
+            }
+            throw new GantryException(ErrorKind.ALREADY_EXISTS,
+                    "pod sandbox name " + name + " is reserved by sandbox " + holder.id());
+        }
+        String id = Ids.random();
+        try (var held = locks.lock(id)) {
+            PodSandbox pod = builder.build(id, request);
+            if (callerGone.getAsBoolean()) {
+                unclaimed.add(id);
+                log.info("pod sandbox {} ({}) is ready but its caller left; kept for the kubelet's retry", id, name);
+            } else {
+                log.info("pod sandbox {} ({}) is ready{}", id, name, pod.network().ips().isEmpty() ? "" : " with IPs " + pod.network().ips());
+            }
+            return pod;
+        }
+    }
+
+    /** The sandbox holding {@code name}, after any Run still building it has finished. */
+    private Optional<PodSandbox> awaitHolder(String name) {
+        Optional<PodSandbox> holder = store.findByName(name);
+        while (holder.isPresent() && holder.get().isCreating()) {
+            try (var held = locks.lock(holder.get().id())) {
+                // The builder held this lock until it finished: the record is now READY, NOTREADY or gone.
+            }
+            holder = store.findByName(name);
+        }
+        return holder;
+    }
+
+    /** Stops the sandbox: network down, infra process gone. Idempotent; an unknown id is not an error. */
+    public void stop(String id) throws Exception {
+        Optional<PodSandbox> pod = findVisible(id);
+        if (pod.isEmpty()) {
+            return;
+        }
+        try (var held = locks.lock(pod.get().id())) {
+            Optional<PodSandbox> current = store.find(pod.get().id());
+            if (current.isPresent() && !teardown.stop(current.get()).equals(current.get())) {
+                log.info("pod sandbox {} ({}) stopped", current.get().id(), current.get().reservedName());
+            }
+        }
+    }
+
+    /** Removes the sandbox, stopping it first if it is still READY. Idempotent. */
+    public void remove(String id) throws Exception {
+        Optional<PodSandbox> pod = findVisible(id);
+        if (pod.isEmpty()) {
+            return;
+        }
+        String full = pod.get().id();
+        try (var held = locks.lock(full)) {
+            Optional<PodSandbox> current = store.find(full);
+            if (current.isPresent()) {
+                teardown.remove(current.get());
+                log.info("pod sandbox {} ({}) removed", full, current.get().reservedName());
+            }
+            unclaimed.remove(full);
+        }
+        locks.forget(full);
+    }
+
+    /**
+     * The sandbox with this id or unique id prefix.
+     *
+     * @throws GantryException NOT_FOUND when there is none (a sandbox still being created included)
+     */
+    public PodSandbox status(String id) {
+        PodSandbox pod = store.get(id);
+        if (pod.isCreating()) {
+            throw new GantryException(ErrorKind.NOT_FOUND, "pod sandbox " + id + " not found");
+        }
+        return pod;
+    }
+
+    /** Sandboxes matching {@code filter}, from memory; sandboxes still being created are not listed. */
+    public List<PodSandbox> list(SandboxStore.Filter filter) {
+        return store.list(filter).stream().filter(p -> !p.isCreating()).toList();
+    }
+
+    /** The CNI result kept for a pod's network attachment (empty for host network or when detached). */
+    public Optional<CniResult> networkResult(PodSandbox pod) {
+        if (pod.network().hostNetwork() || pod.network().cniNetworkName().isEmpty()) {
+            return Optional.empty();
+        }
+        return system.network().result(pod.id(), Path.of(pod.network().namespacePath()), pod.metadata(),
+                pod.network().cniNetworkName());
+    }
+
+    /** Rebuilds state after a start; see {@link SandboxRecovery}. Call once, before serving requests. */
+    public SandboxRecovery.Report recover() {
+        return new SandboxRecovery(store, system, teardown).run();
+    }
+
+    private Optional<PodSandbox> findVisible(String id) {
+        if (id == null || id.isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "pod sandbox id is empty");
+        }
+        try {
+            return Optional.of(store.get(id));
+        } catch (GantryException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.gantry.sandbox;
+
+import dev.gantry.linux.cgroup.Cgroups;
+import dev.gantry.linux.ns.NamespaceRunner;
+import dev.gantry.linux.ns.PinnedNamespaces;
+import dev.gantry.sandbox.infra.InfraProcess;
+import dev.gantry.sandbox.net.PodNetworking;
+import dev.gantry.sandbox.ns.PodSysctls;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The node-side pieces a pod is made of, shared by the steps that build a pod and those that tear
+ * it down.
+ *
+ * @param shmBase where pod /dev/shm tmpfs mounts go ({@code <state>/shm})
+ * @param shmSize bytes per pod /dev/shm
+ * @param cgroups the cgroupfs hierarchies, or null when another manager (systemd) owns pod cgroups
+ * @param nodeHostname the node's hostname, for pods on the node's network
+ */
+public record SandboxSystem(
+        PinnedNamespaces namespaces,
+        Path shmBase,
+        long shmSize,
+        Cgroups cgroups,
+        InfraProcess infra,
+        PodSysctls sysctls,
+        PodNetworking network,
+        NamespaceRunner runner,
+        Supplier<String> nodeHostname) {
+
+    public SandboxSystem {
+        Objects.requireNonNull(namespaces, "namespaces");
+        Objects.requireNonNull(shmBase, "shmBase");
+        Objects.requireNonNull(infra, "infra");
+        Objects.requireNonNull(sysctls, "sysctls");
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(runner, "runner");
+        Objects.requireNonNull(nodeHostname, "nodeHostname");
+    }
+
+    Path shmPath(String podId) {
+        return shmBase.resolve(podId);
+    }
+}

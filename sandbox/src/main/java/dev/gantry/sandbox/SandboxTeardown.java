@@ -1,0 +1,107 @@
+package dev.gantry.sandbox;
+
+import dev.gantry.cni.CniNetwork;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.linux.mount.Mounts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stop and remove steps. Each is idempotent and safe on a half-made pod, because the kubelet
+ * retries them and recovery runs them on whatever a crash left:
+ *
+ * <pre>
+ *   stop:   CNI DEL ─▶ kill infra ─▶ unmount /dev/shm ─▶ record NOTREADY (IPs kept for status)
+ *   remove: stop ─▶ unpin namespaces ─▶ remove own cgroup ─▶ delete pod dir and record
+ * </pre>
+ */
+final class SandboxTeardown {
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxTeardown.class);
+    static final String STOPPED = "stopped";
+
+    private final SandboxStore store;
+    private final SandboxSystem system;
+
+    SandboxTeardown(SandboxStore store, SandboxSystem system) {
+        this.store = store;
+        this.system = system;
+    }
+
+    /** Stops {@code pod}; the caller holds its lock. Returns the stopped record. */
+    PodSandbox stop(PodSandbox pod) throws IOException {
+        if (!holdsResources(pod) && !pod.isReady()) {
+            return pod;
+        }
+        detachNetwork(pod);
+        if (pod.infra().isPresent()) {
+            system.infra().stop(pod.infra().get());
+        }
+        if (!pod.paths().shmPath().isEmpty()) {
+            unmountShm(Path.of(pod.paths().shmPath()));
+        }
+        PodNetwork network = pod.network().hostNetwork() ? pod.network()
+                : pod.network().withAttachment("", "", pod.network().ips());
+        String reason = pod.state() instanceof SandboxState.NotReady n ? n.reason() : STOPPED;
+        return store.update(pod.id(), p -> p.withNetwork(network).withResources(p.cgroupCreated(), Optional.empty())
+                .withState(new SandboxState.NotReady(reason)));
+    }
+
+    /** Removes {@code pod}, stopping it first if needed; the caller holds its lock. */
+    void remove(PodSandbox pod) throws IOException {
+        PodSandbox stopped = stop(pod);
+        system.namespaces().remove(stopped.id());
+        if (stopped.cgroupCreated() && system.cgroups() != null) {
+            system.cgroups().remove(stopped.cgroupParent());
+        }
+        store.remove(stopped.id());
+    }
+
+    /**
+     * Runs CNI DEL for the pod's attachment. A pod whose ADD never finished has no network name
+     * recorded: DEL then goes to the current network, which is where the ADD went.
+     */
+    void detachNetwork(PodSandbox pod) {
+        if (pod.network().hostNetwork()) {
+            return;
+        }
+        String name = pod.network().cniNetworkName();
+        if (name.isEmpty()) {
+            Optional<String> current = system.network().networks().current().map(CniNetwork::name);
+            if (current.isEmpty()) {
+                log.warn("pod {}: no network recorded and no network configured now; nothing to detach", pod.id());
+                return;
+            }
+            name = current.get();
+        }
+        system.network().detach(pod.id(), Path.of(pod.network().namespacePath()), pod.metadata(), name);
+    }
+
+    /** True while the pod may still hold a network attachment, an infra process or a /dev/shm mount. */
+    private static boolean holdsResources(PodSandbox pod) {
+        boolean attached = !pod.network().hostNetwork() && !pod.network().cniNetworkName().isEmpty();
+        return attached || pod.infra().isPresent() || (!pod.paths().shmPath().isEmpty() && isMounted(pod.paths().shmPath()));
+    }
+
+    private static boolean isMounted(String path) {
+        try {
+            return Mounts.isMountPoint(Path.of(path));
+        } catch (IOException e) {
+            return true; // cannot tell: unmount again, which is idempotent
+        }
+    }
+
+    static void unmountShm(Path shm) throws IOException {
+        Mounts.unmount(shm);
+        try {
+            Files.deleteIfExists(shm);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "remove pod /dev/shm " + shm + ": still holds files after unmount", e);
+        }
+    }
+}
