@@ -50,9 +50,8 @@ final class PodTraces {
                     .forEach(l -> left.add(tool + ": " + l));
         }
         left.addAll(Leftovers.cgroups(config.getLinux().getCgroupParent()));
-        ProcessHandle.of(node.daemon().pid()).ifPresent(daemon -> daemon.descendants()
-                .filter(p -> p.info().command().orElse("").contains("catatonit"))
-                .forEach(p -> left.add("infra process " + p.pid())));
+        node.newInfraProcesses().forEach(pid -> left.add(Leftovers.infra(pid).orElse("infra process " + pid)
+                + (ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(0L) == 1 ? ", orphaned" : "")));
         return left;
     }
 

@@ -49,6 +49,7 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
     private final Set<String> podIds = new LinkedHashSet<>();
     private final Set<String> cgroupParents = new LinkedHashSet<>();
     private final Set<Long> infraPids = new LinkedHashSet<>();
+    private Set<Long> infraBefore = Set.of();
 
     private SandboxEnvironment(boolean dualStack) {
         this.dualStack = dualStack;
@@ -71,6 +72,30 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
         daemon = first;
         network.configure(daemon);
         logRoot = Files.createTempDirectory("gantry-e2e-logs-");
+        infraBefore = Set.copyOf(ourInfraProcesses());
+    }
+
+    /**
+     * catatonit processes started since this test began by a daemon of this test run: the daemon
+     * inherits this JVM's working directory, and so do its infra processes, orphaned or not.
+     */
+    List<Long> newInfraProcesses() {
+        return ourInfraProcesses().stream().filter(pid -> !infraBefore.contains(pid)).toList();
+    }
+
+    private static List<Long> ourInfraProcesses() {
+        Path cwd = Path.of("").toAbsolutePath();
+        return ProcessHandle.allProcesses()
+                .filter(p -> Leftovers.infra(p.pid()).isPresent())
+                .filter(p -> {
+                    try {
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(cwd);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .map(ProcessHandle::pid)
+                .toList();
     }
 
     /** Installs the bridge conflist and starts the daemon. */
@@ -88,9 +113,14 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
 
     /** kill -9 the daemon, then a new one on the same root, state and config; pods stay where they are. */
     PodCalls killAndRestart() {
+        kill();
+        return restartStopped();
+    }
+
+    /** kill -9 the daemon and wait until it is gone; what it ran (pods, plugins) stays. */
+    void kill() {
         ProcessHandle.of(daemon.pid()).ifPresent(ProcessHandle::destroyForcibly);
         daemon.awaitExit(Duration.ofSeconds(30));
-        return restartStopped();
     }
 
     /** A new daemon on the same root, state and config, after the current one has exited. */
@@ -201,7 +231,9 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
     }
 
     private void killInfra() {
-        for (long pid : infraPids) {
+        Set<Long> pids = new LinkedHashSet<>(infraPids);
+        pids.addAll(newInfraProcesses());
+        for (long pid : pids) {
             Leftovers.infra(pid).ifPresent(what -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         }
     }

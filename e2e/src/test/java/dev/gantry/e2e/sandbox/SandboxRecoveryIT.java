@@ -8,7 +8,12 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.cri.v1.PortMapping;
 import dev.gantry.cri.v1.Protocol;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,5 +78,38 @@ class SandboxRecoveryIT {
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
         assertThat(again.info(pod.id()).ips()).isEqualTo(pod.ips());
+    }
+
+    /**
+     * The daemon dies while RunPodSandbox is inside CNI ADD: namespaces pinned, bridge and host-local
+     * done (a veth and an IP exist), the last plugin still running. The next daemon must not show a
+     * READY pod, and once the kubelet removes whatever is listed, nothing of it is left.
+     */
+    @Test
+    void killMidCniAdd_thenRestart_halfMadePodLeavesNothing() throws Exception {
+        node.network().write(CniTestNetwork.CONF_FILE, node.network().hangingConflist());
+        PodCalls pods = node.startAsIs();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("half"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build();
+        CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> pods.run(config));
+        Instant giveUp = Instant.now().plusSeconds(30);
+        while (!Files.exists(node.network().hangingAdd()) && Instant.now().isBefore(giveUp) && !run.isDone()) {
+            Thread.sleep(50);
+        }
+        assertThat(node.network().hangingAdd()).as("the hanging plugin was reached").exists();
+        assertThat(node.network().bridgePorts()).as("bridge ran before the hang").hasSize(1);
+        assertThat(node.network().reservations()).as("host-local ran before the hang").hasSize(1);
+
+        node.kill();
+        node.network().killHangingPlugin();
+        run.handle((id, e) -> null).get(30, TimeUnit.SECONDS);
+        PodCalls again = node.restartStopped();
+
+        for (PodSandbox pod : again.list()) {
+            assertThat(pod.getState()).as("a half-made pod is never READY").isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+            again.stop(pod.getId());
+            again.remove(pod.getId());
+        }
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
     }
 }
