@@ -12,7 +12,12 @@ import dev.gantry.cri.v1.PodSandboxStatus;
 import dev.gantry.cri.v1.RunPodSandboxRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -173,6 +178,60 @@ class SandboxLifecycleIT {
             assertThat(pods.status(retried).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
         }
         assertThat(expired).as("RunPodSandbox calls that ran out of time at the client").isPositive();
+    }
+
+    /** Several callers at once with one config: one sandbox; the others get it or are told it exists. */
+    @Test
+    void run_sameMetadataConcurrently_oneSandbox() throws Exception {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("racing").build();
+        List<Future<String>> calls = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) {
+                calls.add(threads.submit(() -> {
+                    try {
+                        return pods.run(config);
+                    } catch (StatusRuntimeException e) {
+                        assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
+                                .isIn(Status.Code.ALREADY_EXISTS, Status.Code.ABORTED);
+                        return null;
+                    }
+                }));
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        for (Future<String> call : calls) {
+            String id = call.get();
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+
+        assertThat(Set.copyOf(ids)).hasSize(1);
+        assertThat(ids(pods.list())).containsExactly(ids.get(0));
+        assertThat(pods.status(ids.get(0)).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+    }
+
+    /** The kubelet's Stop and Remove may overlap (a retry, the garbage collector): all succeed, nothing is left. */
+    @Test
+    void stopAndRemove_concurrently_allOkAndNothingLeft() throws Exception {
+        PodCalls pods = node.start();
+        String id = pods.run(node.pod("overlap").build());
+        PodInfo info = pods.info(id);
+        List<Future<?>> calls = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 3; i++) {
+                calls.add(threads.submit(() -> pods.stop(id)));
+                calls.add(threads.submit(() -> pods.remove(id)));
+            }
+        }
+        for (Future<?> call : calls) {
+            call.get();
+        }
+        pods.remove(id);
+
+        assertThat(pods.list()).isEmpty();
+        assertThat(node.leftovers(info)).isEmpty();
     }
 
     private static PodSandboxFilter state(PodSandboxState state) {
