@@ -134,6 +134,23 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
         return startAsIs();
     }
 
+    /** What a reboot does to the state dir (a tmpfs): every mount under it gone, then every file. The daemon must be stopped. */
+    void wipeState() throws IOException {
+        if (daemon.isAlive()) {
+            throw new IllegalStateException("stop the daemon before wiping its state dir");
+        }
+        String prefix = daemon.state() + "/";
+        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4])
+                .filter(p -> p.startsWith(prefix))
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+        for (String mountPoint : mountPoints) {
+            HostCommands.run("umount", "-l", mountPoint);
+        }
+        deleteTree(daemon.state());
+    }
+
     PodCalls pods() {
         return new RecordingCalls(client);
     }

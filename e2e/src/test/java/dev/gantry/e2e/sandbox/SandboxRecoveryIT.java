@@ -112,4 +112,34 @@ class SandboxRecoveryIT {
         }
         assertThat(PodTraces.anyLeft(node, config)).isEmpty();
     }
+
+    /**
+     * A reboot: the daemon and the infra process die, the state dir (a tmpfs) is empty afterwards,
+     * the bridge with its veths and the iptables rules are gone; the root and host-local's
+     * reservations on disk survive. The pod comes back NOTREADY, and Stop and Remove still release
+     * its IP (CNI DEL without a netns), leaving nothing.
+     */
+    @Test
+    void reboot_stateDirGone_podNotReadyAndRemoveReleasesEverything() throws Exception {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("rebooted"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .addPortMappings(PortMapping.newBuilder().setProtocol(Protocol.TCP).setContainerPort(80).setHostPort(23082))
+                .build();
+        PodInfo pod = pods.info(pods.run(config));
+        assertThat(node.network().reservations()).hasSize(1);
+
+        node.kill();
+        ProcessHandle.of(pod.infraPid()).ifPresent(ProcessHandle::destroyForcibly);
+        node.wipeState();
+        HostCommands.run("ip", "link", "del", node.network().bridge());
+        node.network().dropIptablesRules();
+        PodCalls again = node.restartStopped();
+
+        assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+        again.stop(pod.id());
+        again.remove(pod.id());
+        assertThat(again.list()).isEmpty();
+        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(node.network().reservations()).as("host-local reservations after CNI DEL").isEmpty();
+    }
 }
