@@ -146,6 +146,48 @@ class SandboxBadInputIT {
         assertThat(PodTraces.anyLeft(node, config)).isEmpty();
     }
 
+    /**
+     * A sysctl the kernel does not have fails while CNI ADD runs beside it: the request is refused
+     * naming the sysctl, and the attachment made meanwhile is undone with everything else.
+     */
+    @Test
+    void run_unknownNetSysctl_refusedAndCniUndone() {
+        PodCalls pods = node.start();
+        PodSandboxConfig.Builder builder = node.pod("badsysctl");
+        builder.getLinuxBuilder().putSysctls("net.ipv4.conf.all.gantry_e2e_no_such_key", "1");
+        PodSandboxConfig config = builder.build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "net.ipv4.conf.all.gantry_e2e_no_such_key");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_nodeWideSysctl_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig.Builder builder = node.pod("nodesysctl");
+        builder.getLinuxBuilder().putSysctls("vm.swappiness", "10");
+        PodSandboxConfig config = builder.build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "vm.swappiness");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    /** The infra process cannot start (a failpoint in the config): the pod fails, and its network, namespaces and cgroup go. */
+    @Test
+    void run_infraCannotStart_failsAndEverythingUndone() throws java.io.IOException {
+        java.nio.file.Files.writeString(node.daemon().configFile(), "\n[sandbox]\ninfra_command = \"/nonexistent/gantry-e2e-catatonit\"\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        PodCalls pods = node.start();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("noinfra"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build();
+
+        assertThatThrownBy(() -> pods.run(config)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getDescription()).contains("/nonexistent/gantry-e2e-catatonit"));
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+        String id = pods.run(node.pod("pid-per-container").build());
+        assertThat(pods.status(id).getState()).as("pods without infra still run").isEqualTo(PodSandboxState.SANDBOX_READY);
+    }
+
     private static void assertRuntimeReady(PodCalls pods) {
         // the runtime itself works without a network; only NetworkReady is false
         assertThat(pods.condition("RuntimeReady").getStatus()).isTrue();

@@ -180,6 +180,24 @@ class SandboxLifecycleIT {
         assertThat(expired).as("RunPodSandbox calls that ran out of time at the client").isPositive();
     }
 
+    /** The kubelet recreates a pod's sandbox with attempt + 1 while the old one still exists NOTREADY. */
+    @Test
+    void run_nextAttemptWhileOldExists_secondSandbox() {
+        PodCalls pods = node.start();
+        PodSandboxConfig first = node.pod("attempts").build();
+        String old = pods.run(first);
+        pods.stop(old);
+        PodSandboxConfig.Builder next = first.toBuilder();
+        next.getMetadataBuilder().setAttempt(1);
+
+        String renewed = pods.run(next.build());
+
+        assertThat(renewed).isNotEqualTo(old);
+        assertThat(ids(pods.list())).containsExactlyInAnyOrder(old, renewed);
+        assertThat(pods.status(renewed).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        assertThat(pods.status(renewed).getMetadata().getAttempt()).isEqualTo(1);
+    }
+
     /** Several callers at once with one config: one sandbox; the others get it or are told it exists. */
     @Test
     void run_sameMetadataConcurrently_oneSandbox() throws Exception {
