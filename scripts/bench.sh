@@ -3,6 +3,8 @@
 #   scripts/bench.sh [runs]                  daemon cold start to first Version, and daemon RSS (default 10 runs)
 #   scripts/bench.sh images [runs] [small]   image pull + unpack from a local registry: cold, warm, 10 at once,
 #                                            against skopeo copy + umoci unpack (default 5 runs of ~200 MB)
+#   scripts/bench.sh sandbox [pods]          pod sandboxes with Debian's CNI plugins (root): N sequential pods
+#                                            (run/stop/remove), 20 concurrent runs, the plugin chain by hand (default 100)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -14,6 +16,9 @@ if [ "${1:-}" = images ]; then
   main=dev.gantry.e2e.bench.ImagePullBenchmark
   # the daemon's root follows java.io.tmpdir; keep it on disk with the layers, whatever /tmp is
   jvm_opts+=(-Djava.io.tmpdir=/var/tmp)
+elif [ "${1:-}" = sandbox ]; then
+  shift
+  main=dev.gantry.e2e.bench.SandboxBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \

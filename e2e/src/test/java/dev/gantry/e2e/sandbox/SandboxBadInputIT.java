@@ -1,0 +1,202 @@
+package dev.gantry.e2e.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.cri.v1.NamespaceMode;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PodSandboxState;
+import dev.gantry.cri.v1.RuntimeCondition;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.assertj.core.api.ThrowingConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Requests the daemon must refuse, and networks it cannot use: the right status code, a message
+ * that names the problem, and nothing left behind (see {@link PodTraces#anyLeft}).
+ */
+class SandboxBadInputIT {
+
+    @RegisterExtension
+    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+
+    @Test
+    void run_noMetadata_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("nometa").clearMetadata().build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "metadata");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_emptyName_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig.Builder builder = node.pod("noname");
+        builder.getMetadataBuilder().clearName();
+        PodSandboxConfig config = builder.build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "name");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_relativeLogDirectory_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("rellog").setLogDirectory("var/log/pods/rellog").build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "var/log/pods/rellog");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_invalidHostname_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("badhost").setHostname("Bad_Host!").build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "Bad_Host!");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_unknownRuntimeHandler_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("kata").build();
+
+        assertRefused(() -> pods.run(config, "kata-e2e"), Status.Code.INVALID_ARGUMENT, "kata-e2e");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_runcHandler_accepted() {
+        PodCalls pods = node.start();
+
+        String id = pods.run(node.pod("runc").build(), "runc");
+
+        assertThat(pods.status(id).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        assertThat(pods.status(id).getRuntimeHandler()).isIn("runc", "");
+    }
+
+    @Test
+    void brokenConflist_networkNotReadyAndRunRefusedLeavingNothing() {
+        node.network().write(CniTestNetwork.CONF_FILE, "{\"cniVersion\":\"1.0.0\",\"name\":\"broken\",\"plugins\":[");
+        PodCalls pods = node.startAsIs();
+
+        RuntimeCondition network = pods.networkReady();
+        assertThat(network.getStatus()).isFalse();
+        assertThat(network.getReason()).isNotBlank();
+        assertThat(network.getMessage()).isNotBlank().contains(CniTestNetwork.CONF_FILE);
+        assertRuntimeReady(pods);
+        PodSandboxConfig config = node.pod("nonet").build();
+        assertRefused(() -> pods.run(config), Status.Code.FAILED_PRECONDITION, "pod network is not ready: ");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void brokenConflist_hostNetworkPod_stillRuns() {
+        node.network().write(CniTestNetwork.CONF_FILE, "not json at all");
+        PodCalls pods = node.startAsIs();
+
+        String id = pods.run(PodConfigs.withNamespaces(node.pod("hostnet"), NamespaceMode.NODE, NamespaceMode.CONTAINER, NamespaceMode.POD)
+                .clearHostname().build());
+
+        assertThat(pods.status(id).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+    }
+
+    @Test
+    void missingPluginBinary_networkNotReadyAndRunRefusedLeavingNothing() {
+        node.network().write(CniTestNetwork.CONF_FILE, node.network().missingPluginConflist());
+        PodCalls pods = node.startAsIs();
+
+        RuntimeCondition network = pods.networkReady();
+        assertThat(network.getStatus()).isFalse();
+        assertThat(network.getReason()).isNotBlank();
+        assertThat(network.getMessage()).contains("gte2e-no-such-plugin");
+        PodSandboxConfig config = node.pod("noplugin").build();
+        assertRefused(() -> pods.run(config), Status.Code.FAILED_PRECONDITION, "pod network is not ready: ");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    /**
+     * The failpoint plugin runs after bridge and host-local and fails ADD: the daemon reports the
+     * plugin's code and message, runs DEL for what bridge and host-local made, and leaves nothing;
+     * the name is free again, so the same request fails the same way rather than ALREADY_EXISTS.
+     */
+    @Test
+    void pluginFailsAdd_internalWithPluginErrorAndEverythingUndone() {
+        node.network().write(CniTestNetwork.CONF_FILE, node.network().failingConflist());
+        PodCalls pods = node.startAsIs();
+        assertThat(pods.networkReady().getStatus()).isTrue();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("failing"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build();
+
+        ThrowingConsumer<StatusRuntimeException> pluginError = e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+            assertThat(e.getStatus().getDescription())
+                    .contains(String.valueOf(CniTestNetwork.FAILPOINT_CODE), CniTestNetwork.FAILPOINT_MSG);
+        };
+        assertThatThrownBy(() -> pods.run(config)).isInstanceOfSatisfying(StatusRuntimeException.class, pluginError);
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+        assertThatThrownBy(() -> pods.run(config)).as("the name was released")
+                .isInstanceOfSatisfying(StatusRuntimeException.class, pluginError);
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    /**
+     * A sysctl the kernel does not have fails while CNI ADD runs beside it: the request is refused
+     * naming the sysctl, and the attachment made meanwhile is undone with everything else.
+     */
+    @Test
+    void run_unknownNetSysctl_refusedAndCniUndone() {
+        PodCalls pods = node.start();
+        PodSandboxConfig.Builder builder = node.pod("badsysctl");
+        builder.getLinuxBuilder().putSysctls("net.ipv4.conf.all.gantry_e2e_no_such_key", "1");
+        PodSandboxConfig config = builder.build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "net.ipv4.conf.all.gantry_e2e_no_such_key");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    @Test
+    void run_nodeWideSysctl_invalidArgument() {
+        PodCalls pods = node.start();
+        PodSandboxConfig.Builder builder = node.pod("nodesysctl");
+        builder.getLinuxBuilder().putSysctls("vm.swappiness", "10");
+        PodSandboxConfig config = builder.build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "vm.swappiness");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    /** The infra process cannot start (a failpoint in the config): the pod fails, and its network, namespaces and cgroup go. */
+    @Test
+    void run_infraCannotStart_failsAndEverythingUndone() throws java.io.IOException {
+        java.nio.file.Files.writeString(node.daemon().configFile(), "\n[sandbox]\ninfra_command = \"/nonexistent/gantry-e2e-catatonit\"\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        PodCalls pods = node.start();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("noinfra"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build();
+
+        assertThatThrownBy(() -> pods.run(config)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getDescription()).contains("/nonexistent/gantry-e2e-catatonit"));
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+        String id = pods.run(node.pod("pid-per-container").build());
+        assertThat(pods.status(id).getState()).as("pods without infra still run").isEqualTo(PodSandboxState.SANDBOX_READY);
+    }
+
+    private static void assertRuntimeReady(PodCalls pods) {
+        // the runtime itself works without a network; only NetworkReady is false
+        assertThat(pods.condition("RuntimeReady").getStatus()).isTrue();
+    }
+
+    static void assertRefused(Runnable call, Status.Code code, String inMessage) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(inMessage);
+        });
+    }
+}
