@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  * The steps of RunPodSandbox, each registering its undo:
  *
  * <pre>
- *   check request ─▶ record CREATING ─▶ pin net/ipc/uts ─┬─▶ lo up, CNI ADD (own thread) ─────────────────────┐
- *                                                         └─▶ shm ─▶ sysctls ─▶ cgroup ─▶ infra ─▶ hostname, resolv.conf ─┴─▶ hosts ─▶ record READY
+ *   check ─┬─▶ record CREATING ─┬─┬─▶ CNI ADD (own thread) ──────────────────────────────────────────────────┐
+ *          └─▶ pin net/ipc/uts ─┘ └─▶ lo up ─▶ shm ─▶ sysctls ─▶ cgroup ─▶ infra ─▶ hostname, resolv.conf ─┴─▶ hosts ─▶ record READY
  * </pre>
  *
- * CNI ADD, the slow step, overlaps the local ones. On a failure the undos run newest first; the
+ * CNI ADD, the slow step, overlaps the local ones; the record and the pins, both needed before
+ * it, are made at the same time. On a failure the undos run newest first; the
  * record goes only when every undo worked, otherwise it stays NOTREADY naming what is left, so the
  * kubelet's Stop and Remove finish the job.
  */
@@ -73,15 +74,26 @@ final class SandboxBuilder {
         }
 
         PodSandbox planned = plan(id, request, hostname);
-        store.create(planned);
+        // The namespaces are made while the record is synced: pins that a crash leaves without a
+        // record are removed at the next start. CNI ADD waits for both (an IP lease needs a record).
+        CompletableFuture<Map<NamespaceType, Path>> pinning = CompletableFuture.supplyAsync(() -> pin(id, request, hostname), cniThreads);
+        try {
+            store.create(planned);
+        } catch (RuntimeException e) {
+            awaitQuietly(pinning);
+            unpinQuietly(id, e);
+            throw e;
+        }
         Rollback rollback = new Rollback("run pod sandbox " + id + " (" + request.metadata().reservedName() + ")");
+        rollback.push("unpin namespaces", () -> system.namespaces().remove(id));
         CompletableFuture<PodNetworking.Attached> attach = null;
         try {
-            Map<NamespaceType, Path> pins = pin(id, request, hostname, rollback);
+            Map<NamespaceType, Path> pins = join(pinning);
             Path netns = pins.get(NamespaceType.NET);
             if (!hostNetwork) {
                 rollback.push("CNI DEL", () -> teardown.detachNetwork(store.get(id)));
-                attach = CompletableFuture.supplyAsync(() -> attach(id, netns, request, capabilities), cniThreads);
+                attach = CompletableFuture.supplyAsync(() -> system.network().attach(id, netns, request.metadata(), capabilities), cniThreads);
+                system.network().loopbackUp(netns);
             }
             if (!request.hostIpc()) {
                 mountShm(id, rollback);
@@ -157,22 +169,23 @@ final class SandboxBuilder {
         return types;
     }
 
-    private Map<NamespaceType, Path> pin(String id, SandboxRequest request, Hostname hostname, Rollback rollback) throws IOException {
+    private Map<NamespaceType, Path> pin(String id, SandboxRequest request, Hostname hostname) {
         Set<NamespaceType> types = namespaceTypes(request);
         if (types.isEmpty()) {
             return Map.of();
         }
-        rollback.push("unpin namespaces", () -> system.namespaces().remove(id));
-        return new EnumMap<>(system.namespaces().create(id, types, hostname.value()));
+        try {
+            return new EnumMap<>(system.namespaces().create(id, types, hostname.value()));
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "pin the namespaces of pod " + id + ": " + e.getMessage(), e);
+        }
     }
 
-    private PodNetworking.Attached attach(String id, Path netns, SandboxRequest request, RuntimeConfig capabilities) {
+    private void unpinQuietly(String id, Exception cause) {
         try {
-            return system.network().attach(id, netns, request.metadata(), capabilities);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new GantryException(ErrorKind.INTERNAL, "attach pod " + id + " to its network: " + e.getMessage(), e);
+            system.namespaces().remove(id);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

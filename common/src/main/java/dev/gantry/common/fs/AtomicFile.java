@@ -20,6 +20,19 @@ public final class AtomicFile {
     private AtomicFile() {}
 
     public static void write(Path file, byte[] content) throws IOException {
+        writeAndRename(file, content, true);
+        syncDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Replaces {@code file} atomically for readers (temp file, rename) without waiting for the disk:
+     * for files that a power cut makes worthless anyway, so their durability would be paid for nothing.
+     */
+    public static void replace(Path file, byte[] content) throws IOException {
+        writeAndRename(file, content, false);
+    }
+
+    private static void writeAndRename(Path file, byte[] content, boolean sync) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path temp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
@@ -28,13 +41,14 @@ public final class AtomicFile {
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.force(true);
+                if (sync) {
+                    channel.force(true);
+                }
             }
             move(temp, file);
         } finally {
             Files.deleteIfExists(temp);
         }
-        syncDirectory(dir);
     }
 
     /** Renames {@code from} over {@code to} in one step; both must be on one filesystem. */

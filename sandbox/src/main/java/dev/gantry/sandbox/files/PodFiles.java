@@ -52,7 +52,9 @@ public record PodFiles(Path hostname, Path hosts, Path resolvConf) {
     }
 
     private static void writeFile(Path file, String content) throws IOException {
-        AtomicFile.write(file, content.getBytes(StandardCharsets.UTF_8));
+        // Not synced: a power cut also wipes the state dir (tmpfs) with the pod's namespaces, so
+        // every pod is NOTREADY after it and the kubelet makes new ones with new files.
+        AtomicFile.replace(file, content.getBytes(StandardCharsets.UTF_8));
         // AtomicFile creates its temp file with the process umask; set the mode the containers need.
         Files.setPosixFilePermissions(file, MODE_0644);
     }

@@ -44,19 +44,23 @@ public final class PodNetworking {
         return networks;
     }
 
-    /**
-     * Brings up lo and runs the ADD chain. On failure nothing is undone here: the caller's rollback
-     * calls {@link #detach}, which is idempotent.
-     *
-     * @throws dev.gantry.common.errors.GantryException FAILED_PRECONDITION when the pod network is not
-     *     ready; INTERNAL with the plugin's code and message when a plugin fails
-     */
-    public Attached attach(String podId, Path netns, SandboxMetadata metadata, RuntimeConfig capabilities) throws Exception {
-        CniNetwork network = networks.require();
+    /** Brings up the pod's "lo"; independent of the ADD chain, so it may run beside it. */
+    public void loopbackUp(Path netns) throws Exception {
         runner.runIn(netns, NamespaceType.NET, () -> {
             Links.up("lo");
             return null;
         });
+    }
+
+    /**
+     * Runs the ADD chain. On failure nothing is undone here: the caller's rollback calls {@link
+     * #detach}, which is idempotent.
+     *
+     * @throws dev.gantry.common.errors.GantryException FAILED_PRECONDITION when the pod network is not
+     *     ready; INTERNAL with the plugin's code and message when a plugin fails
+     */
+    public Attached attach(String podId, Path netns, SandboxMetadata metadata, RuntimeConfig capabilities) {
+        CniNetwork network = networks.require();
         CniResult result = network.add(attachment(podId, netns, metadata, capabilities));
         return new Attached(network.name(), INTERFACE, ips(result), result);
     }
