@@ -51,7 +51,10 @@ final class ResultCache {
         Path file = fileFor(config.name(), a);
         try {
             Files.createDirectories(dir);
-            dev.gantry.common.fs.AtomicFile.write(file, mapper.writeValueAsBytes(root));
+            // Not synced: what the cache is for (DEL with the same config and prevResult) matters only
+            // while the pod's netns and iptables rules exist, and a power cut takes those with it; the
+            // IPAM lease that survives a reboot is released by DEL with the current config, by container id.
+            dev.gantry.common.fs.AtomicFile.replace(file, mapper.writeValueAsBytes(root));
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "write CNI result cache " + file + ": " + e.getMessage(), e);
         }
