@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
  * The steps of RunPodSandbox, each registering its undo:
  *
  * <pre>
- *   check ─┬─▶ record CREATING ─┬─┬─▶ CNI ADD (own thread) ──────────────────────────────────────────────────┐
- *          └─▶ pin net/ipc/uts ─┘ └─▶ lo up ─▶ shm ─▶ sysctls ─▶ cgroup ─▶ infra ─▶ hostname, resolv.conf ─┴─▶ hosts ─▶ record READY
+ *   check ─┬─▶ record CREATING (own thread) ─────────────┐
+ *          └─▶ pin net/ipc/uts ─┬─▶ CNI ADD (own thread) ┼─────────────────────────────────────────────────────────┐
+ *                               └─▶ lo up ───────────────┴─▶ shm ─▶ sysctls ─▶ cgroup ─▶ infra ─▶ hostname, resolv.conf ─┴─▶ hosts ─▶ record READY
  * </pre>
  *
- * CNI ADD, the slow step, overlaps the local ones; the record and the pins, both needed before
- * it, are made at the same time. On a failure the undos run newest first; the
+ * CNI ADD, the slow step, starts as soon as the netns exists and overlaps everything else. On a failure the undos run newest first; the
  * record goes only when every undo worked, otherwise it stays NOTREADY naming what is left, so the
  * kubelet's Stop and Remove finish the job.
  */
@@ -74,27 +74,24 @@ final class SandboxBuilder {
         }
 
         PodSandbox planned = plan(id, request, hostname);
-        // The namespaces are made while the record is synced: pins that a crash leaves without a
-        // record are removed at the next start. CNI ADD waits for both (an IP lease needs a record).
-        CompletableFuture<Map<NamespaceType, Path>> pinning = CompletableFuture.supplyAsync(() -> pin(id, request, hostname), cniThreads);
-        try {
-            store.create(planned);
-        } catch (RuntimeException e) {
-            awaitQuietly(pinning);
-            unpinQuietly(id, e);
-            throw e;
-        }
+        // The record syncs while the namespaces are made and CNI ADD starts: whatever a crash leaves
+        // before the record is on disk (pins, an attachment) has no record, and recovery removes
+        // pins without a record, with a CNI DEL for their netns.
+        CompletableFuture<PodSandbox> recording = CompletableFuture.supplyAsync(() -> store.create(planned), cniThreads);
         Rollback rollback = new Rollback("run pod sandbox " + id + " (" + request.metadata().reservedName() + ")");
-        rollback.push("unpin namespaces", () -> system.namespaces().remove(id));
         CompletableFuture<PodNetworking.Attached> attach = null;
+        boolean recorded = false;
         try {
-            Map<NamespaceType, Path> pins = join(pinning);
+            rollback.push("unpin namespaces", () -> system.namespaces().remove(id));
+            Map<NamespaceType, Path> pins = pin(id, request, hostname);
             Path netns = pins.get(NamespaceType.NET);
             if (!hostNetwork) {
-                rollback.push("CNI DEL", () -> teardown.detachNetwork(store.get(id)));
+                rollback.push("CNI DEL", () -> teardown.detachNetwork(planned));
                 attach = CompletableFuture.supplyAsync(() -> system.network().attach(id, netns, request.metadata(), capabilities), cniThreads);
                 system.network().loopbackUp(netns);
             }
+            join(recording);
+            recorded = true;
             if (!request.hostIpc()) {
                 mountShm(id, rollback);
             }
@@ -127,7 +124,18 @@ final class SandboxBuilder {
             return ready;
         } catch (Throwable failure) {
             awaitQuietly(attach);
+            if (!recorded) {
+                awaitQuietly(recording);
+                recorded = !recording.isCompletedExceptionally();
+            }
             List<String> left = rollback.undo(failure);
+            if (!recorded) {
+                if (!left.isEmpty()) {
+                    log.warn("{}: could not undo, and there is no record (recovery removes it at the next start): {}",
+                            rollback.operation(), left);
+                }
+                throw failure;
+            }
             if (left.isEmpty()) {
                 store.remove(id);
             } else {
@@ -178,14 +186,6 @@ final class SandboxBuilder {
             return new EnumMap<>(system.namespaces().create(id, types, hostname.value()));
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "pin the namespaces of pod " + id + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void unpinQuietly(String id, Exception cause) {
-        try {
-            system.namespaces().remove(id);
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
         }
     }
 

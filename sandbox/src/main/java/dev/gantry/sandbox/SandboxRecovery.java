@@ -36,6 +36,9 @@ public final class SandboxRecovery {
     /** What recovery found: pods kept ready, pods marked not ready, and leftovers removed. */
     public record Report(int ready, int notReady, int undone, int orphansRemoved) {}
 
+    /** CNI_ARGS for a pod whose record is gone: plugins release by container id, not by these names. */
+    private static final SandboxMetadata UNKNOWN_POD = new SandboxMetadata("", "", "", 0);
+
     private final SandboxStore store;
     private final SandboxSystem system;
     private final SandboxTeardown teardown;
@@ -141,6 +144,7 @@ public final class SandboxRecovery {
             for (NamespaceType type : NamespaceType.values()) {
                 found |= Files.exists(system.namespaces().pinPath(id, type));
             }
+            detachOrphan(id);
             killMembers(id);
             system.namespaces().remove(id);
             Path shm = system.shmPath(id);
@@ -152,6 +156,26 @@ public final class SandboxRecovery {
             log.warn("pod {}: leftover namespaces or /dev/shm could not be removed: {}", id, e.getMessage());
         }
         return found;
+    }
+
+    /**
+     * A pod without a usable record may still hold a network attachment: RunPodSandbox starts CNI
+     * ADD while the record is being synced. DEL it on the current network (leases are released by
+     * container id); DEL is idempotent, so a netns that never got an interface costs one plugin run.
+     */
+    private void detachOrphan(String id) {
+        Path netns = system.namespaces().pinPath(id, NamespaceType.NET);
+        try {
+            if (!Mounts.isMountPoint(netns)) {
+                return;
+            }
+            Optional<String> network = system.network().networks().current().map(dev.gantry.cni.CniNetwork::name);
+            if (network.isPresent()) {
+                system.network().detach(id, netns, UNKNOWN_POD, network.get());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("pod {}: CNI DEL of its leftover netns failed: {}", id, e.getMessage());
+        }
     }
 
     /**

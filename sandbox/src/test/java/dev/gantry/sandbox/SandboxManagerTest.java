@@ -256,4 +256,17 @@ class SandboxManagerTest {
         assertThat(Files.exists(system.namespaces().pinPath(halfMade.id(), dev.gantry.linux.ns.NamespaceType.NET))).isFalse();
         assertThat(system.infra().isAlive(halfMade.infra().get())).as("the half-made pod's infra process is killed").isFalse();
     }
+
+    @Test
+    void recover_pinsWithoutRecord_cniDelThenUnpinned() throws Exception {
+        // As a daemon killed after pinning and starting CNI ADD, before the CREATING record reached the disk.
+        String orphan = dev.gantry.common.id.Ids.random();
+        system.namespaces().create(orphan, java.util.Set.of(dev.gantry.linux.ns.NamespaceType.NET, dev.gantry.linux.ns.NamespaceType.IPC), "");
+
+        SandboxRecovery.Report report = manager.recover();
+
+        assertThat(report.orphansRemoved()).isEqualTo(1);
+        assertThat(pluginCalls()).containsExactly("DEL " + orphan + " eth0");
+        assertThat(leftovers()).isEmpty();
+    }
 }
