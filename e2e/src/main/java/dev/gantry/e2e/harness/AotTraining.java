@@ -5,6 +5,10 @@ import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.ImageStatusRequest;
 import dev.gantry.cri.v1.ListContainersRequest;
 import dev.gantry.cri.v1.ListImagesRequest;
+import dev.gantry.cri.v1.ListPodSandboxRequest;
+import dev.gantry.cri.v1.PodSandboxStatusRequest;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.VersionRequest;
@@ -19,6 +23,8 @@ import io.grpc.StatusRuntimeException;
  */
 public final class AotTraining {
 
+    private static final String UNKNOWN_POD = "0".repeat(64);
+
     private AotTraining() {}
 
     public static void main(String[] args) {
@@ -32,6 +38,15 @@ public final class AotTraining {
                         .setImage(ImageSpec.newBuilder().setImage("busybox")).build());
                 client.images().listImages(ListImagesRequest.getDefaultInstance());
                 client.images().imageFsInfo(ImageFsInfoRequest.getDefaultInstance());
+                // Pod sandbox calls that need no network or root: the listing, and an unknown id.
+                client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
+                client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(UNKNOWN_POD).build());
+                client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(UNKNOWN_POD).build());
+                try {
+                    client.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(UNKNOWN_POD).build());
+                } catch (StatusRuntimeException notFound) {
+                    // NOT_FOUND: the failure path is trained too
+                }
                 try {
                     client.runtime().listContainers(ListContainersRequest.getDefaultInstance());
                 } catch (StatusRuntimeException unimplemented) {
