@@ -62,7 +62,8 @@ public final class PinnedNamespaces {
         Map<NamespaceType, Path> pins = new EnumMap<>(NamespaceType.class);
         for (NamespaceType type : wanted) {
             Path pin = pinPath(podId, type);
-            if (Mounts.isMountPoint(pin)) {
+            // A missing file cannot be a mount point: skip reading mountinfo, which grows with every pod.
+            if (Files.exists(pin, LinkOption.NOFOLLOW_LINKS) && Mounts.isMountPoint(pin)) {
                 throw new FileAlreadyExistsException(pin.toString(), null, type.procName() + " namespace of pod " + podId + " is already pinned");
             }
             pins.put(type, pin);
