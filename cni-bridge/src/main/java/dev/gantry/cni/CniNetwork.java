@@ -88,6 +88,11 @@ public final class CniNetwork {
             log.warn("CNI DEL of {} on {}: {}; using the current config", a.containerId(), config.name(), e.getMessage());
             cached = Optional.empty();
         }
+        del(a, cached);
+    }
+
+    /** DEL with the cache entry already read (or known absent). */
+    void del(Attachment a, Optional<ResultCache.Entry> cached) {
         NetworkConfigList used = cached.map(ResultCache.Entry::config).orElse(config);
         JsonNode prev = cached.map(e -> (JsonNode) e.result().raw()).orElse(null);
         RuntimeConfig capabilities = cached.flatMap(ResultCache.Entry::runtimeConfig).orElse(a.capabilities());

@@ -144,7 +144,7 @@ public final class CniNetworks implements AutoCloseable {
             cached = Optional.empty();
         }
         if (cached.isPresent()) {
-            new CniNetwork(cached.get().config(), executor, cacheDir, mapper).del(a);
+            new CniNetwork(cached.get().config(), executor, cacheDir, mapper).del(a, cached);
             return;
         }
         CniNetwork current = loaded.network();

@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  * sequential    N pods one after another (default 100): RunPodSandbox, StopPodSandbox, RemovePodSandbox each timed
  * concurrent20  20 RunPodSandbox at once from 20 threads: each call's latency and the wall time of all
  * cni_by_hand   the same plugin chain exec'd by this program in a fresh netns, ADD and DEL timed apart,
+ *               and the netns creation (ip netns add) too: netns_and_add_ms is "a pod's network by hand",
  *               once after each sequential pod so both see the same machine (never at the same time)
  * rss           daemon RSS idle (after warm-up) and right after the 20 concurrent pods
  * </pre>
@@ -51,16 +52,17 @@ public final class SandboxBenchmark {
 
     /** The summary printed as JSON. */
     public record Result(int pods, Stats runMs, Stats stopMs, Stats removeMs, Stats concurrentRunMs, double concurrentWallMs,
-            Stats cniAddMs, Stats cniDelMs, double rssIdleMib, double rssAfterConcurrentMib) {
+            Stats cniNetnsMs, Stats cniAddMs, Stats cniNetnsAndAddMs, Stats cniDelMs, double rssIdleMib, double rssAfterConcurrentMib) {
 
         public String toJson() {
             return String.format(Locale.ROOT,
                     "{\"benchmark\":\"sandbox\",\"pods\":%d,\"java\":\"%s\",\"run_ms\":%s,\"stop_ms\":%s,\"remove_ms\":%s,"
                             + "\"concurrent\":%d,\"concurrent_run_ms\":%s,\"concurrent_wall_ms\":%.1f,"
-                            + "\"cni_by_hand\":{\"add_ms\":%s,\"del_ms\":%s},"
+                            + "\"cni_by_hand\":{\"netns_add_ms\":%s,\"add_ms\":%s,\"netns_and_add_ms\":%s,\"del_ms\":%s},"
                             + "\"daemon_rss_idle_mib\":%.1f,\"daemon_rss_after_concurrent_mib\":%.1f}",
                     pods, System.getProperty("java.version"), runMs.toJson(), stopMs.toJson(), removeMs.toJson(),
-                    CONCURRENT, concurrentRunMs.toJson(), concurrentWallMs, cniAddMs.toJson(), cniDelMs.toJson(),
+                    CONCURRENT, concurrentRunMs.toJson(), concurrentWallMs, cniNetnsMs.toJson(), cniAddMs.toJson(),
+                    cniNetnsAndAddMs.toJson(), cniDelMs.toJson(),
                     rssIdleMib, rssAfterConcurrentMib);
         }
     }
@@ -88,7 +90,9 @@ public final class SandboxBenchmark {
             }
             return new Result(pods, Stats.of(daemon.run()), Stats.of(daemon.stop()), Stats.of(daemon.remove()),
                     Stats.of(daemon.concurrentRun()), daemon.concurrentWall(),
+                    Stats.of(byHand.stream().mapToDouble(CniChainBaseline.Sample::netnsMillis).toArray()),
                     Stats.of(byHand.stream().mapToDouble(CniChainBaseline.Sample::addMillis).toArray()),
+                    Stats.of(byHand.stream().mapToDouble(CniChainBaseline.Sample::netnsAndAddMillis).toArray()),
                     Stats.of(byHand.stream().mapToDouble(CniChainBaseline.Sample::delMillis).toArray()),
                     daemon.rssIdle(), daemon.rssAfterConcurrent());
         } finally {
