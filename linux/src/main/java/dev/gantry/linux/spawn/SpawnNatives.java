@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
 
 /**
  * Direct-mapped glibc spawn calls. The posix_spawn family returns an error number instead of
- * setting errno; only waitpid sets errno. {@code argv} and {@code envp} are NULL-terminated
+ * setting errno; the plain syscalls (waitpid, pipe2, read, write, close, fcntl, poll) set errno. {@code argv} and {@code envp} are NULL-terminated
  * arrays of NUL-terminated strings, built by the caller.
  */
 final class SpawnNatives {
@@ -47,4 +47,20 @@ final class SpawnNatives {
     static native int sigemptyset(Pointer sigset);
 
     static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
+
+    static native int posix_spawn_file_actions_addclose(Pointer fileActions, int fd);
+
+    static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+    static native long read(int fd, byte[] buf, long count) throws LastErrorException;
+
+    static native long write(int fd, byte[] buf, long count) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    /** Only the int-argument commands (F_DUPFD_CLOEXEC): fcntl is variadic, and an int travels as an int. */
+    static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+    /** {@code fds} points at {@code struct pollfd[nfds]}: int fd, short events, short revents. */
+    static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * Starts a process with posix_spawn(3) from the calling thread, which matters twice for gantry:
@@ -21,7 +22,7 @@ import java.util.OptionalInt;
  * ProcessBuilder needs for every child it watches.
  *
  * <p>The child gets stdin from /dev/null, stdout and stderr to a file or /dev/null, no other file
- * descriptor, default signal handlers with nothing blocked, a session of its own (so a terminal's
+ * descriptor unless mapped in, default signal handlers with nothing blocked, a session of its own (so a terminal's
  * Ctrl-C for gantryd never reaches it) and only the environment given. Nobody waits for it: call
  * {@link #reap} once it has exited, or leave it to outlive this JVM.
  */
@@ -38,15 +39,52 @@ public final class Spawner {
     private static final int OPAQUE_SIZE = 1024;
     private static final int WNOHANG = 1;
     private static final int ECHILD = 10;
+    private static final int EINTR = 4;
+    private static final int F_DUPFD_CLOEXEC = 1030;
     private static final byte[] DEV_NULL = bytes("/dev/null");
 
     private Spawner() {}
 
     /** Spawns {@code argv} ({@code argv[0]} an absolute path) and returns its pid as this process sees it. */
     public static long spawn(List<String> argv, Map<String, String> env, Optional<Path> output) throws ErrnoException {
+        return spawn(argv, env, output, Map.of());
+    }
+
+    /**
+     * Spawns {@code argv} as {@link #spawn(List, Map, Optional)} does, and gives the child more file
+     * descriptors: each entry maps the child's fd number (the key) to the parent's fd it gets a copy
+     * of (the value), as conmon's sync and start pipes must arrive as fds 3 and 4. A key of 0, 1 or 2
+     * replaces that standard stream. Every other descriptor of this process stays out of the child,
+     * whether close-on-exec or not.
+     */
+    public static long spawn(List<String> argv, Map<String, String> env, Optional<Path> output, Map<Integer, Integer> fdMap)
+            throws ErrnoException {
         if (argv.isEmpty() || !argv.getFirst().startsWith("/")) {
             throw new IllegalArgumentException("spawn needs an absolute program path, got " + argv);
         }
+        fdMap.forEach((child, parent) -> {
+            if (child < 0 || parent < 0) {
+                throw new IllegalArgumentException("spawn fd map needs fd numbers >= 0, got " + fdMap);
+            }
+        });
+        int highest = fdMap.keySet().stream().mapToInt(Integer::intValue).max().orElse(2);
+        // dup2 actions run one after another: a source that is also another entry's target would be
+        // overwritten before it is copied. Copies above every target (close-on-exec, closed below) cannot be.
+        Map<Integer, Integer> sources = new TreeMap<>();
+        try {
+            for (Map.Entry<Integer, Integer> e : new TreeMap<>(fdMap).entrySet()) {
+                sources.put(e.getKey(), dupAbove(e.getValue(), Math.max(highest, 2) + 1, argv));
+            }
+            return spawnMapped(argv, env, output, sources, Math.max(highest, 2));
+        } finally {
+            for (int copy : sources.values()) {
+                Fds.close(copy);
+            }
+        }
+    }
+
+    private static long spawnMapped(List<String> argv, Map<String, String> env, Optional<Path> output,
+            Map<Integer, Integer> sources, int highest) throws ErrnoException {
         try (Memory actions = new Memory(OPAQUE_SIZE);
              Memory attr = new Memory(OPAQUE_SIZE);
              Memory mask = new Memory(OPAQUE_SIZE);
@@ -58,7 +96,17 @@ public final class Spawner {
                 check(SpawnNatives.posix_spawn_file_actions_addopen(actions, 0, DEV_NULL, O_RDONLY, 0), "open stdin", argv);
                 check(SpawnNatives.posix_spawn_file_actions_addopen(actions, 1, out, O_WRONLY | O_CREAT | O_APPEND, 0640), "open stdout", argv);
                 check(SpawnNatives.posix_spawn_file_actions_adddup2(actions, 1, 2), "dup stderr", argv);
-                check(SpawnNatives.posix_spawn_file_actions_addclosefrom_np(actions, 3), "close inherited fds", argv);
+                for (Map.Entry<Integer, Integer> e : sources.entrySet()) {
+                    check(SpawnNatives.posix_spawn_file_actions_adddup2(actions, e.getValue(), e.getKey()), "dup fd " + e.getKey(), argv);
+                }
+                // Numbers below the highest target that were not mapped: close whatever this process has there
+                // (glibc ignores EBADF for a close action), then everything above.
+                for (int fd = 3; fd < highest; fd++) {
+                    if (!sources.containsKey(fd)) {
+                        check(SpawnNatives.posix_spawn_file_actions_addclose(actions, fd), "close fd " + fd, argv);
+                    }
+                }
+                check(SpawnNatives.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1), "close inherited fds", argv);
                 SpawnNatives.sigemptyset(mask);
                 SpawnNatives.sigfillset(defaults);
                 check(SpawnNatives.posix_spawnattr_setsigmask(attr, mask), "posix_spawnattr_setsigmask", argv);
@@ -77,6 +125,32 @@ public final class Spawner {
                 SpawnNatives.posix_spawn_file_actions_destroy(actions);
                 SpawnNatives.posix_spawnattr_destroy(attr);
             }
+        }
+    }
+
+    /**
+     * Waits for the child {@code pid} to exit and collects its raw wait status. Only for a child
+     * known to exit soon (conmon's first process exits once it has forked its monitor).
+     */
+    public static int waitFor(long pid) throws ErrnoException {
+        int[] status = new int[1];
+        while (true) {
+            try {
+                SpawnNatives.waitpid((int) pid, status, 0);
+                return status[0];
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw ErrnoException.of("waitpid", Long.toString(pid), e);
+                }
+            }
+        }
+    }
+
+    private static int dupAbove(int fd, int lowest, List<String> argv) throws ErrnoException {
+        try {
+            return SpawnNatives.fcntl(fd, F_DUPFD_CLOEXEC, lowest);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("fcntl F_DUPFD_CLOEXEC", "fd " + fd + " for " + argv.getFirst(), e);
         }
     }
 

@@ -59,6 +59,99 @@ class SpawnerTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void spawn_pipeMappedAsFd3_childWritesParentReads() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            long pid = Spawner.spawn(List.of("/bin/sh", "-c", "echo hi >&3"), Map.of(), Optional.empty(), Map.of(3, pipe.writeFd()));
+            pipe.closeWrite();
+
+            String got = readAll(pipe.readFd());
+
+            assertThat(got).isEqualTo("hi\n");
+            assertThat((Spawner.waitFor(pid) >> 8) & 0xff).isZero();
+        }
+    }
+
+    @Test
+    void spawn_fdMap_childSeesOnlyStdioAndMappedFds() throws Exception {
+        Path out = tmp.resolve("fds.txt");
+        try (Pipe a = Pipe.open(); Pipe b = Pipe.open(); Pipe unmapped = Pipe.open()) {
+            // Two mapped pipes, swapped on purpose so a source number may equal another target number.
+            long pid = Spawner.spawn(List.of("/bin/sh", "-c", "ls /proc/$$/fd | sort -n | tr '\\n' ' '; echo one >&3; echo two >&5"),
+                    Map.of(), Optional.of(out), Map.of(3, a.writeFd(), 5, b.writeFd()));
+            a.closeWrite();
+            b.closeWrite();
+
+            assertThat(readAll(a.readFd())).isEqualTo("one\n");
+            assertThat(readAll(b.readFd())).isEqualTo("two\n");
+            Spawner.waitFor(pid);
+            // fd 4 lies between the mapped numbers and must not carry anything of the parent's.
+            assertThat(Files.readString(out).strip()).isEqualTo("0 1 2 3 5");
+            assertThat(unmapped.readFd()).isPositive();
+        }
+    }
+
+    @Test
+    void spawn_fdMapCrossed_eachTargetGetsItsOwnSource() throws Exception {
+        try (Pipe a = Pipe.open(); Pipe b = Pipe.open()) {
+            int fa = a.writeFd();
+            int fb = b.writeFd();
+            // The child's numbers are the parent's own numbers crossed over: naive dup2 in order would clobber one.
+            // bash, because dash redirects only fds 0 to 9.
+            long pid = Spawner.spawn(List.of("/bin/bash", "-c", "echo A >&" + fb + "; echo B >&" + fa),
+                    Map.of(), Optional.empty(), Map.of(fb, fa, fa, fb));
+            a.closeWrite();
+            b.closeWrite();
+
+            assertThat(readAll(a.readFd())).isEqualTo("A\n");
+            assertThat(readAll(b.readFd())).isEqualTo("B\n");
+            Spawner.waitFor(pid);
+        }
+    }
+
+    @Test
+    void spawn_stderrMappedToPipe_parentReadsIt() throws Exception {
+        try (Pipe err = Pipe.open()) {
+            long pid = Spawner.spawn(List.of("/bin/sh", "-c", "echo oops >&2"), Map.of(), Optional.empty(), Map.of(2, err.writeFd()));
+            err.closeWrite();
+
+            assertThat(readAll(err.readFd())).isEqualTo("oops\n");
+            Spawner.waitFor(pid);
+        }
+    }
+
+    @Test
+    void read_nothingWritten_returnsZeroAtTimeout() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            assertThat(Fds.read(pipe.readFd(), new byte[8], 20)).isZero();
+            pipe.closeWrite();
+            assertThat(Fds.read(pipe.readFd(), new byte[8], 20)).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void pipe_closedEnd_isRefused() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.close();
+        pipe.close();
+        assertThatThrownBy(pipe::readFd).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static String readAll(int fd) throws Exception {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[256];
+        while (true) {
+            int n = Fds.read(fd, buf, 10_000);
+            if (n < 0) {
+                return got.toString(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (n == 0) {
+                throw new AssertionError("no EOF on fd " + fd + " after 10 s; got " + got);
+            }
+            got.write(buf, 0, n);
+        }
+    }
+
     private static int awaitExit(long pid) throws Exception {
         for (int i = 0; i < 1000; i++) {
             OptionalInt status = Spawner.reap(pid);

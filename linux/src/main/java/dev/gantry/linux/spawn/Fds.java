@@ -1,0 +1,97 @@
+package dev.gantry.linux.spawn;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.gantry.linux.fs.ErrnoException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+/**
+ * read, write and close on raw file descriptors (the ends of a {@link Pipe}), for the few places
+ * where a descriptor must exist as a number a child can be given, which a Java stream cannot.
+ */
+public final class Fds {
+
+    private static final int EINTR = 4;
+    private static final short POLLIN = 0x1;
+    /** How long one poll may block, so a thread interrupt is noticed without a signal to wake it. */
+    private static final int POLL_SLICE_MILLIS = 100;
+
+    private Fds() {}
+
+    /**
+     * Waits up to {@code timeoutMillis} for {@code fd} to become readable (data, EOF or error),
+     * then reads at most {@code buf.length} bytes.
+     *
+     * @return the number of bytes read; -1 at end of file; 0 when the timeout passed first
+     */
+    public static int read(int fd, byte[] buf, long timeoutMillis) throws IOException {
+        if (!awaitReadable(fd, timeoutMillis)) {
+            return 0;
+        }
+        while (true) {
+            try {
+                long n = SpawnNatives.read(fd, buf, buf.length);
+                return n == 0 ? -1 : (int) n;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw ErrnoException.of("read", "fd " + fd, e);
+                }
+            }
+        }
+    }
+
+    /** Writes all of {@code data}; a reader that went away shows as EPIPE (the JVM ignores SIGPIPE). */
+    public static void write(int fd, byte[] data) throws ErrnoException {
+        int done = 0;
+        while (done < data.length) {
+            byte[] rest = done == 0 ? data : java.util.Arrays.copyOfRange(data, done, data.length);
+            try {
+                done += (int) SpawnNatives.write(fd, rest, rest.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) {
+                    throw ErrnoException.of("write", "fd " + fd, e);
+                }
+            }
+        }
+    }
+
+    public static void close(int fd) throws ErrnoException {
+        try {
+            SpawnNatives.close(fd);
+        } catch (LastErrorException e) {
+            // Linux releases the descriptor even when close reports EINTR; retrying could close a reused number.
+            if (e.getErrorCode() != EINTR) {
+                throw ErrnoException.of("close", "fd " + fd, e);
+            }
+        }
+    }
+
+    private static boolean awaitReadable(int fd, long timeoutMillis) throws IOException {
+        long left = Math.max(0, timeoutMillis);
+        try (Memory pollfd = new Memory(8)) {
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted while waiting to read fd " + fd);
+                }
+                int slice = (int) Math.min(left, POLL_SLICE_MILLIS);
+                pollfd.setInt(0, fd);
+                pollfd.setShort(4, POLLIN);
+                pollfd.setShort(6, (short) 0);
+                try {
+                    if (SpawnNatives.poll(pollfd, 1, slice) > 0) {
+                        return true;
+                    }
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() != EINTR) {
+                        throw ErrnoException.of("poll", "fd " + fd, e);
+                    }
+                }
+                left -= slice;
+                if (left <= 0) {
+                    return false;
+                }
+            }
+        }
+    }
+}
