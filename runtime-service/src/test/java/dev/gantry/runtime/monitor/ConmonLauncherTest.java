@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Iterator;
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,20 +85,50 @@ class ConmonLauncherTest {
     }
 
     @Test
-    void launch_deadlinePassed_throwsDeadlineExceededAndKillsConmon() throws Exception {
-        ConmonCommand cmd = fake("""
-                echo $$ > "$TMPDIR_/self"
-                exec sleep 600
-                """);
+    void launch_deadlinePassedBeforeStart_throwsDeadlineExceeded() throws Exception {
+        ConmonCommand cmd = fake("exec sleep 600\n");
 
         assertThatThrownBy(() -> launcher.launch(cmd, NOW))
                 .isInstanceOf(ConmonLaunchException.class)
                 .extracting(e -> ((ConmonLaunchException) e).kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED);
-        // Reaped by the launcher: no such process any more, not even a zombie.
-        if (Files.exists(tmp.resolve("self"))) {
-            String pid = Files.readString(tmp.resolve("self")).strip();
-            assertThat(Path.of("/proc", pid)).doesNotExist();
-        }
+    }
+
+    @Test
+    void launch_deadlinePassesWhileWaiting_killsAndReapsConmon() throws Exception {
+        // The line without a pid wakes the launcher, which then finds the clock past the deadline.
+        ConmonCommand cmd = fake("""
+                echo $$ > "$TMPDIR_/self.tmp"; mv "$TMPDIR_/self.tmp" "$TMPDIR_/self"
+                echo '{"info": "still busy"}' >&3
+                exec sleep 600
+                """);
+        Clock stepping = new Clock() {
+            private final Iterator<Instant> ticks = List.of(NOW, NOW.plusSeconds(3600)).iterator();
+            private Instant last = NOW;
+
+            @Override
+            public Instant instant() {
+                last = ticks.hasNext() ? ticks.next() : last;
+                return last;
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+        };
+
+        assertThatThrownBy(() -> new ConmonLauncher(stepping).launch(cmd, NOW.plusSeconds(30)))
+                .isInstanceOf(ConmonLaunchException.class)
+                .hasMessageContaining("before the deadline")
+                .extracting(e -> ((ConmonLaunchException) e).kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED);
+        // Killed and reaped by the launcher: no such process any more, not even a zombie.
+        String pid = Files.readString(tmp.resolve("self")).strip();
+        assertThat(Path.of("/proc", pid)).doesNotExist();
     }
 
     /** A conmon stand-in: {@code body} runs under /bin/sh with TMPDIR_ set to the test's temp dir. */
