@@ -18,7 +18,8 @@ import java.io.UncheckedIOException;
  * <p>Output is stable so that golden files and bundle diffs mean something: fields in record
  * component order (the spec's order), map entries sorted by key, absent (null) parts left out,
  * two-space indentation and a final newline. Reading ignores fields we do not model, so a
- * config.json written by a newer Gantry or touched by a hook still reads back.
+ * config.json written by a newer Gantry or touched by a hook still reads back; a missing
+ * boolean or number reads as false or 0, the spec's default.
  */
 public final class OciSpecJson {
 
@@ -28,7 +29,6 @@ public final class OciSpecJson {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .defaultPrettyPrinter(prettyPrinter())
             .build();
 
