@@ -3,6 +3,10 @@ package dev.gantry.runtime.oci;
 import dev.gantry.runtime.oci.OciSpec.DeviceRule;
 import dev.gantry.runtime.oci.OciSpec.Mount;
 import dev.gantry.runtime.oci.OciSpec.Rlimit;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,17 +36,52 @@ public final class OciDefaults {
     /** The PATH of an image that sets none, as Docker's. */
     public static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /** Open files: high enough for servers, finite so a leak fails in the container and not on the node. */
+    public static final long NOFILE = 1_048_576;
+
     /**
-     * Open files: high enough for servers, finite so a leak fails in the container and not on the
-     * node. Soft = hard, as containerd sets it.
+     * The rlimits when the runtime may raise limits (soft = hard, as containerd sets them). See
+     * {@link #rlimits(boolean, long)} for a runtime that may not.
      */
-    public static final List<Rlimit> RLIMITS = List.of(new Rlimit("RLIMIT_NOFILE", 1_048_576, 1_048_576));
+    public static final List<Rlimit> RLIMITS = List.of(new Rlimit("RLIMIT_NOFILE", NOFILE, NOFILE));
 
     private static final long MEM_MAJOR = 1;
     private static final long TTY_MAJOR = 5;
     private static final long PTS_MAJOR = 136;
 
     private OciDefaults() {}
+
+    /**
+     * The rlimits a runtime with these rights can grant. runc sets them in the container's init
+     * with our capabilities: without CAP_SYS_RESOURCE it cannot raise a hard limit above its own, and
+     * asking for more fails the container ("error setting rlimit type 7: operation not
+     * permitted"), so NOFILE is capped at our own hard limit then.
+     */
+    public static List<Rlimit> rlimits(boolean canRaiseLimits, long ownNofileHardLimit) {
+        long nofile = canRaiseLimits ? NOFILE : Math.min(NOFILE, ownNofileHardLimit);
+        return List.of(new Rlimit("RLIMIT_NOFILE", nofile, nofile));
+    }
+
+    /** {@link #rlimits(boolean, long)} for this process: its bounding set and its own RLIMIT_NOFILE. */
+    public static List<Rlimit> rlimitsForThisProcess() {
+        boolean canRaise = Capabilities.currentBounding().contains("CAP_SYS_RESOURCE");
+        try {
+            return rlimits(canRaise, nofileHardLimit(Files.readString(Path.of("/proc/self/limits"))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("read /proc/self/limits for the open files limit", e);
+        }
+    }
+
+    /** The hard "Max open files" limit from the text of /proc/PID/limits; unlimited is Long.MAX_VALUE. */
+    static long nofileHardLimit(String procLimits) {
+        for (String line : procLimits.split("\n")) {
+            if (line.startsWith("Max open files")) {
+                String[] columns = line.substring("Max open files".length()).strip().split("\\s+");
+                return columns[1].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(columns[1]);
+            }
+        }
+        throw new IllegalArgumentException("no \"Max open files\" line in /proc/self/limits");
+    }
 
     /**
      * The filesystems every container needs: proc, a small tmpfs /dev that runc fills with the

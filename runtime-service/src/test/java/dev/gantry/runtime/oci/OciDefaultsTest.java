@@ -51,6 +51,26 @@ class OciDefaultsTest {
                 "/proc/sysrq-trigger");
     }
 
+    @Test
+    void rlimits_cannotRaise_capsNofileAtOwnHardLimit() {
+        assertThat(OciDefaults.rlimits(false, 20_000)).containsExactly(new OciSpec.Rlimit("RLIMIT_NOFILE", 20_000, 20_000));
+        assertThat(OciDefaults.rlimits(false, Long.MAX_VALUE)).isEqualTo(OciDefaults.RLIMITS);
+        assertThat(OciDefaults.rlimits(true, 20_000)).isEqualTo(OciDefaults.RLIMITS);
+    }
+
+    @Test
+    void nofileHardLimit_procLimitsText_readsHardColumn() {
+        String limits = """
+                Limit                     Soft Limit           Hard Limit           Units
+                Max processes             unlimited            unlimited            processes
+                Max open files            1024                 20000                files
+                """;
+
+        assertThat(OciDefaults.nofileHardLimit(limits)).isEqualTo(20_000);
+        assertThat(OciDefaults.nofileHardLimit("Max open files            unlimited            unlimited            files\n"))
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
     private static List<String> option(List<Mount> mounts, String destination) {
         return mounts.stream().filter(m -> m.destination().equals(destination)).findFirst().orElseThrow().options();
     }

@@ -84,7 +84,7 @@ final class TestSpecs {
      */
     static OciSpec runnable(String cgroupsPath, List<String> args, List<String> caps, Seccomp seccomp) {
         Process process = new Process(false, new User(0, 0, null, null), args, List.of(OciDefaults.PATH_ENV), "/",
-                CapabilitySets.of(caps), OciDefaults.RLIMITS, true, null, null, null);
+                CapabilitySets.of(caps), OciDefaults.rlimitsForThisProcess(), true, null, null, null);
         Linux linux = new Linux(
                 List.of(Namespace.fresh("pid"), Namespace.fresh("network"), Namespace.fresh("ipc"),
                         Namespace.fresh("uts"), Namespace.fresh("mount")),
