@@ -70,18 +70,21 @@ class RuncSpecTest {
     }
 
     @Test
-    void run_mountWithSysAdmin_isRefusedBySeccompAlone() throws Exception {
+    void run_withSysAdmin_mountAndUserNamespaceRefusedBySeccompAlone() throws Exception {
         List<String> caps = new ArrayList<>(OciDefaults.CAPABILITIES);
         caps.add("CAP_SYS_ADMIN");
-        String script = "/bin/busybox mount -t tmpfs x /tmp && echo mount-allowed; echo done";
+        String script = """
+                /bin/busybox unshare -U true && echo userns-allowed
+                /bin/busybox mount -t tmpfs x /tmp && echo mount-allowed
+                echo done""";
 
         Result filtered = runContainer("sysadmin-filtered", List.of("/bin/sh", "-c", script), caps,
                 SeccompProfiles.runtimeDefault());
-        // The control: the same container without the filter can mount, so the check above can fail.
+        // The control: the same container without the filter can do both, so the checks can fail.
         Result unfiltered = runContainer("sysadmin-unfiltered", List.of("/bin/sh", "-c", script), caps, null);
 
-        assertThat(filtered.output()).contains("done").doesNotContain("mount-allowed");
-        assertThat(unfiltered.output()).contains("done").contains("mount-allowed");
+        assertThat(filtered.output()).contains("done").doesNotContain("userns-allowed").doesNotContain("mount-allowed");
+        assertThat(unfiltered.output()).contains("done").contains("userns-allowed").contains("mount-allowed");
     }
 
     private Result runContainer(String name, List<String> args, List<String> caps, Seccomp seccomp) throws Exception {
