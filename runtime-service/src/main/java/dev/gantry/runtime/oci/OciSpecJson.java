@@ -1,0 +1,93 @@
+package dev.gantry.runtime.oci;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.UncheckedIOException;
+
+/**
+ * The one place {@link OciSpec} becomes config.json and back.
+ *
+ * <p>Output is stable so that golden files and bundle diffs mean something: fields in record
+ * component order (the spec's order), map entries sorted by key, absent (null) parts left out,
+ * two-space indentation and a final newline. Reading ignores fields we do not model, so a
+ * config.json written by a newer Gantry or touched by a hook still reads back; a missing
+ * boolean or number reads as false or 0, the spec's default.
+ */
+public final class OciSpecJson {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .defaultPrettyPrinter(prettyPrinter())
+            .build();
+
+    private OciSpecJson() {}
+
+    public static String write(OciSpec spec) {
+        return writeValue(spec);
+    }
+
+    /** A seccomp profile alone, in the shape of a Localhost profile file. */
+    public static String writeSeccomp(OciSpec.Seccomp seccomp) {
+        return writeValue(seccomp);
+    }
+
+    /** @throws IllegalArgumentException if the text is not JSON of the spec's shape */
+    public static OciSpec read(String json) {
+        return readValue(json, OciSpec.class);
+    }
+
+    /** @throws IllegalArgumentException if the text is not JSON of the LinuxSeccomp shape */
+    public static OciSpec.Seccomp readSeccomp(String json) {
+        return readValue(json, OciSpec.Seccomp.class);
+    }
+
+    private static String writeValue(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            // Records of strings and numbers always serialise; this would be a programming error.
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T readValue(String json, Class<T> type) {
+        try {
+            T value = MAPPER.readValue(json, type);
+            if (value == null) {
+                throw new IllegalArgumentException("expected a JSON object, got null");
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage() + locationOf(e), e);
+        }
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        return e.getLocation() == null
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+    }
+
+    private static DefaultPrettyPrinter prettyPrinter() {
+        Separators separators = Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                .withArrayEmptySeparator("")
+                .withObjectEmptySeparator("");
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(separators);
+        printer.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+        printer.indentObjectsWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+        return printer;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.gantry.runtime.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.runtime.oci.OciSpec.Process;
+import dev.gantry.runtime.oci.OciSpec.Root;
+import dev.gantry.runtime.oci.OciSpec.User;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OciSpecJsonTest {
+
+    @Test
+    void write_fullSpec_matchesGoldenFile() throws Exception {
+        if (Boolean.getBoolean("gantry.updateGolden")) {
+            // Regenerate after an intended format change, then review the diff: -Dgantry.updateGolden=true
+            java.nio.file.Files.writeString(java.nio.file.Path.of("src/test/resources/dev/gantry/runtime/oci/full-config.json"),
+                    OciSpecJson.write(TestSpecs.full()));
+        }
+        String golden;
+        try (InputStream in = getClass().getResourceAsStream("full-config.json")) {
+            assertThat(in).as("golden file full-config.json").isNotNull();
+            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(OciSpecJson.write(TestSpecs.full())).isEqualTo(golden);
+    }
+
+    @Test
+    void read_writtenFullSpec_equalsOriginal() {
+        OciSpec spec = TestSpecs.full();
+
+        assertThat(OciSpecJson.read(OciSpecJson.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void read_writtenRunnableSpec_equalsOriginal() {
+        OciSpec spec = TestSpecs.runnable("/a/b", List.of("true"), OciDefaults.CAPABILITIES,
+                SeccompProfiles.runtimeDefault("amd64"));
+
+        assertThat(OciSpecJson.read(OciSpecJson.write(spec))).isEqualTo(spec);
+    }
+
+    @Test
+    void write_absentOptionalParts_areOmittedNotNull() {
+        OciSpec spec = new OciSpec(OciSpec.VERSION,
+                new Process(false, new User(0, 0, null, null), List.of("true"), null, "/", null, null, false, null, null, null),
+                new Root("rootfs", true), null, null, null, null);
+
+        String json = OciSpecJson.write(spec);
+
+        assertThat(json).doesNotContain("null")
+                .doesNotContain("umask").doesNotContain("oomScoreAdj").doesNotContain("apparmorProfile")
+                .doesNotContain("hostname").doesNotContain("linux").doesNotContain("capabilities");
+        assertThat(OciSpecJson.read(json)).isEqualTo(spec);
+    }
+
+    @Test
+    void write_fullSpec_keepsSpecFieldOrderAndSortsMaps() {
+        String json = OciSpecJson.write(TestSpecs.full());
+
+        assertThat(json).startsWith("{\n  \"ociVersion\": \"1.0.2\",\n  \"process\": {\n    \"terminal\": true,");
+        assertThat(json.indexOf("\"root\"")).isLessThan(json.indexOf("\"hostname\""));
+        assertThat(json.indexOf("\"dev.gantry.container\"")).isLessThan(json.indexOf("\"io.kubernetes.cri.sandbox-id\""));
+        assertThat(json.indexOf("\"kernel.shm_rmid_forced\"")).isLessThan(json.indexOf("\"net.ipv4.ip_unprivileged_port_start\""));
+    }
+
+    @Test
+    void read_unknownFields_areIgnored() {
+        String json = """
+                {"ociVersion": "1.1.0", "process": {"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+                 "consoleSize": {"height": 1, "width": 2}}, "root": {"path": "rootfs"}, "domainname": "x"}
+                """;
+
+        OciSpec spec = OciSpecJson.read(json);
+
+        assertThat(spec.ociVersion()).isEqualTo("1.1.0");
+        assertThat(spec.process().args()).containsExactly("true");
+    }
+
+    @Test
+    void read_notJson_throwsIllegalArgumentWithLocation() {
+        assertThatThrownBy(() -> OciSpecJson.read("{\"ociVersion\": "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line 1");
+    }
+
+    @Test
+    void read_jsonNull_throwsIllegalArgument() {
+        assertThatThrownBy(() -> OciSpecJson.read("null")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void records_listsGiven_areCopiedUnmodifiable() {
+        List<String> args = new java.util.ArrayList<>(List.of("a"));
+        Process process = new Process(false, null, args, null, "/", null, null, false, null, null, null);
+        args.add("b");
+
+        assertThat(process.args()).containsExactly("a");
+        assertThatThrownBy(() -> process.args().add("c")).isInstanceOf(UnsupportedOperationException.class);
+    }
+}
