@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and keep mount and new user namespaces out. Needs root, runc and busybox-static; skipped
  * without them. Each run uses its own runc state root and cgroup, removed even on failure.
  */
-class RuncSpecTest {
+class RuncSpecIT {
 
     private static final Path RUNC = Path.of("/usr/sbin/runc");
     private static final Path BUSYBOX = Path.of("/bin/busybox");
