@@ -1,0 +1,2 @@
+/** inotify(7) for watching directories without polling them: conmon's exit files, CNI config dirs. */
+package dev.gantry.linux.inotify;
