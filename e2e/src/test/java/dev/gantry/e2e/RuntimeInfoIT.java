@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.CgroupDriver;
-import dev.gantry.cri.v1.ListContainersRequest;
 import dev.gantry.cri.v1.PullImageRequest;
 import dev.gantry.cri.v1.RuntimeCondition;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
@@ -72,13 +71,13 @@ class RuntimeInfoIT {
     @Test
     void notYetImplementedRpcs_answerUnimplementedNamingTheRpc() {
         var containers = catchThrowableOfType(StatusRuntimeException.class,
-                () -> gantry.client().runtime().listContainers(ListContainersRequest.getDefaultInstance()));
+                () -> gantry.client().runtime().listContainerStats(dev.gantry.cri.v1.ListContainerStatsRequest.getDefaultInstance()));
         var pull = catchThrowableOfType(StatusRuntimeException.class,
                 () -> gantry.client().images().pullImage(PullImageRequest.getDefaultInstance()));
         // implemented RPCs answer bad input with INVALID_ARGUMENT, not UNIMPLEMENTED
 
         assertThat(containers.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(containers.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ListContainers");
+        assertThat(containers.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ListContainerStats");
         assertThat(pull.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(pull.getStatus().getDescription()).contains("PullImage needs image.image");
     }

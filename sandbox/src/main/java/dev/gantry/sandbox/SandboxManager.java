@@ -33,7 +33,8 @@ public final class SandboxManager {
     private final SandboxSystem system;
     private final SandboxBuilder builder;
     private final SandboxTeardown teardown;
-    private final PodLocks locks = new PodLocks();
+    private final dev.gantry.common.lifecycle.KeyedLocks locks = new dev.gantry.common.lifecycle.KeyedLocks();
+    private volatile PodMembers members = PodMembers.NONE;
     private final Set<String> unclaimed = ConcurrentHashMap.newKeySet();
 
     public SandboxManager(SandboxStore store, SandboxSystem system, ExecutorService cniThreads, Clock clock) {
@@ -84,6 +85,21 @@ public final class SandboxManager {
         return holder;
     }
 
+    /** Wires in the containers: set once at start, before requests are served (the container manager needs this manager first). */
+    public void setMembers(PodMembers members) {
+        this.members = java.util.Objects.requireNonNull(members, "members");
+    }
+
+    /**
+     * Runs {@code action} holding the pod's lock, so it cannot interleave with Stop or Remove of the
+     * pod: CreateContainer uses it, so no container is made in a pod being torn down.
+     */
+    public <T> T whileLocked(String podId, java.util.concurrent.Callable<T> action) throws Exception {
+        try (var held = locks.lock(podId)) {
+            return action.call();
+        }
+    }
+
     /** Stops the sandbox: network down, infra process gone. Idempotent; an unknown id is not an error. */
     public void stop(String id) throws Exception {
         Optional<PodSandbox> pod = findVisible(id);
@@ -91,6 +107,7 @@ public final class SandboxManager {
             return;
         }
         try (var held = locks.lock(pod.get().id())) {
+            members.stopAll(pod.get().id());
             Optional<PodSandbox> current = store.find(pod.get().id());
             if (current.isPresent() && !teardown.stop(current.get()).equals(current.get())) {
                 log.info("pod sandbox {} ({}) stopped", current.get().id(), current.get().reservedName());
@@ -106,6 +123,7 @@ public final class SandboxManager {
         }
         String full = pod.get().id();
         try (var held = locks.lock(full)) {
+            members.removeAll(full);
             Optional<PodSandbox> current = store.find(full);
             if (current.isPresent()) {
                 teardown.remove(current.get());

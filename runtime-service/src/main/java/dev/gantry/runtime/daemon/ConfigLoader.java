@@ -121,7 +121,8 @@ public final class ConfigLoader {
                 registry,
                 cni,
                 sandbox,
-                values.runtimeHandlers("runtime.default_handler", "runtimes"));
+                values.runtimeHandlers("runtime.default_handler", "runtimes"),
+                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")));
     }
 
     private String read(Path path) {

@@ -14,13 +14,19 @@ import java.time.Duration;
  */
 public record GantryConfig(
         Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
-        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes) {
+        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers) {
 
     /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
     public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {}
 
     /** Pod sandbox settings. */
     public record Sandbox(long shmSize, Path infraCommand) {}
+
+    /**
+     * Container settings: the conmon binary (a bare name is searched on PATH) and how long conmon
+     * and {@code runc create} may take to make one container.
+     */
+    public record Containers(String conmon, Duration createTimeout) {}
 
     /** The OCI runtime handlers pods may name, and the one "" stands for. */
     public record RuntimeHandlers(String defaultHandler, Map<String, String> paths) {

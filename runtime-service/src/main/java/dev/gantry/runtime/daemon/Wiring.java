@@ -44,7 +44,31 @@ import dev.gantry.runtime.rpc.RuntimeServiceEndpoint;
 import dev.gantry.runtime.rpc.StatusRpc;
 import dev.gantry.runtime.rpc.VersionRpc;
 import dev.gantry.runtime.status.RuntimeHealth;
+import dev.gantry.runtime.container.ContainerEvents;
+import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.container.ContainerPaths;
+import dev.gantry.runtime.container.ContainerRecovery;
+import dev.gantry.runtime.container.ContainerStore;
+import dev.gantry.runtime.container.ContainerSystem;
+import dev.gantry.runtime.monitor.ConmonLauncher;
+import dev.gantry.runtime.monitor.ExitWatcher;
+import dev.gantry.runtime.monitor.OomCheck;
+import dev.gantry.runtime.oci.HostFacts;
+import dev.gantry.runtime.oci.OciSpecBuilder;
+import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.rpc.ContainerEventsRpc;
+import dev.gantry.runtime.rpc.ContainerStatusRpc;
+import dev.gantry.runtime.rpc.CreateContainerRpc;
+import dev.gantry.runtime.rpc.ListContainersRpc;
+import dev.gantry.runtime.rpc.RemoveContainerRpc;
+import dev.gantry.runtime.rpc.ReopenContainerLogRpc;
+import dev.gantry.runtime.rpc.StartContainerRpc;
+import dev.gantry.runtime.rpc.StopContainerRpc;
+import dev.gantry.runtime.rpc.UpdateContainerResourcesRpc;
+import dev.gantry.runtime.rpc.UpdatePodSandboxResourcesRpc;
 import io.grpc.BindableService;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,6 +95,13 @@ final class Wiring {
             return new RuntimeHealth.Condition(RuntimeHealth.NETWORK_READY, status.ready(), status.reason(), status.message());
         });
         SandboxManager sandboxes = sandboxes(config, networks, clock);
+        ImageManager images = images(config);
+        var events = new ContainerEvents();
+        ContainerManager containers = containers(config, sandboxes, images, events, clock);
+        int collected = images.recover();
+        if (collected > 0) {
+            log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
+        }
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
                 new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet())),
@@ -80,17 +111,27 @@ final class Wiring {
                         new StopPodSandboxRpc(sandboxes),
                         new RemovePodSandboxRpc(sandboxes),
                         new PodSandboxStatusRpc(sandboxes, clock),
-                        new ListPodSandboxRpc(sandboxes)));
+                        new ListPodSandboxRpc(sandboxes)),
+                new RuntimeServiceEndpoint.ContainerRpcs(
+                        new CreateContainerRpc(containers),
+                        new StartContainerRpc(containers),
+                        new StopContainerRpc(containers),
+                        new RemoveContainerRpc(containers),
+                        new ContainerStatusRpc(containers),
+                        new ListContainersRpc(containers),
+                        new UpdateContainerResourcesRpc(containers),
+                        new ReopenContainerLogRpc(containers),
+                        new ContainerEventsRpc(events, containers, sandboxes),
+                        new UpdatePodSandboxResourcesRpc(sandboxes)));
 
-        ImageManager images = images(config);
-        Path containers = config.root().resolve("containers");
-        Directories.create(containers, "rwx------");
+        Path containerDirs = config.root().resolve("containers");
+        Directories.create(containerDirs, "rwx------");
         var imageService = new ImageServiceEndpoint(
                 new PullImageRpc(images),
                 new ImageStatusRpc(images),
                 new ListImagesRpc(images),
                 new RemoveImageRpc(images),
-                new ImageFsInfoRpc(images, new ContainerDiskUsage(containers, clock, Duration.ofSeconds(10)), clock));
+                new ImageFsInfoRpc(images, new ContainerDiskUsage(containerDirs, clock, Duration.ofSeconds(10)), clock));
         return List.of(runtime, imageService);
     }
 
@@ -124,6 +165,37 @@ final class Wiring {
         return manager;
     }
 
+    /**
+     * The container manager, recovered from disk, with exits watched and the sandbox manager told
+     * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
+     */
+    private static ContainerManager containers(GantryConfig config, SandboxManager sandboxes, ImageManager images,
+                                               ContainerEvents events, Clock clock) throws IOException {
+        Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
+                "container.conmon: \"" + config.containers().conmon() + "\" is not an executable file nor found on PATH"));
+        Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
+        config.runtimes().paths().forEach((name, binary) -> {
+            Path path = Executables.find(binary).orElseThrow(() -> new ConfigException(
+                    "runtimes." + name + ".path: \"" + binary + "\" is not an executable file nor found on PATH"));
+            runtimes.put(name, new RuncRuntime(path, config.state().resolve("runc").resolve(name), Duration.ofSeconds(30)));
+        });
+        var paths = ContainerPaths.of(config.root(), config.state());
+        Directories.create(paths.containersState(), "rwx------");
+        Directories.create(paths.exits(), "rwx------");
+        var system = new ContainerSystem(paths, sandboxes, images,
+                new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
+                runtimes, conmon, new ConmonLauncher(clock), new OomCheck(Cgroups.detect()), clock,
+                config.containers().createTimeout());
+        var store = new ContainerStore(paths.containersRoot());
+        var manager = new ContainerManager(store, system, events);
+        ContainerRecovery.Report report = new ContainerRecovery(store, system, manager).recover();
+        log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
+                report.live(), report.exited(), report.undone(), report.removed());
+        new ExitWatcher(paths.exits(), manager::onExit).start();
+        sandboxes.setMembers(manager);
+        return manager;
+    }
+
     /** The node's hostname as the kernel has it (one line; readString would see only its first byte on /proc/sys). */
     private static String nodeHostname() {
         try {
@@ -144,12 +216,8 @@ final class Wiring {
         ExecutorService layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("layer-", 0).factory());
         var puller = new ImagePuller(registry, content, snapshots, leases, new LayerApplier(), Platform.current(),
                 layerThreads, config.images().maxConcurrentDownloads());
-        var manager = new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
+        // Not collected yet: containers must first take their leases (see services()).
+        return new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
                 new HeapTrimmer(Duration.ofSeconds(2)));
-        int collected = manager.recover();
-        if (collected > 0) {
-            log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
-        }
-        return manager;
     }
 }

@@ -36,21 +36,7 @@ public final class PodSandboxStatusRpc {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PodSandboxStatus: pod_sandbox_id is empty");
         }
         PodSandbox pod = sandboxes.status(request.getPodSandboxId());
-        PodSandboxStatus.Builder status = PodSandboxStatus.newBuilder()
-                .setId(pod.id())
-                .setMetadata(SandboxMessages.metadata(pod.metadata()))
-                .setState(SandboxMessages.state(pod))
-                .setCreatedAt(SandboxMessages.nanos(pod.createdAt()))
-                .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(SandboxMessages.namespaces(pod.namespaces())))
-                .putAllLabels(pod.labels())
-                .putAllAnnotations(pod.annotations())
-                .setRuntimeHandler(pod.runtimeHandler());
-        List<String> ips = pod.network().ips();
-        if (!ips.isEmpty()) {
-            PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(ips.get(0));
-            ips.subList(1, ips.size()).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
-            status.setNetwork(network);
-        }
+        PodSandboxStatus.Builder status = SandboxMessages.status(pod);
         PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
                 .setStatus(status)
                 .setTimestamp(SandboxMessages.nanos(clock.instant()));

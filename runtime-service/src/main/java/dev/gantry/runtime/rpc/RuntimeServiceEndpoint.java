@@ -2,6 +2,28 @@ package dev.gantry.runtime.rpc;
 
 import dev.gantry.cri.rpc.Streaming;
 import dev.gantry.cri.rpc.Unary;
+import dev.gantry.cri.v1.ContainerEventResponse;
+import dev.gantry.cri.v1.ContainerStatusRequest;
+import dev.gantry.cri.v1.ContainerStatusResponse;
+import dev.gantry.cri.v1.CreateContainerRequest;
+import dev.gantry.cri.v1.CreateContainerResponse;
+import dev.gantry.cri.v1.GetEventsRequest;
+import dev.gantry.cri.v1.ListContainersRequest;
+import dev.gantry.cri.v1.ListContainersResponse;
+import dev.gantry.cri.v1.RemoveContainerRequest;
+import dev.gantry.cri.v1.RemoveContainerResponse;
+import dev.gantry.cri.v1.ReopenContainerLogRequest;
+import dev.gantry.cri.v1.ReopenContainerLogResponse;
+import dev.gantry.cri.v1.StartContainerRequest;
+import dev.gantry.cri.v1.StartContainerResponse;
+import dev.gantry.cri.v1.StopContainerRequest;
+import dev.gantry.cri.v1.StopContainerResponse;
+import dev.gantry.cri.v1.StreamContainersRequest;
+import dev.gantry.cri.v1.StreamContainersResponse;
+import dev.gantry.cri.v1.UpdateContainerResourcesRequest;
+import dev.gantry.cri.v1.UpdateContainerResourcesResponse;
+import dev.gantry.cri.v1.UpdatePodSandboxResourcesRequest;
+import dev.gantry.cri.v1.UpdatePodSandboxResourcesResponse;
 import dev.gantry.cri.v1.ListPodSandboxRequest;
 import dev.gantry.cri.v1.ListPodSandboxResponse;
 import dev.gantry.cri.v1.PodSandboxStatusRequest;
@@ -37,16 +59,82 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     public record SandboxRpcs(RunPodSandboxRpc run, StopPodSandboxRpc stop, RemovePodSandboxRpc remove,
                               PodSandboxStatusRpc status, ListPodSandboxRpc list) {}
 
+    /** The container RPCs, grouped so the constructor stays readable. */
+    public record ContainerRpcs(CreateContainerRpc create, StartContainerRpc start, StopContainerRpc stop,
+                                RemoveContainerRpc remove, ContainerStatusRpc status, ListContainersRpc list,
+                                UpdateContainerResourcesRpc update, ReopenContainerLogRpc reopenLog,
+                                ContainerEventsRpc events, UpdatePodSandboxResourcesRpc updatePod) {}
+
     private final VersionRpc version;
     private final StatusRpc status;
     private final RuntimeConfigRpc runtimeConfig;
     private final SandboxRpcs sandboxes;
+    private final ContainerRpcs containers;
 
-    public RuntimeServiceEndpoint(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig, SandboxRpcs sandboxes) {
+    public RuntimeServiceEndpoint(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig, SandboxRpcs sandboxes,
+                                  ContainerRpcs containers) {
         this.version = version;
         this.status = status;
         this.runtimeConfig = runtimeConfig;
         this.sandboxes = sandboxes;
+        this.containers = containers;
+    }
+
+    @Override
+    public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> response) {
+        Unary.call("CreateContainer", request.getConfig().getMetadata().getName(), response, () -> containers.create().handle(request));
+    }
+
+    @Override
+    public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> response) {
+        Unary.call("StartContainer", request.getContainerId(), response, () -> containers.start().handle(request));
+    }
+
+    @Override
+    public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> response) {
+        Unary.call("StopContainer", request.getContainerId(), response, () -> containers.stop().handle(request));
+    }
+
+    @Override
+    public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> response) {
+        Unary.call("RemoveContainer", request.getContainerId(), response, () -> containers.remove().handle(request));
+    }
+
+    @Override
+    public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
+        Unary.call("ContainerStatus", request.getContainerId(), response, () -> containers.status().handle(request));
+    }
+
+    @Override
+    public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
+        Unary.call("ListContainers", "", response,
+                () -> ListContainersResponse.newBuilder().addAllContainers(containers.list().handle(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> response) {
+        Streaming.call("StreamContainers", response, STREAM_BATCH, () -> containers.list().handle(request.getFilter()),
+                batch -> StreamContainersResponse.newBuilder().addAllContainers(batch).build());
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> response) {
+        Unary.call("UpdateContainerResources", request.getContainerId(), response, () -> containers.update().handle(request));
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> response) {
+        Unary.call("ReopenContainerLog", request.getContainerId(), response, () -> containers.reopenLog().handle(request));
+    }
+
+    @Override
+    public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
+        containers.events().handle(response);
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request, StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+        Unary.call("UpdatePodSandboxResources", request.getPodSandboxId(), response, () -> containers.updatePod().handle(request));
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.gantry.runtime.rpc;
 
+import dev.gantry.cri.v1.LinuxPodSandboxStatus;
+import dev.gantry.cri.v1.PodIP;
+import dev.gantry.cri.v1.PodSandboxNetworkStatus;
+import dev.gantry.cri.v1.PodSandboxStatus;
+
 import dev.gantry.cri.v1.Namespace;
 import dev.gantry.cri.v1.NamespaceOption;
 import dev.gantry.cri.v1.PodSandbox;
@@ -52,5 +57,25 @@ final class SandboxMessages {
 
     static long nanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** The CRI status of a pod: PodSandboxStatus and every container event carry it. */
+    static PodSandboxStatus.Builder status(dev.gantry.sandbox.PodSandbox pod) {
+        PodSandboxStatus.Builder status = PodSandboxStatus.newBuilder()
+                .setId(pod.id())
+                .setMetadata(metadata(pod.metadata()))
+                .setState(state(pod))
+                .setCreatedAt(nanos(pod.createdAt()))
+                .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(namespaces(pod.namespaces())))
+                .putAllLabels(pod.labels())
+                .putAllAnnotations(pod.annotations())
+                .setRuntimeHandler(pod.runtimeHandler());
+        List<String> ips = pod.network().ips();
+        if (!ips.isEmpty()) {
+            PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(ips.get(0));
+            ips.subList(1, ips.size()).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
+            status.setNetwork(network);
+        }
+        return status;
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.CgroupDriver;
-import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
@@ -35,7 +34,8 @@ class RuntimeServiceEndpointTest {
                 new VersionRpc("1.2.3"),
                 new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of("runc")),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
-                new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null));
+                new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
+                new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -95,9 +95,9 @@ class RuntimeServiceEndpointTest {
     @Test
     void rpcNotYetServed_isUnimplementedWithItsName() {
         var e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stub.startContainer(StartContainerRequest.newBuilder().setContainerId("x").build()));
+                () -> stub.containerStats(dev.gantry.cri.v1.ContainerStatsRequest.newBuilder().setContainerId("x").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/StartContainer");
+        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ContainerStats");
     }
 }

@@ -1,0 +1,199 @@
+package dev.gantry.runtime.container;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.fs.AtomicFile;
+import dev.gantry.common.fs.Directories;
+import dev.gantry.common.id.Ids;
+import dev.gantry.common.lifecycle.Rollback;
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.Signal;
+import dev.gantry.image.gc.Leases;
+import dev.gantry.image.oci.ImageConfig;
+import dev.gantry.image.oci.OciJson;
+import dev.gantry.image.store.ImageRecord;
+import dev.gantry.runtime.monitor.ConmonCommand;
+import dev.gantry.runtime.monitor.ConmonLaunch;
+import dev.gantry.runtime.oci.OciSpec;
+import dev.gantry.runtime.oci.OciSpecJson;
+import dev.gantry.runtime.oci.PidMode;
+import dev.gantry.runtime.oci.PodFacts;
+import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.StopSignals;
+import dev.gantry.sandbox.NamespaceMode;
+import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.files.PodFiles;
+import dev.gantry.sandbox.infra.InfraPid;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CreateContainer's steps, each with its undo:
+ *
+ * <pre>
+ * check pod, image, log path, resources ─► record CREATING (name reserved) ─► lease the image
+ *   ─► mount the overlay rootfs ─► build and write config.json ─► conmon + runc create ─► record CREATED
+ * </pre>
+ *
+ * A failure undoes every earlier step, newest first, and leaves nothing behind; a crash leaves a
+ * CREATING record that recovery undoes the same way.
+ */
+final class ContainerCreator {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerCreator.class);
+    private static final Path DEV_NULL = Path.of("/dev/null");
+
+    private final ContainerStore store;
+    private final ContainerSystem system;
+    private final Map<String, Leases.Lease> leases;
+
+    ContainerCreator(ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases) {
+        this.store = store;
+        this.system = system;
+        this.leases = leases;
+    }
+
+    /** Checks everything that can be checked before anything is made; returns the image to use. */
+    Prepared prepare(PodSandbox pod, ContainerConfig config) {
+        if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container config: metadata.name is required");
+        }
+        if (!pod.isReady()) {
+            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+                    "pod sandbox " + pod.id() + " is not ready: containers can only be created in a ready pod");
+        }
+        String spec = config.getImage().getImage();
+        if (spec.isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container config: image.image is required");
+        }
+        ImageRecord image = system.images().find(spec)
+                .orElseThrow(() -> new GantryException(ErrorKind.NOT_FOUND, "image " + spec + " not found: pull it first"));
+        ImageConfig imageConfig = OciJson.config(system.images().config(image), "config of image " + image.id());
+        Path logPath = logPath(pod.logDirectory(), config.getLogPath());
+        int stopSignal = config.getStopSignal() == Signal.RUNTIME_DEFAULT || config.getStopSignal() == Signal.UNRECOGNIZED
+                ? StopSignals.parse(imageConfig.stopSignal())
+                : StopSignals.parse(config.getStopSignal().name());
+        OciSpec.Resources checked = system.specs().resources(config.getLinux().getResources());
+        return new Prepared(image, imageConfig, logPath, stopSignal, checked);
+    }
+
+    record Prepared(ImageRecord image, ImageConfig imageConfig, Path logPath, int stopSignal, OciSpec.Resources resources) {}
+
+    /** Runs the create steps for a new container id; the caller holds the pod's container lock. */
+    Container create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
+        String reserved = Container.reservedName(config, podConfig.getMetadata());
+        RuncRuntime runtime = system.runtime(pod.runtimeHandler());
+        PodFacts facts = podFacts(pod, podConfig);
+        String cgroupsPath = system.specs().cgroupsPath(facts, id);
+        ImageRecord image = prepared.image();
+        String imageRef = image.repoDigests().isEmpty() ? image.id().toString() : image.repoDigests().get(0);
+        Container record = new Container(id, pod.id(), reserved, config, config.getImage().getImage(), image.id().toString(),
+                imageRef, system.clock().instant(), prepared.logPath() == null ? "" : prepared.logPath().toString(), cgroupsPath,
+                pod.runtimeHandler(), prepared.stopSignal(), config.getLinux().getResources(), 0, 0, List.of(), 0,
+                new ContainerState.Creating(), false);
+        Rollback rollback = new Rollback("create container " + id + " (" + reserved + ")");
+        try {
+            store.create(record);
+            rollback.push("remove container record", () -> store.remove(id));
+            Leases.Lease lease = system.images().lease(image);
+            leases.put(id, lease);
+            rollback.push("release image " + image.id(), () -> leases.remove(id).close());
+
+            ContainerPaths paths = system.paths();
+            Directories.create(paths.runDir(id), "rwx------");
+            rollback.push("remove " + paths.runDir(id), () -> ContainerStore.deleteTree(paths.runDir(id)));
+            ContainerRootfs.mount(system.images().layers(image), paths.upper(id), paths.work(id), paths.rootfs(id));
+            rollback.push("unmount rootfs", () -> ContainerRootfs.unmount(paths.rootfs(id)));
+
+            OciSpec spec = system.specs().build(id, config, prepared.imageConfig(), facts, paths.rootfs(id));
+            AtomicFile.replace(paths.bundle(id).resolve("config.json"), OciSpecJson.write(spec).getBytes(StandardCharsets.UTF_8));
+            if (prepared.logPath() != null) {
+                Files.createDirectories(prepared.logPath().getParent());
+            }
+
+            rollback.push("runc delete " + id, () -> runtime.delete(id));
+            ConmonLaunch launch = system.launcher().launch(conmonCommand(id, config, runtime, prepared.logPath()),
+                    system.clock().instant().plus(system.createTimeout()));
+            rollback.push("remove exit file", () -> Files.deleteIfExists(paths.exitFile(id)));
+
+            OciSpec.User user = spec.process().user();
+            Container created = store.update(id, c -> new Container(c.id(), c.podId(), c.reservedName(), c.config(), c.image(),
+                    c.imageId(), c.imageRef(), c.createdAt(), c.logPath(), c.cgroupsPath(), c.runtimeHandler(), c.stopSignal(),
+                    c.resources(), user.uid(), user.gid(), user.additionalGids(), launch.containerPid(),
+                    new ContainerState.Created(), false));
+            rollback.clear();
+            return created;
+        } catch (IOException | RuntimeException e) {
+            List<String> left = rollback.undo(e);
+            if (!left.isEmpty()) {
+                log.error("{} failed and could not be fully undone: {}", rollback.operation(), left);
+            }
+            if (e instanceof GantryException g) {
+                throw g;
+            }
+            throw new GantryException(ErrorKind.INTERNAL, rollback.operation() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ConmonCommand conmonCommand(String id, ContainerConfig config, RuncRuntime runtime, Path logPath) {
+        ContainerPaths paths = system.paths();
+        return new ConmonCommand(system.conmon(), id, config.getMetadata().getName(), paths.bundle(id), runtime.binary(),
+                runtime.root(), paths.pidFile(id), paths.conmonPidFile(id), logPath == null ? DEV_NULL : logPath,
+                paths.exits(), paths.containersState(), config.getTty(), config.getStdin(), config.getStdinOnce(),
+                OptionalLong.empty());
+    }
+
+    /**
+     * The container's log file: {@code log_path} under the pod's log directory. Both empty means no
+     * log (null). A path that is absolute or climbs out of the directory is refused: conmon would
+     * write wherever it points.
+     */
+    static Path logPath(String logDirectory, String logPath) {
+        if (logPath.isEmpty()) {
+            return null;
+        }
+        if (logDirectory.isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
+                    "container log_path " + logPath + " given but the pod sandbox has no log_directory");
+        }
+        Path dir = Path.of(logDirectory).normalize();
+        Path relative = Path.of(logPath);
+        Path resolved = dir.resolve(relative).normalize();
+        if (relative.isAbsolute() || !resolved.startsWith(dir) || resolved.equals(dir)) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
+                    "container log_path " + logPath + " must be a relative path inside the pod's log directory " + logDirectory);
+        }
+        return resolved;
+    }
+
+    static PodFacts podFacts(PodSandbox pod, PodSandboxConfig podConfig) {
+        Map<String, String> ns = pod.paths().namespacePaths();
+        PidMode pid = switch (pod.namespaces().pid()) {
+            case POD -> PidMode.POD;
+            case NODE -> PidMode.NODE;
+            default -> PidMode.CONTAINER;
+        };
+        Path podDir = Path.of(pod.paths().podDirectory());
+        String shm = pod.paths().shmPath();
+        return new PodFacts(pod.id(), pod.cgroupParent(),
+                pod.network().hostNetwork() ? null : ns.get("net"),
+                pod.namespaces().ipc() == NamespaceMode.NODE ? null : ns.get("ipc"),
+                pod.network().hostNetwork() ? null : ns.get("uts"),
+                pid, pod.infra().map(InfraPid::pid).orElse(0L), pod.hostname(),
+                podDir.resolve(PodFiles.HOSTNAME), podDir.resolve(PodFiles.HOSTS), podDir.resolve(PodFiles.RESOLV_CONF),
+                shm.isEmpty() ? null : Path.of(shm), podConfig);
+    }
+
+    static boolean isValidId(String id) {
+        return Ids.isValid(id);
+    }
+}

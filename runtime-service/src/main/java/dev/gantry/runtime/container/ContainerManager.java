@@ -1,0 +1,289 @@
+package dev.gantry.runtime.container;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.lifecycle.KeyedLocks;
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.LinuxContainerResources;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.image.gc.Leases;
+import dev.gantry.runtime.monitor.ConmonControl;
+import dev.gantry.runtime.monitor.ExitStatus;
+import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.sandbox.PodMembers;
+import dev.gantry.sandbox.PodSandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The containers' lifecycle: create, start, stop, remove, update, and exits as conmon reports them.
+ *
+ * <p>Locking: calls on one container are serialised by its lock, calls on different containers run
+ * in parallel. An exit is recorded under the same lock, so STARTED is always published before
+ * STOPPED. Nothing waits for an exit while holding the lock: Stop and Remove signal under it, then
+ * wait outside it for {@link #onExit} to record the exit.
+ */
+public final class ContainerManager implements PodMembers {
+
+    private static final Logger log = LoggerFactory.getLogger(ContainerManager.class);
+    private static final int SIGKILL = 9;
+    /** How long a SIGKILLed container may take to be reaped and reported by conmon. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final ContainerStore store;
+    private final ContainerSystem system;
+    private final ContainerEvents events;
+    private final ContainerCreator creator;
+    private final KeyedLocks locks = new KeyedLocks();
+    private final Map<String, Leases.Lease> leases = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
+
+    public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events) {
+        this.store = store;
+        this.system = system;
+        this.events = events;
+        this.creator = new ContainerCreator(store, system, leases);
+    }
+
+    /**
+     * CreateContainer. A retry of a create that already succeeded (same pod, same name, same config)
+     * gets the same container back, as a kubelet retrying after its own timeout expects.
+     */
+    public Container create(String podId, ContainerConfig config, PodSandboxConfig podConfig) throws Exception {
+        PodSandbox pod = system.sandboxes().status(podId);
+        return system.sandboxes().whileLocked(pod.id(), () -> {
+            ContainerCreator.Prepared prepared = creator.prepare(system.sandboxes().status(pod.id()), config);
+            String reserved = Container.reservedName(config, podConfig.getMetadata());
+            Optional<Container> holder = store.findByName(reserved);
+            if (holder.isPresent() && holder.get().podId().equals(pod.id()) && holder.get().config().equals(config)
+                    && !(holder.get().state() instanceof ContainerState.Creating)) {
+                return holder.get();
+            }
+            String id = dev.gantry.common.id.Ids.random();
+            try (var held = locks.lock(id)) {
+                Container created = creator.create(id, pod, config, podConfig, prepared);
+                events.publish(new ContainerEvent(ContainerEvent.Type.CREATED, created, system.clock().instant()));
+                log.info("container {} ({}) created in pod {}", id, reserved, pod.id());
+                return created;
+            }
+        });
+    }
+
+    /** StartContainer: only a CREATED container can start. */
+    public Container start(String idOrPrefix) {
+        Container c = store.get(idOrPrefix);
+        try (var held = locks.lock(c.id())) {
+            c = store.get(c.id());
+            if (!(c.state() instanceof ContainerState.Created)) {
+                throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+                        "container " + c.id() + " is " + ContainerStates.describe(c.state()) + ": only a created container can be started");
+            }
+            Instant now = system.clock().instant();
+            try {
+                system.runtime(c.runtimeHandler()).start(c.id());
+            } catch (RuntimeException e) {
+                Container failed = store.update(c.id(), x -> x.withState(
+                        new ContainerState.Exited(now, now, 128, "ContainerCannotRun", e.getMessage() == null ? "" : e.getMessage())));
+                events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, failed, now));
+                throw e;
+            }
+            Container running = store.update(c.id(), x -> x.withState(new ContainerState.Running(now)));
+            events.publish(new ContainerEvent(ContainerEvent.Type.STARTED, running, now));
+            return running;
+        }
+    }
+
+    /**
+     * StopContainer: the stop signal, then SIGKILL once {@code timeout} has passed (at once when it
+     * is zero or less). Idempotent: a stopped or unknown container is fine.
+     */
+    public void stop(String idOrPrefix, Duration timeout) throws InterruptedException {
+        Optional<Container> found = findVisible(idOrPrefix);
+        if (found.isEmpty() || !found.get().state().isLive()) {
+            return;
+        }
+        String id = found.get().id();
+        CompletableFuture<Void> exited = exitOf(id);
+        boolean killNow = timeout.isZero() || timeout.isNegative();
+        if (!signal(id, killNow ? SIGKILL : -1)) {
+            return;
+        }
+        if (!killNow && await(exited, timeout)) {
+            return;
+        }
+        if (!signal(id, SIGKILL) || await(exited, KILL_WAIT)) {
+            return;
+        }
+        throw new GantryException(ErrorKind.DEADLINE_EXCEEDED, "stop container " + id + ": its process was killed but its exit was not reported within "
+                + KILL_WAIT.toSeconds() + " s");
+    }
+
+    /** Sends {@code signal} (-1: the container's stop signal) under the lock; false when it has exited already. */
+    private boolean signal(String id, int signal) {
+        try (var held = locks.lock(id)) {
+            Optional<Container> c = store.find(id);
+            if (c.isEmpty() || !c.get().state().isLive()) {
+                return false;
+            }
+            // A created container runs no user code yet: SIGKILL, to all its processes.
+            boolean created = c.get().state() instanceof ContainerState.Created;
+            int sig = created ? SIGKILL : signal < 0 ? c.get().stopSignal() : signal;
+            system.runtime(c.get().runtimeHandler()).kill(id, sig, sig == SIGKILL);
+            return true;
+        }
+    }
+
+    private CompletableFuture<Void> exitOf(String id) {
+        return exits.computeIfAbsent(id, k -> new CompletableFuture<>());
+    }
+
+    /** Whether the exit was recorded within {@code timeout}. */
+    private boolean await(CompletableFuture<Void> exited, Duration timeout) throws InterruptedException {
+        try {
+            exited.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
+    /** RemoveContainer: kills it if it still runs, then deletes everything it had. Idempotent. */
+    public void remove(String idOrPrefix) throws Exception {
+        Optional<Container> found = findVisible(idOrPrefix);
+        if (found.isEmpty()) {
+            return;
+        }
+        String id = found.get().id();
+        stop(id, Duration.ZERO);
+        try (var held = locks.lock(id)) {
+            Optional<Container> c = store.find(id);
+            if (c.isEmpty()) {
+                return;
+            }
+            Container removing = store.update(id, Container::markRemoving);
+            ContainerRemoval.remove(removing, store, system, leases);
+            exits.remove(id);
+            events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
+            log.info("container {} ({}) removed", id, removing.reservedName());
+        }
+        locks.forget(id);
+    }
+
+    /** ContainerStatus; NOT_FOUND for an unknown id, or one still being created. */
+    public Container status(String idOrPrefix) {
+        return findVisible(idOrPrefix).orElseThrow(
+                () -> new GantryException(ErrorKind.NOT_FOUND, "container " + idOrPrefix + " not found"));
+    }
+
+    /** ListContainers, from memory. */
+    public List<Container> list(ContainerFilter filter) {
+        return store.list().stream()
+                .filter(c -> !(c.state() instanceof ContainerState.Creating))
+                .filter(filter::matches)
+                .toList();
+    }
+
+    /** UpdateContainerResources: {@code runc update} when it runs, and the new values recorded. */
+    public Container updateResources(String idOrPrefix, LinuxContainerResources resources) {
+        Container c = status(idOrPrefix);
+        var oci = system.specs().resources(resources);
+        try (var held = locks.lock(c.id())) {
+            c = store.get(c.id());
+            if (c.state().isLive()) {
+                system.runtime(c.runtimeHandler()).update(c.id(), oci);
+            }
+            return store.update(c.id(), x -> x.withResources(resources));
+        }
+    }
+
+    /** ReopenContainerLog: conmon reopens the log file, after the kubelet renamed it. */
+    public void reopenLog(String idOrPrefix) {
+        Container c = status(idOrPrefix);
+        try (var held = locks.lock(c.id())) {
+            if (!(store.get(c.id()).state() instanceof ContainerState.Running)) {
+                throw new GantryException(ErrorKind.FAILED_PRECONDITION, "container " + c.id() + " is not running: no log to reopen");
+            }
+            ConmonControl.reopenLog(system.paths().bundle(c.id()));
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "reopen the log of container " + c.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records an exit conmon reported. Idempotent: an exit already recorded, or of an unknown container, is ignored. */
+    public void onExit(ExitStatus exit) {
+        String id = exit.containerId();
+        try (var held = locks.lock(id)) {
+            Optional<Container> c = store.find(id);
+            if (c.isEmpty() || !c.get().state().isLive()) {
+                return;
+            }
+            Container exited = store.update(id, x -> x.withState(ContainerStates.exited(x, exit, system.oomCheck().oomKilled(x.cgroupsPath()))));
+            events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, exited, system.clock().instant()));
+            log.info("container {} ({}) exited: {}", id, exited.reservedName(), ContainerStates.describe(exited.state()));
+        } finally {
+            CompletableFuture<Void> waiting = exits.remove(id);
+            if (waiting != null) {
+                waiting.complete(null);
+            }
+        }
+    }
+
+    @Override
+    public void stopAll(String podId) throws InterruptedException {
+        for (Container c : store.inPod(podId)) {
+            stop(c.id(), Duration.ZERO);
+        }
+    }
+
+    @Override
+    public void removeAll(String podId) throws Exception {
+        for (Container c : store.inPod(podId)) {
+            remove(c.id());
+        }
+    }
+
+    /** The OCI spec the container runs with, for verbose status; empty when the bundle has none. */
+    public Optional<String> specJson(Container c) {
+        try {
+            return Optional.of(Files.readString(system.paths().bundle(c.id()).resolve("config.json")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Holds the image of a recovered container, as create did. */
+    void adoptLease(String id, Leases.Lease lease) {
+        leases.put(id, lease);
+    }
+
+    private Optional<Container> findVisible(String idOrPrefix) {
+        Container c;
+        try {
+            c = store.get(idOrPrefix);
+        } catch (GantryException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return c.state() instanceof ContainerState.Creating ? Optional.empty() : Optional.of(c);
+    }
+
+    RuncRuntime runtimeOf(Container c) {
+        return system.runtime(c.runtimeHandler());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gantry.runtime.container;
+
+import dev.gantry.common.id.Ids;
+import java.nio.file.Path;
+
+/**
+ * Where a container's files live. The persistent side (under the root) holds what must survive a
+ * reboot: the record, the OCI bundle and the writable layer. The state side (tmpfs) holds what dies
+ * with the processes: the rootfs mount point, pid files, conmon's attach socket and the exit files.
+ *
+ * <pre>
+ * &lt;root&gt;/containers/&lt;id&gt;/   container.json  config.json  upper/  work/  (conmon's ctl and winsz fifos)
+ * &lt;state&gt;/containers/&lt;id&gt;/  rootfs/  pid  conmon.pid  (attach socket dir)
+ * &lt;state&gt;/exits/&lt;id&gt;           written by conmon when the process ends
+ * </pre>
+ */
+public record ContainerPaths(Path containersRoot, Path containersState, Path exits) {
+
+    public static ContainerPaths of(Path root, Path state) {
+        return new ContainerPaths(root.resolve("containers"), state.resolve("containers"), state.resolve("exits"));
+    }
+
+    public Path bundle(String id) {
+        return containersRoot.resolve(Ids.requireValid(id, "container id"));
+    }
+
+    public Path upper(String id) {
+        return bundle(id).resolve("upper");
+    }
+
+    public Path work(String id) {
+        return bundle(id).resolve("work");
+    }
+
+    public Path runDir(String id) {
+        return containersState.resolve(Ids.requireValid(id, "container id"));
+    }
+
+    public Path rootfs(String id) {
+        return runDir(id).resolve("rootfs");
+    }
+
+    public Path pidFile(String id) {
+        return runDir(id).resolve("pid");
+    }
+
+    public Path conmonPidFile(String id) {
+        return runDir(id).resolve("conmon.pid");
+    }
+
+    public Path exitFile(String id) {
+        return exits.resolve(Ids.requireValid(id, "container id"));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.gantry.runtime.container;
+
+import dev.gantry.image.gc.Leases;
+import dev.gantry.runtime.oci.RuncRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+
+/**
+ * Deletes what a container had, in the order that keeps a crash safe: runc's state, the rootfs
+ * mount, the run directory and exit file, the image lease, then the container directory with its
+ * record last. Every step is idempotent, so RemoveContainer retried, or recovery finishing a
+ * remove cut short, runs the same steps again.
+ */
+final class ContainerRemoval {
+
+    private ContainerRemoval() {}
+
+    static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases) {
+        ContainerPaths paths = system.paths();
+        RuncRuntime runtime = system.runtimes().get(c.runtimeHandler());
+        try {
+            if (runtime != null) {
+                runtime.delete(c.id());
+            }
+            ContainerRootfs.unmount(paths.rootfs(c.id()));
+            ContainerStore.deleteTree(paths.runDir(c.id()));
+            Files.deleteIfExists(paths.exitFile(c.id()));
+        } catch (IOException e) {
+            throw ContainerStore.failure("remove container " + c.id(), e);
+        }
+        Leases.Lease lease = leases.remove(c.id());
+        if (lease != null) {
+            lease.close();
+        }
+        store.remove(c.id());
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.StartContainerRequest;
+import dev.gantry.cri.v1.StartContainerResponse;
+import dev.gantry.runtime.container.ContainerManager;
+
+/** StartContainer: NOT_FOUND for an unknown id, FAILED_PRECONDITION unless the container is CREATED. */
+public final class StartContainerRpc {
+
+    private final ContainerManager containers;
+
+    public StartContainerRpc(ContainerManager containers) {
+        this.containers = containers;
+    }
+
+    StartContainerResponse handle(StartContainerRequest request) {
+        if (request.getContainerId().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "StartContainer: container_id is empty");
+        }
+        containers.start(request.getContainerId());
+        return StartContainerResponse.getDefaultInstance();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.UpdateContainerResourcesRequest;
+import dev.gantry.cri.v1.UpdateContainerResourcesResponse;
+import dev.gantry.runtime.container.ContainerManager;
+
+/** UpdateContainerResources: {@code runc update} on the container's cgroup (v1 files or v2 unified). */
+public final class UpdateContainerResourcesRpc {
+
+    private final ContainerManager containers;
+
+    public UpdateContainerResourcesRpc(ContainerManager containers) {
+        this.containers = containers;
+    }
+
+    UpdateContainerResourcesResponse handle(UpdateContainerResourcesRequest request) {
+        if (!request.hasLinux()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "UpdateContainerResources: linux resources are required");
+        }
+        containers.updateResources(request.getContainerId(), request.getLinux());
+        return UpdateContainerResourcesResponse.getDefaultInstance();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gantry.runtime.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ContainerRecordCodecTest {
+
+    private final ContainerRecordCodec codec = new ContainerRecordCodec();
+
+    static Stream<ContainerState> states() {
+        Instant start = Instant.parse("2026-11-24T10:00:01.000000001Z");
+        return Stream.of(new ContainerState.Creating(), new ContainerState.Created(), new ContainerState.Running(start),
+                new ContainerState.Exited(start, start.plusNanos(5), 137, "OOMKilled", "killed"),
+                new ContainerState.Exited(Instant.EPOCH, start, 255, "Unknown", ""));
+    }
+
+    @ParameterizedTest
+    @MethodSource("states")
+    void encodeDecode_everyState_roundTripsExactly(ContainerState state) throws IOException {
+        Container c = ContainerFixtures.container("a".repeat(64), "web", state);
+
+        assertThat(codec.decode(codec.encode(c))).isEqualTo(c);
+    }
+
+    @Test
+    void encodeDecode_removingFlag_survives() throws IOException {
+        Container c = ContainerFixtures.container("a".repeat(64), "web", new ContainerState.Created()).markRemoving();
+
+        assertThat(codec.decode(codec.encode(c)).removing()).isTrue();
+    }
+
+    @Test
+    void decode_otherVersion_isRefusedNamingIt() {
+        assertThatThrownBy(() -> codec.decode("{\"version\":2}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("version 2");
+    }
+
+    @Test
+    void decode_unknownState_isRefused() throws IOException {
+        String json = new String(codec.encode(ContainerFixtures.container("a".repeat(64), "web", new ContainerState.Created())),
+                StandardCharsets.UTF_8).replace("\"CREATED\"", "\"PAUSED\"");
+
+        assertThatThrownBy(() -> codec.decode(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IOException.class).hasMessageContaining("PAUSED");
+    }
+}
