@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.linux.cgroup.Cgroups;
 import dev.gantry.runtime.oci.RuncRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,17 +16,31 @@ class OomCheckIT {
 
     private static final long LIMIT = 16L << 20;
 
+    /**
+     * conmon (cgroup v1) drops an empty file "oom" into its working directory when it sees the OOM
+     * event, and ConmonLauncher leaves conmon in ours.
+     */
+    private static final Path CONMON_OOM_FILE = Path.of("oom").toAbsolutePath();
+
     private BusyboxContainer container;
+    private boolean oomFileWasThere;
 
     @BeforeEach
     void setUp() {
         BusyboxContainer.assumeAvailable();
+        oomFileWasThere = Files.exists(CONMON_OOM_FILE);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (container != null) {
-            container.close();
+        try {
+            if (container != null) {
+                container.close();
+            }
+        } finally {
+            if (!oomFileWasThere) {
+                Files.deleteIfExists(CONMON_OOM_FILE);
+            }
         }
     }
 
