@@ -1,0 +1,142 @@
+package dev.gantry.runtime.container;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import dev.gantry.linux.fs.ErrnoException;
+import dev.gantry.linux.fs.NativeArgs;
+import dev.gantry.linux.mount.Mounts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A container's root file system: an overlay of the image's snapshot directories (read-only,
+ * shared by every container of the image) under the container's own upper and work dirs.
+ *
+ * <pre>
+ *   target (merged)      what the container sees
+ *     upperdir           the container's writes, whiteouts for its deletions
+ *     lowerdir=Ln:...:L1 the image's layers; overlay lists the topmost first
+ * </pre>
+ *
+ * <p>The whole option string travels as mount(2) data, which the kernel copies into one page: past
+ * 4095 bytes the mount fails. With Gantry's snapshot paths (about 90 bytes each) that is some 40
+ * layers. We refuse such an image with a clear message instead of shortening paths through
+ * symlinks: no image that Kubernetes users run in practice comes near it, and symlink farms are
+ * one more thing to create, recover and remove.
+ *
+ * <p>A zero-layer image (an empty rootfs) still needs a lowerdir: an empty directory
+ * {@code empty-lower} next to {@code upper} serves.
+ */
+public final class ContainerRootfs {
+
+    /** One page, the NUL included. */
+    static final int MAX_OPTIONS = 4095;
+    static final String EMPTY_LOWER = "empty-lower";
+
+    private static final int EINVAL = 22;
+    private static final int EBUSY = 16;
+    private static final int MNT_DETACH = 2;
+    private static final int MAX_STACKED = 16;
+
+    private ContainerRootfs() {}
+
+    /**
+     * Mounts the overlay on {@code target}, creating {@code upper}, {@code work} and {@code target}
+     * if missing. Upper and work must be on the same file system.
+     *
+     * @param lowerLowestFirst the image's layer directories, base layer first (the order of the image manifest)
+     * @throws IOException if a path cannot be used in overlay options, the options are too long, or mount(2) fails
+     */
+    public static void mount(List<Path> lowerLowestFirst, Path upper, Path work, Path target) throws IOException {
+        Files.createDirectories(upper);
+        Files.createDirectories(work);
+        Files.createDirectories(target);
+        List<Path> lower = new ArrayList<>(lowerLowestFirst);
+        if (lower.isEmpty()) {
+            Path empty = upper.resolveSibling(EMPTY_LOWER);
+            Files.createDirectories(empty);
+            lower.add(empty);
+        }
+        String options = options(lower, upper, work);
+        try {
+            Natives.mount(NativeArgs.string("overlay"), NativeArgs.path(target), NativeArgs.string("overlay"), 0, NativeArgs.string(options));
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("mount overlay (" + lower.size() + " layers, options " + options + ") on", target.toString(), e);
+        }
+    }
+
+    /** The overlay mount data, lower layers reversed to topmost first. */
+    static String options(List<Path> lowerLowestFirst, Path upper, Path work) throws IOException {
+        List<String> lower = new ArrayList<>();
+        for (Path p : lowerLowestFirst.reversed()) {
+            lower.add(checked(p));
+        }
+        String options = "lowerdir=" + String.join(":", lower) + ",upperdir=" + checked(upper) + ",workdir=" + checked(work);
+        int length = options.getBytes(NativeArgs.fileNames()).length;
+        if (length > MAX_OPTIONS) {
+            throw new IOException("overlay for " + lower.size() + " layers needs " + length
+                    + " bytes of mount options, more than the kernel's limit of " + MAX_OPTIONS + " (one page)");
+        }
+        return options;
+    }
+
+    /** Overlay splits its options at ',' and lowerdir at ':', and treats '\' as an escape: paths with them are refused. */
+    private static String checked(Path path) throws IOException {
+        String s = path.toAbsolutePath().toString();
+        if (s.indexOf(',') >= 0 || s.indexOf(':') >= 0 || s.indexOf('\\') >= 0) {
+            throw new IOException("overlay cannot use " + s + ": a path with ',', ':' or '\\' is not allowed in overlay options");
+        }
+        return s;
+    }
+
+    /**
+     * Unmounts {@code target}, every mount stacked on it included. Not mounted or missing is already
+     * done (removal is retried by the kubelet); a mount still busy (a process has its cwd in it) is
+     * detached lazily, so the kernel frees it when the last user goes.
+     */
+    public static void unmount(Path target) throws IOException {
+        byte[] t = NativeArgs.path(target);
+        for (int i = 0; i < MAX_STACKED; i++) {
+            try {
+                Natives.umount2(t, 0);
+            } catch (LastErrorException e) {
+                switch (e.getErrorCode()) {
+                    case EINVAL, ErrnoException.ENOENT -> {
+                        return;
+                    }
+                    case EBUSY -> detach(t, target);
+                    default -> throw ErrnoException.of("umount", target.toString(), e);
+                }
+            }
+        }
+        throw new IOException("umount " + target + ": still mounted after " + MAX_STACKED + " unmounts");
+    }
+
+    private static void detach(byte[] t, Path target) throws IOException {
+        try {
+            Natives.umount2(t, MNT_DETACH);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("umount MNT_DETACH (busy)", target.toString(), e);
+        }
+    }
+
+    public static boolean isMounted(Path target) throws IOException {
+        return Mounts.isMountPoint(target);
+    }
+
+    /** mount(2) with a file system type and data, which {@link Mounts} does not offer. */
+    private static final class Natives {
+        static {
+            Native.register(Natives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        }
+
+        static native int mount(byte[] source, byte[] target, byte[] fsType, long flags, byte[] data) throws LastErrorException;
+
+        static native int umount2(byte[] target, int flags) throws LastErrorException;
+    }
+}

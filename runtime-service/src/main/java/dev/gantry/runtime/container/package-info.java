@@ -1,0 +1,2 @@
+/** Containers: their root file systems and, later, their records and lifecycle. */
+package dev.gantry.runtime.container;

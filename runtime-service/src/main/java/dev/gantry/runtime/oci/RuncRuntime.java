@@ -1,0 +1,265 @@
+package dev.gantry.runtime.oci;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Drives runc for containers that conmon created ({@code runc create} is conmon's job, see
+ * {@code ConmonLauncher}): start, signal, inspect, update and delete.
+ *
+ * <p>Every call runs {@code runc --root <root> <verb> ...} and waits at most the timeout; runc is
+ * killed if it overruns. A failure is a {@link GantryException} of kind INTERNAL whose message is
+ * {@code "runc <verb> <id>: <what runc said>"}. runc logs its errors as logrus lines
+ * ({@code time="..." level=error msg="container does not exist"}); we keep only the msg values.
+ *
+ * <p>kill, state and delete are idempotent over a container that is gone, because the kubelet
+ * retries Stop and Remove and gantryd may ask again after a restart. Whether runc knows the
+ * container is judged from its state directory ({@code <root>/<id>}), not from error wording.
+ */
+public final class RuncRuntime {
+
+    private static final int MAX_OUTPUT = 1 << 20;
+    private static final Duration PIPE_GRACE = Duration.ofSeconds(1);
+    private static final Pattern LOGRUS_MSG = Pattern.compile("level=\\w+ msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    private final Path runc;
+    private final Path root;
+    private final Duration timeout;
+
+    public RuncRuntime(Path runc, Path root, Duration timeout) {
+        this.runc = Objects.requireNonNull(runc, "runc");
+        this.root = Objects.requireNonNull(root, "root");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("runc timeout must be positive, got " + timeout);
+        }
+    }
+
+    public Path binary() {
+        return runc;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Runs the created container's process: {@code runc start}. */
+    public void start(String id) {
+        Result r = run("start", id, null, "start", id);
+        r.check();
+    }
+
+    /**
+     * Sends {@code signal} to the container's init, or with {@code all} to every process in it. A
+     * container that is stopped or unknown is not an error: there is nothing left to signal.
+     */
+    public void kill(String id, int signal, boolean all) {
+        Result r = run("kill", id, null, killArgs(id, signal, all));
+        if (r.ok()) {
+            return;
+        }
+        // Ask after the failure: the process may have exited between our call and runc's.
+        Optional<RuncState> now = state(id);
+        if (now.isEmpty() || now.get().status().equals("stopped")) {
+            return;
+        }
+        r.check();
+    }
+
+    /** {@code runc state}; empty when runc does not know the id. */
+    public Optional<RuncState> state(String id) {
+        Result r = run("state", id, null, "state", id);
+        if (!r.ok()) {
+            if (!known(id)) {
+                return Optional.empty();
+            }
+            r.check();
+        }
+        return Optional.of(parseState(id, r.stdout()));
+    }
+
+    /** {@code runc delete --force}: kills what still runs and removes runc's state; unknown is fine. */
+    public void delete(String id) {
+        Result r = run("delete", id, null, "delete", "--force", id);
+        if (!r.ok() && known(id)) {
+            r.check();
+        }
+    }
+
+    /**
+     * Changes the container's cgroup limits: {@code runc update --resources -} with the OCI
+     * {@code linux.resources} JSON on stdin. Device rules are left out: runc 1.1 does not update
+     * them, and the container keeps those of its spec.
+     */
+    public void update(String id, OciSpec.Resources resources) {
+        Result r = run("update", id, resourcesJson(resources), "update", "--resources", "-", id);
+        r.check();
+    }
+
+    static List<String> killArgs(String id, int signal, boolean all) {
+        if (signal <= 0 || signal > 64) {
+            throw new IllegalArgumentException("not a signal number: " + signal);
+        }
+        List<String> args = new ArrayList<>(List.of("kill"));
+        if (all) {
+            args.add("--all");
+        }
+        args.add(id);
+        args.add(Integer.toString(signal));
+        return args;
+    }
+
+    static byte[] resourcesJson(OciSpec.Resources resources) {
+        OciSpec.Resources withoutDevices = new OciSpec.Resources(null, resources.memory(), resources.cpu(),
+                resources.pids(), resources.hugepageLimits(), resources.unified());
+        try {
+            return JSON.writeValueAsBytes(withoutDevices);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RuncState parseState(String id, String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return new RuncState(node.path("id").asText(id), node.path("status").asText(), node.path("pid").asLong(),
+                    Instant.parse(node.path("created").asText()));
+        } catch (JsonProcessingException | DateTimeParseException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "runc state " + id + ": unreadable answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** What runc said on stderr: the msg of its logrus lines, or the text itself when it is not logrus. */
+    static String message(String stderr) {
+        String text = stderr.strip();
+        List<String> messages = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            Matcher m = LOGRUS_MSG.matcher(line);
+            if (m.find()) {
+                messages.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            } else if (!line.isBlank()) {
+                return text;
+            }
+        }
+        return messages.isEmpty() ? "exited without a message" : String.join("; ", messages);
+    }
+
+    /** runc keeps a directory per container under its root; without one it knows nothing of the id. */
+    private boolean known(String id) {
+        return Files.exists(root.resolve(id));
+    }
+
+    private Result run(String verb, String id, byte[] stdin, String... args) {
+        return run(verb, id, stdin, List.of(args));
+    }
+
+    private Result run(String verb, String id, byte[] stdin, List<String> args) {
+        if (id.isEmpty() || id.contains("/") || id.startsWith("-")) {
+            throw new IllegalArgumentException("not a container id: '" + id + "'");
+        }
+        String what = "runc " + verb + " " + id;
+        List<String> argv = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
+        argv.addAll(args);
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
+                    : ProcessBuilder.Redirect.PIPE).start();
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, what + ": " + e.getMessage(), e);
+        }
+        try {
+            Drain outDrain = new Drain(p.getInputStream());
+            Drain errDrain = new Drain(p.getErrorStream());
+            Thread out = Thread.ofVirtual().start(outDrain);
+            Thread err = Thread.ofVirtual().start(errDrain);
+            if (stdin != null) {
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(stdin);
+                } catch (IOException e) {
+                    // runc exited before reading; its stderr says why.
+                }
+            }
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+                throw new GantryException(ErrorKind.INTERNAL, what + ": no answer within " + timeout.toMillis() + " ms, runc killed");
+            }
+            // The pipes close when runc exits, unless something it started kept them: then don't wait for them.
+            out.join(PIPE_GRACE);
+            err.join(PIPE_GRACE);
+            return new Result(what, p.exitValue(), outDrain.text(), errDrain.text());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new GantryException(ErrorKind.CANCELLED, what + ": interrupted", e);
+        }
+    }
+
+    private record Result(String what, int exitCode, String stdout, String stderr) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+
+        void check() {
+            if (!ok()) {
+                throw new GantryException(ErrorKind.INTERNAL, what + ": " + message(stderr));
+            }
+        }
+    }
+
+    /** Reads a stream to its end, keeping the first MAX_OUTPUT bytes (runc's output is small; a flood is not kept). */
+    private static final class Drain implements Runnable {
+        private final InputStream in;
+        private final ByteArrayOutputStream got = new ByteArrayOutputStream();
+
+        Drain(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    if (got.size() < MAX_OUTPUT) {
+                        got.write(buf, 0, Math.min(n, MAX_OUTPUT - got.size()));
+                    }
+                }
+            } catch (IOException e) {
+                // The process is gone; what we have is what there is.
+            }
+        }
+
+        /** After the draining thread ended, or partial if it is still blocked (ByteArrayOutputStream is synchronized). */
+        String text() {
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
