@@ -17,7 +17,7 @@ import java.util.OptionalLong;
  * @param bundleDir        OCI bundle directory holding config.json
  * @param runtime          OCI runtime binary (runc), absolute
  * @param runtimeRoot      the runtime's state root (runc --root)
- * @param containerPidFile where runc writes the container's init pid
+ * @param containerPidFile where runc writes the container's init pid; its directory is also conmon's persist dir
  * @param conmonPidFile    where conmon writes the pid of its monitor process
  * @param logPath          CRI log file (k8s-file driver)
  * @param exitDir          where conmon writes the exit file named after the id
@@ -73,6 +73,8 @@ public record ConmonCommand(
                 "--log-path", "k8s-file:" + logPath,
                 "--exit-dir", exitDir.toString(),
                 "--socket-dir-path", socketDir.toString(),
+                // conmon drops its "oom" and "exit" marker files here; without it they land in gantryd's working directory.
+                "--persist-dir", containerPidFile.getParent().toString(),
                 // conmon's own messages: its stderr is /dev/null once it has daemonized, so only errors matter.
                 "--log-level", "error"));
         logSizeMax.ifPresent(max -> argv.addAll(List.of("--log-size-max", Long.toString(max))));

@@ -32,6 +32,7 @@ class ConmonCommandTest {
                 "--log-path", "k8s-file:/var/log/pods/p/web/0.log",
                 "--exit-dir", "/run/gantry/exits",
                 "--socket-dir-path", "/run/gantry/sockets",
+                "--persist-dir", "/run/gantry/containers/abc123",
                 "--log-level", "error");
     }
 
