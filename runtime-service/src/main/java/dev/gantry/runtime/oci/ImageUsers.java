@@ -1,0 +1,199 @@
+package dev.gantry.runtime.oci;
+
+import static dev.gantry.runtime.oci.SpecErrors.invalid;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.fs.RootPath;
+import dev.gantry.cri.v1.LinuxContainerSecurityContext;
+import dev.gantry.cri.v1.SupplementalGroupsPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The uid, gid and supplemental groups of a container's first process, from the security context
+ * or the image's User, with names looked up in the image's own /etc/passwd and /etc/group (read
+ * inside the rootfs: the image's files, never the node's).
+ *
+ * <p>Precedence, as the kubelet expects: run_as_username, else run_as_user, else the image's User
+ * ({@code name}, {@code uid}, {@code uid:gid}, {@code name:group}, {@code uid:group}). A user
+ * without a group gets the primary gid from /etc/passwd, or 0 when passwd does not list it;
+ * run_as_group overrides the gid. Supplemental groups are the requested ones plus, with the
+ * Merge policy (the default), the /etc/group entries that list the user by name.
+ */
+final class ImageUsers {
+
+    private static final long MAX_ID = 0xFFFF_FFFFL;
+    private static final int MAX_LINKS = 40;
+
+    private record Passwd(String name, long uid, long gid) {}
+
+    private record Group(String name, long gid, List<String> members) {}
+
+    private final List<Passwd> passwd;
+    private final List<Group> groups;
+
+    private ImageUsers(List<Passwd> passwd, List<Group> groups) {
+        this.passwd = passwd;
+        this.groups = groups;
+    }
+
+    static OciSpec.User resolve(Path rootfs, LinuxContainerSecurityContext security, String imageUser) {
+        ImageUsers users = new ImageUsers(
+                parsePasswd(readConfined(rootfs, "/etc/passwd")), parseGroups(readConfined(rootfs, "/etc/group")));
+        return users.resolve(security, imageUser == null ? "" : imageUser.strip());
+    }
+
+    private OciSpec.User resolve(LinuxContainerSecurityContext security, String imageUser) {
+        long uid;
+        Long gid = null;
+        String name;
+        if (!security.getRunAsUsername().isEmpty()) {
+            Passwd entry = byName(security.getRunAsUsername()).orElseThrow(() -> invalid(
+                    "run_as_username \"" + security.getRunAsUsername() + "\" is not in the image's /etc/passwd"));
+            uid = entry.uid();
+            gid = entry.gid();
+            name = entry.name();
+        } else if (security.hasRunAsUser()) {
+            uid = id(security.getRunAsUser().getValue(), "run_as_user");
+            name = byUid(uid).map(Passwd::name).orElse(null);
+        } else {
+            int colon = imageUser.indexOf(':');
+            String user = colon < 0 ? imageUser : imageUser.substring(0, colon);
+            String group = colon < 0 ? "" : imageUser.substring(colon + 1);
+            if (user.isEmpty()) {
+                uid = 0;
+                name = byUid(0).map(Passwd::name).orElse(null);
+            } else if (isNumber(user)) {
+                uid = id(user, "image user \"" + imageUser + "\"");
+                name = byUid(uid).map(Passwd::name).orElse(null);
+            } else {
+                Passwd entry = byName(user).orElseThrow(() -> invalid(
+                        "image user \"" + user + "\" is not in the image's /etc/passwd"));
+                uid = entry.uid();
+                gid = entry.gid();
+                name = entry.name();
+            }
+            if (!group.isEmpty()) {
+                gid = isNumber(group) ? id(group, "image user \"" + imageUser + "\"") : groupByName(group)
+                        .orElseThrow(() -> invalid("image group \"" + group + "\" is not in the image's /etc/group"))
+                        .gid();
+            }
+        }
+        if (security.hasRunAsGroup()) {
+            if (security.getRunAsUsername().isEmpty() && !security.hasRunAsUser()) {
+                throw invalid("run_as_group " + security.getRunAsGroup().getValue()
+                        + " is set without run_as_user or run_as_username");
+            }
+            gid = id(security.getRunAsGroup().getValue(), "run_as_group");
+        }
+        if (gid == null) {
+            gid = byUid(uid).map(Passwd::gid).orElse(0L);
+        }
+        return new OciSpec.User(uid, gid, null, supplementalGroups(security, name));
+    }
+
+    private List<Long> supplementalGroups(LinuxContainerSecurityContext security, String name) {
+        Set<Long> gids = new LinkedHashSet<>();
+        if (security.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Merge && name != null) {
+            for (Group group : groups) {
+                if (group.members().contains(name)) {
+                    gids.add(group.gid());
+                }
+            }
+        }
+        for (long gid : security.getSupplementalGroupsList()) {
+            gids.add(id(gid, "supplemental_groups"));
+        }
+        return List.copyOf(gids);
+    }
+
+    private Optional<Passwd> byName(String name) {
+        return passwd.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    private Optional<Passwd> byUid(long uid) {
+        return passwd.stream().filter(p -> p.uid() == uid).findFirst();
+    }
+
+    private Optional<Group> groupByName(String name) {
+        return groups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    private static boolean isNumber(String text) {
+        return !text.isEmpty() && text.chars().allMatch(Character::isDigit);
+    }
+
+    private static long id(String text, String field) {
+        if (text.length() > 10) {
+            throw invalid(field + ": id " + text + " is out of range 0-4294967295");
+        }
+        return id(Long.parseLong(text), field);
+    }
+
+    private static long id(long value, String field) {
+        if (value < 0 || value > MAX_ID) {
+            throw invalid(field + ": id " + value + " is out of range 0-4294967295");
+        }
+        return value;
+    }
+
+    /** name:password:uid:gid:gecos:home:shell; malformed lines are skipped, as getpwent does. */
+    private static List<Passwd> parsePasswd(List<String> lines) {
+        List<Passwd> entries = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 4 && !f[0].isEmpty() && isNumber(f[2]) && isNumber(f[3])
+                    && f[2].length() <= 10 && f[3].length() <= 10) {
+                entries.add(new Passwd(f[0], Long.parseLong(f[2]), Long.parseLong(f[3])));
+            }
+        }
+        return entries;
+    }
+
+    /** name:password:gid:member,member */
+    private static List<Group> parseGroups(List<String> lines) {
+        List<Group> entries = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(":", -1);
+            if (f.length >= 3 && !f[0].isEmpty() && isNumber(f[2]) && f[2].length() <= 10) {
+                List<String> members = f.length > 3 && !f[3].isBlank()
+                        ? List.of(f[3].strip().split("\\s*,\\s*"))
+                        : List.of();
+                entries.add(new Group(f[0], Long.parseLong(f[2]), members));
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The lines of a file inside the rootfs, following symlinks (the last component too) inside it;
+     * no lines when it does not exist, as for a scratch image.
+     */
+    private static List<String> readConfined(Path rootfs, String name) {
+        String current = name;
+        try {
+            for (int i = 0; i < MAX_LINKS; i++) {
+                Path file = RootPath.resolve(rootfs, current);
+                if (!Files.isSymbolicLink(file)) {
+                    return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+                }
+                String target = Files.readSymbolicLink(file).toString();
+                String parent = current.substring(0, current.lastIndexOf('/') + 1);
+                current = target.startsWith("/") ? target : parent + target;
+            }
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "image's " + name + ": too many levels of symbolic links");
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new GantryException(ErrorKind.INTERNAL, "read the image's " + name + " in " + rootfs + ": " + e, e);
+        }
+    }
+}

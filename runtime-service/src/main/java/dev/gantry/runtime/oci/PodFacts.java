@@ -1,0 +1,37 @@
+package dev.gantry.runtime.oci;
+
+import dev.gantry.cri.v1.PodSandboxConfig;
+import java.nio.file.Path;
+
+/**
+ * What a container joins from its pod. Paths are absolute.
+ *
+ * @param podId the sandbox id, written into the container's annotations
+ * @param cgroupParent the pod's cgroup parent as the kubelet gave it; {@code ""} for none
+ * @param netnsPath the pinned network namespace; {@code null} for the node's network
+ * @param ipcnsPath the pinned IPC namespace; {@code null} for the node's IPC
+ * @param utsnsPath the pinned UTS namespace; {@code null} for the node's UTS (and then no hostname is set)
+ * @param pidMode the pod's PID namespace choice
+ * @param infraPid with {@link PidMode#POD}, the infra process whose {@code /proc/<pid>/ns/pid} the
+ *     container joins; {@code 0} for none
+ * @param hostname the pod's hostname; also the container's HOSTNAME variable unless it sets one
+ * @param hostnameFile bound on /etc/hostname; {@code null} for none
+ * @param hostsFile bound on /etc/hosts; {@code null} for none
+ * @param resolvConfFile bound on /etc/resolv.conf; {@code null} for none
+ * @param shmPath the pod's /dev/shm tmpfs; {@code null} binds the node's /dev/shm
+ * @param podConfig the sandbox config (sysctls); may be the default instance
+ */
+public record PodFacts(
+        String podId,
+        String cgroupParent,
+        String netnsPath,
+        String ipcnsPath,
+        String utsnsPath,
+        PidMode pidMode,
+        long infraPid,
+        String hostname,
+        Path hostnameFile,
+        Path hostsFile,
+        Path resolvConfFile,
+        Path shmPath,
+        PodSandboxConfig podConfig) {}

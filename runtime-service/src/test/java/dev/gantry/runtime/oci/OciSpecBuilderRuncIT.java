@@ -1,0 +1,171 @@
+package dev.gantry.runtime.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerMetadata;
+import dev.gantry.cri.v1.KeyValue;
+import dev.gantry.cri.v1.LinuxContainerConfig;
+import dev.gantry.cri.v1.LinuxContainerResources;
+import dev.gantry.cri.v1.LinuxContainerSecurityContext;
+import dev.gantry.cri.v1.Mount;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.SecurityProfile;
+import dev.gantry.image.oci.ImageConfig;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves runc runs what {@link OciSpecBuilder} builds from CRI messages: user from the image's
+ * /etc/passwd, env, cwd, pod files, a host_path mount, resources and RuntimeDefault seccomp; and a
+ * privileged container with all devices. The pod uses the node's namespaces, so no pinned
+ * namespaces are needed. Needs root, runc and busybox-static; cleans its containers and cgroups.
+ */
+class OciSpecBuilderRuncIT {
+
+    private static final Path RUNC = Path.of("/usr/sbin/runc");
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+    private static final String CGROUP_PARENT = "/gantry-specbuilder-test";
+
+    @TempDir
+    Path dir;
+
+    private final List<String> started = new ArrayList<>();
+
+    @BeforeEach
+    void requireRuncAsRoot() throws IOException {
+        assumeTrue(Files.isExecutable(RUNC), "runc is not installed");
+        assumeTrue(Files.isExecutable(BUSYBOX), "busybox-static is not installed");
+        assumeTrue(Files.readString(Path.of("/proc/self/status")).lines()
+                .anyMatch(line -> line.matches("Uid:\\s+0\\s.*")), "not root");
+    }
+
+    @AfterEach
+    void deleteContainersAndCgroups() throws Exception {
+        for (String id : started) {
+            run(List.of(RUNC.toString(), "--root", dir.resolve("state").toString(), "delete", "--force", id));
+        }
+        try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(CGROUP_ROOT)) {
+            for (Path hierarchy : hierarchies) {
+                Path parent = hierarchy.resolve(CGROUP_PARENT.substring(1));
+                for (String id : started) {
+                    rmdirQuietly(parent.resolve("gantry-" + id));
+                }
+                rmdirQuietly(parent);
+            }
+        }
+    }
+
+    @Test
+    void run_builtSpec_userEnvCwdMountsAndSeccompWork() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("f"), "from-host\n");
+        ContainerConfig config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("web"))
+                .addCommand("/bin/sh").addArgs("-c").addArgs(
+                        "id -u; id -g; id -G; pwd; echo $MODE; cat /etc/hosts; cat /data/f; "
+                                + "touch /data/nope 2>/dev/null && echo data-writable; "
+                                + "/bin/busybox unshare -U true 2>/dev/null && echo userns-allowed; echo done")
+                .addEnvs(KeyValue.newBuilder().setKey("MODE").setValue("spec-test"))
+                .setWorkingDir("/work")
+                .addMounts(Mount.newBuilder().setContainerPath("/data").setHostPath(data.toString()).setReadonly(true))
+                .setLinux(LinuxContainerConfig.newBuilder()
+                        .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L << 20).setCpuShares(256))
+                        .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault))))
+                .build();
+        ImageConfig image = new ImageConfig(null, "app", List.of(), List.of(), List.of(), "", "", Map.of(), List.of());
+
+        Result result = runContainer("plain", config, image);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output().lines().toList()).as(result.output()).startsWith(
+                "1000", "1001", "1001 10", "/work", "spec-test", "10.0.0.1 pod-hosts-file", "from-host");
+        assertThat(result.output()).endsWith("done\n").doesNotContain("data-writable").doesNotContain("userns-allowed");
+    }
+
+    @Test
+    void run_privileged_seesHostDevicesAndFullBoundingSet() throws Exception {
+        ContainerConfig config = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("priv"))
+                .addCommand("/bin/sh").addArgs("-c").addArgs("test -c /dev/loop-control && echo has-loop; grep CapBnd /proc/self/status")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder().setPrivileged(true)))
+                .build();
+        ImageConfig image = new ImageConfig(null, "", List.of(), List.of(), List.of(), "", "", Map.of(), List.of());
+        String ownBounding = Files.readString(Path.of("/proc/self/status")).lines()
+                .filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow();
+
+        Result result = runContainer("priv", config, image);
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        if (Files.exists(Path.of("/dev/loop-control"))) {
+            assertThat(result.output()).contains("has-loop");
+        }
+        assertThat(result.output()).contains(ownBounding);
+    }
+
+    private Result runContainer(String name, ContainerConfig config, ImageConfig image) throws Exception {
+        String id = "gantry-spec-" + name + "-" + ProcessHandle.current().pid();
+        Path bundle = Files.createDirectories(dir.resolve(name));
+        Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
+        for (String sub : List.of("bin", "tmp", "proc", "dev", "sys", "etc", "work")) {
+            Files.createDirectories(rootfs.resolve(sub));
+        }
+        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/work:/bin/sh\n");
+        Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:1001:\nwheel:x:10:app\n");
+        Path pod = Files.createDirectories(dir.resolve(name + "-pod"));
+        Files.writeString(pod.resolve("hosts"), "10.0.0.1 pod-hosts-file\n");
+        Files.writeString(pod.resolve("hostname"), "pod\n");
+        Files.writeString(pod.resolve("resolv.conf"), "nameserver 10.0.0.10\n");
+        Path shm = Files.createDirectories(pod.resolve("shm"));
+        PodFacts facts = new PodFacts("pod-" + name, CGROUP_PARENT, null, null, null, PidMode.CONTAINER, 0, "",
+                pod.resolve("hostname"), pod.resolve("hosts"), pod.resolve("resolv.conf"), shm,
+                PodSandboxConfig.getDefaultInstance());
+
+        OciSpec spec = new OciSpecBuilder(HostFacts.current(false)).build(id, config, image, facts, rootfs);
+        Files.writeString(bundle.resolve("config.json"), OciSpecJson.write(spec));
+
+        started.add(id);
+        return run(List.of(RUNC.toString(), "--root", dir.resolve("state").toString(), "run", "--bundle", bundle.toString(), id));
+    }
+
+    private Result run(List<String> command) throws Exception {
+        Path output = Files.createTempFile(dir, "out", ".txt");
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        // A guard against a hung runc, not a timing assertion.
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly().waitFor();
+            return new Result(-1, Files.readString(output) + "\n(timed out: " + command + ")");
+        }
+        return new Result(process.exitValue(), Files.readString(output));
+    }
+
+    private static void rmdirQuietly(Path cgroup) {
+        try {
+            Files.deleteIfExists(cgroup);
+        } catch (IOException e) {
+            // Not empty or not a directory: leave it.
+        }
+    }
+
+    private record Result(int exitCode, String output) {}
+}
