@@ -46,6 +46,8 @@ public final class StopSignals {
         if (name.startsWith("SIG")) {
             name = name.substring(3);
         }
+        // The CRI's Signal enum spells real-time offsets out: SIGRTMIN_PLUS_3, SIGRTMAX_MINUS_2.
+        name = name.replace("_PLUS_", "+").replace("_MINUS_", "-");
         Integer number = NAMES.get(name);
         if (number != null) {
             return number;
@@ -61,6 +63,31 @@ public final class StopSignals {
             }
         }
         throw unknown(signal);
+    }
+
+    /**
+     * The CRI Signal enum name of a signal number ({@code SIGTERM}, {@code SIGRTMIN_PLUS_3}), or
+     * null for a number that is no signal.
+     */
+    public static String name(int number) {
+        if (number < 1 || number > RTMAX) {
+            return null;
+        }
+        if (number == RTMIN) {
+            return "SIGRTMIN";
+        }
+        if (number == RTMAX) {
+            return "SIGRTMAX";
+        }
+        if (number > RTMIN) {
+            int fromMin = number - RTMIN;
+            int fromMax = RTMAX - number;
+            return fromMin <= fromMax ? "SIGRTMIN_PLUS_" + fromMin : "SIGRTMAX_MINUS_" + fromMax;
+        }
+        return NAMES.entrySet().stream()
+                .filter(e -> e.getValue() == number && !e.getKey().equals("IOT") && !e.getKey().equals("POLL"))
+                .map(e -> "SIG" + e.getKey())
+                .findFirst().orElse(null);
     }
 
     private static int inRange(int number, String signal) {

@@ -70,7 +70,7 @@ final class SandboxMessages {
                 .putAllLabels(pod.labels())
                 .putAllAnnotations(pod.annotations())
                 .setRuntimeHandler(pod.runtimeHandler());
-        List<String> ips = pod.network().ips();
+        java.util.List<String> ips = pod.network().ips();
         if (!ips.isEmpty()) {
             PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(ips.get(0));
             ips.subList(1, ips.size()).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
