@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * e2e/busybox-app:1   as above, User app (1000:1000 in the image's /etc/passwd)
  * </pre>
  */
-final class TestImages implements ExtensionContext.Store.CloseableResource {
+final class TestImages implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     /** Applets added to {@link BusyboxLayer#APPLETS} for container tests. */
     static final List<String> MORE_APPLETS = List.of("grep", "head", "tail", "wc", "dd", "ps", "nc", "httpd", "wget", "mkdir",
