@@ -5,6 +5,9 @@
 #                                            against skopeo copy + umoci unpack (default 5 runs of ~200 MB)
 #   scripts/bench.sh sandbox [pods]          pod sandboxes with Debian's CNI plugins (root): N sequential pods
 #                                            (run/stop/remove), 20 concurrent runs, the plugin chain by hand (default 100)
+#   scripts/bench.sh containers [n]          containers with runc and conmon (root): create/start/stop/remove of N containers
+#                                            over 10 pods, List/Status with N present, full pod start, conmon and daemon RSS
+#                                            (default 100)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -19,6 +22,9 @@ if [ "${1:-}" = images ]; then
 elif [ "${1:-}" = sandbox ]; then
   shift
   main=dev.gantry.e2e.bench.SandboxBenchmark
+elif [ "${1:-}" = containers ]; then
+  shift
+  main=dev.gantry.e2e.bench.ContainerBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \

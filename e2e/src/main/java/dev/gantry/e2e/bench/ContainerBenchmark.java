@@ -1,0 +1,381 @@
+package dev.gantry.e2e.bench;
+
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerState;
+import dev.gantry.cri.v1.ContainerStatusRequest;
+import dev.gantry.cri.v1.CreateContainerRequest;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.ListContainersRequest;
+import dev.gantry.cri.v1.ListPodSandboxRequest;
+import dev.gantry.cri.v1.NamespaceMode;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PullImageRequest;
+import dev.gantry.cri.v1.RemoveContainerRequest;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.RunPodSandboxRequest;
+import dev.gantry.cri.v1.StartContainerRequest;
+import dev.gantry.cri.v1.StopContainerRequest;
+import dev.gantry.cri.v1.StopPodSandboxRequest;
+import dev.gantry.e2e.bench.StartupBenchmark.Stats;
+import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.fixtures.RegistryServer;
+import dev.gantry.e2e.harness.GantryDaemon;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Containers through a real gantryd (runc under conmon, Debian's CNI plugins, a busybox image from
+ * a registry on loopback). Prints one JSON line; nothing passes or fails on the numbers.
+ *
+ * <pre>
+ * per_call            N containers (default 100) spread over 10 pods: CreateContainer, StartContainer,
+ *                     StopContainer (timeout 10; `sleep 1000` in a pod-wide PID namespace, so it dies of
+ *                     SIGTERM at once) and RemoveContainer, each timed
+ * with_n_present      ListContainers (all) and ContainerStatus latency while those N containers run
+ * pod_start           20 pods, each RunPodSandbox + CreateContainer + StartContainer until ContainerStatus
+ *                     says RUNNING, timed as one
+ * conmon_rss          summed VmRSS of the conmon processes of those 20 running containers
+ * daemon_rss          idle (after warm-up), and with 50 running pods of one container each
+ * </pre>
+ *
+ * Everything is removed again and the bridge must be empty afterwards, so a leak fails the
+ * benchmark instead of flattering it. Milliseconds throughout.
+ *
+ * <p>Usage: {@code ContainerBenchmark [containers]}.
+ */
+public final class ContainerBenchmark {
+
+    static final int PODS_FOR_CALLS = 10;
+    static final int POD_START = 20;
+    static final int RSS_PODS = 50;
+    private static final int CALLS_WITH_N = 200;
+    private static final int WARM_UP = 5;
+    private static final int CLIENT_WARM_UP_CALLS = 3000;
+
+    /** The summary printed as JSON. */
+    public record Result(int containers, Stats createMs, Stats startMs, Stats stopMs, Stats removeMs, Stats listMs, Stats statusMs,
+            Stats podStartMs, double conmonRssMib, double rssIdleMib, double rssPodsMib) {
+
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"benchmark\":\"containers\",\"containers\":%d,\"pods\":%d,\"java\":\"%s\","
+                            + "\"create_ms\":%s,\"start_ms\":%s,\"stop_ms\":%s,\"remove_ms\":%s,"
+                            + "\"list_containers_ms\":%s,\"container_status_ms\":%s,"
+                            + "\"pod_start_pods\":%d,\"pod_start_ms\":%s,"
+                            + "\"conmon_rss_sum_mib\":%.1f,\"conmon_rss_per_container_mib\":%.2f,"
+                            + "\"daemon_rss_idle_mib\":%.1f,\"daemon_rss_pods\":%d,\"daemon_rss_with_pods_mib\":%.1f}",
+                    containers, PODS_FOR_CALLS, System.getProperty("java.version"),
+                    createMs.toJson(), startMs.toJson(), stopMs.toJson(), removeMs.toJson(), listMs.toJson(), statusMs.toJson(),
+                    POD_START, podStartMs.toJson(), conmonRssMib, conmonRssMib / POD_START,
+                    rssIdleMib, RSS_PODS, rssPodsMib);
+        }
+    }
+
+    private ContainerBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int containers = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        System.out.println(measure(containers).toJson());
+    }
+
+    public static Result measure(int containers) throws IOException, InterruptedException {
+        if (containers < 1) {
+            throw new IllegalArgumentException("containers must be at least 1, got " + containers);
+        }
+        Path logRoot = Files.createTempDirectory("gantry-bench-ctr-logs-");
+        HostCommands.quietly("ip", "link", "del", "gtbench2");
+        try (RegistryServer registry = RegistryServer.anonymous(null);
+                Layer busybox = BusyboxLayer.build();
+                CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench-ctr", "gtbench2", "10.213.54.0/24");
+                GantryDaemon daemon = GantryDaemon.create()) {
+            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
+            String image = registry.registry().reference("bench/busybox", "1");
+            network.configure(daemon);
+            network.install();
+            daemon.startAndAwaitReady();
+            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
+                return new Run(client, daemon, network, logRoot, image).measure(containers);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(e.getMessage() + tail(daemon), e);
+            } finally {
+                sweep(daemon);
+            }
+        } finally {
+            ImagePullBenchmark.deleteTree(logRoot);
+            removeCgroupRoot();
+        }
+    }
+
+    /** One benchmark run against a started daemon. */
+    private record Run(CriClient client, GantryDaemon daemon, CniTestNetwork network, Path logRoot, String image) {
+
+        Result measure(int containers) throws IOException, InterruptedException {
+            client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+            // The kubelet is a compiled Go client; this one is a JVM that starts cold. Warm its
+            // (and the server's) gRPC path first, so the numbers are the daemon's, not our JIT's.
+            for (int i = 0; i < CLIENT_WARM_UP_CALLS; i++) {
+                client.runtime().listContainers(ListContainersRequest.getDefaultInstance());
+            }
+            for (int i = 0; i < WARM_UP; i++) {
+                PodSandboxConfig pod = sharedPidPod("warm-" + i);
+                String podId = runPod(pod);
+                String id = create(podId, pod, "main");
+                start(id);
+                awaitRunning(id);
+                stop(id, 10);
+                remove(id);
+                removePod(podId);
+            }
+            Thread.sleep(3000);
+            double rssIdle = StartupBenchmark.rssMib(daemon.pid());
+
+            double[] create = new double[containers];
+            double[] start = new double[containers];
+            double[] stop = new double[containers];
+            double[] remove = new double[containers];
+            List<PodSandboxConfig> pods = new ArrayList<>();
+            List<String> podIds = new ArrayList<>();
+            for (int p = 0; p < PODS_FOR_CALLS; p++) {
+                PodSandboxConfig pod = sharedPidPod("calls-" + p);
+                pods.add(pod);
+                podIds.add(runPod(pod));
+            }
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < containers; i++) {
+                int p = i % PODS_FOR_CALLS;
+                long t0 = System.nanoTime();
+                String id = create(podIds.get(p), pods.get(p), "c" + i);
+                long t1 = System.nanoTime();
+                start(id);
+                long t2 = System.nanoTime();
+                create[i] = (t1 - t0) / 1e6;
+                start[i] = (t2 - t1) / 1e6;
+                ids.add(id);
+            }
+            for (String id : ids) {
+                awaitRunning(id);
+            }
+            double[] list = new double[CALLS_WITH_N];
+            double[] status = new double[CALLS_WITH_N];
+            for (int i = 0; i < CALLS_WITH_N; i++) {
+                long t0 = System.nanoTime();
+                int listed = client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount();
+                long t1 = System.nanoTime();
+                client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(ids.get(i % ids.size())).build());
+                long t2 = System.nanoTime();
+                if (listed != containers) {
+                    throw new IllegalStateException("ListContainers returned " + listed + " containers, " + containers + " run");
+                }
+                list[i] = (t1 - t0) / 1e6;
+                status[i] = (t2 - t1) / 1e6;
+            }
+            for (int i = 0; i < containers; i++) {
+                String id = ids.get(i);
+                long t0 = System.nanoTime();
+                stop(id, 10);
+                long t1 = System.nanoTime();
+                remove(id);
+                long t2 = System.nanoTime();
+                stop[i] = (t1 - t0) / 1e6;
+                remove[i] = (t2 - t1) / 1e6;
+            }
+            podIds.forEach(this::removePod);
+            checkEmpty("after the per-call containers");
+
+            double[] podStart = new double[POD_START];
+            List<String> running = new ArrayList<>();
+            List<String> runningPods = new ArrayList<>();
+            double conmonRss = 0;
+            for (int i = 0; i < RSS_PODS; i++) {
+                PodSandboxConfig pod = PodConfigs.named("full-" + i, logRoot).build();
+                long t0 = System.nanoTime();
+                String podId = runPod(pod);
+                String id = create(podId, pod, "main");
+                start(id);
+                awaitRunning(id);
+                long t1 = System.nanoTime();
+                runningPods.add(podId);
+                running.add(id);
+                if (i < POD_START) {
+                    podStart[i] = (t1 - t0) / 1e6;
+                }
+                if (i == POD_START - 1) {
+                    conmonRss = conmonRssMib(daemon.state(), POD_START);
+                }
+            }
+            Thread.sleep(1000);
+            double rssPods = StartupBenchmark.rssMib(daemon.pid());
+            for (int i = 0; i < running.size(); i++) {
+                stop(running.get(i), 0);
+                remove(running.get(i));
+                removePod(runningPods.get(i));
+            }
+            checkEmpty("after the running pods");
+            return new Result(containers, Stats.of(create), Stats.of(start), Stats.of(stop), Stats.of(remove), Stats.of(list),
+                    Stats.of(status), Stats.of(podStart), conmonRss, rssIdle, rssPods);
+        }
+
+        private PodSandboxConfig sharedPidPod(String name) {
+            return PodConfigs.withNamespaces(PodConfigs.named(name, logRoot), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                    .build();
+        }
+
+        private String runPod(PodSandboxConfig config) {
+            return client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        }
+
+        private void removePod(String id) {
+            client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+            client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        }
+
+        private String create(String podId, PodSandboxConfig pod, String name) {
+            ContainerConfig config = ContainerConfigs.named(pod, name, image, "sleep", "1000").build();
+            return client.runtime().createContainer(CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(podId).setConfig(config).setSandboxConfig(pod).build()).getContainerId();
+        }
+
+        private void start(String id) {
+            client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        }
+
+        private void stop(String id, long timeout) {
+            client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(timeout).build());
+        }
+
+        private void remove(String id) {
+            client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+        }
+
+        /** Polls ContainerStatus until RUNNING; part of what pod_start times, so it polls tightly. */
+        private void awaitRunning(String id) throws InterruptedException {
+            Instant giveUp = Instant.now().plusSeconds(60);
+            while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                    .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("container " + id + " not RUNNING after 60 s");
+                }
+                Thread.sleep(1);
+            }
+        }
+
+        private void checkEmpty(String when) {
+            int containers = client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount();
+            int pods = client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount();
+            if (containers != 0 || pods != 0 || !network.bridgePorts().isEmpty() || !network.reservations().isEmpty()) {
+                throw new IllegalStateException(when + ": " + containers + " containers and " + pods + " pods listed, veths "
+                        + network.bridgePorts() + ", reservations " + network.reservations());
+            }
+        }
+    }
+
+    /** Summed VmRSS of the conmon processes whose command line names the daemon's state dir; there must be {@code expected}. */
+    static double conmonRssMib(Path state, int expected) throws IOException {
+        String dir = state.toString();
+        List<Long> pids;
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            pids = all.map(ProcessHandle::pid).filter(pid -> {
+                String cmdline = cmdline(pid);
+                return cmdline.contains("conmon") && cmdline.contains(dir);
+            }).toList();
+        }
+        if (pids.size() != expected) {
+            throw new IllegalStateException("found " + pids.size() + " conmon processes for " + dir + ", expected " + expected);
+        }
+        double sum = 0;
+        for (long pid : pids) {
+            sum += StartupBenchmark.rssMib(pid);
+        }
+        return sum;
+    }
+
+    private static String cmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * After a failed run: stops the daemon, then kills what it left running (conmon and runc name its
+     * dir on their command lines; container processes sit in the benchmark's cgroups) and unmounts
+     * what it left mounted, so deleting its dir deletes only its own files.
+     */
+    private static void sweep(GantryDaemon daemon) throws IOException {
+        if (daemon.isAlive()) {
+            daemon.stop();
+        }
+        String dir = daemon.dir().toString();
+        List<Long> pids = new ArrayList<>();
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            all.map(ProcessHandle::pid).filter(pid -> pid != ProcessHandle.current().pid() && cmdline(pid).contains(dir)).forEach(pids::add);
+        }
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path hierarchy : hierarchies.toList()) {
+                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
+                if (!Files.isDirectory(root)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path procs : files.filter(f -> f.getFileName().toString().equals("cgroup.procs")).toList()) {
+                        Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(Long::parseLong).forEach(pids::add);
+                    }
+                }
+            }
+        }
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
+            });
+        }
+        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4])
+                .filter(p -> p.startsWith(dir + "/"))
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+        for (String mountPoint : mountPoints) {
+            HostCommands.quietly("umount", "-l", mountPoint);
+        }
+        if (!pids.isEmpty() || !mountPoints.isEmpty()) {
+            System.err.println("benchmark cleanup: killed " + pids + ", unmounted " + mountPoints);
+        }
+    }
+
+    /** The benchmark's pods asked for cgroups under PodConfigs.CGROUP_ROOT; the daemon removes the pods', this removes the root. */
+    private static void removeCgroupRoot() {
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path hierarchy : hierarchies.toList()) {
+                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
+                if (Files.isDirectory(root)) {
+                    try (Stream<Path> dirs = Files.walk(root)) {
+                        dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("cgroup cleanup: " + e);
+        }
+    }
+
+    private static String tail(GantryDaemon daemon) {
+        String out = daemon.output();
+        return "\n--- gantryd output (last 4000 chars) ---\n" + (out.length() <= 4000 ? out : out.substring(out.length() - 4000));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.gantry.e2e.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerFilter;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.LinuxContainerResources;
+import dev.gantry.cri.v1.Mount;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.SecurityProfile;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * CreateContainer refuses bad requests with the right code and a message naming what was wrong,
+ * and leaves nothing behind: no container listed for the pod, no new mount under the state dir, no
+ * new container directory under the root. Each refusal is followed by a good create in the same
+ * pod, which proves no name stayed reserved.
+ */
+class ContainerBadInputIT {
+
+    @RegisterExtension
+    final ContainerEnvironment node = new ContainerEnvironment();
+
+    private ContainerCalls calls;
+    private PodSandboxConfig pod;
+    private String podId;
+
+    private void startPod() {
+        calls = node.start();
+        pod = node.pod("bad-input").build();
+        podId = node.runPod(pod);
+    }
+
+    private ContainerConfig.Builder good() {
+        return ContainerConfigs.named(pod, "main", node.image(), "true");
+    }
+
+    /** CreateContainer with {@code change} applied to a good config fails with {@code code}; nothing is left; a good create then works. */
+    private StatusRuntimeException refused(UnaryOperator<ContainerConfig.Builder> change, Status.Code code) throws IOException {
+        List<String> mountsBefore = node.mountsUnderState();
+        List<String> dirsBefore = containerDirs();
+        ContainerConfig bad = change.apply(good()).build();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(podId, bad, pod));
+
+        assertThat(e).as("CreateContainer of %s", bad).isNotNull();
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(code);
+        assertThat(e.getStatus().getDescription()).isNotBlank();
+        assertThat(calls.list(ContainerFilter.newBuilder().setPodSandboxId(podId).build())).isEmpty();
+        assertThat(node.mountsUnderState()).isEqualTo(mountsBefore);
+        assertThat(containerDirs()).isEqualTo(dirsBefore);
+        String ok = calls.create(podId, good().build(), pod);
+        calls.remove(ok);
+        return e;
+    }
+
+    private List<String> containerDirs() {
+        Path dir = node.daemon().root().resolve("containers");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void create_unknownPod_notFound() {
+        calls = node.start();
+        pod = node.pod("absent").build();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", good().build(), pod));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(calls.list()).isEmpty();
+    }
+
+    @Test
+    void create_imageNotPulled_notFound() throws IOException {
+        startPod();
+
+        StatusRuntimeException e = refused(c -> c.setImage(ImageSpec.newBuilder().setImage("127.0.0.1:9/never/pulled:1")),
+                Status.Code.NOT_FOUND);
+
+        assertThat(e.getStatus().getDescription()).contains("never/pulled");
+    }
+
+    @Test
+    void create_relativeContainerPath_invalidArgument() throws IOException {
+        startPod();
+        Path host = node.tempDir();
+
+        StatusRuntimeException e = refused(c -> c.addMounts(Mount.newBuilder().setHostPath(host.toString()).setContainerPath("data")),
+                Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains("data");
+    }
+
+    @Test
+    void create_logPathEscaping_invalidArgument() throws IOException {
+        startPod();
+
+        refused(c -> c.setLogPath("main/../../../outside.log"), Status.Code.INVALID_ARGUMENT);
+
+        assertThat(Path.of(pod.getLogDirectory()).resolve("../../outside.log").normalize()).doesNotExist();
+    }
+
+    @Test
+    void create_localhostSeccompProfileMissing_invalidArgument() throws IOException {
+        startPod();
+        String missing = node.tempDir().resolve("no-such-profile.json").toString();
+
+        StatusRuntimeException e = refused(c -> {
+            c.getLinuxBuilder().getSecurityContextBuilder().setSeccomp(SecurityProfile.newBuilder()
+                    .setProfileType(SecurityProfile.ProfileType.Localhost).setLocalhostRef(missing));
+            return c;
+        }, Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains(missing);
+    }
+
+    @Test
+    void create_negativeCpuShares_invalidArgument() throws IOException {
+        startPod();
+
+        refused(c -> {
+            c.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder().setCpuShares(-2));
+            return c;
+        }, Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void create_negativeMemoryLimit_invalidArgument() throws IOException {
+        startPod();
+
+        refused(c -> {
+            c.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(-1));
+            return c;
+        }, Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void create_noMetadataName_invalidArgument() throws IOException {
+        startPod();
+
+        refused(c -> {
+            c.getMetadataBuilder().setName("");
+            return c;
+        }, Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void create_stoppedPod_failedPrecondition() {
+        startPod();
+        calls.stopPod(podId);
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(podId, good().build(), pod));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(calls.list()).isEmpty();
+    }
+}

@@ -1,0 +1,364 @@
+package dev.gantry.e2e.containers;
+
+import dev.gantry.cri.v1.Container;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.ListPodSandboxRequest;
+import dev.gantry.cri.v1.PodSandbox;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PullImageRequest;
+import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.GantryDaemon;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One container test's node: a CNI network of its own (bridge {@value #BRIDGE}, 10.213.53.0/24), a
+ * gantryd configured for it, a log root, and the {@link TestImages} pulled once the daemon runs.
+ * After each test, pass or fail: every container is stopped (timeout 0) and removed, every pod
+ * stopped and removed, the daemon stopped (its output printed when the test failed), and whatever a
+ * broken daemon left is swept: conmon and container processes, mounts under its dirs, the test's
+ * cgroups, the bridge, temp dirs.
+ *
+ * <pre>{@code
+ * @RegisterExtension final ContainerEnvironment node = new ContainerEnvironment();
+ * ContainerCalls calls = node.start();
+ * PodSandboxConfig pod = node.pod("web").build();
+ * String podId = node.runPod(pod);
+ * }</pre>
+ */
+final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallback {
+
+    static final String BRIDGE = "gte2e1";
+    static final String NETWORK = "gantry-e2e-ctr";
+    static final String V4_SUBNET = "10.213.53.0/24";
+
+    private CniTestNetwork network;
+    private GantryDaemon first;
+    private GantryDaemon daemon;
+    private CriClient client;
+    private Path logRoot;
+    private TestImages images;
+    private final Set<String> podIds = new LinkedHashSet<>();
+    private final List<Path> tempDirs = new ArrayList<>();
+    private Set<Long> catatonitBefore = Set.of();
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        images = TestImages.of(context);
+        HostCommands.quietly("ip", "link", "del", BRIDGE); // a previous run killed before its cleanup
+        network = CniTestNetwork.ipv4(NETWORK, BRIDGE, V4_SUBNET);
+        first = GantryDaemon.create();
+        daemon = first;
+        network.configure(daemon);
+        logRoot = Files.createTempDirectory("gantry-e2e-ctr-logs-");
+        catatonitBefore = Set.copyOf(ourCatatonits());
+    }
+
+    /** Infra processes (catatonit) of daemons of this test run: they inherit this JVM's working directory. */
+    private static List<Long> ourCatatonits() {
+        Path cwd = Path.of("").toAbsolutePath();
+        return ProcessHandle.allProcesses()
+                .filter(p -> cmdline(p.pid()).contains("catatonit"))
+                .filter(p -> {
+                    try {
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(cwd);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /** Installs the bridge conflist, starts the daemon and pulls the test images. */
+    ContainerCalls start() {
+        network.install();
+        daemon.startAndAwaitReady();
+        client = daemon.client();
+        for (String ref : List.of(images.busyboxRef(), images.busyboxAppRef())) {
+            client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
+        }
+        return calls();
+    }
+
+    ContainerCalls calls() {
+        return new ContainerCalls(client);
+    }
+
+    /** kill -9 the daemon and wait until it is gone; conmon and the containers stay. */
+    void kill() {
+        ProcessHandle.of(daemon.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        daemon.awaitExit(Duration.ofSeconds(30));
+    }
+
+    /** A new daemon on the same root, state and config, after the current one has exited. */
+    ContainerCalls restartStopped() {
+        client.close();
+        GantryDaemon previous = daemon;
+        daemon = daemon.sibling(daemon.state());
+        if (previous != first) {
+            previous.stop();
+        }
+        daemon.startAndAwaitReady();
+        client = daemon.client();
+        return calls();
+    }
+
+    /** A pod config of this test, logging under the test's log root, with its own cgroup parent. */
+    PodSandboxConfig.Builder pod(String name) {
+        return PodConfigs.named(name, logRoot);
+    }
+
+    /** Runs a pod and remembers it for cleanup. */
+    String runPod(PodSandboxConfig config) {
+        String id = calls().runPod(config);
+        podIds.add(id);
+        return id;
+    }
+
+    /** A host directory the test may bind-mount; deleted after the test. */
+    Path tempDir() throws IOException {
+        Path dir = Files.createTempDirectory("gantry-e2e-ctr-host-");
+        tempDirs.add(dir);
+        return dir;
+    }
+
+    String image() {
+        return images.busyboxRef();
+    }
+
+    String appImage() {
+        return images.busyboxAppRef();
+    }
+
+    TestImages images() {
+        return images;
+    }
+
+    GantryDaemon daemon() {
+        return daemon;
+    }
+
+    CriClient client() {
+        return client;
+    }
+
+    Path logRoot() {
+        return logRoot;
+    }
+
+    String output() {
+        return daemon.output();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        List<Throwable> problems = new ArrayList<>();
+        if (context.getExecutionException().isPresent()) {
+            System.err.println("---- gantryd output for failed " + context.getDisplayName() + " ----\n"
+                    + allOutput() + "---- end of gantryd output ----");
+        }
+        step(problems, this::removeContainersAndPods);
+        step(problems, () -> {
+            if (client != null) {
+                client.close();
+            }
+        });
+        step(problems, () -> {
+            if (daemon != first) {
+                daemon.stop();
+            }
+            first.stop();
+        });
+        step(problems, this::killLeftProcesses);
+        step(problems, this::unmountUnder);
+        step(problems, ContainerEnvironment::removeCgroups);
+        step(problems, network::close);
+        step(problems, first::close);
+        step(problems, () -> deleteTree(logRoot));
+        for (Path dir : tempDirs) {
+            step(problems, () -> deleteTree(dir));
+        }
+        if (!problems.isEmpty()) {
+            AssertionError error = new AssertionError("cleanup failed: " + problems);
+            problems.forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+
+    private String allOutput() {
+        return daemon == first ? first.output() : first.output() + "---- restarted daemon ----\n" + daemon.output();
+    }
+
+    private void removeContainersAndPods() {
+        if (client == null || !daemon.isAlive()) {
+            return;
+        }
+        ContainerCalls calls = calls();
+        try {
+            for (Container container : calls.list()) {
+                try {
+                    calls.stop(container.getId(), 0);
+                    calls.remove(container.getId());
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup: remove container " + container.getId() + ": " + e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            // ListContainers may not exist or may fail; removing the pods removes their containers
+        }
+        Set<String> ids = new LinkedHashSet<>(podIds);
+        try {
+            client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
+                    .map(PodSandbox::getId).forEach(ids::add);
+        } catch (RuntimeException e) {
+            // remove what we know of
+        }
+        for (String id : ids) {
+            try {
+                calls.stopPod(id);
+                calls.removePod(id);
+            } catch (RuntimeException e) {
+                System.err.println("cleanup: remove pod " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * conmon, runc and anything else naming the daemon's directory on its command line, every
+     * process in the test's cgroups (container processes, infra), killed and awaited.
+     */
+    private void killLeftProcesses() throws IOException {
+        String dir = first.dir().toString();
+        Set<Long> pids = new LinkedHashSet<>();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> cmdline(p.pid()).contains(dir))
+                .forEach(p -> pids.add(p.pid()));
+        pids.addAll(cgroupProcesses());
+        ourCatatonits().stream().filter(pid -> !catatonitBefore.contains(pid)).forEach(pids::add);
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        Instant giveUp = Instant.now().plusSeconds(10);
+        for (long pid : pids) {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && Instant.now().isBefore(giveUp)) {
+                Waits.pause();
+            }
+        }
+        if (!pids.isEmpty()) {
+            System.err.println("cleanup: killed processes the daemon left: " + pids);
+        }
+    }
+
+    static String cmdline(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Every pid in a cgroup under {@link PodConfigs#CGROUP_ROOT}, in every hierarchy. */
+    static Set<Long> cgroupProcesses() throws IOException {
+        Set<Long> pids = new LinkedHashSet<>();
+        for (Path root : cgroupRoots()) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path procs : files.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                    try {
+                        Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(Long::parseLong).forEach(pids::add);
+                    } catch (IOException e) {
+                        // the cgroup went away meanwhile
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                // a cgroup went away during the walk
+            }
+        }
+        return pids;
+    }
+
+    private static List<Path> cgroupRoots() throws IOException {
+        List<Path> roots = new ArrayList<>();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path hierarchy : hierarchies.toList()) {
+                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
+                if (Files.isDirectory(root)) {
+                    roots.add(root);
+                }
+            }
+        }
+        return roots;
+    }
+
+    /** Lazily unmounts anything still mounted under the daemon's directory, deepest first. */
+    private void unmountUnder() throws IOException {
+        String prefix = first.dir().toString() + "/";
+        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4])
+                .filter(p -> p.startsWith(prefix) || podIds.stream().anyMatch(p::contains))
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
+        for (String mountPoint : mountPoints) {
+            HostCommands.quietly("umount", "-l", mountPoint);
+        }
+    }
+
+    private static void removeCgroups() throws IOException {
+        for (Path root : cgroupRoots()) {
+            try (Stream<Path> dirs = Files.walk(root)) {
+                // cgroup dirs are removed with rmdir, deepest first; their files are not real files
+                dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
+            } catch (UncheckedIOException e) {
+                System.err.println("cleanup: cgroups under " + root + ": " + e);
+            }
+        }
+    }
+
+    /** Mount points under the daemon's state dir, for before/after comparisons. */
+    List<String> mountsUnderState() throws IOException {
+        String prefix = daemon.state().toString() + "/";
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4])
+                .filter(p -> p.startsWith(prefix))
+                .sorted()
+                .toList();
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void step(List<Throwable> problems, Step step) {
+        try {
+            step.run();
+        } catch (Throwable t) {
+            problems.add(t);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.gantry.e2e.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerState;
+import dev.gantry.cri.v1.ContainerStatus;
+import dev.gantry.cri.v1.LinuxContainerResources;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Resources reach the container's cgroup (this host: cgroup v1 hierarchies under /sys/fs/cgroup,
+ * found through /proc/PID/cgroup of the container process), the memory limit ends in OOMKilled, and
+ * UpdateContainerResources changes a running container's cgroup.
+ */
+class ContainerResourcesIT {
+
+    private static final long MIB = 1024 * 1024;
+
+    @RegisterExtension
+    final ContainerEnvironment node = new ContainerEnvironment();
+
+    @Test
+    void memoryLimit_shellAllocatesBeyond_oomKilled() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("oom").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(),
+                "echo start; dd if=/dev/zero of=/dev/null bs=64M count=4; echo survived");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(16 * MIB));
+
+        String id = calls.run(podId, config.build(), pod);
+        ContainerStatus status = calls.awaitExit(id);
+
+        assertThat(status.getReason()).as("status %s", status).isEqualTo("OOMKilled");
+        assertThat(status.getExitCode()).isEqualTo(137);
+        assertThat(CriLog.read(Path.of(status.getLogPath())).texts()).contains("start").doesNotContain("survived");
+    }
+
+    @Test
+    void create_resources_inCgroup() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("limits").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(64 * MIB).setMemorySwapLimitInBytes(64 * MIB)
+                .setCpuShares(512).setCpuPeriod(100_000).setCpuQuota(20_000));
+
+        String id = calls.run(podId, config.build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        ContainerInfo info = calls.info(id);
+
+        assertThat(ContainerInfo.read(info.cgroupDir("memory").resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(64 * MIB));
+        assertThat(ContainerInfo.read(info.cgroupDir("cpu").resolve("cpu.shares"))).isEqualTo("512");
+        assertThat(ContainerInfo.read(info.cgroupDir("cpu").resolve("cpu.cfs_quota_us"))).isEqualTo("20000");
+        assertThat(ContainerInfo.read(info.cgroupDir("cpu").resolve("cpu.cfs_period_us"))).isEqualTo("100000");
+        assertThat(info.cgroupDir("memory").toString()).as("the container cgroup is under the pod's parent")
+                .contains(pod.getLinux().getCgroupParent());
+    }
+
+    @Test
+    void update_runningContainer_changesCgroupAndStatus() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(64 * MIB).setMemorySwapLimitInBytes(64 * MIB)
+                .setCpuShares(512).setCpuPeriod(100_000).setCpuQuota(20_000));
+        String id = calls.run(podId, config.build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        ContainerInfo info = calls.info(id);
+        Path memory = info.cgroupDir("memory");
+        Path cpu = info.cgroupDir("cpu");
+        assertThat(ContainerInfo.read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(64 * MIB));
+
+        calls.update(id, LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(128 * MIB).setMemorySwapLimitInBytes(128 * MIB)
+                .setCpuShares(1024).setCpuPeriod(100_000).setCpuQuota(50_000).build());
+
+        assertThat(ContainerInfo.read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(128 * MIB));
+        assertThat(ContainerInfo.read(cpu.resolve("cpu.shares"))).isEqualTo("1024");
+        assertThat(ContainerInfo.read(cpu.resolve("cpu.cfs_quota_us"))).isEqualTo("50000");
+        assertThat(calls.status(id).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        LinuxContainerResources reported = calls.status(id).getResources().getLinux();
+        assertThat(reported.getMemoryLimitInBytes()).isEqualTo(128 * MIB);
+        assertThat(reported.getCpuShares()).isEqualTo(1024);
+        assertThat(reported.getCpuQuota()).isEqualTo(50_000);
+    }
+
+    @Test
+    void update_unknownId_notFound() {
+        ContainerCalls calls = node.start();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.update(
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ContainerConfigs.memory(64 * MIB)));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+}

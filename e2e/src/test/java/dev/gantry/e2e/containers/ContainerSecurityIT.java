@@ -1,0 +1,154 @@
+package dev.gantry.e2e.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gantry.cri.v1.Capability;
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerStatus;
+import dev.gantry.cri.v1.Int64Value;
+import dev.gantry.cri.v1.LinuxContainerSecurityContext;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The security context reaches the container: read-only rootfs, capabilities, users, read-only bind mounts. */
+class ContainerSecurityIT {
+
+    private static final int CAP_CHOWN = 0;
+    private static final int CAP_DAC_OVERRIDE = 1;
+
+    @RegisterExtension
+    final ContainerEnvironment node = new ContainerEnvironment();
+
+    /** Runs a container of {@code config} in a fresh pod until it exits; returns its status and log. */
+    private record Ran(ContainerStatus status, CriLog log) {}
+
+    private Ran runToExit(ContainerCalls calls, PodSandboxConfig pod, ContainerConfig config) {
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, config, pod);
+        ContainerStatus status = calls.awaitExit(id);
+        return new Ran(status, CriLog.read(Path.of(status.getLogPath())));
+    }
+
+    @Test
+    void readonlyRootfs_writeToRoot_refused() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("ro").build();
+        ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo x > /x && echo wrote");
+        config.getLinuxBuilder().getSecurityContextBuilder().setReadonlyRootfs(true);
+
+        Ran ran = runToExit(calls, pod, config.build());
+
+        assertThat(ran.status().getExitCode()).as("log: %s", ran.log().joined()).isNotZero();
+        assertThat(ran.log().joined()).contains("Read-only file system").doesNotContain("wrote");
+    }
+
+    @Test
+    void writableRootfs_writeToRoot_works() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("rw").build();
+
+        Ran ran = runToExit(calls, pod, ContainerConfigs.shell(pod, "main", node.image(), "echo x > /x && echo wrote").build());
+
+        assertThat(ran.status().getExitCode()).as("log: %s", ran.log().joined()).isZero();
+        assertThat(ran.log().texts()).contains("wrote");
+    }
+
+    @Test
+    void dropChown_capEffLacksChownKeepsDefaults() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("caps").build();
+        ContainerConfig.Builder dropped = ContainerConfigs.shell(pod, "dropped", node.image(), "grep CapEff /proc/self/status");
+        dropped.getLinuxBuilder().getSecurityContextBuilder().setCapabilities(Capability.newBuilder().addDropCapabilities("CHOWN"));
+        ContainerConfig.Builder kept = ContainerConfigs.shell(pod, "kept", node.image(), "grep CapEff /proc/self/status");
+        String podId = node.runPod(pod);
+
+        String droppedId = calls.run(podId, dropped.build(), pod);
+        String keptId = calls.run(podId, kept.build(), pod);
+        BigInteger droppedCaps = capEff(calls.awaitExit(droppedId));
+        BigInteger keptCaps = capEff(calls.awaitExit(keptId));
+
+        assertThat(keptCaps.testBit(CAP_CHOWN)).as("default set has CHOWN: %s", keptCaps.toString(16)).isTrue();
+        assertThat(droppedCaps.testBit(CAP_CHOWN)).as("dropped: %s", droppedCaps.toString(16)).isFalse();
+        assertThat(droppedCaps.testBit(CAP_DAC_OVERRIDE)).as("the rest stays: %s", droppedCaps.toString(16)).isTrue();
+        assertThat(droppedCaps).isEqualTo(keptCaps.clearBit(CAP_CHOWN));
+    }
+
+    private static BigInteger capEff(ContainerStatus status) {
+        String line = CriLog.read(Path.of(status.getLogPath())).texts().stream().filter(t -> t.startsWith("CapEff:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no CapEff line in the log of " + status.getId()));
+        return new BigInteger(line.substring("CapEff:".length()).strip(), 16);
+    }
+
+    @Test
+    void runAsUser1000_idShowsUserAndImageGroup() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("uid").build();
+        ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo uid=$(id -u) gid=$(id -g)");
+        config.getLinuxBuilder().getSecurityContextBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000));
+
+        Ran ran = runToExit(calls, pod, config.build());
+
+        // gid from the image's /etc/passwd entry for uid 1000 (app:1000), as containerd and CRI-O do
+        assertThat(ran.log().texts()).containsExactly("uid=1000 gid=1000");
+        assertThat(ran.status().getExitCode()).isZero();
+    }
+
+    @Test
+    void runAsUserAndGroup_bothApplied() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("uidgid").build();
+        ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo uid=$(id -u) gid=$(id -g)");
+        LinuxContainerSecurityContext.Builder security = config.getLinuxBuilder().getSecurityContextBuilder();
+        security.setRunAsUser(Int64Value.newBuilder().setValue(4242)).setRunAsGroup(Int64Value.newBuilder().setValue(4343));
+
+        Ran ran = runToExit(calls, pod, config.build());
+
+        assertThat(ran.log().texts()).containsExactly("uid=4242 gid=4343");
+    }
+
+    @Test
+    void imageUser_app_runsAs1000() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("image-user").build();
+
+        Ran ran = runToExit(calls, pod, ContainerConfigs.shell(pod, "main", node.appImage(), "echo uid=$(id -u) gid=$(id -g)").build());
+
+        assertThat(ran.log().texts()).containsExactly("uid=1000 gid=1000");
+    }
+
+    @Test
+    void readonlyBindMount_readableButWriteRefused() throws Exception {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("ro-mount").build();
+        Path host = node.tempDir();
+        Files.writeString(host.resolve("hello.txt"), "from the host\n");
+        ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(),
+                        "cat /data/hello.txt; if echo x > /data/new; then echo write=ok; else echo write=refused; fi")
+                .addMounts(ContainerConfigs.bind(host, "/data", true)).build();
+
+        Ran ran = runToExit(calls, pod, config);
+
+        assertThat(ran.log().texts()).contains("from the host", "write=refused");
+        assertThat(ran.log().joined()).contains("Read-only file system");
+        assertThat(host.resolve("new")).doesNotExist();
+    }
+
+    @Test
+    void writableBindMount_writeReachesHost() throws Exception {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("rw-mount").build();
+        Path host = node.tempDir();
+        ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(), "echo from-container > /data/new")
+                .addMounts(ContainerConfigs.bind(host, "/data", false)).build();
+
+        Ran ran = runToExit(calls, pod, config);
+
+        assertThat(ran.status().getExitCode()).as("log: %s", ran.log().joined()).isZero();
+        assertThat(Files.readString(host.resolve("new"))).isEqualTo("from-container\n");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.gantry.e2e.containers;
+
+import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.PushedImage;
+import dev.gantry.e2e.fixtures.RegistryServer;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The images container tests run, pushed once per test run to a registry on loopback and closed
+ * when the run ends (JUnit's root store): busybox with the applets these tests use, and the same
+ * layer with {@code User app} in its config.
+ *
+ * <pre>
+ * e2e/busybox:1       PATH=/bin, Cmd [sh]
+ * e2e/busybox-app:1   as above, User app (1000:1000 in the image's /etc/passwd)
+ * </pre>
+ */
+final class TestImages implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+
+    /** Applets added to {@link BusyboxLayer#APPLETS} for container tests. */
+    static final List<String> MORE_APPLETS = List.of("grep", "head", "tail", "wc", "dd", "ps", "nc", "httpd", "wget", "mkdir",
+            "touch", "kill", "sed", "tr", "cut", "date", "seq", "test", "[", "timeout", "rm", "mv");
+
+    private final RegistryServer registry;
+    private final Layer layer;
+    final PushedImage busybox;
+    final PushedImage busyboxApp;
+
+    private TestImages(RegistryServer registry, Layer layer, PushedImage busybox, PushedImage busyboxApp) {
+        this.registry = registry;
+        this.layer = layer;
+        this.busybox = busybox;
+        this.busyboxApp = busyboxApp;
+    }
+
+    static TestImages of(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.create(TestImages.class))
+                .getOrComputeIfAbsent("images", key -> push(), TestImages.class);
+    }
+
+    private static TestImages push() {
+        RegistryServer registry = RegistryServer.anonymous(null);
+        Layer layer = null;
+        try {
+            Layer.Builder builder = BusyboxLayer.builder();
+            for (String applet : MORE_APPLETS) {
+                builder.symlink("bin/" + applet, "busybox");
+            }
+            layer = builder.build();
+            PushedImage busybox = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh")
+                    .push(registry.registry(), "e2e/busybox", "1");
+            PushedImage app = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").user("app")
+                    .push(registry.registry(), "e2e/busybox-app", "1");
+            return new TestImages(registry, layer, busybox, app);
+        } catch (RuntimeException e) {
+            if (layer != null) {
+                layer.close();
+            }
+            registry.close();
+            throw e;
+        }
+    }
+
+    String busyboxRef() {
+        return registry.registry().reference("e2e/busybox", "1");
+    }
+
+    String busyboxAppRef() {
+        return registry.registry().reference("e2e/busybox-app", "1");
+    }
+
+    /** {@code host/e2e/busybox@<manifest digest>}: the repo digest a status reports as image_ref. */
+    String busyboxDigestRef() {
+        return registry.registry().digestReference("e2e/busybox", busybox.manifestDigest());
+    }
+
+    @Override
+    public void close() {
+        try {
+            layer.close();
+        } finally {
+            registry.close();
+        }
+    }
+}
