@@ -1,7 +1,6 @@
 package dev.gantry.e2e.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.ContainerFilter;
@@ -54,7 +53,7 @@ class ContainerBadInputIT {
         List<String> dirsBefore = containerDirs();
         ContainerConfig bad = change.apply(good()).build();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(podId, bad, pod));
+        StatusRuntimeException e = Refused.by(() -> calls.create(podId, bad, pod));
 
         assertThat(e).as("CreateContainer of %s", bad).isNotNull();
         assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(code);
@@ -84,7 +83,7 @@ class ContainerBadInputIT {
         calls = node.start();
         pod = node.pod("absent").build();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(
+        StatusRuntimeException e = Refused.by(() -> calls.create(
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", good().build(), pod));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -170,7 +169,7 @@ class ContainerBadInputIT {
         startPod();
         calls.stopPod(podId);
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(podId, good().build(), pod));
+        StatusRuntimeException e = Refused.by(() -> calls.create(podId, good().build(), pod));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(calls.list()).isEmpty();

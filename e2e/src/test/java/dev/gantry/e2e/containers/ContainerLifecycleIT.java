@@ -1,7 +1,6 @@
 package dev.gantry.e2e.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.cri.v1.Container;
@@ -170,7 +169,7 @@ class ContainerLifecycleIT {
         calls.remove("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 
         assertThat(calls.list()).isEmpty();
-        StatusRuntimeException gone = catchThrowableOfType(StatusRuntimeException.class, () -> calls.status(id));
+        StatusRuntimeException gone = Refused.by(() -> calls.status(id));
         assertThat(gone.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -200,7 +199,7 @@ class ContainerLifecycleIT {
     void status_unknownId_notFound() {
         ContainerCalls calls = node.start();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException e = Refused.by(
                 () -> calls.status("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -214,7 +213,7 @@ class ContainerLifecycleIT {
         ContainerConfig config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build();
         String first = calls.create(podId, config, pod);
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(podId, config, pod));
+        StatusRuntimeException e = Refused.by(() -> calls.create(podId, config, pod));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(e.getStatus().getDescription()).contains(first);

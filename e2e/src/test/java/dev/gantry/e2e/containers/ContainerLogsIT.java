@@ -1,7 +1,6 @@
 package dev.gantry.e2e.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.ContainerState;
@@ -75,7 +74,7 @@ class ContainerLogsIT {
     void reopenLog_unknownId_notFound() {
         ContainerCalls calls = node.start();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        StatusRuntimeException e = Refused.by(
                 () -> calls.reopenLog("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -90,7 +89,7 @@ class ContainerLogsIT {
                 .setLogPath("../../escaped.log").build();
         Path outside = Path.of(pod.getLogDirectory()).resolve("../../escaped.log").normalize();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.create(podId, config, pod));
+        StatusRuntimeException e = Refused.by(() -> calls.create(podId, config, pod));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains("../../escaped.log");

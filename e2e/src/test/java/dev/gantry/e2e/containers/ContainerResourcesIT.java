@@ -1,7 +1,6 @@
 package dev.gantry.e2e.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.ContainerState;
@@ -100,7 +99,7 @@ class ContainerResourcesIT {
     void update_unknownId_notFound() {
         ContainerCalls calls = node.start();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.update(
+        StatusRuntimeException e = Refused.by(() -> calls.update(
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ContainerConfigs.memory(64 * MIB)));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
