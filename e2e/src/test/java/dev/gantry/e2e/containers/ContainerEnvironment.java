@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One container test's node: a CNI network of its own (bridge {@value #BRIDGE}, 10.213.53.0/24), a
+ * One container test's node: a CNI network of its own (a bridge and /24 named after this JVM's pid,
+ * so two test runs on one machine do not share them), a
  * gantryd configured for it, a log root, and the {@link TestImages} pulled once the daemon runs.
  * After each test, pass or fail: every container is stopped (timeout 0) and removed, every pod
  * stopped and removed, the daemon stopped (its output printed when the test failed), and whatever a
@@ -44,9 +45,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallback {
 
-    static final String BRIDGE = "gte2e1";
-    static final String NETWORK = "gantry-e2e-ctr";
-    static final String V4_SUBNET = "10.213.53.0/24";
+    private static final long PID = ProcessHandle.current().pid();
+    static final String BRIDGE = "gtc" + PID % 1_000_000;
+    static final String NETWORK = "gantry-e2e-ctr-" + PID;
+    static final String V4_SUBNET = "10.214." + PID % 250 + ".0/24";
 
     private CniTestNetwork network;
     private GantryDaemon first;
@@ -55,6 +57,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
     private Path logRoot;
     private TestImages images;
     private final Set<String> podIds = new LinkedHashSet<>();
+    private final Set<String> cgroupParents = new LinkedHashSet<>();
     private final List<Path> tempDirs = new ArrayList<>();
     private Set<Long> catatonitBefore = Set.of();
 
@@ -127,6 +130,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
 
     /** Runs a pod and remembers it for cleanup. */
     String runPod(PodSandboxConfig config) {
+        cgroupParents.add(config.getLinux().getCgroupParent());
         String id = calls().runPod(config);
         podIds.add(id);
         return id;
@@ -188,7 +192,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         });
         step(problems, this::killLeftProcesses);
         step(problems, this::unmountUnder);
-        step(problems, ContainerEnvironment::removeCgroups);
+        step(problems, this::removeCgroups);
         step(problems, network::close);
         step(problems, first::close);
         step(problems, () -> deleteTree(logRoot));
@@ -242,7 +246,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
 
     /**
      * conmon, runc and anything else naming the daemon's directory on its command line, every
-     * process in the test's cgroups (container processes, infra), killed and awaited.
+     * process in the cgroups of this test's pods (container processes, infra), killed and awaited.
      */
     private void killLeftProcesses() throws IOException {
         String dir = first.dir().toString();
@@ -275,8 +279,8 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         }
     }
 
-    /** Every pid in a cgroup under {@link PodConfigs#CGROUP_ROOT}, in every hierarchy. */
-    static Set<Long> cgroupProcesses() throws IOException {
+    /** Every pid in the cgroup of one of this test's pods or below it, in every hierarchy. */
+    private Set<Long> cgroupProcesses() throws IOException {
         Set<Long> pids = new LinkedHashSet<>();
         for (Path root : cgroupRoots()) {
             try (Stream<Path> files = Files.walk(root)) {
@@ -294,13 +298,16 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         return pids;
     }
 
-    private static List<Path> cgroupRoots() throws IOException {
+    /** The pod cgroups of this test's pods that exist, in every hierarchy. */
+    private List<Path> cgroupRoots() throws IOException {
         List<Path> roots = new ArrayList<>();
         try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
             for (Path hierarchy : hierarchies.toList()) {
-                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
-                if (Files.isDirectory(root)) {
-                    roots.add(root);
+                for (String parent : cgroupParents) {
+                    Path root = hierarchy.resolve(parent.substring(1));
+                    if (parent.startsWith(PodConfigs.CGROUP_ROOT + "/") && Files.isDirectory(root)) {
+                        roots.add(root);
+                    }
                 }
             }
         }
@@ -320,7 +327,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         }
     }
 
-    private static void removeCgroups() throws IOException {
+    private void removeCgroups() throws IOException {
         for (Path root : cgroupRoots()) {
             try (Stream<Path> dirs = Files.walk(root)) {
                 // cgroup dirs are removed with rmdir, deepest first; their files are not real files
