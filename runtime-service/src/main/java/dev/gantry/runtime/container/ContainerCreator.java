@@ -148,7 +148,7 @@ final class ContainerCreator {
         ContainerPaths paths = system.paths();
         return new ConmonCommand(system.conmon(), id, config.getMetadata().getName(), paths.bundle(id), runtime.binary(),
                 runtime.root(), paths.pidFile(id), paths.conmonPidFile(id), logPath == null ? DEV_NULL : logPath,
-                paths.exits(), paths.containersState(), config.getTty(), config.getStdin(), config.getStdinOnce(),
+                paths.exits(), paths.attach(), config.getTty(), config.getStdin(), config.getStdinOnce(),
                 OptionalLong.empty());
     }
 

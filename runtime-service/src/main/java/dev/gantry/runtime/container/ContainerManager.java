@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class ContainerManager implements PodMembers {
     private final KeyedLocks locks = new KeyedLocks();
     private final Map<String, Leases.Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
+    /** Containers whose CreateContainer caller had gone when they were made: a retry takes them over. */
+    private final java.util.Set<String> unclaimed = ConcurrentHashMap.newKeySet();
 
     public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events) {
         this.store = store;
@@ -58,17 +61,22 @@ public final class ContainerManager implements PodMembers {
     }
 
     /**
-     * CreateContainer. A retry of a create that already succeeded (same pod, same name, same config)
-     * gets the same container back, as a kubelet retrying after its own timeout expects.
+     * CreateContainer. The name is the container's for as long as it exists: a second create with it
+     * is ALREADY_EXISTS naming the holder, unless the holder's own create was abandoned by its caller
+     * (the kubelet's deadline passed): then the retry gets that container, as the kubelet expects,
+     * and never a second one.
+     *
+     * @param callerGone true once the caller has stopped waiting (deadline or cancel)
      */
-    public Container create(String podId, ContainerConfig config, PodSandboxConfig podConfig) throws Exception {
+    public Container create(String podId, ContainerConfig config, PodSandboxConfig podConfig, BooleanSupplier callerGone)
+            throws Exception {
         PodSandbox pod = system.sandboxes().status(podId);
         return system.sandboxes().whileLocked(pod.id(), () -> {
             ContainerCreator.Prepared prepared = creator.prepare(system.sandboxes().status(pod.id()), config);
             String reserved = Container.reservedName(config, podConfig.getMetadata());
             Optional<Container> holder = store.findByName(reserved);
-            if (holder.isPresent() && holder.get().podId().equals(pod.id()) && holder.get().config().equals(config)
-                    && !(holder.get().state() instanceof ContainerState.Creating)) {
+            if (holder.isPresent() && unclaimed.remove(holder.get().id())) {
+                log.info("CreateContainer of {} retried: handing over container {}, whose caller gave up", reserved, holder.get().id());
                 return holder.get();
             }
             String id = dev.gantry.common.id.Ids.random();
@@ -76,6 +84,9 @@ public final class ContainerManager implements PodMembers {
                 Container created = creator.create(id, pod, config, podConfig, prepared);
                 events.publish(new ContainerEvent(ContainerEvent.Type.CREATED, created, system.clock().instant()));
                 log.info("container {} ({}) created in pod {}", id, reserved, pod.id());
+                if (callerGone.getAsBoolean()) {
+                    unclaimed.add(id);
+                }
                 return created;
             }
         });
@@ -177,6 +188,7 @@ public final class ContainerManager implements PodMembers {
             Container removing = store.update(id, Container::markRemoving);
             ContainerRemoval.remove(removing, store, system, leases);
             exits.remove(id);
+            unclaimed.remove(id);
             events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
             log.info("container {} ({}) removed", id, removing.reservedName());
         }

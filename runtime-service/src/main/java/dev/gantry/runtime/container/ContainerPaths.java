@@ -12,12 +12,13 @@ import java.nio.file.Path;
  * &lt;root&gt;/containers/&lt;id&gt;/   container.json  config.json  upper/  work/  (conmon's ctl and winsz fifos)
  * &lt;state&gt;/containers/&lt;id&gt;/  rootfs/  pid  conmon.pid  (attach socket dir)
  * &lt;state&gt;/exits/&lt;id&gt;           written by conmon when the process ends
+ * &lt;state&gt;/attach/&lt;id&gt;          conmon's symlink to the bundle, a short path for the attach socket
  * </pre>
  */
-public record ContainerPaths(Path containersRoot, Path containersState, Path exits) {
+public record ContainerPaths(Path containersRoot, Path containersState, Path exits, Path attach) {
 
     public static ContainerPaths of(Path root, Path state) {
-        return new ContainerPaths(root.resolve("containers"), state.resolve("containers"), state.resolve("exits"));
+        return new ContainerPaths(root.resolve("containers"), state.resolve("containers"), state.resolve("exits"), state.resolve("attach"));
     }
 
     public Path bundle(String id) {

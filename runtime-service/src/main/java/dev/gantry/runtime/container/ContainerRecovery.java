@@ -158,6 +158,7 @@ public final class ContainerRecovery {
             ContainerRootfs.unmount(system.paths().rootfs(id));
             ContainerStore.deleteTree(system.paths().runDir(id));
             Files.deleteIfExists(system.paths().exitFile(id));
+            Files.deleteIfExists(system.paths().attach().resolve(id));
         } catch (IOException e) {
             log.warn("cleaning leftovers of container {}: {}", id, e.getMessage());
         }
@@ -165,7 +166,7 @@ public final class ContainerRecovery {
 
     /** Run directories and exit files of containers no record claims (a create cut before its record). */
     private void removeUnclaimed() {
-        for (Path dir : List.of(system.paths().containersState(), system.paths().exits())) {
+        for (Path dir : List.of(system.paths().containersState(), system.paths().exits(), system.paths().attach())) {
             if (!Files.isDirectory(dir)) {
                 continue;
             }

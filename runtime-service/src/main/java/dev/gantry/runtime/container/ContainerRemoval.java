@@ -26,6 +26,7 @@ final class ContainerRemoval {
             ContainerRootfs.unmount(paths.rootfs(c.id()));
             ContainerStore.deleteTree(paths.runDir(c.id()));
             Files.deleteIfExists(paths.exitFile(c.id()));
+            Files.deleteIfExists(paths.attach().resolve(c.id()));
         } catch (IOException e) {
             throw ContainerStore.failure("remove container " + c.id(), e);
         }

@@ -182,6 +182,7 @@ final class Wiring {
         var paths = ContainerPaths.of(config.root(), config.state());
         Directories.create(paths.containersState(), "rwx------");
         Directories.create(paths.exits(), "rwx------");
+        Directories.create(paths.attach(), "rwx------");
         var system = new ContainerSystem(paths, sandboxes, images,
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
                 runtimes, conmon, new ConmonLauncher(clock), new OomCheck(Cgroups.detect()), clock,

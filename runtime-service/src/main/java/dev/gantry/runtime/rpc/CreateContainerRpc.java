@@ -22,7 +22,8 @@ public final class CreateContainerRpc {
         if (!request.hasConfig()) {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "CreateContainer: config is required");
         }
-        var container = containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig());
+        var container = containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig(),
+                io.grpc.Context.current()::isCancelled);
         return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
     }
 }
