@@ -10,6 +10,7 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,9 +27,15 @@ class ContainerResourcesIT {
     @RegisterExtension
     final ContainerEnvironment node = new ContainerEnvironment();
 
-    /** dd is the container's main process (exec): its 64 MiB buffer is what the OOM killer ends. */
+    /**
+     * dd is the container's main process (exec): its 64 MiB buffer is what the OOM killer ends.
+     * conmon also drops an "oom" marker file into its working directory; that must not be the
+     * daemon's (here: this JVM's, which the daemon inherits).
+     */
     @Test
-    void memoryLimit_shellAllocatesBeyond_oomKilled() {
+    void memoryLimit_shellAllocatesBeyond_oomKilled() throws Exception {
+        Path strayMarker = Path.of("oom").toAbsolutePath();
+        boolean markerBefore = Files.exists(strayMarker);
         ContainerCalls calls = node.start();
         PodSandboxConfig pod = node.pod("oom").build();
         String podId = node.runPod(pod);
@@ -42,6 +49,13 @@ class ContainerResourcesIT {
         assertThat(status.getReason()).as("status %s", status).isEqualTo("OOMKilled");
         assertThat(status.getExitCode()).isEqualTo(137);
         assertThat(CriLog.read(Path.of(status.getLogPath())).texts()).contains("start");
+        if (!markerBefore) {
+            try {
+                assertThat(strayMarker).as("conmon's oom marker in the daemon's working directory").doesNotExist();
+            } finally {
+                Files.deleteIfExists(strayMarker);
+            }
+        }
     }
 
     @Test
