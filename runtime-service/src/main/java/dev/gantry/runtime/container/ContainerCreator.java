@@ -4,7 +4,6 @@ import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.AtomicFile;
 import dev.gantry.common.fs.Directories;
-import dev.gantry.common.id.Ids;
 import dev.gantry.common.lifecycle.Rollback;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.PodSandboxConfig;
@@ -29,7 +28,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -191,9 +189,5 @@ final class ContainerCreator {
                 pid, pod.infra().map(InfraPid::pid).orElse(0L), pod.hostname(),
                 podDir.resolve(PodFiles.HOSTNAME), podDir.resolve(PodFiles.HOSTS), podDir.resolve(PodFiles.RESOLV_CONF),
                 shm.isEmpty() ? null : Path.of(shm), podConfig);
-    }
-
-    static boolean isValidId(String id) {
-        return Ids.isValid(id);
     }
 }

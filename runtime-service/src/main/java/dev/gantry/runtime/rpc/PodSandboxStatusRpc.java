@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
-import dev.gantry.cri.v1.LinuxPodSandboxStatus;
-import dev.gantry.cri.v1.PodIP;
-import dev.gantry.cri.v1.PodSandboxNetworkStatus;
 import dev.gantry.cri.v1.PodSandboxStatus;
 import dev.gantry.cri.v1.PodSandboxStatusRequest;
 import dev.gantry.cri.v1.PodSandboxStatusResponse;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.SandboxManager;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * PodSandboxStatus, from memory. Verbose adds {@code info["info"]}: a JSON object with where the
