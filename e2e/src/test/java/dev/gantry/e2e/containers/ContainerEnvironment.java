@@ -94,7 +94,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         network.install();
         daemon.startAndAwaitReady();
         client = daemon.client();
-        for (String ref : List.of(images.busyboxRef(), images.busyboxAppRef())) {
+        for (String ref : List.of(images.busyboxRef(), images.busyboxAppRef(), images.busyboxUsr1Ref())) {
             client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
         }
         return calls();
@@ -149,6 +149,11 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
 
     String appImage() {
         return images.busyboxAppRef();
+    }
+
+    /** busybox whose image config says StopSignal SIGUSR1. */
+    String usr1Image() {
+        return images.busyboxUsr1Ref();
     }
 
     TestImages images() {

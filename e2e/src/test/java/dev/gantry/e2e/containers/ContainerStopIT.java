@@ -6,6 +6,7 @@ import dev.gantry.cri.v1.ContainerState;
 import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.NamespaceMode;
 import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.Signal;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * StopContainer: the stop signal (SIGTERM), SIGKILL at the deadline, and an answer only once the
  * container has exited. A process that is PID 1 of its own PID namespace ignores a SIGTERM it
  * has no handler for (pid_namespaces(7)), so tests that want a plain {@code sleep} to die of
- * SIGTERM run it in a pod-wide PID namespace, where catatonit is PID 1.
+ * SIGTERM run it in a pod-wide PID namespace, where catatonit is PID 1. The stop signal comes
+ * from the ContainerConfig, else the image config, else SIGTERM.
  */
 class ContainerStopIT {
 
@@ -97,6 +99,52 @@ class ContainerStopIT {
         calls.stop(id, 10);
 
         assertThat(calls.status(id)).isEqualTo(exited);
+    }
+
+    /** Exits 10 on SIGUSR1, 15 on SIGTERM, 12 on SIGUSR2 (each handled, so delivered to PID 1): the code names the signal. */
+    private static final String SIGNAL_REPORTER =
+            "trap 'exit 10' USR1; trap 'exit 12' USR2; trap 'exit 15' TERM; while true; do sleep 0.2; done";
+
+    @Test
+    void stop_imageStopSignalUsr1_sendsUsr1AndReportsIt() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("image-signal").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.usr1Image(), SIGNAL_REPORTER).build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        assertThat(calls.status(id).getStopSignal()).isEqualTo(Signal.SIGUSR1);
+
+        calls.stop(id, 10);
+
+        assertThat(calls.status(id).getExitCode()).as("exit code names the signal received").isEqualTo(10);
+    }
+
+    @Test
+    void stop_configStopSignal_overridesImage() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("config-signal").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.usr1Image(), SIGNAL_REPORTER)
+                .setStopSignal(Signal.SIGUSR2).build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        assertThat(calls.status(id).getStopSignal()).isEqualTo(Signal.SIGUSR2);
+
+        calls.stop(id, 10);
+
+        assertThat(calls.status(id).getExitCode()).isEqualTo(12);
+    }
+
+    @Test
+    void stop_noStopSignalAnywhere_sendsTerm() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("default-signal").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), SIGNAL_REPORTER).build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+
+        calls.stop(id, 10);
+
+        assertThat(calls.status(id).getExitCode()).isEqualTo(15);
     }
 
     private PodSandboxConfig sharedPid(String name) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>
  * e2e/busybox:1       PATH=/bin, Cmd [sh]
  * e2e/busybox-app:1   as above, User app (1000:1000 in the image's /etc/passwd)
+ * e2e/busybox-usr1:1  as e2e/busybox, StopSignal SIGUSR1
  * </pre>
  */
 final class TestImages implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -28,12 +29,14 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
     private final Layer layer;
     final PushedImage busybox;
     final PushedImage busyboxApp;
+    final PushedImage busyboxUsr1;
 
-    private TestImages(RegistryServer registry, Layer layer, PushedImage busybox, PushedImage busyboxApp) {
+    private TestImages(RegistryServer registry, Layer layer, PushedImage busybox, PushedImage busyboxApp, PushedImage busyboxUsr1) {
         this.registry = registry;
         this.layer = layer;
         this.busybox = busybox;
         this.busyboxApp = busyboxApp;
+        this.busyboxUsr1 = busyboxUsr1;
     }
 
     static TestImages of(ExtensionContext context) {
@@ -54,7 +57,9 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
                     .push(registry.registry(), "e2e/busybox", "1");
             PushedImage app = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").user("app")
                     .push(registry.registry(), "e2e/busybox-app", "1");
-            return new TestImages(registry, layer, busybox, app);
+            PushedImage usr1 = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").stopSignal("SIGUSR1")
+                    .push(registry.registry(), "e2e/busybox-usr1", "1");
+            return new TestImages(registry, layer, busybox, app, usr1);
         } catch (RuntimeException e) {
             if (layer != null) {
                 layer.close();
@@ -70,6 +75,10 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
 
     String busyboxAppRef() {
         return registry.registry().reference("e2e/busybox-app", "1");
+    }
+
+    String busyboxUsr1Ref() {
+        return registry.registry().reference("e2e/busybox-usr1", "1");
     }
 
     /** {@code host/e2e/busybox@<manifest digest>}: the repo digest a status reports as image_ref. */
