@@ -89,6 +89,7 @@ class ContainerLifecycleIT {
         assertThat(status.getStartedAt()).isPositive();
         assertThat(status.getFinishedAt()).isZero();
         assertThat(status.getExitCode()).isZero();
+        assertThat(status.getImageId()).as("image_id is the image's id (config digest)").isEqualTo(node.images().busybox.configDigest());
     }
 
     @Test

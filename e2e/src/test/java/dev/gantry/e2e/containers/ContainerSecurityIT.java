@@ -99,6 +99,21 @@ class ContainerSecurityIT {
     }
 
     @Test
+    void status_runAsUser_reportsContainerUser() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("user-status").build();
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().getSecurityContextBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000));
+        String podId = node.runPod(pod);
+
+        String id = calls.run(podId, config.build(), pod);
+
+        ContainerStatus status = calls.awaitState(id, dev.gantry.cri.v1.ContainerState.CONTAINER_RUNNING);
+        assertThat(status.getUser().getLinux().getUid()).as("status user: %s", status.getUser()).isEqualTo(1000);
+        assertThat(status.getUser().getLinux().getGid()).isEqualTo(1000);
+    }
+
+    @Test
     void runAsUserAndGroup_bothApplied() {
         ContainerCalls calls = node.start();
         PodSandboxConfig pod = node.pod("uidgid").build();
