@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,6 +57,27 @@ class ContainerResourcesIT {
                 Files.deleteIfExists(strayMarker);
             }
         }
+    }
+
+    /**
+     * conmon writes its "oom" marker into its working directory whatever --persist-dir says; that
+     * directory must be the container's own, under the daemon's dirs, never the daemon's cwd.
+     */
+    @Test
+    void conmon_workingDirectory_underTheDaemonsDirs() throws Exception {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("conmon-cwd").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+
+        List<Long> conmons = ProcessHandle.allProcesses().map(ProcessHandle::pid)
+                .filter(pid -> ContainerEnvironment.cmdline(pid).contains("conmon") && ContainerEnvironment.cmdline(pid).contains("--cid " + id))
+                .toList();
+
+        assertThat(conmons).as("conmon of %s", id).hasSize(1);
+        Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(conmons.getFirst()), "cwd"));
+        assertThat(cwd).as("conmon's working directory").startsWith(node.daemon().dir());
     }
 
     @Test
