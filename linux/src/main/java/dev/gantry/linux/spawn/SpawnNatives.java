@@ -32,6 +32,8 @@ final class SpawnNatives {
     /** glibc 2.34 and later. */
     static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
 
+    static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, byte[] path);
+
     static native int posix_spawnattr_init(Pointer attr);
 
     static native int posix_spawnattr_destroy(Pointer attr);

@@ -59,6 +59,20 @@ public final class Spawner {
      */
     public static long spawn(List<String> argv, Map<String, String> env, Optional<Path> output, Map<Integer, Integer> fdMap)
             throws ErrnoException {
+        return spawn(argv, env, output, fdMap, Optional.empty());
+    }
+
+    /**
+     * As {@link #spawn(List, Map, Optional, Map)}, with the child starting in {@code workingDir}
+     * (absolute) instead of this process's: conmon, for one, drops files into its working directory.
+     */
+    public static long spawn(List<String> argv, Map<String, String> env, Optional<Path> output, Map<Integer, Integer> fdMap,
+            Optional<Path> workingDir) throws ErrnoException {
+        workingDir.ifPresent(dir -> {
+            if (!dir.isAbsolute()) {
+                throw new IllegalArgumentException("spawn needs an absolute working directory, got " + dir);
+            }
+        });
         if (argv.isEmpty() || !argv.getFirst().startsWith("/")) {
             throw new IllegalArgumentException("spawn needs an absolute program path, got " + argv);
         }
@@ -75,7 +89,7 @@ public final class Spawner {
             for (Map.Entry<Integer, Integer> e : new TreeMap<>(fdMap).entrySet()) {
                 sources.put(e.getKey(), dupAbove(e.getValue(), Math.max(highest, 2) + 1, argv));
             }
-            return spawnMapped(argv, env, output, sources, Math.max(highest, 2));
+            return spawnMapped(argv, env, output, sources, Math.max(highest, 2), workingDir);
         } finally {
             for (int copy : sources.values()) {
                 Fds.close(copy);
@@ -84,7 +98,7 @@ public final class Spawner {
     }
 
     private static long spawnMapped(List<String> argv, Map<String, String> env, Optional<Path> output,
-            Map<Integer, Integer> sources, int highest) throws ErrnoException {
+            Map<Integer, Integer> sources, int highest, Optional<Path> workingDir) throws ErrnoException {
         try (Memory actions = new Memory(OPAQUE_SIZE);
              Memory attr = new Memory(OPAQUE_SIZE);
              Memory mask = new Memory(OPAQUE_SIZE);
@@ -107,6 +121,10 @@ public final class Spawner {
                     }
                 }
                 check(SpawnNatives.posix_spawn_file_actions_addclosefrom_np(actions, highest + 1), "close inherited fds", argv);
+                if (workingDir.isPresent()) {
+                    check(SpawnNatives.posix_spawn_file_actions_addchdir_np(actions, bytes(workingDir.get().toString())),
+                            "chdir " + workingDir.get(), argv);
+                }
                 SpawnNatives.sigemptyset(mask);
                 SpawnNatives.sigfillset(defaults);
                 check(SpawnNatives.posix_spawnattr_setsigmask(attr, mask), "posix_spawnattr_setsigmask", argv);

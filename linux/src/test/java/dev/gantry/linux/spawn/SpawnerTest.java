@@ -73,6 +73,18 @@ class SpawnerTest {
     }
 
     @Test
+    void spawn_workingDir_childStartsThere() throws Exception {
+        Path out = tmp.resolve("cwd.txt");
+        Path dir = Files.createDirectory(tmp.resolve("work"));
+
+        long pid = Spawner.spawn(List.of("/bin/sh", "-c", "pwd; touch marker"), Map.of(), Optional.of(out), Map.of(), Optional.of(dir));
+        Spawner.waitFor(pid);
+
+        assertThat(Files.readString(out).strip()).isEqualTo(dir.toString());
+        assertThat(dir.resolve("marker")).exists();
+    }
+
+    @Test
     void spawn_fdMap_childSeesOnlyStdioAndMappedFds() throws Exception {
         Path out = tmp.resolve("fds.txt");
         try (Pipe a = Pipe.open(); Pipe b = Pipe.open(); Pipe unmapped = Pipe.open()) {

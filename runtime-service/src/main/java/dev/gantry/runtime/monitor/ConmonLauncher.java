@@ -76,7 +76,9 @@ public final class ConmonLauncher {
             long pid = Spawner.spawn(command.argv(),
                     Map.of("PATH", PATH, "_OCI_SYNCPIPE", Integer.toString(SYNC_FD), "_OCI_STARTPIPE", Integer.toString(START_FD)),
                     Optional.empty(),
-                    Map.of(1, output.writeFd(), 2, output.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd()));
+                    Map.of(1, output.writeFd(), 2, output.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd()),
+                    // conmon creates its "oom" marker in its working directory whatever --persist-dir says.
+                    Optional.of(command.containerPidFile().getParent()));
             // Our copies of the child's ends would keep EOF from ever arriving.
             sync.closeWrite();
             start.closeRead();
