@@ -69,7 +69,7 @@ public final class ContainerBenchmark {
 
     /** The summary printed as JSON. */
     public record Result(int containers, Stats createMs, Stats startMs, Stats stopMs, Stats removeMs, Stats listMs, Stats statusMs,
-            Stats podStartMs, double conmonRssMib, double rssIdleMib, double rssPodsMib) {
+            Stats podStartMs, ConmonMemory conmon, double rssIdleMib, double rssPodsMib) {
 
         public String toJson() {
             return String.format(Locale.ROOT,
@@ -78,10 +78,11 @@ public final class ContainerBenchmark {
                             + "\"list_containers_ms\":%s,\"container_status_ms\":%s,"
                             + "\"pod_start_pods\":%d,\"pod_start_ms\":%s,"
                             + "\"conmon_rss_sum_mib\":%.1f,\"conmon_rss_per_container_mib\":%.2f,"
+                            + "\"conmon_pss_sum_mib\":%.1f,\"conmon_anon_sum_mib\":%.1f,"
                             + "\"daemon_rss_idle_mib\":%.1f,\"daemon_rss_pods\":%d,\"daemon_rss_with_pods_mib\":%.1f}",
                     containers, PODS_FOR_CALLS, System.getProperty("java.version"),
                     createMs.toJson(), startMs.toJson(), stopMs.toJson(), removeMs.toJson(), listMs.toJson(), statusMs.toJson(),
-                    POD_START, podStartMs.toJson(), conmonRssMib, conmonRssMib / POD_START,
+                    POD_START, podStartMs.toJson(), conmon.rssMib(), conmon.rssMib() / POD_START, conmon.pssMib(), conmon.anonMib(),
                     rssIdleMib, RSS_PODS, rssPodsMib);
         }
     }
@@ -200,7 +201,7 @@ public final class ContainerBenchmark {
             double[] podStart = new double[POD_START];
             List<String> running = new ArrayList<>();
             List<String> runningPods = new ArrayList<>();
-            double conmonRss = 0;
+            ConmonMemory conmon = null;
             for (int i = 0; i < RSS_PODS; i++) {
                 PodSandboxConfig pod = PodConfigs.named("full-" + i, logRoot).build();
                 long t0 = System.nanoTime();
@@ -215,7 +216,7 @@ public final class ContainerBenchmark {
                     podStart[i] = (t1 - t0) / 1e6;
                 }
                 if (i == POD_START - 1) {
-                    conmonRss = conmonRssMib(daemon.state(), POD_START);
+                    conmon = conmonMemory(daemon.state(), POD_START);
                 }
             }
             Thread.sleep(1000);
@@ -227,7 +228,7 @@ public final class ContainerBenchmark {
             }
             checkEmpty("after the running pods");
             return new Result(containers, Stats.of(create), Stats.of(start), Stats.of(stop), Stats.of(remove), Stats.of(list),
-                    Stats.of(status), Stats.of(podStart), conmonRss, rssIdle, rssPods);
+                    Stats.of(status), Stats.of(podStart), conmon, rssIdle, rssPods);
         }
 
         private PodSandboxConfig sharedPidPod(String name) {
@@ -284,8 +285,15 @@ public final class ContainerBenchmark {
         }
     }
 
-    /** Summed VmRSS of the conmon processes whose command line names the daemon's state dir; there must be {@code expected}. */
-    static double conmonRssMib(Path state, int expected) throws IOException {
+    /**
+     * The conmon processes' memory, summed: VmRSS (each process counts the shared library pages it
+     * touched, as {@code ps} shows), PSS (shared pages split between their users: what they really
+     * cost the node together) and anonymous RSS (their own heap and stacks).
+     */
+    public record ConmonMemory(double rssMib, double pssMib, double anonMib) {}
+
+    /** The memory of the conmon processes whose command line names the daemon's state dir; there must be {@code expected}. */
+    static ConmonMemory conmonMemory(Path state, int expected) throws IOException {
         String dir = state.toString();
         List<Long> pids;
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
@@ -297,11 +305,25 @@ public final class ContainerBenchmark {
         if (pids.size() != expected) {
             throw new IllegalStateException("found " + pids.size() + " conmon processes for " + dir + ", expected " + expected);
         }
-        double sum = 0;
+        double rss = 0;
+        double pss = 0;
+        double anon = 0;
         for (long pid : pids) {
-            sum += StartupBenchmark.rssMib(pid);
+            rss += StartupBenchmark.rssMib(pid);
+            pss += kib(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:") / 1024.0;
+            anon += kib(Path.of("/proc", Long.toString(pid), "status"), "RssAnon:") / 1024.0;
         }
-        return sum;
+        return new ConmonMemory(rss, pss, anon);
+    }
+
+    /** The kB value of the line starting with {@code key} in a /proc file. */
+    private static long kib(Path file, String key) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
+            }
+        }
+        throw new IOException(file + " has no " + key);
     }
 
     private static String cmdline(long pid) {

@@ -49,6 +49,11 @@ public final class ConmonLauncher {
     private static final int MAX_OUTPUT = 64 * 1024;
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /**
+     * A UTF-8 locale for conmon: in the C locale glib converts its messages through iconv, which
+     * dlopens gconv modules and costs each conmon about 0.4 MiB more resident memory.
+     */
+    private static final String LANG = "C.UTF-8";
 
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
@@ -74,7 +79,8 @@ public final class ConmonLauncher {
         }
         try (Pipe sync = Pipe.open(); Pipe start = Pipe.open(); Pipe output = Pipe.open()) {
             long pid = Spawner.spawn(command.argv(),
-                    Map.of("PATH", PATH, "_OCI_SYNCPIPE", Integer.toString(SYNC_FD), "_OCI_STARTPIPE", Integer.toString(START_FD)),
+                    Map.of("PATH", PATH, "LANG", LANG,
+                            "_OCI_SYNCPIPE", Integer.toString(SYNC_FD), "_OCI_STARTPIPE", Integer.toString(START_FD)),
                     Optional.empty(),
                     Map.of(1, output.writeFd(), 2, output.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd()),
                     // conmon creates its "oom" marker in its working directory whatever --persist-dir says.
