@@ -46,8 +46,8 @@ public final class StopSignals {
         if (name.startsWith("SIG")) {
             name = name.substring(3);
         }
-        // The CRI's Signal enum spells real-time offsets out: SIGRTMIN_PLUS_3, SIGRTMAX_MINUS_2.
-        name = name.replace("_PLUS_", "+").replace("_MINUS_", "-");
+        // The CRI's Signal enum spells real-time offsets out: SIGRTMINPLUS3, SIGRTMAXMINUS2.
+        name = name.replace("MINPLUS", "MIN+").replace("MAXMINUS", "MAX-");
         Integer number = NAMES.get(name);
         if (number != null) {
             return number;
@@ -66,7 +66,7 @@ public final class StopSignals {
     }
 
     /**
-     * The CRI Signal enum name of a signal number ({@code SIGTERM}, {@code SIGRTMIN_PLUS_3}), or
+     * The CRI Signal enum name of a signal number ({@code SIGTERM}, {@code SIGRTMINPLUS3}), or
      * null for a number that is no signal.
      */
     public static String name(int number) {
@@ -82,7 +82,7 @@ public final class StopSignals {
         if (number > RTMIN) {
             int fromMin = number - RTMIN;
             int fromMax = RTMAX - number;
-            return fromMin <= fromMax ? "SIGRTMIN_PLUS_" + fromMin : "SIGRTMAX_MINUS_" + fromMax;
+            return fromMin <= fromMax ? "SIGRTMINPLUS" + fromMin : "SIGRTMAXMINUS" + fromMax;
         }
         return NAMES.entrySet().stream()
                 .filter(e -> e.getValue() == number && !e.getKey().equals("IOT") && !e.getKey().equals("POLL"))
