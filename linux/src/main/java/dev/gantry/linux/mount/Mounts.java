@@ -25,6 +25,7 @@ public final class Mounts {
     static final long MS_NOEXEC = 0x8;
     static final int MNT_DETACH = 0x2;
     static final int EINVAL = 22;
+    static final int EBUSY = 16;
 
     /** More stacked mounts than this on one path means something keeps mounting it: stop rather than spin. */
     private static final int MAX_STACKED = 64;
@@ -54,6 +55,42 @@ public final class Mounts {
         } catch (LastErrorException e) {
             throw failure("mount -t tmpfs -o " + options, target, e);
         }
+    }
+
+    /**
+     * Mounts a file system of {@code fsType} from {@code source} on {@code target} with {@code data}
+     * as its options (an overlay's {@code lowerdir=…,upperdir=…,workdir=…}).
+     */
+    public static void mount(String source, Path target, String fsType, String data) throws IOException {
+        try {
+            MountNatives.mount(NativeArgs.string(source), NativeArgs.path(target), NativeArgs.string(fsType), 0,
+                    data == null ? null : NativeArgs.string(data));
+        } catch (LastErrorException e) {
+            throw failure("mount -t " + fsType + " -o " + data, target, e);
+        }
+    }
+
+    /**
+     * Unmounts every mount stacked on {@code target}, detaching lazily only one that is busy (a
+     * process has its cwd in it), so the kernel frees it when its last user goes. Not mounted or
+     * missing is already done.
+     */
+    public static void unmountOrDetach(Path target) throws IOException {
+        byte[] t = NativeArgs.path(target);
+        for (int i = 0; i < MAX_STACKED; i++) {
+            try {
+                MountNatives.umount2(t, 0);
+            } catch (LastErrorException e) {
+                switch (e.getErrorCode()) {
+                    case EINVAL, ErrnoException.ENOENT -> {
+                        return;
+                    }
+                    case EBUSY -> unmount(target);
+                    default -> throw failure("umount", target, e);
+                }
+            }
+        }
+        throw new ErrnoException("umount", target.toString(), 0, "still mounted after " + MAX_STACKED + " unmounts");
     }
 
     /**

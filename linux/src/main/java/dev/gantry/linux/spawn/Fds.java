@@ -12,6 +12,12 @@ import java.io.InterruptedIOException;
  */
 public final class Fds {
 
+    public static final int ENXIO = 6;
+    public static final int EAGAIN = 11;
+    private static final int O_WRONLY = 01;
+    private static final int O_NONBLOCK = 04000;
+    private static final int O_CLOEXEC = 02000000;
+
     private static final int EINTR = 4;
     private static final short POLLIN = 0x1;
     /** How long one poll may block, so a thread interrupt is noticed without a signal to wake it. */
@@ -38,6 +44,18 @@ public final class Fds {
                     throw ErrnoException.of("read", "fd " + fd, e);
                 }
             }
+        }
+    }
+
+    /**
+     * Opens {@code path} write-only, close-on-exec and non-blocking: a fifo with no reader fails at
+     * once with ENXIO instead of waiting for one, and a full one fails writes with EAGAIN.
+     */
+    public static int openNonBlockingWriter(java.nio.file.Path path) throws ErrnoException {
+        try {
+            return SpawnNatives.open(dev.gantry.linux.fs.NativeArgs.path(path), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("open", path.toString(), e);
         }
     }
 

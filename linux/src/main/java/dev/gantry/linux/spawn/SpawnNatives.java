@@ -60,6 +60,8 @@ final class SpawnNatives {
 
     static native int close(int fd) throws LastErrorException;
 
+    static native int open(byte[] path, int flags) throws LastErrorException;
+
     /** Only the int-argument commands (F_DUPFD_CLOEXEC): fcntl is variadic, and an int travels as an int. */
     static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 

@@ -1,10 +1,5 @@
 package dev.gantry.runtime.container;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
-import dev.gantry.linux.fs.ErrnoException;
 import dev.gantry.linux.fs.NativeArgs;
 import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
@@ -38,10 +33,6 @@ public final class ContainerRootfs {
     static final int MAX_OPTIONS = 4095;
     static final String EMPTY_LOWER = "empty-lower";
 
-    private static final int EINVAL = 22;
-    private static final int EBUSY = 16;
-    private static final int MNT_DETACH = 2;
-    private static final int MAX_STACKED = 16;
 
     private ContainerRootfs() {}
 
@@ -63,11 +54,7 @@ public final class ContainerRootfs {
             lower.add(empty);
         }
         String options = options(lower, upper, work);
-        try {
-            Natives.mount(NativeArgs.string("overlay"), NativeArgs.path(target), NativeArgs.string("overlay"), 0, NativeArgs.string(options));
-        } catch (LastErrorException e) {
-            throw ErrnoException.of("mount overlay (" + lower.size() + " layers, options " + options + ") on", target.toString(), e);
-        }
+        Mounts.mount("overlay", target, "overlay", options);
     }
 
     /** The overlay mount data, lower layers reversed to topmost first. */
@@ -100,43 +87,10 @@ public final class ContainerRootfs {
      * detached lazily, so the kernel frees it when the last user goes.
      */
     public static void unmount(Path target) throws IOException {
-        byte[] t = NativeArgs.path(target);
-        for (int i = 0; i < MAX_STACKED; i++) {
-            try {
-                Natives.umount2(t, 0);
-            } catch (LastErrorException e) {
-                switch (e.getErrorCode()) {
-                    case EINVAL, ErrnoException.ENOENT -> {
-                        return;
-                    }
-                    case EBUSY -> detach(t, target);
-                    default -> throw ErrnoException.of("umount", target.toString(), e);
-                }
-            }
-        }
-        throw new IOException("umount " + target + ": still mounted after " + MAX_STACKED + " unmounts");
-    }
-
-    private static void detach(byte[] t, Path target) throws IOException {
-        try {
-            Natives.umount2(t, MNT_DETACH);
-        } catch (LastErrorException e) {
-            throw ErrnoException.of("umount MNT_DETACH (busy)", target.toString(), e);
-        }
+        Mounts.unmountOrDetach(target);
     }
 
     public static boolean isMounted(Path target) throws IOException {
         return Mounts.isMountPoint(target);
-    }
-
-    /** mount(2) with a file system type and data, which {@link Mounts} does not offer. */
-    private static final class Natives {
-        static {
-            Native.register(Natives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-        }
-
-        static native int mount(byte[] source, byte[] target, byte[] fsType, long flags, byte[] data) throws LastErrorException;
-
-        static native int umount2(byte[] target, int flags) throws LastErrorException;
     }
 }

@@ -1,11 +1,7 @@
 package dev.gantry.runtime.monitor;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import dev.gantry.linux.fs.ErrnoException;
-import dev.gantry.linux.fs.NativeArgs;
+import dev.gantry.linux.spawn.Fds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,11 +27,6 @@ public final class ConmonControl {
     static final int REOPEN_LOGS_EVENT = 2;
     static final String FIFO = "ctl";
 
-    private static final int O_WRONLY = 01;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int ENXIO = 6;
-    private static final int EAGAIN = 11;
 
     private ConmonControl() {}
 
@@ -60,44 +51,27 @@ public final class ConmonControl {
         Path fifo = bundleDir.resolve(FIFO);
         int fd;
         try {
-            fd = Natives.open(NativeArgs.path(fifo), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == ENXIO) {
+            fd = Fds.openNonBlockingWriter(fifo);
+        } catch (ErrnoException e) {
+            if (e.errno() == Fds.ENXIO) {
                 throw new IOException("ask conmon to " + what + " through " + fifo + ": nobody reads the fifo, conmon has exited");
             }
-            throw ErrnoException.of("ask conmon to " + what + ": open", fifo.toString(), e);
+            throw new IOException("ask conmon to " + what + ": " + e.getMessage(), e);
         }
         try {
-            byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
-            long written = Natives.write(fd, bytes, bytes.length);
-            if (written != bytes.length) {
-                // A fifo write below PIPE_BUF is all or nothing; anything else is not a fifo.
-                throw new IOException("ask conmon to " + what + " through " + fifo + ": short write of " + written + " bytes");
-            }
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == EAGAIN) {
+            // A fifo write below PIPE_BUF is all or nothing.
+            Fds.write(fd, message.getBytes(StandardCharsets.US_ASCII));
+        } catch (ErrnoException e) {
+            if (e.errno() == Fds.EAGAIN) {
                 throw new IOException("ask conmon to " + what + " through " + fifo + ": the fifo is full, conmon is not reading it");
             }
-            throw ErrnoException.of("ask conmon to " + what + ": write", fifo.toString(), e);
+            throw new IOException("ask conmon to " + what + ": " + e.getMessage(), e);
         } finally {
             try {
-                Natives.close(fd);
-            } catch (LastErrorException ignored) {
+                Fds.close(fd);
+            } catch (ErrnoException ignored) {
                 // The message was written or the failure is already on its way.
             }
         }
-    }
-
-    /** libc calls the JDK cannot make: it has no non-blocking open. */
-    private static final class Natives {
-        static {
-            Native.register(Natives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-        }
-
-        static native int open(byte[] path, int flags) throws LastErrorException;
-
-        static native long write(int fd, byte[] buf, long count) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }
