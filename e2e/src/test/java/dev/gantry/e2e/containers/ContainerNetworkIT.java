@@ -88,4 +88,22 @@ class ContainerNetworkIT {
         assertThat(log.texts("stdout")).as("ps output").anyMatch(line -> line.contains("ps -o pid,args"))
                 .noneMatch(line -> line.contains("sleep 1234"));
     }
+
+    @Test
+    void targetPidNamespace_debugContainerSeesItsTargetAsPid1() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("debug-target").build();
+        String podId = node.runPod(pod);
+        String sleeper = calls.run(podId, ContainerConfigs.named(pod, "sleeper", node.image(), "sleep", "1234").build(), pod);
+        calls.awaitState(sleeper, ContainerState.CONTAINER_RUNNING);
+        var debug = ContainerConfigs.named(pod, "debugger", node.image(), "ps", "-o", "pid,args");
+        debug.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
+                .setPid(NamespaceMode.TARGET).setTargetId(sleeper);
+
+        String ps = calls.run(podId, debug.build(), pod);
+        ContainerStatus exited = calls.awaitExit(ps);
+
+        CriLog log = CriLog.read(Path.of(exited.getLogPath()));
+        assertThat(log.texts("stdout")).as("ps output").anyMatch(line -> line.strip().matches("1 +sleep 1234"));
+    }
 }

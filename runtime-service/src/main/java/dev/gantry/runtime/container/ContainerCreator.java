@@ -90,7 +90,7 @@ final class ContainerCreator {
     Container create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
         String reserved = Container.reservedName(config, podConfig.getMetadata());
         RuncRuntime runtime = system.runtime(pod.runtimeHandler());
-        PodFacts facts = podFacts(pod, podConfig);
+        PodFacts facts = withTarget(podFacts(pod, podConfig), pod, config);
         String cgroupsPath = system.specs().cgroupsPath(facts, id);
         ImageRecord image = prepared.image();
         String imageRef = image.repoDigests().isEmpty() ? image.id().toString() : image.repoDigests().get(0);
@@ -171,6 +171,29 @@ final class ContainerCreator {
                     "container log_path " + logPath + " must be a relative path inside the pod's log directory " + logDirectory);
         }
         return resolved;
+    }
+
+    /**
+     * An ephemeral debug container (pid mode TARGET) joins the PID namespace of another container
+     * of the same pod, which must be running: it is found here, by id or unique prefix.
+     */
+    private PodFacts withTarget(PodFacts facts, PodSandbox pod, ContainerConfig config) {
+        var options = config.getLinux().getSecurityContext().getNamespaceOptions();
+        if (options.getPid() != dev.gantry.cri.v1.NamespaceMode.TARGET) {
+            return facts;
+        }
+        String targetId = options.getTargetId();
+        Container target;
+        try {
+            target = store.get(targetId);
+        } catch (GantryException e) {
+            throw new GantryException(ErrorKind.NOT_FOUND, "namespace_options target_id: container " + targetId + " not found");
+        }
+        if (!target.podId().equals(pod.id()) || !(target.state() instanceof ContainerState.Running) || target.pid() <= 0) {
+            throw new GantryException(ErrorKind.FAILED_PRECONDITION, "namespace_options target_id: container " + targetId
+                    + " must be a running container of pod " + pod.id());
+        }
+        return facts.withTargetPid(target.pid());
     }
 
     static PodFacts podFacts(PodSandbox pod, PodSandboxConfig podConfig) {

@@ -187,7 +187,11 @@ public final class OciSpecBuilder {
             case CONTAINER:
                 return java.util.Optional.of(Namespace.fresh("pid"));
             case TARGET:
-                throw invalid("namespace_options pid TARGET (sharing another container's PID namespace) is not supported");
+                if (pod.targetPid() <= 0) {
+                    throw invalid("namespace_options pid TARGET needs a running target container (target_id "
+                            + security.getNamespaceOptions().getTargetId() + ")");
+                }
+                return java.util.Optional.of(new Namespace("pid", "/proc/" + pod.targetPid() + "/ns/pid"));
             case POD:
                 return switch (pod.pidMode()) {
                     case NODE -> java.util.Optional.empty();

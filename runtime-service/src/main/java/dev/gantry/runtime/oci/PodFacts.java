@@ -20,6 +20,8 @@ import java.nio.file.Path;
  * @param resolvConfFile bound on /etc/resolv.conf; {@code null} for none
  * @param shmPath the pod's /dev/shm tmpfs; {@code null} binds the node's /dev/shm
  * @param podConfig the sandbox config (sysctls); may be the default instance
+ * @param targetPid for a container whose pid namespace mode is TARGET (an ephemeral debug
+ *     container), the pid of the running target container it joins; {@code 0} otherwise
  */
 public record PodFacts(
         String podId,
@@ -34,4 +36,20 @@ public record PodFacts(
         Path hostsFile,
         Path resolvConfFile,
         Path shmPath,
-        PodSandboxConfig podConfig) {}
+        PodSandboxConfig podConfig,
+        long targetPid) {
+
+    /** Facts for a container that targets no other container's PID namespace. */
+    public PodFacts(String podId, String cgroupParent, String netnsPath, String ipcnsPath, String utsnsPath, PidMode pidMode,
+                    long infraPid, String hostname, Path hostnameFile, Path hostsFile, Path resolvConfFile, Path shmPath,
+                    PodSandboxConfig podConfig) {
+        this(podId, cgroupParent, netnsPath, ipcnsPath, utsnsPath, pidMode, infraPid, hostname, hostnameFile, hostsFile,
+                resolvConfFile, shmPath, podConfig, 0);
+    }
+
+    /** The same facts for a container joining the PID namespace of the process {@code pid}. */
+    public PodFacts withTargetPid(long pid) {
+        return new PodFacts(podId, cgroupParent, netnsPath, ipcnsPath, utsnsPath, pidMode, infraPid, hostname, hostnameFile,
+                hostsFile, resolvConfFile, shmPath, podConfig, pid);
+    }
+}

@@ -166,12 +166,25 @@ class OciSpecBuilderTest {
     }
 
     @Test
-    void build_pidTarget_throwsInvalidArgument() {
+    void build_pidTargetWithoutRunningTarget_throwsInvalidArgument() {
         ContainerConfig.Builder config = config().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
                 LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
                         NamespaceOption.newBuilder().setPid(NamespaceMode.TARGET).setTargetId("other"))));
 
         assertInvalid(() -> fx.build(config), "TARGET");
+    }
+
+    @Test
+    void build_pidTarget_joinsTheTargetsPidNamespace() {
+        ContainerConfig config = config().setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
+                        NamespaceOption.newBuilder().setPid(NamespaceMode.TARGET).setTargetId("other")))).build();
+
+        OciSpec spec = fx.builder().build("c1", config, image(),
+                fx.pod(PidMode.CONTAINER, 0, PodSandboxConfig.getDefaultInstance()).withTargetPid(4321), fx.rootfs);
+
+        assertThat(spec.linux().namespaces().stream().filter(n -> n.type().equals("pid")))
+                .containsExactly(new Namespace("pid", "/proc/4321/ns/pid"));
     }
 
     @ParameterizedTest(name = "systemd={0} parent \"{1}\" -> {2}")
