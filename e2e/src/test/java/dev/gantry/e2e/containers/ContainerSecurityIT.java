@@ -166,4 +166,39 @@ class ContainerSecurityIT {
         assertThat(ran.status().getExitCode()).as("log: %s", ran.log().joined()).isZero();
         assertThat(Files.readString(host.resolve("new"))).isEqualTo("from-container\n");
     }
+
+    @Test
+    void imageVolume_imageMountedReadOnly_subPathToo() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("image-volume").build();
+        var image = dev.gantry.cri.v1.ImageSpec.newBuilder().setImage(node.image());
+        ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(),
+                        "ls /vol/bin/busybox /etc-of-image/passwd; if touch /vol/new; then echo write=ok; else echo write=refused; fi")
+                .addMounts(dev.gantry.cri.v1.Mount.newBuilder().setContainerPath("/vol").setImage(image))
+                .addMounts(dev.gantry.cri.v1.Mount.newBuilder().setContainerPath("/etc-of-image").setImage(image).setImageSubPath("etc"))
+                .build();
+
+        Ran ran = runToExit(calls, pod, config);
+
+        assertThat(ran.log().texts()).contains("/vol/bin/busybox", "/etc-of-image/passwd", "write=refused");
+    }
+
+    @Test
+    void imageVolume_subPathMissing_invalidArgumentAndNothingLeft() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("image-volume-bad").build();
+        String podId = node.runPod(pod);
+        ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(), "true")
+                .addMounts(dev.gantry.cri.v1.Mount.newBuilder().setContainerPath("/vol")
+                        .setImage(dev.gantry.cri.v1.ImageSpec.newBuilder().setImage(node.image())).setImageSubPath("no/such/dir"))
+                .build();
+
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                () -> calls.create(podId, config, pod));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("no/such/dir");
+        assertThat(node.client().runtime().listContainers(dev.gantry.cri.v1.ListContainersRequest.getDefaultInstance())
+                .getContainersList()).isEmpty();
+    }
 }

@@ -112,7 +112,8 @@ final class ContainerCreator {
             ContainerRootfs.mount(system.images().layers(image), paths.upper(id), paths.work(id), paths.rootfs(id));
             rollback.push("unmount rootfs", () -> ContainerRootfs.unmount(paths.rootfs(id)));
 
-            OciSpec spec = system.specs().build(id, config, prepared.imageConfig(), facts, paths.rootfs(id));
+            ContainerConfig specConfig = ImageVolumes.mount(config, paths, id, system.images(), lease, rollback);
+            OciSpec spec = system.specs().build(id, specConfig, prepared.imageConfig(), facts, paths.rootfs(id));
             AtomicFile.replace(paths.bundle(id).resolve("config.json"), OciSpecJson.write(spec).getBytes(StandardCharsets.UTF_8));
             if (prepared.logPath() != null) {
                 Files.createDirectories(prepared.logPath().getParent());

@@ -156,6 +156,7 @@ public final class ContainerRecovery {
         });
         try {
             ContainerRootfs.unmount(system.paths().rootfs(id));
+            ImageVolumes.unmountAll(system.paths(), id);
             ContainerStore.deleteTree(system.paths().runDir(id));
             Files.deleteIfExists(system.paths().exitFile(id));
             Files.deleteIfExists(system.paths().attach().resolve(id));

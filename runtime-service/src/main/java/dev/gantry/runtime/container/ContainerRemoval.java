@@ -24,6 +24,7 @@ final class ContainerRemoval {
                 runtime.delete(c.id());
             }
             ContainerRootfs.unmount(paths.rootfs(c.id()));
+            ImageVolumes.unmountAll(paths, c.id());
             ContainerStore.deleteTree(paths.runDir(c.id()));
             Files.deleteIfExists(paths.exitFile(c.id()));
             Files.deleteIfExists(paths.attach().resolve(c.id()));

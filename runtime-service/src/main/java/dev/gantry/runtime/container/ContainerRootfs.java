@@ -57,6 +57,31 @@ public final class ContainerRootfs {
         Mounts.mount("overlay", target, "overlay", options);
     }
 
+    /**
+     * A read-only overlay of {@code lowerLowestFirst} on {@code target}: no upper layer, so nothing
+     * can be written. Overlay wants two lower dirs at least without an upper one; a one-layer image
+     * gets an empty dir beside the target as its second.
+     */
+    public static void mountReadOnly(List<Path> lowerLowestFirst, Path target) throws IOException {
+        Files.createDirectories(target);
+        List<Path> lower = new ArrayList<>(lowerLowestFirst);
+        if (lower.size() < 2) {
+            Path empty = target.resolveSibling(target.getFileName() + "-" + EMPTY_LOWER);
+            Files.createDirectories(empty);
+            lower.addFirst(empty);
+        }
+        List<String> dirs = new ArrayList<>();
+        for (Path p : lower.reversed()) {
+            dirs.add(checked(p));
+        }
+        String options = "lowerdir=" + String.join(":", dirs);
+        if (options.getBytes(NativeArgs.fileNames()).length > MAX_OPTIONS) {
+            throw new IOException("read-only overlay for " + lower.size() + " layers needs more mount options than the kernel's limit of "
+                    + MAX_OPTIONS + " bytes (one page)");
+        }
+        Mounts.mount("overlay", target, "overlay", options);
+    }
+
     /** The overlay mount data, lower layers reversed to topmost first. */
     static String options(List<Path> lowerLowestFirst, Path upper, Path work) throws IOException {
         List<String> lower = new ArrayList<>();

@@ -83,7 +83,8 @@ final class SpecMounts {
             throw invalid("mount container_path \"/\": a mount cannot replace the container's root");
         }
         if (mount.hasImage() && !mount.getImage().getImage().isEmpty()) {
-            throw invalid("mount at container_path " + destination + ": image volumes are not supported");
+            // The container manager mounts image volumes and hands us binds of them (ImageVolumes).
+            throw invalid("mount at container_path " + destination + ": image volumes must be mounted before the spec is built");
         }
         if (mount.getUidMappingsCount() > 0 || mount.getGidMappingsCount() > 0) {
             throw invalid("mount at container_path " + destination + ": idmapped mounts are not supported");

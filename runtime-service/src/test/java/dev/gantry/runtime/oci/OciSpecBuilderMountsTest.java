@@ -115,7 +115,7 @@ class OciSpecBuilderMountsTest {
     @Test
     void build_imageVolumeOrIdmapOrRecursiveReadOnly_notSupported() {
         assertInvalid(() -> fx.build(config().addMounts(Mount.newBuilder().setContainerPath("/img")
-                .setImage(ImageSpec.newBuilder().setImage("busybox")))), "image volumes are not supported");
+                .setImage(ImageSpec.newBuilder().setImage("busybox")))), "image volumes must be mounted before the spec is built");
         assertInvalid(() -> fx.build(config().addMounts(mount("/x", vol)
                 .addUidMappings(IDMapping.newBuilder().setLength(1)))), "idmapped");
         assertInvalid(() -> fx.build(config().addMounts(mount("/x", vol).setReadonly(true).setRecursiveReadOnly(true))),
