@@ -341,6 +341,11 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
                 System.err.println("cleanup: cgroups under " + root + ": " + e);
             }
         }
+        // The shared parent of all test pods goes once empty; rmdir refuses while another test's pods are in it.
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            hierarchies.map(h -> h.resolve(PodConfigs.CGROUP_ROOT.substring(1))).filter(Files::isDirectory)
+                    .forEach(root -> root.toFile().delete());
+        }
     }
 
     /** Mount points under the daemon's state dir, for before/after comparisons. */
