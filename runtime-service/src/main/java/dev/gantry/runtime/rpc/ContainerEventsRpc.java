@@ -9,9 +9,13 @@ import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerFilter;
 import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.sandbox.SandboxManager;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * GetContainerEvents: a stream of every container change from the moment of the call, each with
@@ -20,25 +24,58 @@ import java.util.Optional;
  */
 public final class ContainerEventsRpc {
 
+    /** Events queued for a client that is not reading, before its stream is closed. */
+    static final int MAX_BACKLOG = 10_000;
+
     private final ContainerEvents events;
-    private final ContainerManager containers;
-    private final SandboxManager sandboxes;
+    private final Function<String, List<Container>> containersOfPod;
+    private final Function<String, Optional<dev.gantry.sandbox.PodSandbox>> pods;
 
     public ContainerEventsRpc(ContainerEvents events, ContainerManager containers, SandboxManager sandboxes) {
+        this(events,
+                podId -> containers.list(new ContainerFilter(Optional.empty(), Optional.empty(), Optional.of(podId), Map.of())),
+                podId -> {
+                    try {
+                        return Optional.of(sandboxes.status(podId));
+                    } catch (GantryException podGone) {
+                        return Optional.empty();
+                    }
+                });
+    }
+
+    /** With the two lookups an event needs: a pod's containers, and the pod (empty once removed). */
+    ContainerEventsRpc(ContainerEvents events, Function<String, List<Container>> containersOfPod,
+                       Function<String, Optional<dev.gantry.sandbox.PodSandbox>> pods) {
         this.events = events;
-        this.containers = containers;
-        this.sandboxes = sandboxes;
+        this.containersOfPod = containersOfPod;
+        this.pods = pods;
     }
 
     void handle(StreamObserver<ContainerEventResponse> observer) {
         var call = (ServerCallStreamObserver<ContainerEventResponse>) observer;
         Object sending = new Object();
+        int[] backlog = {0};
+        boolean[] ended = {false};
         ContainerEvents.Subscription[] subscription = new ContainerEvents.Subscription[1];
         subscription[0] = events.subscribe(event -> {
             ContainerEventResponse message = toProto(event);
             synchronized (sending) {
+                if (ended[0]) {
+                    return;
+                }
                 if (call.isCancelled()) {
+                    ended[0] = true;
                     subscription[0].close();
+                    return;
+                }
+                // gRPC queues what the transport cannot take yet, without bound: a client that stopped
+                // reading is cut off instead (the kubelet reconnects and relists).
+                backlog[0] = call.isReady() ? 0 : backlog[0] + 1;
+                if (backlog[0] > MAX_BACKLOG) {
+                    ended[0] = true;
+                    subscription[0].close();
+                    call.onError(Status.RESOURCE_EXHAUSTED.withDescription("GetContainerEvents: the client read no events while "
+                            + MAX_BACKLOG + " were waiting; the stream is closed, subscribe again").asRuntimeException());
                     return;
                 }
                 call.onNext(message);
@@ -58,13 +95,9 @@ public final class ContainerEventsRpc {
                     case DELETED -> ContainerEventType.CONTAINER_DELETED_EVENT;
                 })
                 .setCreatedAt(SandboxMessages.nanos(event.at()));
-        try {
-            response.setPodSandboxStatus(SandboxMessages.status(sandboxes.status(c.podId())));
-        } catch (GantryException podGone) {
-            // Removed with its pod: the event still tells which container went.
-        }
-        var inPod = new ContainerFilter(Optional.empty(), Optional.empty(), Optional.of(c.podId()), java.util.Map.of());
-        for (Container member : containers.list(inPod)) {
+        // A container removed with its pod has no pod status: the event still tells which container went.
+        pods.apply(c.podId()).ifPresent(pod -> response.setPodSandboxStatus(SandboxMessages.status(pod)));
+        for (Container member : containersOfPod.apply(c.podId())) {
             if (!member.id().equals(c.id())) {
                 response.addContainersStatuses(ContainerMessages.status(member));
             }
