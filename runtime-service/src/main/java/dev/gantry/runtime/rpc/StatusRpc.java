@@ -38,9 +38,10 @@ public final class StatusRpc {
         }
         StatusResponse.Builder response = StatusResponse.newBuilder()
                 .setStatus(status)
-                .setFeatures(RuntimeFeatures.getDefaultInstance());
-        // The default handler ("") and each configured one, without recursive read-only mounts or
-        // user namespaces until the container issue brings them; the kubelet gates those features on this.
+                // Containers honour the pod's SupplementalGroupsPolicy (Merge or Strict) and report ContainerUser.
+                .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
+        // The default handler ("") and each configured one, without recursive read-only mounts or user
+        // namespaces (CreateContainer refuses both); the kubelet gates those features on this.
         response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
         for (String name : handlers) {
             response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName(name).setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));

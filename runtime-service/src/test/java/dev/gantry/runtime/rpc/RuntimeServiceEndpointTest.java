@@ -74,6 +74,17 @@ class RuntimeServiceEndpointTest {
     }
 
     @Test
+    void status_features_supplementalGroupsPolicyYes_recursiveReadOnlyAndUserNamespacesNo() {
+        var status = stub.status(StatusRequest.getDefaultInstance());
+
+        assertThat(status.getFeatures().getSupplementalGroupsPolicy()).isTrue();
+        assertThat(status.getRuntimeHandlersList()).allSatisfy(h -> {
+            assertThat(h.getFeatures().getRecursiveReadOnlyMounts()).isFalse();
+            assertThat(h.getFeatures().getUserNamespaces()).isFalse();
+        });
+    }
+
+    @Test
     void status_listsDefaultAndConfiguredHandlers() {
         assertThat(stub.status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
                 .extracting(h -> h.getName()).containsExactly("", "runc");
