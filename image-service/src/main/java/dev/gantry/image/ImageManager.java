@@ -5,6 +5,8 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.content.ContentStore;
 import dev.gantry.image.gc.GarbageCollector;
 import dev.gantry.image.gc.Leases;
+import dev.gantry.image.oci.ImageConfig;
+import dev.gantry.image.oci.OciJson;
 import dev.gantry.image.pull.ImagePuller;
 import dev.gantry.image.reference.ImageReference;
 import dev.gantry.image.registry.Credentials;
@@ -34,6 +36,8 @@ public final class ImageManager {
     private final GarbageCollector collector;
     private final Leases leases;
     private final Set<String> pinned;
+    /** Parsed configs by image id: a config never changes, and every CreateContainer needs one. Built on first use. */
+    private volatile com.github.benmanes.caffeine.cache.Cache<dev.gantry.image.reference.Digest, ImageConfig> parsedConfigs;
     private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Runnable afterPulls;
 
@@ -125,6 +129,20 @@ public final class ImageManager {
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "read config of image " + image.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The image's config as a container is built from it (entrypoint, cmd, env, user, ...), read and parsed once per image. */
+    public ImageConfig imageConfig(ImageRecord image) {
+        var cache = parsedConfigs;
+        if (cache == null) {
+            synchronized (this) {
+                if (parsedConfigs == null) {
+                    parsedConfigs = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(256).build();
+                }
+                cache = parsedConfigs;
+            }
+        }
+        return cache.get(image.id(), id -> OciJson.config(config(image), "config of image " + id));
     }
 
     /** The snapshot directories of an image, lowest layer first: the overlay lowerdirs of a container. */

@@ -1,6 +1,7 @@
 package dev.gantry.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.common.store.RecordStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,13 +20,14 @@ import dev.gantry.sandbox.infra.InfraPid;
  * stated here, renaming a Java field cannot silently change it, and a reader can tell a newer
  * version from a damaged file. {@code createdAt} is ISO-8601 text, which keeps all nine fraction digits.
  */
-final class PodRecordCodec {
+final class PodRecordCodec implements RecordStore.Codec<PodSandbox> {
 
     static final int VERSION = 1;
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    byte[] encode(PodSandbox pod) throws IOException {
+    @Override
+    public byte[] encode(PodSandbox pod) throws IOException {
         ObjectNode root = mapper.createObjectNode();
         root.put("version", VERSION);
         root.put("id", pod.id());
@@ -68,7 +70,8 @@ final class PodRecordCodec {
     }
 
     /** @throws IOException when the bytes are not a version-1 pod record; the message says what is wrong */
-    PodSandbox decode(byte[] bytes) throws IOException {
+    @Override
+    public PodSandbox decode(byte[] bytes) throws IOException {
         JsonNode root = mapper.readTree(bytes);
         if (root == null || !root.isObject()) {
             throw new IOException("not a JSON object");
@@ -166,5 +169,15 @@ final class PodRecordCodec {
             list.add(item.asText());
         }
         return list;
+    }
+
+    @Override
+    public String id(PodSandbox pod) {
+        return pod.id();
+    }
+
+    @Override
+    public String reservedName(PodSandbox pod) {
+        return pod.reservedName();
     }
 }

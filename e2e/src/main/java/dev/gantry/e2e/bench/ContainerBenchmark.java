@@ -112,13 +112,13 @@ public final class ContainerBenchmark {
             try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
                 return new Run(client, daemon, network, logRoot, image).measure(containers);
             } catch (RuntimeException e) {
-                throw new IllegalStateException(e.getMessage() + tail(daemon), e);
+                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
             } finally {
                 sweep(daemon);
             }
         } finally {
             ImagePullBenchmark.deleteTree(logRoot);
-            removeCgroupRoot();
+            BenchCleanup.removeCgroupRoot();
         }
     }
 
@@ -378,26 +378,5 @@ public final class ContainerBenchmark {
         if (!pids.isEmpty() || !mountPoints.isEmpty()) {
             System.err.println("benchmark cleanup: killed " + pids + ", unmounted " + mountPoints);
         }
-    }
-
-    /** The benchmark's pods asked for cgroups under PodConfigs.CGROUP_ROOT; the daemon removes the pods', this removes the root. */
-    private static void removeCgroupRoot() {
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path hierarchy : hierarchies.toList()) {
-                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
-                if (Files.isDirectory(root)) {
-                    try (Stream<Path> dirs = Files.walk(root)) {
-                        dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("cgroup cleanup: " + e);
-        }
-    }
-
-    private static String tail(GantryDaemon daemon) {
-        String out = daemon.output();
-        return "\n--- gantryd output (last 4000 chars) ---\n" + (out.length() <= 4000 ? out : out.substring(out.length() - 4000));
     }
 }

@@ -16,14 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * Pod sandboxes through a real gantryd with Debian's bridge, host-local and portmap plugins. Prints
@@ -97,7 +95,7 @@ public final class SandboxBenchmark {
                     daemon.rssIdle(), daemon.rssAfterConcurrent());
         } finally {
             ImagePullBenchmark.deleteTree(logRoot);
-            removeCgroupRoot();
+            BenchCleanup.removeCgroupRoot();
         }
     }
 
@@ -173,7 +171,7 @@ public final class SandboxBenchmark {
                     }
                     wall = (System.nanoTime() - start) / 1e6;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("concurrent RunPodSandbox: " + e.getCause().getMessage() + tail(daemon), e.getCause());
+                    throw new IllegalStateException("concurrent RunPodSandbox: " + e.getCause().getMessage() + BenchCleanup.tail(daemon), e.getCause());
                 }
                 double rssAfter = StartupBenchmark.rssMib(daemon.pid());
                 for (String id : ids) {
@@ -182,7 +180,7 @@ public final class SandboxBenchmark {
                 checkEmpty(client, network, "after the concurrent pods");
                 return new Daemon(run, stop, remove, concurrentRun, wall, rssIdle, rssAfter);
             } catch (RuntimeException e) {
-                throw new IllegalStateException(e.getMessage() + tail(daemon), e);
+                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
             }
         }
     }
@@ -205,26 +203,5 @@ public final class SandboxBenchmark {
             throw new IllegalStateException(when + ": " + left + " pods listed, veths " + network.bridgePorts()
                     + ", reservations " + network.reservations());
         }
-    }
-
-    /** The benchmark's pods asked for cgroups under PodConfigs.CGROUP_ROOT; the daemon removes the pods', this removes the root. */
-    private static void removeCgroupRoot() {
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path hierarchy : hierarchies.toList()) {
-                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
-                if (Files.isDirectory(root)) {
-                    try (Stream<Path> dirs = Files.walk(root)) {
-                        dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            System.err.println("cgroup cleanup: " + e);
-        }
-    }
-
-    private static String tail(GantryDaemon daemon) {
-        String out = daemon.output();
-        return "\n--- gantryd output (last 4000 chars) ---\n" + (out.length() <= 4000 ? out : out.substring(out.length() - 4000));
     }
 }

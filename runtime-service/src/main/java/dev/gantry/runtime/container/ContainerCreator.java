@@ -10,7 +10,6 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.Signal;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.image.oci.ImageConfig;
-import dev.gantry.image.oci.OciJson;
 import dev.gantry.image.store.ImageRecord;
 import dev.gantry.runtime.monitor.ConmonCommand;
 import dev.gantry.runtime.monitor.ConmonLaunch;
@@ -75,7 +74,7 @@ final class ContainerCreator {
         }
         ImageRecord image = system.images().find(spec)
                 .orElseThrow(() -> new GantryException(ErrorKind.NOT_FOUND, "image " + spec + " not found: pull it first"));
-        ImageConfig imageConfig = OciJson.config(system.images().config(image), "config of image " + image.id());
+        ImageConfig imageConfig = system.images().imageConfig(image);
         Path logPath = logPath(pod.logDirectory(), config.getLogPath());
         int stopSignal = config.getStopSignal() == Signal.RUNTIME_DEFAULT || config.getStopSignal() == Signal.UNRECOGNIZED
                 ? StopSignals.parse(imageConfig.stopSignal())

@@ -9,7 +9,6 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.runtime.monitor.ConmonControl;
 import dev.gantry.runtime.monitor.ExitStatus;
-import dev.gantry.runtime.oci.RuncRuntime;
 import dev.gantry.sandbox.PodMembers;
 import dev.gantry.sandbox.PodSandbox;
 import java.io.IOException;
@@ -70,9 +69,11 @@ public final class ContainerManager implements PodMembers {
      */
     public Container create(String podId, ContainerConfig config, PodSandboxConfig podConfig, BooleanSupplier callerGone)
             throws Exception {
-        PodSandbox pod = system.sandboxes().status(podId);
-        return system.sandboxes().whileLocked(pod.id(), () -> {
-            ContainerCreator.Prepared prepared = creator.prepare(system.sandboxes().status(pod.id()), config);
+        String fullPodId = system.sandboxes().status(podId).id();
+        return system.sandboxes().whileLocked(fullPodId, () -> {
+            // Read again under the lock: a Stop or Remove may have finished while we waited for it.
+            PodSandbox pod = system.sandboxes().status(fullPodId);
+            ContainerCreator.Prepared prepared = creator.prepare(pod, config);
             String reserved = Container.reservedName(config, podConfig.getMetadata());
             Optional<Container> holder = store.findByName(reserved);
             if (holder.isPresent() && unclaimed.remove(holder.get().id())) {
@@ -293,9 +294,5 @@ public final class ContainerManager implements PodMembers {
             throw e;
         }
         return c.state() instanceof ContainerState.Creating ? Optional.empty() : Optional.of(c);
-    }
-
-    RuncRuntime runtimeOf(Container c) {
-        return system.runtime(c.runtimeHandler());
     }
 }

@@ -1,6 +1,7 @@
 package dev.gantry.runtime.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.common.store.RecordStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -18,13 +19,14 @@ import java.util.List;
  * ContainerConfig and the resources in force are kept as protobuf bytes (base64): their wire
  * format is the CRI's own and stays readable by any later version of us.
  */
-final class ContainerRecordCodec {
+final class ContainerRecordCodec implements RecordStore.Codec<Container> {
 
     static final int VERSION = 1;
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    byte[] encode(Container c) throws IOException {
+    @Override
+    public byte[] encode(Container c) throws IOException {
         ObjectNode root = mapper.createObjectNode();
         root.put("version", VERSION);
         root.put("id", c.id());
@@ -60,7 +62,8 @@ final class ContainerRecordCodec {
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    Container decode(byte[] json) throws IOException {
+    @Override
+    public Container decode(byte[] json) throws IOException {
         JsonNode root = mapper.readTree(json);
         if (root == null || !root.isObject()) {
             throw new IOException("not a JSON object");
@@ -116,5 +119,15 @@ final class ContainerRecordCodec {
             throw new IOException("field " + field + " missing or not text");
         }
         return value.asText();
+    }
+
+    @Override
+    public String id(Container container) {
+        return container.id();
+    }
+
+    @Override
+    public String reservedName(Container container) {
+        return container.reservedName();
     }
 }

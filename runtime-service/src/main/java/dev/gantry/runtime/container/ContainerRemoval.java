@@ -29,7 +29,7 @@ final class ContainerRemoval {
             Files.deleteIfExists(paths.exitFile(c.id()));
             Files.deleteIfExists(paths.attach().resolve(c.id()));
         } catch (IOException e) {
-            throw ContainerStore.failure("remove container " + c.id(), e);
+            throw dev.gantry.common.store.RecordStore.failure("remove container " + c.id(), e);
         }
         Leases.Lease lease = leases.remove(c.id());
         if (lease != null) {

@@ -94,10 +94,11 @@ final class Wiring {
             NetworkStatus status = networks.status();
             return new RuntimeHealth.Condition(RuntimeHealth.NETWORK_READY, status.ready(), status.reason(), status.message());
         });
-        SandboxManager sandboxes = sandboxes(config, networks, clock);
+        Cgroups cgroups = Cgroups.detect();
+        SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock);
         ImageManager images = images(config);
         var events = new ContainerEvents();
-        ContainerManager containers = containers(config, sandboxes, images, events, clock);
+        ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock);
         int collected = images.recover();
         if (collected > 0) {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
@@ -143,14 +144,14 @@ final class Wiring {
         return networks;
     }
 
-    private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Clock clock) throws IOException {
+    private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock) throws IOException {
         var runner = new NamespaceRunner();
-        Cgroups cgroups = config.cgroupDriver() == CgroupDriver.CGROUPFS ? Cgroups.detect() : null;
         var system = new SandboxSystem(
                 new PinnedNamespaces(config.state().resolve("ns")),
                 config.state().resolve("shm"),
                 config.sandbox().shmSize(),
-                cgroups,
+                // Under systemd the pod cgroups are systemd's to make.
+                config.cgroupDriver() == CgroupDriver.CGROUPFS ? cgroups : null,
                 new InfraProcess(config.sandbox().infraCommand(), runner),
                 new PodSysctls(runner),
                 new PodNetworking(networks, runner),
@@ -170,7 +171,7 @@ final class Wiring {
      * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
      */
     private static ContainerManager containers(GantryConfig config, SandboxManager sandboxes, ImageManager images,
-                                               ContainerEvents events, Clock clock) throws IOException {
+                                               ContainerEvents events, Cgroups cgroups, Clock clock) throws IOException {
         Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
                 "container.conmon: \"" + config.containers().conmon() + "\" is not an executable file nor found on PATH"));
         Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
@@ -185,7 +186,7 @@ final class Wiring {
         Directories.create(paths.attach(), "rwx------");
         var system = new ContainerSystem(paths, sandboxes, images,
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
-                runtimes, conmon, new ConmonLauncher(clock), new OomCheck(Cgroups.detect()), clock,
+                runtimes, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
         var manager = new ContainerManager(store, system, events);

@@ -1,0 +1,330 @@
+package dev.gantry.common.store;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.fs.AtomicFile;
+import dev.gantry.common.fs.Directories;
+import dev.gantry.common.id.IdIndex;
+import dev.gantry.common.id.Ids;
+import dev.gantry.common.id.NameRegistry;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Objects (pods, containers) recorded one per directory, {@code <dir>/<id>/<record>}, beside the
+ * object's other files, and indexed in memory by id, unique id prefix and reserved name.
+ *
+ * <p>Every change is written first (atomically and synced, see {@link AtomicFile}) and becomes
+ * visible in memory only after the write succeeded, so memory never claims what a crash would lose.
+ * Reads take no lock and never touch the disk; changes are serialised by one lock. An object's
+ * reserved name is held from {@link #create} until {@link #remove}.
+ *
+ * @param <T> the record type; immutable
+ */
+public final class RecordStore<T> {
+
+    /** How records are written and read, and what identifies them. */
+    public interface Codec<T> {
+        byte[] encode(T record) throws IOException;
+
+        T decode(byte[] bytes) throws IOException;
+
+        String id(T record);
+
+        /** The name the record holds while it exists. */
+        String reservedName(T record);
+    }
+
+    /** A directory {@link #load} could not read; the caller's recovery removes what it holds. */
+    public record BrokenRecord(Path directory, String problem) {}
+
+    private final Path dir;
+    private final String recordFile;
+    private final String tempPrefix;
+    private final String subject;
+    private final String dirMode;
+    private final Codec<T> codec;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, T> records = new ConcurrentHashMap<>();
+    private final IdIndex index;
+    private final NameRegistry names = new NameRegistry();
+
+    /**
+     * @param dir        the directory holding one directory per object
+     * @param recordFile the record's file name in an object's directory ({@code pod.json})
+     * @param subject    what the objects are called in messages ({@code "pod sandbox"})
+     * @param dirMode    the permissions of {@code dir} and of each object's directory
+     */
+    public RecordStore(Path dir, String recordFile, String subject, String dirMode, Codec<T> codec) {
+        this.dir = dir;
+        this.recordFile = recordFile;
+        this.tempPrefix = "." + recordFile + ".tmp-";
+        this.subject = subject;
+        this.dirMode = dirMode;
+        this.codec = codec;
+        this.index = new IdIndex(subject);
+    }
+
+    /** {@code <dir>/<id>}: where the object's record and files live. */
+    public Path directory(String id) {
+        return dir.resolve(Ids.requireValid(id, subject + " id"));
+    }
+
+    /**
+     * Reads every record, replacing what memory held, and deletes temp files an interrupted write
+     * left (the record they were to replace is intact). Call once at start. Unreadable directories
+     * are returned, not thrown, so one damaged record cannot stop the daemon from starting.
+     */
+    public List<BrokenRecord> load() {
+        lock.lock();
+        try {
+            records.keySet().forEach(id -> {
+                index.remove(id);
+                names.releaseById(id);
+            });
+            records.clear();
+            List<BrokenRecord> broken = new ArrayList<>();
+            Directories.create(dir, dirMode);
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir)) {
+                for (Path objectDir : dirs) {
+                    loadOne(objectDir).ifPresent(problem -> broken.add(new BrokenRecord(objectDir, problem)));
+                }
+            }
+            return List.copyOf(broken);
+        } catch (IOException e) {
+            throw failure("load " + subject + " records from " + dir, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the problem, or empty when the record was loaded */
+    private Optional<String> loadOne(Path objectDir) throws IOException {
+        String id = objectDir.getFileName().toString();
+        if (!Files.isDirectory(objectDir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("not a directory");
+        }
+        if (!Ids.isValid(id)) {
+            return Optional.of("directory name is not a " + subject + " id");
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(objectDir, tempPrefix + "*")) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        T record;
+        try {
+            record = codec.decode(Files.readAllBytes(objectDir.resolve(recordFile)));
+        } catch (NoSuchFileException e) {
+            return Optional.of("no " + recordFile);
+        } catch (IOException e) {
+            return Optional.of("unreadable " + recordFile + ": " + e.getMessage());
+        }
+        if (!codec.id(record).equals(id)) {
+            return Optional.of(recordFile + " names id " + codec.id(record));
+        }
+        String name = codec.reservedName(record);
+        Optional<String> holder = names.holder(name);
+        if (holder.isPresent()) {
+            return Optional.of("name " + name + " is also claimed by " + holder.get());
+        }
+        names.reserve(name, id);
+        index.add(id);
+        records.put(id, record);
+        return Optional.empty();
+    }
+
+    /**
+     * Records a new object: reserves its name, creates its directory, writes its record. A failure
+     * leaves nothing: the name is free again and a directory made here is gone.
+     *
+     * @throws dev.gantry.common.id.NameReservedException (ALREADY_EXISTS) when another object holds the name
+     */
+    public T create(T record) {
+        String id = codec.id(record);
+        lock.lock();
+        try {
+            if (records.containsKey(id)) {
+                throw new GantryException(ErrorKind.ALREADY_EXISTS, subject + " " + id + " already exists");
+            }
+            String name = codec.reservedName(record);
+            names.reserve(name, id);
+            Path objectDir = directory(id);
+            boolean madeDir = !Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS);
+            try {
+                Directories.create(objectDir, dirMode);
+                write(record);
+            } catch (IOException | RuntimeException e) {
+                names.release(name);
+                if (madeDir) {
+                    deleteQuietly(objectDir, e);
+                }
+                throw e instanceof IOException io
+                        ? failure("create " + subject + " record " + objectDir.resolve(recordFile), io) : (RuntimeException) e;
+            }
+            index.add(id);
+            records.put(id, record);
+            return record;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Applies {@code change} to object {@code id} and persists the result before it becomes visible.
+     * A change that returns an equal value writes nothing. The change may not alter the id or name.
+     *
+     * @throws GantryException NOT_FOUND when no such object exists
+     */
+    public T update(String id, UnaryOperator<T> change) {
+        lock.lock();
+        try {
+            T current = records.get(id);
+            if (current == null) {
+                throw notFound(id);
+            }
+            T next = Objects.requireNonNull(change.apply(current), "change returned null");
+            if (next.equals(current)) {
+                return current;
+            }
+            if (!codec.id(next).equals(id) || !codec.reservedName(next).equals(codec.reservedName(current))) {
+                throw new IllegalArgumentException("an update may not change a " + subject + "'s id or name: " + id);
+            }
+            try {
+                write(next);
+            } catch (IOException e) {
+                throw failure("update " + subject + " record " + directory(id).resolve(recordFile), e);
+            }
+            records.put(id, next);
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The object with this id or unique id prefix.
+     *
+     * @throws GantryException NOT_FOUND "<subject> X not found"; INVALID_ARGUMENT for an ambiguous prefix
+     */
+    public T get(String idOrPrefix) {
+        T record = records.get(index.resolve(idOrPrefix));
+        if (record == null) { // removed between the two lookups
+            throw notFound(idOrPrefix);
+        }
+        return record;
+    }
+
+    /** The object with exactly this full id, if any. */
+    public Optional<T> find(String id) {
+        return id == null ? Optional.empty() : Optional.ofNullable(records.get(id));
+    }
+
+    /** The object holding {@code reservedName}, if any. */
+    public Optional<T> findByName(String reservedName) {
+        return names.holder(reservedName).map(records::get);
+    }
+
+    /** Every object, a live view: iterate it, don't keep it. */
+    public Collection<T> values() {
+        return Collections.unmodifiableCollection(records.values());
+    }
+
+    /**
+     * Deletes the object's directory (the record last) and frees its name. Idempotent: an unknown
+     * id, or a directory with no record, is cleaned up the same way. If the directory cannot be
+     * emptied the object stays visible, and a retried remove finishes the job.
+     *
+     * @return true when a known object was removed
+     */
+    public boolean remove(String id) {
+        Path objectDir = directory(id);
+        lock.lock();
+        try {
+            try {
+                if (Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS)) {
+                    deleteTree(objectDir, recordFile);
+                    AtomicFile.syncDirectory(dir);
+                }
+            } catch (IOException e) {
+                throw failure("remove " + subject + " directory " + objectDir, e);
+            }
+            T removed = records.remove(id);
+            index.remove(id);
+            names.releaseById(id);
+            return removed != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void write(T record) throws IOException {
+        AtomicFile.write(directory(codec.id(record)).resolve(recordFile), codec.encode(record));
+    }
+
+    /**
+     * Deletes {@code dir} bottom-up with {@code recordFile} in it last, so a crash midway leaves the
+     * record to say what is still there. Refuses to descend into another file system: a mount left
+     * in the directory must be unmounted, not emptied. A missing directory is fine.
+     */
+    public static void deleteTree(Path dir, String recordFile) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Object device = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = walk.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path p : paths) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                    && !device.equals(Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+                throw new IOException(p + " is a mount point; unmount it first");
+            }
+        }
+        Path record = dir.resolve(recordFile);
+        for (Path p : paths) {
+            if (p.equals(dir)) {
+                Files.deleteIfExists(record);
+            }
+            if (!p.equals(record)) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private void deleteQuietly(Path objectDir, Exception cause) {
+        try {
+            deleteTree(objectDir, recordFile);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private GantryException notFound(String idOrPrefix) {
+        return new GantryException(ErrorKind.NOT_FOUND, subject + " " + idOrPrefix + " not found");
+    }
+
+    /** A failed disk operation as the CRI sees it: RESOURCE_EXHAUSTED when the disk is full, INTERNAL otherwise. */
+    public static GantryException failure(String action, IOException e) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        ErrorKind kind = detail.contains("No space left on device") ? ErrorKind.RESOURCE_EXHAUSTED : ErrorKind.INTERNAL;
+        return new GantryException(kind, action + ": " + detail, e);
+    }
+}
