@@ -58,6 +58,16 @@ class InfraProcessTest {
         assertThat(inode(infra.pidNamespace(started))).isNotEqualTo(inode(Path.of("/proc/self/ns/pid")));
         assertThat(Files.readAllLines(proc.resolve("status")).stream().filter(l -> l.startsWith("NSpid:")))
                 .singleElement().asString().endsWith("\t1");
+        // posix_spawn returns once the child's exec has replaced its memory, a moment before the kernel
+        // records the new argv: until then /proc/<pid>/cmdline reads empty.
+        for (int i = 0; i < 500 && Files.readString(proc.resolve("cmdline")).isEmpty(); i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         assertThat(Files.readString(proc.resolve("cmdline"))).isEqualTo(CATATONIT + "\0-P\0");
     }
 
