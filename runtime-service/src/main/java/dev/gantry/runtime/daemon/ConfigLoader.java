@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
+import io.netty.util.NetUtil;
+import dev.gantry.runtime.streaming.StreamingConfig;
 
 /**
  * Reads the configuration: the embedded defaults, then the operator's TOML file, then command line
@@ -122,7 +125,37 @@ public final class ConfigLoader {
                 cni,
                 sandbox,
                 values.runtimeHandlers("runtime.default_handler", "runtimes"),
-                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")));
+                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")),
+                stream(values));
+    }
+
+    private static StreamingConfig stream(ConfigValues values) {
+        String address = values.string("stream.address");
+        if (!NetUtil.isValidIpV4Address(address) && !NetUtil.isValidIpV6Address(address)) {
+            throw values.invalid("stream.address", "must be an IP address such as 127.0.0.1 or ::1, got \"" + address + "\"");
+        }
+        Optional<Path> cert = optionalPath(values, "stream.tls_cert_file");
+        Optional<Path> key = optionalPath(values, "stream.tls_key_file");
+        if (cert.isPresent() != key.isPresent()) {
+            throw values.invalid(cert.isPresent() ? "stream.tls_key_file" : "stream.tls_cert_file",
+                    "TLS needs both stream.tls_cert_file and stream.tls_key_file");
+        }
+        Duration idle = positive(values, "stream.idle_timeout");
+        Duration ttl = positive(values, "stream.token_ttl");
+        return new StreamingConfig(address, values.intInRange("stream.port", 0, 65535), cert, key, idle, ttl,
+                StreamingConfig.defaults().creationTimeout());
+    }
+
+    private static Optional<Path> optionalPath(ConfigValues values, String key) {
+        return values.string(key).isEmpty() ? Optional.empty() : Optional.of(values.absolutePath(key));
+    }
+
+    private static Duration positive(ConfigValues values, String key) {
+        Duration d = values.duration(key);
+        if (d.isZero()) {
+            throw values.invalid(key, "must be longer than 0");
+        }
+        return d;
     }
 
     private String read(Path path) {

@@ -14,7 +14,8 @@ import java.time.Duration;
  */
 public record GantryConfig(
         Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
-        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers) {
+        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers,
+        dev.gantry.runtime.streaming.StreamingConfig stream) {
 
     /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
     public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {}

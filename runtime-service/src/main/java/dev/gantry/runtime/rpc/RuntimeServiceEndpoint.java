@@ -2,7 +2,13 @@ package dev.gantry.runtime.rpc;
 
 import dev.gantry.cri.rpc.Streaming;
 import dev.gantry.cri.rpc.Unary;
+import dev.gantry.cri.v1.AttachRequest;
+import dev.gantry.cri.v1.AttachResponse;
 import dev.gantry.cri.v1.ContainerEventResponse;
+import dev.gantry.cri.v1.ExecRequest;
+import dev.gantry.cri.v1.ExecResponse;
+import dev.gantry.cri.v1.PortForwardRequest;
+import dev.gantry.cri.v1.PortForwardResponse;
 import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.ContainerStatusResponse;
 import dev.gantry.cri.v1.CreateContainerRequest;
@@ -65,19 +71,39 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
                                 UpdateContainerResourcesRpc update, ReopenContainerLogRpc reopenLog,
                                 ContainerEventsRpc events, UpdatePodSandboxResourcesRpc updatePod) {}
 
+    /** The streaming RPCs: each returns a URL on the streaming server. */
+    public record StreamRpcs(ExecRpc exec, AttachRpc attach, PortForwardRpc portForward) {}
+
     private final VersionRpc version;
     private final StatusRpc status;
     private final RuntimeConfigRpc runtimeConfig;
     private final SandboxRpcs sandboxes;
     private final ContainerRpcs containers;
+    private final StreamRpcs streams;
 
     public RuntimeServiceEndpoint(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig, SandboxRpcs sandboxes,
-                                  ContainerRpcs containers) {
+                                  ContainerRpcs containers, StreamRpcs streams) {
         this.version = version;
         this.status = status;
         this.runtimeConfig = runtimeConfig;
         this.sandboxes = sandboxes;
         this.containers = containers;
+        this.streams = streams;
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+        Unary.call("Exec", request.getContainerId(), response, () -> streams.exec().handle(request));
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+        Unary.call("Attach", request.getContainerId(), response, () -> streams.attach().handle(request));
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+        Unary.call("PortForward", request.getPodSandboxId(), response, () -> streams.portForward().handle(request));
     }
 
     @Override

@@ -1,0 +1,43 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.PortForwardRequest;
+import dev.gantry.cri.v1.PortForwardResponse;
+import dev.gantry.runtime.streaming.StreamRequest;
+import dev.gantry.runtime.streaming.StreamUrls;
+import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.SandboxManager;
+
+/**
+ * PortForward: checks the pod and the ports, then hands back a single-use URL on the streaming
+ * server. The ports are only checked here: the client names the port of each connection.
+ */
+public final class PortForwardRpc {
+
+    private final SandboxManager sandboxes;
+    private final StreamUrls urls;
+
+    public PortForwardRpc(SandboxManager sandboxes, StreamUrls urls) {
+        this.sandboxes = sandboxes;
+        this.urls = urls;
+    }
+
+    PortForwardResponse handle(PortForwardRequest request) {
+        if (request.getPodSandboxId().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PortForward: pod_sandbox_id is empty");
+        }
+        for (int port : request.getPortList()) {
+            if (port < 1 || port > 65535) {
+                throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PortForward: port " + port + " is not in 1..65535");
+            }
+        }
+        PodSandbox pod = sandboxes.status(request.getPodSandboxId());
+        if (!pod.isReady()) {
+            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+                    "PortForward: pod sandbox " + pod.id() + " is not ready, its network may be gone");
+        }
+        String url = urls.urlFor(new StreamRequest.PortForward(pod.id(), request.getPortList()));
+        return PortForwardResponse.newBuilder().setUrl(url).build();
+    }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Runs the official CRI validation suite (critest) against a gantryd of its own:
+# a loopback registry holding stand-ins for every image critest pulls (built by
+# ../shared/conformance/critest-images.sh), a CNI network, root and state dirs and a socket of its
+# own, so nothing of the node's (another runtime, /etc/cni/net.d, /run/gantry) is read or touched.
+#
+#   scripts/conformance.sh [critest flags...]     e.g. -ginkgo.focus='exec'  or  --websocket-exec
+#
+# CRITEST (default ../shared/tools/cri-tools-1.36.0/critest) must exist, or the run is skipped with
+# a message (exit 0). Writes the ginkgo JSON report to $OUT (default target/conformance/report.json)
+# and prints "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+top=$PWD
+
+CRITEST=${CRITEST:-$top/../shared/tools/cri-tools-1.36.0/critest}
+IMAGES_SCRIPT=${IMAGES_SCRIPT:-$top/../shared/conformance/critest-images.sh}
+OUT=${OUT:-$top/target/conformance}
+REG_PORT=${REG_PORT:-5391}
+BRIDGE=gtcrit0
+SUBNET=10.219.0.0/16
+
+if [ ! -x "$CRITEST" ]; then
+  echo "conformance: skipped: no critest binary at $CRITEST (set CRITEST=/path/to/critest)"
+  exit 0
+fi
+if [ ! -f "$IMAGES_SCRIPT" ]; then
+  echo "conformance: skipped: no image builder at $IMAGES_SCRIPT"
+  exit 0
+fi
+
+need=()
+for p in jq gcc libc6-dev docker-registry umoci skopeo busybox; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+[ -f runtime-service/target/gantryd/gantryd.jar ] || ./mvnw -B -q -DskipTests package
+
+work=$(mktemp -d /tmp/gantry-conformance.XXXXXX)
+mkdir -p "$OUT" "$work"/{registry,net.d,ipam,root,state}
+reg_pid=""; daemon_pid=""
+cleanup() {
+  set +e
+  if [ -n "$daemon_pid" ]; then
+    sock=unix://$work/state/gantry.sock
+    for p in $("$top/../shared/tools/cri-tools-1.36.0/crictl" --runtime-endpoint "$sock" pods -q 2>/dev/null); do
+      "$top/../shared/tools/cri-tools-1.36.0/crictl" --runtime-endpoint "$sock" stopp "$p" >/dev/null 2>&1
+      "$top/../shared/tools/cri-tools-1.36.0/crictl" --runtime-endpoint "$sock" rmp "$p" >/dev/null 2>&1
+    done
+    kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null
+  fi
+  [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null
+  grep -F "$work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  ip link del "$BRIDGE" 2>/dev/null
+  iptables-save 2>/dev/null | grep -q "$SUBNET" && iptables-save | grep -v -- "$SUBNET" | iptables-restore 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat > "$work/registry.yml" <<YML
+version: 0.1
+storage: { filesystem: { rootdirectory: $work/registry }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$REG_PORT }
+log: { level: error }
+YML
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+reg_pid=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$REG_PORT/v2/" >/dev/null && break; sleep 0.1; done
+REG=127.0.0.1:$REG_PORT BIG=0 WORK=$work/images bash "$IMAGES_SCRIPT" >"$work/images.log" 2>&1 \
+  || { cat "$work/images.log"; exit 1; }
+
+cat > "$work/net.d/10-conformance.conflist" <<JSON
+{"cniVersion":"1.0.0","name":"gantry-conformance","plugins":[
+ {"type":"bridge","bridge":"$BRIDGE","isGateway":true,"ipMasq":true,
+  "ipam":{"type":"host-local","ranges":[[{"subnet":"$SUBNET"}]],"dataDir":"$work/ipam"}},
+ {"type":"portmap","capabilities":{"portMappings":true}}]}
+JSON
+mirror="mirrors = [\"http://127.0.0.1:$REG_PORT\"]"
+cat > "$work/gantry.toml" <<TOML
+root = "$work/root"
+state = "$work/state"
+[grpc]
+listen = "unix://$work/state/gantry.sock"
+[cni]
+conf_dir = "$work/net.d"
+[registry.hosts."docker.io"]
+$mirror
+[registry.hosts."registry.k8s.io"]
+$mirror
+[registry.hosts."k8s.gcr.io"]
+$mirror
+[registry.hosts."gcr.io"]
+$mirror
+[registry.hosts."public.ecr.aws"]
+$mirror
+[registry.hosts."quay.io"]
+$mirror
+TOML
+bin/gantryd --config "$work/gantry.toml" >"$OUT/gantryd.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 100); do [ -S "$work/state/gantry.sock" ] && break; sleep 0.1; done
+
+endpoint=unix://$work/state/gantry.sock
+set +e
+# The digest-pinned image can never be rebuilt offline (content addressing): skipped by name.
+"$CRITEST" --runtime-endpoint "$endpoint" --image-endpoint "$endpoint" \
+  -ginkgo.skip='should be able to pull image with digest' \
+  -ginkgo.json-report="$OUT/report.json" "$@" >"$OUT/critest.log" 2>&1
+rc=$?
+set -e
+tail -n 30 "$OUT/critest.log"
+jq -r '[.[].SpecReports[] | select(.LeafNodeType=="It")] |
+  "\(map(select(.State=="passed"))|length) passed, \(map(select(.State=="failed"))|length) failed, \(map(select(.State=="skipped" or .State=="pending"))|length) skipped"' \
+  "$OUT/report.json"
+jq -r '.[].SpecReports[] | select(.State=="failed") | "FAILED: \(.LeafNodeText)"' "$OUT/report.json"
+exit $rc
