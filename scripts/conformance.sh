@@ -30,7 +30,7 @@ if [ ! -f "$IMAGES_SCRIPT" ]; then
 fi
 
 need=()
-for p in jq gcc libc6-dev docker-registry umoci skopeo busybox; do
+for p in jq gcc libc6-dev docker-registry umoci skopeo; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
