@@ -40,9 +40,30 @@ public final class SeqPacketSocket implements AutoCloseable {
         this.name = name;
     }
 
-    /** Connects to the SEQPACKET socket bound at {@code path} (at most 107 bytes). */
+    /**
+     * Connects to the SEQPACKET socket bound at {@code path}. A path too long for sun_path (107
+     * bytes) is reached as conmon binds it: through {@code /proc/self/fd/<n>/<name>} of its
+     * directory, opened O_PATH for the moment of the connect.
+     */
     public static SeqPacketSocket connect(Path path) throws IOException {
-        byte[] address = address(path);
+        if (fitsSunPath(path) || path.getParent() == null) {
+            return connect(path, address(path));
+        }
+        int dirFd;
+        try {
+            dirFd = SocketNatives.open(dev.gantry.linux.fs.NativeArgs.path(path.getParent()),
+                    SocketNatives.O_PATH | SocketNatives.O_DIRECTORY | SocketNatives.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("connect: open", path.getParent().toString(), e);
+        }
+        try {
+            return connect(path, address(Path.of("/proc/self/fd", Integer.toString(dirFd), path.getFileName().toString())));
+        } finally {
+            closeQuietly(dirFd);
+        }
+    }
+
+    private static SeqPacketSocket connect(Path path, byte[] address) throws IOException {
         int fd = newSocket(path);
         try {
             while (true) {
@@ -214,6 +235,10 @@ public final class SeqPacketSocket implements AutoCloseable {
         } catch (LastErrorException e) {
             throw ErrnoException.of("socket", path.toString(), e);
         }
+    }
+
+    private static boolean fitsSunPath(Path path) {
+        return path.toString().getBytes(StandardCharsets.UTF_8).length < SOCKADDR_UN_SIZE - SUN_PATH_OFFSET;
     }
 
     /** {@code struct sockaddr_un} for {@code path}: sun_family AF_UNIX (host order, little-endian), then the NUL-terminated path. */

@@ -18,6 +18,9 @@ final class SocketNatives {
     static final int SHUT_RDWR = 2;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_NOSIGNAL = 0x4000;
+    static final int O_PATH = 010000000;
+    static final int O_DIRECTORY = 0200000;
+    static final int O_CLOEXEC = 02000000;
 
     static {
         Native.register(SocketNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -42,6 +45,8 @@ final class SocketNatives {
     static native long send(int fd, byte[] buf, long length, int flags) throws LastErrorException;
 
     static native int shutdown(int fd, int how) throws LastErrorException;
+
+    static native int open(byte[] path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
 }

@@ -117,9 +117,26 @@ class SeqPacketSocketTest {
     }
 
     @Test
-    void address_pathTooLongForSunPath_refused() {
-        Path path = dir.resolve("x".repeat(120));
-        assertThatThrownBy(() -> SeqPacketSocket.connect(path)).isInstanceOf(IOException.class).hasMessageContaining("sun_path");
+    void connect_pathLongerThanSunPath_reachedThroughItsDirectory() throws Exception {
+        Path deep = java.nio.file.Files.createDirectories(dir.resolve("d".repeat(60)).resolve("e".repeat(60)));
+        Path shortLink = dir.resolve("s");
+        java.nio.file.Files.createSymbolicLink(shortLink, deep);
+        // Bound through a short symlink, as conmon does; the client only knows the long path.
+        try (SeqPacketSocket.Listener listener = SeqPacketSocket.listen(shortLink.resolve("attach"))) {
+            Path longPath = deep.resolve("attach");
+            assertThat(longPath.toString().length()).isGreaterThan(108);
+            CompletableFuture<SeqPacketSocket> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return listener.accept();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (SeqPacketSocket client = SeqPacketSocket.connect(longPath); SeqPacketSocket server = accepted.get(30, TimeUnit.SECONDS)) {
+                client.send(bytes("x"), 0, 1);
+                assertThat(server.receive(new byte[4])).isEqualTo(1);
+            }
+        }
     }
 
     private static byte[] bytes(String s) {
