@@ -49,6 +49,11 @@ public record ContainerPaths(Path containersRoot, Path containersState, Path exi
         return runDir(id).resolve("conmon.pid");
     }
 
+    /** conmon's attach socket, reached through its symlink to the bundle. */
+    public Path attachSocket(String id) {
+        return attach.resolve(Ids.requireValid(id, "container id")).resolve("attach");
+    }
+
     public Path exitFile(String id) {
         return exits.resolve(Ids.requireValid(id, "container id"));
     }

@@ -27,7 +27,8 @@ public final class BusyboxContainer implements AutoCloseable {
 
     public static final Path CONMON = Path.of("/usr/bin/conmon");
     public static final Path RUNC = Path.of("/usr/sbin/runc");
-    public static final Path BUSYBOX = Path.of("/bin/busybox");
+    /** Copied into each rootfs alone, so it must be statically linked (Debian's busybox-static); -Dgantry.it.busybox names another. */
+    public static final Path BUSYBOX = Path.of(System.getProperty("gantry.it.busybox", "/bin/busybox"));
     private static final String CGROUP_PARENT = "gantry-runc-it";
 
     private final Path dir;
@@ -35,12 +36,17 @@ public final class BusyboxContainer implements AutoCloseable {
     private final ConmonCommand command;
     private ConmonLaunch launch;
 
-    private BusyboxContainer(Path dir, String id) {
+    private BusyboxContainer(Path dir, String id, Stdio stdio) {
         this.dir = dir;
         this.id = id;
         this.command = new ConmonCommand(CONMON, id, "it", dir.resolve("bundle"), RUNC, dir.resolve("runc"),
                 dir.resolve("state/pidfile"), dir.resolve("state/conmon.pid"), dir.resolve("logs/ctr.log"),
-                dir.resolve("exits"), dir.resolve("sockets"), false, false, false, OptionalLong.empty());
+                dir.resolve("exits"), dir.resolve("sockets"), stdio.terminal(), stdio.stdin(), stdio.stdinOnce(), OptionalLong.empty());
+    }
+
+    /** The ContainerConfig's tty, stdin and stdin_once, as conmon and config.json get them. */
+    public record Stdio(boolean terminal, boolean stdin, boolean stdinOnce) {
+        public static final Stdio NONE = new Stdio(false, false, false);
     }
 
     /** Skips the test unless we are root with conmon, runc and busybox. */
@@ -55,9 +61,13 @@ public final class BusyboxContainer implements AutoCloseable {
      * @param memoryLimit bytes, or 0 for none
      */
     public static BusyboxContainer create(String script, long memoryLimit) throws IOException {
+        return create(script, memoryLimit, Stdio.NONE, "gantry-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+    }
+
+    /** Creates (not starts) a container running {@code sh -c script} with the given stdio, under {@code id}. */
+    public static BusyboxContainer create(String script, long memoryLimit, Stdio stdio, String id) throws IOException {
         Path dir = Files.createTempDirectory("gantry-runc-it");
-        String id = "gantry-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        BusyboxContainer c = new BusyboxContainer(dir, id);
+        BusyboxContainer c = new BusyboxContainer(dir, id, stdio);
         try {
             for (String d : List.of("bundle/rootfs/bin", "runc", "exits", "sockets", "logs", "state")) {
                 Files.createDirectories(dir.resolve(d));
@@ -87,6 +97,15 @@ public final class BusyboxContainer implements AutoCloseable {
 
     public Path runcRoot() {
         return command.runtimeRoot();
+    }
+
+    /** conmon's attach socket, through the symlink it makes in the socket dir. */
+    public Path attachSocket() {
+        return command.socketDir().resolve(id).resolve("attach");
+    }
+
+    public Path socketDir() {
+        return command.socketDir();
     }
 
     public Path logPath() {
@@ -144,7 +163,7 @@ public final class BusyboxContainer implements AutoCloseable {
                 {
                   "ociVersion": "1.0.2",
                   "process": {
-                    "terminal": false,
+                    "terminal": %s,
                     "user": {"uid": 0, "gid": 0},
                     "args": %s,
                     "env": ["PATH=/bin"],
@@ -169,7 +188,7 @@ public final class BusyboxContainer implements AutoCloseable {
                     "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
                   }
                 }
-                """.formatted(args, cgroupsPath(), memory);
+                """.formatted(command.terminal(), args, cgroupsPath(), memory);
         Files.writeString(bundle().resolve("config.json"), config);
     }
 
