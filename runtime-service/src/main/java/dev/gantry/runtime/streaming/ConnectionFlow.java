@@ -77,6 +77,6 @@ final class ConnectionFlow {
     // Applied on the event loop in submission order, each reading the count then, so concurrent
     // pause/resume calls cannot leave the channel in a stale state.
     private void updateAutoRead() {
-        channel.eventLoop().execute(() -> channel.config().setAutoRead(pausedStreams.get() == 0));
+        EventLoops.run(channel, () -> channel.config().setAutoRead(pausedStreams.get() == 0));
     }
 }

@@ -165,7 +165,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     /** The session is over: GOAWAY (OK) after everything written so far, then close. Any thread. */
     void finish() {
         Channel channel = channel();
-        channel.eventLoop().execute(() -> {
+        EventLoops.run(channel, () -> {
             if (!aborted) {
                 aborted = true;
                 channel.writeAndFlush(new DefaultSpdyGoAwayFrame(lastStreamId, SpdySessionStatus.OK))

@@ -102,7 +102,7 @@ final class WsChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Sends a close frame, then closes the connection. Any thread. */
     void close(Channel channel, WebSocketCloseStatus status, String reason) {
-        channel.eventLoop().execute(() -> {
+        EventLoops.run(channel, () -> {
             if (closing) {
                 return;
             }
