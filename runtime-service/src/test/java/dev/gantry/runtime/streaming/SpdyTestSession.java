@@ -42,7 +42,7 @@ final class SpdyTestSession implements AutoCloseable {
 
     static Transport raw(TestConnection c) {
         return new Transport() {
-            private final byte[] buf = new byte[65536];
+            private final byte[] buf = new byte[1 << 20];
 
             @Override
             public void write(byte[] bytes) throws IOException {
@@ -83,12 +83,15 @@ final class SpdyTestSession implements AutoCloseable {
     private static final Object EOF = new Object();
 
     private final Transport transport;
-    private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+    private final EmbeddedChannel codec = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1, 1 << 20, 16384, 6, 15, 8));
     private final BlockingQueue<Object> frames = new LinkedBlockingQueue<>();
     private final Thread reader;
     private int nextId = 1;
 
     final Map<Integer, ByteArrayOutputStream> data = new HashMap<>();
+    final Map<Integer, Long> sizes = new HashMap<>();
+    /** False to count the bytes of DATA frames without keeping them (bulk transfers). */
+    boolean keepData = true;
     final Set<Integer> fins = new HashSet<>();
     final Set<Integer> replies = new HashSet<>();
     final Map<Integer, Integer> resets = new HashMap<>();
@@ -173,7 +176,8 @@ final class SpdyTestSession implements AutoCloseable {
             switch (f) {
                 case SpdySynReplyFrame r -> replies.add(r.streamId());
                 case SpdyDataFrame d -> {
-                    data.computeIfAbsent(d.streamId(), k -> new ByteArrayOutputStream())
+                    sizes.merge(d.streamId(), (long) d.content().readableBytes(), Long::sum);
+                    if (keepData) data.computeIfAbsent(d.streamId(), k -> new ByteArrayOutputStream())
                             .writeBytes(io.netty.buffer.ByteBufUtil.getBytes(d.content()));
                     if (d.isLast()) {
                         fins.add(d.streamId());
