@@ -1,0 +1,91 @@
+package dev.gantry.runtime.streaming;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The four copy loops of a session, each run on its own virtual thread. Chunks are pooled
+ * ByteBufs filled in place and handed to Netty, so a byte is copied once on its way through.
+ */
+final class Copy {
+
+    /** Process pipes hand out at most 64 KiB a read; 32 KiB keeps latency low for interactive use. */
+    static final int PROCESS_CHUNK = 32 * 1024;
+    static final int SOCKET_CHUNK = 64 * 1024;
+
+    private Copy() {
+    }
+
+    /** Process output to the client, until the process closes it. */
+    static void toClient(InputStream in, ClientOutput out) throws IOException {
+        while (true) {
+            ByteBuf chunk = out.allocate(PROCESS_CHUNK);
+            int n;
+            try {
+                n = chunk.writeBytes(in, PROCESS_CHUNK);
+            } catch (IOException | RuntimeException e) {
+                chunk.release();
+                throw e;
+            }
+            if (n < 0) {
+                chunk.release();
+                return;
+            }
+            out.write(chunk);
+        }
+    }
+
+    /** Socket to the client, until the peer closes its side. */
+    static void toClient(SocketChannel in, ClientOutput out) throws IOException {
+        while (true) {
+            ByteBuf chunk = out.allocate(SOCKET_CHUNK);
+            int n;
+            try {
+                n = chunk.writeBytes(in, SOCKET_CHUNK);
+            } catch (IOException | RuntimeException e) {
+                chunk.release();
+                throw e;
+            }
+            if (n < 0) {
+                chunk.release();
+                return;
+            }
+            out.write(chunk);
+        }
+    }
+
+    /** The client's bytes to a process's stdin, until the client ends the stream. */
+    static void fromClient(InboundPipe in, OutputStream out) throws IOException {
+        ByteBuf chunk;
+        while ((chunk = in.take()) != null) {
+            try {
+                chunk.readBytes(out, chunk.readableBytes());
+                out.flush();
+            } finally {
+                chunk.release();
+            }
+        }
+    }
+
+    /** The client's bytes to a socket, until the client ends the stream. */
+    static void fromClient(InboundPipe in, SocketChannel out) throws IOException {
+        ByteBuf chunk;
+        while ((chunk = in.take()) != null) {
+            try {
+                while (chunk.isReadable()) {
+                    chunk.readBytes(out, chunk.readableBytes());
+                }
+            } finally {
+                chunk.release();
+            }
+        }
+    }
+
+    /** Reads and drops a process stream nobody asked for, so the process never blocks on it. */
+    static void drain(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+    }
+}
