@@ -66,6 +66,12 @@ import dev.gantry.runtime.rpc.StartContainerRpc;
 import dev.gantry.runtime.rpc.StopContainerRpc;
 import dev.gantry.runtime.rpc.UpdateContainerResourcesRpc;
 import dev.gantry.runtime.rpc.UpdatePodSandboxResourcesRpc;
+import dev.gantry.runtime.attach.ContainerAttach;
+import dev.gantry.runtime.rpc.AttachRpc;
+import dev.gantry.runtime.rpc.ExecRpc;
+import dev.gantry.runtime.rpc.PortForwardRpc;
+import dev.gantry.runtime.streaming.StreamingServer;
+import dev.gantry.sandbox.net.PodPorts;
 import io.grpc.BindableService;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,7 +92,10 @@ final class Wiring {
 
     private Wiring() {}
 
-    static List<BindableService> services(LoadedConfig loaded) throws IOException {
+    /** The CRI services, and what must be closed after the gRPC server stops (the streaming server). */
+    record Services(List<BindableService> grpc, List<AutoCloseable> resources) {}
+
+    static Services services(LoadedConfig loaded) throws IOException {
         GantryConfig config = loaded.config();
         Clock clock = Clock.systemUTC();
         CniNetworks networks = networks(config);
@@ -103,6 +112,11 @@ final class Wiring {
         if (collected > 0) {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
         }
+        var streaming = StreamingServer.start(config.stream(), new RuntimeStreamBackends(
+                new ExecSessionsPlaceholder(),
+                new ContainerAttach(containers::status, ContainerPaths.of(config.root(), config.state())),
+                new PodPorts(sandboxes::status, new NamespaceRunner())));
+        log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
                 new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet())),
@@ -123,7 +137,11 @@ final class Wiring {
                         new UpdateContainerResourcesRpc(containers),
                         new ReopenContainerLogRpc(containers),
                         new ContainerEventsRpc(events, containers, sandboxes),
-                        new UpdatePodSandboxResourcesRpc(sandboxes)));
+                        new UpdatePodSandboxResourcesRpc(sandboxes)),
+                new RuntimeServiceEndpoint.StreamRpcs(
+                        new ExecRpc(containers, streaming),
+                        new AttachRpc(containers, streaming),
+                        new PortForwardRpc(sandboxes, streaming)));
 
         Path containerDirs = config.root().resolve("containers");
         Directories.create(containerDirs, "rwx------");
