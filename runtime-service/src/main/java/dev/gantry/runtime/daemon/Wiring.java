@@ -56,7 +56,9 @@ import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.HostFacts;
 import dev.gantry.runtime.oci.OciSpecBuilder;
 import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.exec.ExecSync;
 import dev.gantry.runtime.rpc.ContainerEventsRpc;
+import dev.gantry.runtime.rpc.ExecSyncRpc;
 import dev.gantry.runtime.rpc.ContainerStatusRpc;
 import dev.gantry.runtime.rpc.CreateContainerRpc;
 import dev.gantry.runtime.rpc.ListContainersRpc;
@@ -123,7 +125,8 @@ final class Wiring {
                         new UpdateContainerResourcesRpc(containers),
                         new ReopenContainerLogRpc(containers),
                         new ContainerEventsRpc(events, containers, sandboxes),
-                        new UpdatePodSandboxResourcesRpc(sandboxes)));
+                        new UpdatePodSandboxResourcesRpc(sandboxes),
+                        new ExecSyncRpc(new ExecSync(containers, config.containers().execSyncMaxOutput(), clock))));
 
         Path containerDirs = config.root().resolve("containers");
         Directories.create(containerDirs, "rwx------");

@@ -7,6 +7,8 @@ import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.ContainerStatusResponse;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.CreateContainerResponse;
+import dev.gantry.cri.v1.ExecSyncRequest;
+import dev.gantry.cri.v1.ExecSyncResponse;
 import dev.gantry.cri.v1.GetEventsRequest;
 import dev.gantry.cri.v1.ListContainersRequest;
 import dev.gantry.cri.v1.ListContainersResponse;
@@ -63,7 +65,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     public record ContainerRpcs(CreateContainerRpc create, StartContainerRpc start, StopContainerRpc stop,
                                 RemoveContainerRpc remove, ContainerStatusRpc status, ListContainersRpc list,
                                 UpdateContainerResourcesRpc update, ReopenContainerLogRpc reopenLog,
-                                ContainerEventsRpc events, UpdatePodSandboxResourcesRpc updatePod) {}
+                                ContainerEventsRpc events, UpdatePodSandboxResourcesRpc updatePod, ExecSyncRpc execSync) {}
 
     private final VersionRpc version;
     private final StatusRpc status;
@@ -125,6 +127,11 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     @Override
     public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> response) {
         Unary.call("ReopenContainerLog", request.getContainerId(), response, () -> containers.reopenLog().handle(request));
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+        Unary.call("ExecSync", request.getContainerId(), response, () -> containers.execSync().handle(request));
     }
 
     @Override
