@@ -278,6 +278,11 @@ public final class ContainerManager implements PodMembers {
         }
     }
 
+    /** What containers are made with (paths, runtimes), for the exec and attach engines that work beside this manager. */
+    public ContainerSystem system() {
+        return system;
+    }
+
     /** Holds the image of a recovered container, as create did. */
     void adoptLease(String id, Leases.Lease lease) {
         leases.put(id, lease);

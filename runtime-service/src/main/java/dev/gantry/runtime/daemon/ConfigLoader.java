@@ -125,7 +125,8 @@ public final class ConfigLoader {
                 cni,
                 sandbox,
                 values.runtimeHandlers("runtime.default_handler", "runtimes"),
-                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")),
+                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout"),
+                        values.longInRange("container.exec_sync_max_output", 1024, 1L << 30)),
                 stream(values));
     }
 

@@ -3,6 +3,7 @@ package dev.gantry.runtime.daemon;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -44,25 +45,29 @@ final class Daemon {
 
         DaemonLock lock = null;
         CriServer server = null;
+        List<AutoCloseable> resources = List.of();
         try {
             Directories.create(config.root(), "rwx--x--x");
             Directories.create(config.state(), "rwx--x--x");
             lock = DaemonLock.acquire(config.state(), "unix://" + config.grpc().socket());
-            server = CriServer.start(config.grpc(), Wiring.services(loaded));
+            Wiring.Services services = Wiring.services(loaded);
+            resources = services.resources();
+            server = CriServer.start(config.grpc(), services.grpc());
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());
-            closeQuietly(server, lock);
+            closeAll(server, resources, lock);
             return EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
             log.error("gantryd cannot start: {}", e.toString(), e);
-            closeQuietly(server, lock);
+            closeAll(server, resources, lock);
             return EXIT_FAILED;
         }
 
         final CriServer running = server;
+        final List<AutoCloseable> opened = resources;
         final DaemonLock held = lock;
         // Still remove the socket if the JVM ends some other way (SIGHUP, System.exit elsewhere).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, held), "gantryd-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, opened, held), "gantryd-exit"));
         log.info("gantryd {} serving CRI v1 on unix://{} (config: {}, root {}, state {})",
                 BuildInfo.version(), config.grpc().socket(), loaded.source(), config.root(), config.state());
 
@@ -72,15 +77,22 @@ final class Daemon {
             Thread.currentThread().interrupt();
         }
         log.info("stopping: finishing calls in flight (up to {} ms)", config.grpc().shutdownTimeout().toMillis());
-        stop(running, held);
+        stop(running, opened, held);
         log.info("stopped");
         return EXIT_OK;
     }
 
-    private void stop(CriServer server, DaemonLock lock) {
+    private void stop(CriServer server, List<AutoCloseable> resources, DaemonLock lock) {
         if (stopped.compareAndSet(false, true)) {
-            closeQuietly(server, lock);
+            closeAll(server, resources, lock);
         }
+    }
+
+    /** The server first (calls in flight finish), then what it used, then the lock that lets another daemon start. */
+    private static void closeAll(CriServer server, List<AutoCloseable> resources, DaemonLock lock) {
+        closeQuietly(server);
+        closeQuietly(resources.toArray(AutoCloseable[]::new));
+        closeQuietly(lock);
     }
 
     private static void closeQuietly(AutoCloseable... resources) {

@@ -24,10 +24,11 @@ public record GantryConfig(
     public record Sandbox(long shmSize, Path infraCommand) {}
 
     /**
-     * Container settings: the conmon binary (a bare name is searched on PATH) and how long conmon
-     * and {@code runc create} may take to make one container.
+     * Container settings: the conmon binary (a bare name is searched on PATH), how long conmon
+     * and {@code runc create} may take to make one container, and how many bytes of stdout and
+     * stderr together one ExecSync may return.
      */
-    public record Containers(String conmon, Duration createTimeout) {}
+    public record Containers(String conmon, Duration createTimeout, long execSyncMaxOutput) {}
 
     /** The OCI runtime handlers pods may name, and the one "" stands for. */
     public record RuntimeHandlers(String defaultHandler, Map<String, String> paths) {

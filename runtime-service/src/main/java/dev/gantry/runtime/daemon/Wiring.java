@@ -56,7 +56,9 @@ import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.HostFacts;
 import dev.gantry.runtime.oci.OciSpecBuilder;
 import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.exec.ExecSync;
 import dev.gantry.runtime.rpc.ContainerEventsRpc;
+import dev.gantry.runtime.rpc.ExecSyncRpc;
 import dev.gantry.runtime.rpc.ContainerStatusRpc;
 import dev.gantry.runtime.rpc.CreateContainerRpc;
 import dev.gantry.runtime.rpc.ListContainersRpc;
@@ -67,6 +69,7 @@ import dev.gantry.runtime.rpc.StopContainerRpc;
 import dev.gantry.runtime.rpc.UpdateContainerResourcesRpc;
 import dev.gantry.runtime.rpc.UpdatePodSandboxResourcesRpc;
 import dev.gantry.runtime.attach.ContainerAttach;
+import dev.gantry.runtime.exec.ExecSessions;
 import dev.gantry.runtime.rpc.AttachRpc;
 import dev.gantry.runtime.rpc.ExecRpc;
 import dev.gantry.runtime.rpc.PortForwardRpc;
@@ -113,7 +116,7 @@ final class Wiring {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
         }
         var streaming = StreamingServer.start(config.stream(), new RuntimeStreamBackends(
-                new ExecSessionsPlaceholder(),
+                new ExecSessions(containers),
                 new ContainerAttach(containers::status, ContainerPaths.of(config.root(), config.state())),
                 new PodPorts(sandboxes::status, new NamespaceRunner())));
         log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
@@ -137,7 +140,8 @@ final class Wiring {
                         new UpdateContainerResourcesRpc(containers),
                         new ReopenContainerLogRpc(containers),
                         new ContainerEventsRpc(events, containers, sandboxes),
-                        new UpdatePodSandboxResourcesRpc(sandboxes)),
+                        new UpdatePodSandboxResourcesRpc(sandboxes),
+                        new ExecSyncRpc(new ExecSync(containers, config.containers().execSyncMaxOutput(), clock))),
                 new RuntimeServiceEndpoint.StreamRpcs(
                         new ExecRpc(containers, streaming),
                         new AttachRpc(containers, streaming),
@@ -151,7 +155,7 @@ final class Wiring {
                 new ListImagesRpc(images),
                 new RemoveImageRpc(images),
                 new ImageFsInfoRpc(images, new ContainerDiskUsage(containerDirs, clock, Duration.ofSeconds(10)), clock));
-        return List.of(runtime, imageService);
+        return new Services(List.of(runtime, imageService), List.of(streaming));
     }
 
     private static CniNetworks networks(GantryConfig config) {

@@ -13,6 +13,8 @@ import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.ContainerStatusResponse;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.CreateContainerResponse;
+import dev.gantry.cri.v1.ExecSyncRequest;
+import dev.gantry.cri.v1.ExecSyncResponse;
 import dev.gantry.cri.v1.GetEventsRequest;
 import dev.gantry.cri.v1.ListContainersRequest;
 import dev.gantry.cri.v1.ListContainersResponse;
@@ -69,7 +71,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     public record ContainerRpcs(CreateContainerRpc create, StartContainerRpc start, StopContainerRpc stop,
                                 RemoveContainerRpc remove, ContainerStatusRpc status, ListContainersRpc list,
                                 UpdateContainerResourcesRpc update, ReopenContainerLogRpc reopenLog,
-                                ContainerEventsRpc events, UpdatePodSandboxResourcesRpc updatePod) {}
+                                ContainerEventsRpc events, UpdatePodSandboxResourcesRpc updatePod, ExecSyncRpc execSync) {}
 
     /** The streaming RPCs: each returns a URL on the streaming server. */
     public record StreamRpcs(ExecRpc exec, AttachRpc attach, PortForwardRpc portForward) {}
@@ -151,6 +153,11 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     @Override
     public void reopenContainerLog(ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> response) {
         Unary.call("ReopenContainerLog", request.getContainerId(), response, () -> containers.reopenLog().handle(request));
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+        Unary.call("ExecSync", request.getContainerId(), response, () -> containers.execSync().handle(request));
     }
 
     @Override

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * The event loops only move frames; process and socket copies run on virtual threads and park,
  * never the event loop, while the other side is slow ({@link ConnectionFlow}).
  */
-public final class StreamingServer implements AutoCloseable {
+public final class StreamingServer implements StreamUrls, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingServer.class);
     /** Netty stops a copy thread's writes past this much queued per connection; a few chunks. */
@@ -124,6 +124,7 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     /** Stores {@code request} behind a fresh single-use token and returns the URL for the client. */
+    @Override
     public String urlFor(StreamRequest request) {
         return baseUrl + StreamKind.of(request).prefix() + tokens.issue(request);
     }

@@ -35,7 +35,7 @@ class RuntimeServiceEndpointTest {
                 new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of("runc")),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
-                new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null),
+                new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null, null),
                 new RuntimeServiceEndpoint.StreamRpcs(null, null, null));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();

@@ -1,0 +1,44 @@
+package dev.gantry.runtime.exec;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.runtime.container.Container;
+import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.container.ContainerState;
+import dev.gantry.runtime.container.ContainerSystem;
+import dev.gantry.runtime.oci.RuncRuntime;
+
+/** The containers of the container manager as exec targets. */
+final class ContainerExecTargets implements ExecTargets {
+
+    private final ContainerManager containers;
+    private final ContainerSystem system;
+
+    ContainerExecTargets(ContainerManager containers, ContainerSystem system) {
+        this.containers = containers;
+        this.system = system;
+    }
+
+    @Override
+    public ExecTarget running(String idOrPrefix) {
+        if (idOrPrefix == null || idOrPrefix.isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "exec: container_id is empty");
+        }
+        Container c = containers.status(idOrPrefix);
+        if (!(c.state() instanceof ContainerState.Running)) {
+            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+                    "exec in container " + c.id() + ": it is " + c.state().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ", not running");
+        }
+        RuncRuntime runtime = system.runtime(c.runtimeHandler());
+        return new ExecTarget(c.id(), runtime.binary(), runtime.root(), system.paths().bundle(c.id()), system.paths().runDir(c.id()));
+    }
+
+    @Override
+    public boolean stillRunning(String id) {
+        try {
+            return containers.status(id).state() instanceof ContainerState.Running;
+        } catch (GantryException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.gantry.runtime.exec;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.streaming.ProcessSession;
+import dev.gantry.runtime.streaming.StreamRequest;
+import java.io.IOException;
+
+/**
+ * The exec side of the streaming server: starts the command of an Exec request and hands its streams
+ * over as a {@link ProcessSession}. Without a terminal the session has a pipe per stream asked for;
+ * with one, stdin and stdout are pipes to runc, which copies them to and from the container's pty,
+ * and stderr is merged into stdout (see {@link RuncExecProcess} for how the terminal is set up).
+ */
+public final class ExecSessions {
+
+    private final ExecTargets targets;
+    private final ProcessSpecs specs;
+
+    public ExecSessions(ContainerManager containers) {
+        this(new ContainerExecTargets(containers, containers.system()), new ProcessSpecs());
+    }
+
+    ExecSessions(ExecTargets targets, ProcessSpecs specs) {
+        this.targets = targets;
+        this.specs = specs;
+    }
+
+    /**
+     * Starts {@code request.command()}. NOT_FOUND for an unknown container, FAILED_PRECONDITION for
+     * one not running, INVALID_ARGUMENT for an empty command. The caller must {@link ProcessSession#close}
+     * the session, also after the command exited: that releases its terminal and temp files.
+     */
+    public ProcessSession open(StreamRequest.Exec request) throws IOException {
+        if (request.command().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "exec in container " + request.containerId() + ": the command is empty");
+        }
+        ExecTarget target = targets.running(request.containerId());
+        byte[] process = specs.forExec(target.containerId(), target.bundle(), request.command(), request.tty());
+        RuncExecProcess runc = RuncExecProcess.start(target, process, request.stdin(), request.stdout(),
+                request.stderr() && !request.tty(), request.tty(), true);
+        return new ExecSession(runc, request.tty());
+    }
+}

@@ -1,0 +1,352 @@
+package dev.gantry.runtime.exec;
+
+import dev.gantry.linux.fs.ErrnoException;
+import dev.gantry.linux.proc.Pidfd;
+import dev.gantry.linux.proc.ProcessTree;
+import dev.gantry.linux.pty.Pty;
+import dev.gantry.linux.spawn.Fds;
+import dev.gantry.linux.spawn.Pipe;
+import dev.gantry.linux.spawn.Spawner;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code runc exec} in the foreground, spawned by us (posix_spawn, its own session) with pipes for
+ * the streams that were asked for and /dev/null for the others.
+ *
+ * <p>With a terminal, runc makes the container-side pty itself and copies between it and its own
+ * stdin and stdout; it only needs a terminal of ours as its "host console", to set raw and to read
+ * the window size from at start and at every SIGWINCH (runc 1.1 takes the first of stderr, stdout,
+ * stdin that is a terminal). So the data still flows through plain pipes, which Java streams can
+ * read without native calls, and our {@link Pty}'s slave is runc's stderr only: {@link #resize} sets
+ * the size on our master and sends runc SIGWINCH, and runc resizes the container's pty.
+ *
+ * <p>Exit: runc's exit status is the command's (128 + n when a signal ended it). A platform thread
+ * waits for it (waitpid blocks its thread: never a virtual thread's carrier).
+ *
+ * <p>Kill: the process tree rooted at the command (from runc's {@code --pid-file}) is stopped and
+ * killed; runc, the command's subreaper, then reaps it and exits. If runc has not written the pid
+ * file yet, or does not exit, runc's own tree is killed.
+ */
+final class RuncExecProcess implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RuncExecProcess.class);
+    private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    private static final int SIGWINCH = 28;
+    /** How long runc may take to reap a killed command and exit before it is killed itself. */
+    static final Duration KILL_WAIT = Duration.ofSeconds(5);
+
+    private final ExecTarget target;
+    private final long pid;
+    private final Pidfd runcHandle;
+    private final Path processFile;
+    private final Path pidFile;
+    private final Optional<Pty> pty;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** Our ends of the pipes: stdin's write end, stdout's and stderr's read ends. */
+    private final Streams streams;
+    private boolean closed;
+
+    private RuncExecProcess(ExecTarget target, long pid, Pidfd runcHandle, Path processFile, Path pidFile, Optional<Pty> pty, Streams streams) {
+        this.target = target;
+        this.pid = pid;
+        this.runcHandle = runcHandle;
+        this.processFile = processFile;
+        this.pidFile = pidFile;
+        this.pty = pty;
+        this.streams = streams;
+    }
+
+    /** The command line: {@code runc --root <root> exec --process <file> --pid-file <file> <id>}. */
+    static List<String> argv(ExecTarget target, Path processFile, Path pidFile) {
+        return List.of(target.runc().toString(), "--root", target.runcRoot().toString(), "exec",
+                "--process", processFile.toString(), "--pid-file", pidFile.toString(), target.containerId());
+    }
+
+    /** runc's exit status as a command's exit code: the code it exited with, or 128 + the signal that ended it. */
+    static int exitCode(int waitStatus) {
+        int signal = waitStatus & 0x7f;
+        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
+    }
+
+    /**
+     * Starts runc with {@code processJson} (terminal set as {@code tty}).
+     *
+     * @param javaStreams our ends of the pipes as Java streams ({@link #stdinStream()} and so on), for
+     *                    sessions read on virtual threads; otherwise as raw fds ({@link #fd}), for
+     *                    readers that must be able to give up on a pipe a background process keeps open
+     * @throws IOException when the temp file cannot be written or runc cannot be spawned
+     */
+    static RuncExecProcess start(ExecTarget target, byte[] processJson, boolean stdin, boolean stdout, boolean stderr, boolean tty,
+                                 boolean javaStreams) throws IOException {
+        String name = "exec-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        Path processFile = target.runDir().resolve(name + ".json");
+        Path pidFile = target.runDir().resolve(name + ".pid");
+        List<AutoCloseable> undo = new ArrayList<>();
+        try {
+            Files.write(processFile, processJson, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            undo.add(() -> Files.deleteIfExists(processFile));
+            Map<Integer, Integer> childFds = new HashMap<>();
+            List<Pipe> childEnds = new ArrayList<>();
+            Streams ours = new Streams();
+            if (stdin) {
+                Pipe p = opened(undo);
+                childFds.put(0, p.readFd());
+                childEnds.add(p);
+                ours.take(0, p.writeFd(), javaStreams, undo);
+            }
+            if (stdout) {
+                Pipe p = opened(undo);
+                childFds.put(1, p.writeFd());
+                childEnds.add(p);
+                ours.take(1, p.readFd(), javaStreams, undo);
+            }
+            Optional<Pty> pty = Optional.empty();
+            if (tty) {
+                Pty opened = Pty.open();
+                undo.add(opened);
+                pty = Optional.of(opened);
+                childFds.put(2, opened.slaveFd());
+            } else if (stderr) {
+                Pipe p = opened(undo);
+                childFds.put(2, p.writeFd());
+                childEnds.add(p);
+                ours.take(2, p.readFd(), javaStreams, undo);
+            }
+            long pid = Spawner.spawn(argv(target, processFile, pidFile), ENV, Optional.empty(), childFds);
+            // The child has its copies; ours of the child's ends must go, or readers would never see EOF.
+            // With Java streams our raw ends go too: the streams are separate open files.
+            for (Pipe p : childEnds) {
+                if (javaStreams) {
+                    p.close();
+                } else if (childFds.get(0) != null && childFds.get(0) == p.readFd()) {
+                    p.closeRead();
+                } else {
+                    p.closeWrite();
+                }
+            }
+            pty.ifPresent(Pty::closeSlave);
+            // An unreaped child's pid cannot be reused: the handle is sure to be runc's.
+            Pidfd handle = Pidfd.open(pid).orElseThrow(() -> new IOException("runc exec " + target.containerId() + " vanished at start"));
+            RuncExecProcess process = new RuncExecProcess(target, pid, handle, processFile, pidFile, pty, ours);
+            process.waitInBackground();
+            return process;
+        } catch (IOException | RuntimeException e) {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                try {
+                    undo.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Our ends of the pipes, raw or as Java streams. */
+    private static final class Streams {
+        final int[] fds = {-1, -1, -1};
+        FileOutputStream stdin;
+        FileInputStream stdout;
+        FileInputStream stderr;
+
+        /**
+         * Keeps our end {@code fd} of stream {@code index}. A Java stream is a second open file
+         * description of the same pipe, opened through /proc while the other end is still open here
+         * (opening one end of a pipe waits for the other to exist); the raw fd is then closed.
+         */
+        void take(int index, int fd, boolean javaStream, List<AutoCloseable> undo) throws IOException {
+            if (!javaStream) {
+                fds[index] = fd;
+                return;
+            }
+            String path = "/proc/self/fd/" + fd;
+            switch (index) {
+                case 0 -> {
+                    stdin = new FileOutputStream(path);
+                    undo.add(stdin);
+                }
+                case 1 -> {
+                    stdout = new FileInputStream(path);
+                    undo.add(stdout);
+                }
+                default -> {
+                    stderr = new FileInputStream(path);
+                    undo.add(stderr);
+                }
+            }
+        }
+    }
+
+    private static Pipe opened(List<AutoCloseable> undo) throws ErrnoException {
+        Pipe p = Pipe.open();
+        undo.add(p);
+        return p;
+    }
+
+    private void waitInBackground() {
+        Thread.ofPlatform().daemon().name("runc-exec-" + pid).start(() -> {
+            try {
+                exit.complete(exitCode(Spawner.waitFor(pid)));
+            } catch (ErrnoException | RuntimeException e) {
+                exit.completeExceptionally(e);
+            }
+        });
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    ExecTarget target() {
+        return target;
+    }
+
+    /** Completes with the exit code once runc has exited and was reaped. */
+    CompletableFuture<Integer> exit() {
+        return exit;
+    }
+
+    /** Our raw end of stdin (0), stdout (1) or stderr (2), -1 when there is none or it is a Java stream. */
+    int fd(int stream) {
+        return streams.fds[stream];
+    }
+
+    /** The process's input as a Java stream, when asked for with javaStreams; else null. */
+    FileOutputStream stdinStream() {
+        return streams.stdin;
+    }
+
+    FileInputStream stdoutStream() {
+        return streams.stdout;
+    }
+
+    FileInputStream stderrStream() {
+        return streams.stderr;
+    }
+
+    /** Sets the terminal size and tells runc, which resizes the container's pty; nothing without a terminal. */
+    void resize(int columns, int rows) throws IOException {
+        if (pty.isEmpty() || exit.isDone()) {
+            return;
+        }
+        pty.get().resize(columns, rows);
+        runcHandle.kill(SIGWINCH);
+    }
+
+    /** Kills the command and all it started (see the class comment); runc then exits by itself. */
+    void killTree() throws IOException {
+        if (exit.isDone()) {
+            return;
+        }
+        OptionalLong command = commandPid();
+        List<Long> killed = command.isPresent() ? ProcessTree.kill(command.getAsLong()) : ProcessTree.kill(pid);
+        log.debug("exec in container {}: killed {}", target.containerId(), killed);
+    }
+
+    /** Waits up to {@code timeout} for runc to exit; the exit code, or empty when it still runs. */
+    Optional<Integer> awaitExit(Duration timeout) throws InterruptedException {
+        try {
+            return Optional.of(exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("wait for runc exec in container " + target.containerId() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The command's pid as runc wrote it (host pid namespace), once it has started. */
+    private OptionalLong commandPid() throws IOException {
+        try {
+            String text = Files.readString(pidFile).strip();
+            return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+        } catch (NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            // runc writes the file by rename: a partial number cannot be seen; treat anything odd as not yet written.
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Ends it for good: kills what still runs (the command's tree, then runc's if runc does not exit),
+     * closes our pipe ends and the terminal, removes the temp files. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (!exit.isDone()) {
+                killTree();
+                if (awaitExit(KILL_WAIT).isEmpty()) {
+                    log.warn("exec in container {}: runc {} did not exit {} s after its command was killed; killing runc",
+                            target.containerId(), pid, KILL_WAIT.toSeconds());
+                    ProcessTree.kill(pid);
+                    awaitExit(KILL_WAIT);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("exec in container {}: kill runc {} and its command: {}", target.containerId(), pid, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            release();
+        }
+    }
+
+    private void release() {
+        // Raw fds are closed only here, after their readers were told to stop (ExecSync joins them first).
+        for (int fd : streams.fds) {
+            if (fd >= 0) {
+                try {
+                    Fds.close(fd);
+                } catch (ErrnoException ignored) {
+                    // released anyway
+                }
+            }
+        }
+        // A reader blocked on a pipe that a background process still holds is not woken by this;
+        // it sees end of file when that process exits.
+        for (AutoCloseable stream : new AutoCloseable[] {streams.stdin, streams.stdout, streams.stderr}) {
+            if (stream != null) {
+                try {
+                    stream.close();
+                } catch (Exception ignored) {
+                    // nothing to do
+                }
+            }
+        }
+        pty.ifPresent(Pty::close);
+        runcHandle.close();
+        try {
+            Files.deleteIfExists(processFile);
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            log.warn("exec in container {}: remove {}: {}", target.containerId(), processFile, e.toString());
+        }
+    }
+}
