@@ -121,19 +121,27 @@ final class SpdyConnection implements AutoCloseable {
         }
     }
 
-    /** Drops the TCP connection without a word, as a killed client would. */
+    /**
+     * Drops the TCP connection without a word, as a killed client would. The close starts below
+     * SpdySessionHandler: its own close() sends GOAWAY and then waits for every stream to finish.
+     */
     void abort() {
-        channel.close().syncUninterruptibly();
+        belowSession().close().syncUninterruptibly();
     }
 
-    /** GOAWAY, then close. */
+    /** GOAWAY (last good stream 0: the server opened none), then close, without waiting for open streams. */
     @Override
     public void close() {
-        if (channel.isActive()) {
-            channel.writeAndFlush(new DefaultSpdyGoAwayFrame(0)).addListener(f -> channel.close());
+        ChannelHandlerContext session = channel.pipeline().context("spdy-session");
+        if (channel.isActive() && session != null) {
+            session.writeAndFlush(new DefaultSpdyGoAwayFrame(0)).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        channel.close();
+        belowSession().close().syncUninterruptibly();
+    }
+
+    private io.netty.channel.ChannelOutboundInvoker belowSession() {
+        ChannelHandlerContext codec = channel.pipeline().context("spdy-codec");
+        return codec != null ? codec : channel;
     }
 
     /** One client-initiated stream: what the server sends, and what the client sends it. */
