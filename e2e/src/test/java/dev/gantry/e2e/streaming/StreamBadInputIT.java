@@ -48,7 +48,8 @@ class StreamBadInputIT {
         start();
         URI url = freshUrl();
         try (RawConnection raw = RawConnection.open(url)) {
-            raw.trySend("GARBAGE " + url.getRawPath() + " HTTP/9.9\r\nUpgrade SPDY/3.1\r\n\u0000\u0001\r\n\r\n");
+            raw.trySend(("GARBAGE " + url.getRawPath() + " HTTP/9.9\r\nUpgrade SPDY/3.1\r\n\u0000\u0001\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             RawConnection.Head head = raw.readHead();
             if (head != null) {
                 assertEquals(400, head.status(), "a malformed request is a bad request: " + head);
