@@ -8,6 +8,9 @@
 #   scripts/bench.sh containers [n]          containers with runc and conmon (root): create/start/stop/remove of N containers
 #                                            over 10 pods, List/Status with N present, full pod start, conmon and daemon RSS
 #                                            (default 100)
+#   scripts/bench.sh streaming [execs]       Exec and PortForward through the streaming server over SPDY (root): exec
+#                                            round trip of `true` and `echo` (p50/p99 over N, default 100), PortForward
+#                                            throughput of 256 MiB to a sink in a pod, 20 concurrent exec sessions
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -25,6 +28,9 @@ elif [ "${1:-}" = sandbox ]; then
 elif [ "${1:-}" = containers ]; then
   shift
   main=dev.gantry.e2e.bench.ContainerBenchmark
+elif [ "${1:-}" = streaming ]; then
+  shift
+  main=dev.gantry.e2e.bench.StreamingBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \

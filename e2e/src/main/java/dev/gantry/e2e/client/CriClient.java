@@ -1,6 +1,11 @@
 package dev.gantry.e2e.client;
 
+import dev.gantry.cri.v1.AttachRequest;
+import dev.gantry.cri.v1.ExecRequest;
+import dev.gantry.cri.v1.ExecSyncRequest;
+import dev.gantry.cri.v1.ExecSyncResponse;
 import dev.gantry.cri.v1.ImageServiceGrpc;
+import dev.gantry.cri.v1.PortForwardRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -10,8 +15,11 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +66,35 @@ public final class CriClient implements AutoCloseable {
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Exec: the streaming URL for {@code command} with the streams {@code options} name. */
+    public URI exec(String containerId, ExecOptions options, String... command) {
+        return URI.create(runtime().exec(ExecRequest.newBuilder()
+                .setContainerId(containerId).addAllCmd(Arrays.asList(command))
+                .setTty(options.tty()).setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr())
+                .build()).getUrl());
+    }
+
+    /** Attach: the streaming URL for the container's main process with the streams {@code options} name. */
+    public URI attach(String containerId, ExecOptions options) {
+        return URI.create(runtime().attach(AttachRequest.newBuilder()
+                .setContainerId(containerId)
+                .setTty(options.tty()).setStdin(options.stdin()).setStdout(options.stdout()).setStderr(options.stderr())
+                .build()).getUrl());
+    }
+
+    /** PortForward: the streaming URL for the pod's {@code ports} (empty: the client names them). */
+    public URI portForward(String podSandboxId, List<Integer> ports) {
+        return URI.create(runtime().portForward(PortForwardRequest.newBuilder()
+                .setPodSandboxId(podSandboxId).addAllPort(ports).build()).getUrl());
+    }
+
+    /** ExecSync with the runtime's {@code timeout} (0: none); the stub's deadline is that much longer. */
+    public ExecSyncResponse execSync(String containerId, Duration timeout, String... command) {
+        return runtime().withDeadlineAfter(deadline.plus(timeout).toMillis(), TimeUnit.MILLISECONDS)
+                .execSync(ExecSyncRequest.newBuilder()
+                        .setContainerId(containerId).addAllCmd(Arrays.asList(command)).setTimeout(timeout.toSeconds()).build());
     }
 
     @Override

@@ -31,10 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** The container calls of RuntimeService as the kubelet makes them, and waits for a container's state. */
-class ContainerCalls {
+public class ContainerCalls {
 
     /** How long any wait for a container condition may take: generous, these tests never assert timing. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final CriClient client;
 
@@ -54,17 +54,17 @@ class ContainerCalls {
         client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
     }
 
-    String create(String podId, ContainerConfig config, PodSandboxConfig podConfig) {
+    public String create(String podId, ContainerConfig config, PodSandboxConfig podConfig) {
         return client.runtime().createContainer(CreateContainerRequest.newBuilder()
                 .setPodSandboxId(podId).setConfig(config).setSandboxConfig(podConfig).build()).getContainerId();
     }
 
-    void start(String id) {
+    public void start(String id) {
         client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
     }
 
     /** Create and start. */
-    String run(String podId, ContainerConfig config, PodSandboxConfig podConfig) {
+    public String run(String podId, ContainerConfig config, PodSandboxConfig podConfig) {
         String id = create(podId, config, podConfig);
         start(id);
         return id;
@@ -80,7 +80,7 @@ class ContainerCalls {
         client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
     }
 
-    ContainerStatus status(String id) {
+    public ContainerStatus status(String id) {
         return client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
     }
 
@@ -119,11 +119,11 @@ class ContainerCalls {
     }
 
     /** Polls ContainerStatus until {@code state}; fails with the last status after {@link #WAIT}. */
-    ContainerStatus awaitState(String id, ContainerState state) {
+    public ContainerStatus awaitState(String id, ContainerState state) {
         return await(id, s -> s.getState() == state, "state " + state);
     }
 
-    ContainerStatus awaitExit(String id) {
+    public ContainerStatus awaitExit(String id) {
         return awaitState(id, ContainerState.CONTAINER_EXITED);
     }
 

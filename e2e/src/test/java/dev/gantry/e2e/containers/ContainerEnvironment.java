@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One container test's node: a CNI network of its own (a bridge and /24 named after this JVM's pid,
+ * One container test's node (public for the streaming tests, which share it): a CNI network of its own (a bridge and /24 named after this JVM's pid,
  * so two test runs on one machine do not share them), a
  * gantryd configured for it, a log root, and the {@link TestImages} pulled once the daemon runs.
  * After each test, pass or fail: every container is stopped (timeout 0) and removed, every pod
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * String podId = node.runPod(pod);
  * }</pre>
  */
-final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallback {
+public final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallback {
 
     private static final long PID = ProcessHandle.current().pid();
     static final String BRIDGE = "gtc" + PID % 1_000_000;
@@ -90,7 +90,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
     }
 
     /** Installs the bridge conflist, starts the daemon and pulls the test images. */
-    ContainerCalls start() {
+    public ContainerCalls start() {
         network.install();
         daemon.startAndAwaitReady();
         client = daemon.client();
@@ -100,7 +100,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         return calls();
     }
 
-    ContainerCalls calls() {
+    public ContainerCalls calls() {
         return new ContainerCalls(client);
     }
 
@@ -124,12 +124,12 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
     }
 
     /** A pod config of this test, logging under the test's log root, with its own cgroup parent. */
-    PodSandboxConfig.Builder pod(String name) {
+    public PodSandboxConfig.Builder pod(String name) {
         return PodConfigs.named(name, logRoot);
     }
 
     /** Runs a pod and remembers it for cleanup. */
-    String runPod(PodSandboxConfig config) {
+    public String runPod(PodSandboxConfig config) {
         cgroupParents.add(config.getLinux().getCgroupParent());
         String id = calls().runPod(config);
         podIds.add(id);
@@ -137,13 +137,13 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
     }
 
     /** A host directory the test may bind-mount; deleted after the test. */
-    Path tempDir() throws IOException {
+    public Path tempDir() throws IOException {
         Path dir = Files.createTempDirectory("gantry-e2e-ctr-host-");
         tempDirs.add(dir);
         return dir;
     }
 
-    String image() {
+    public String image() {
         return images.busyboxRef();
     }
 
@@ -160,11 +160,11 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         return images;
     }
 
-    GantryDaemon daemon() {
+    public GantryDaemon daemon() {
         return daemon;
     }
 
-    CriClient client() {
+    public CriClient client() {
         return client;
     }
 
@@ -172,7 +172,7 @@ final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallbac
         return logRoot;
     }
 
-    String output() {
+    public String output() {
         return daemon.output();
     }
 

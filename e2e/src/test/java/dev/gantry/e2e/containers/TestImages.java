@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class TestImages implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
-    /** Applets added to {@link BusyboxLayer#APPLETS} for container tests. */
+    /** Applets added to {@link BusyboxLayer#APPLETS} for container and streaming tests (stty: terminal size). */
     static final List<String> MORE_APPLETS = List.of("grep", "head", "tail", "wc", "dd", "ps", "nc", "httpd", "wget", "mkdir",
-            "touch", "kill", "sed", "tr", "cut", "date", "seq", "test", "[", "timeout", "rm", "mv");
+            "touch", "kill", "sed", "tr", "cut", "date", "seq", "test", "[", "timeout", "rm", "mv", "stty");
 
     private final RegistryServer registry;
     private final Layer layer;

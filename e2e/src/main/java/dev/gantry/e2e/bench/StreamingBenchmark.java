@@ -1,0 +1,279 @@
+package dev.gantry.e2e.bench;
+
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerState;
+import dev.gantry.cri.v1.ContainerStatusRequest;
+import dev.gantry.cri.v1.CreateContainerRequest;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PullImageRequest;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.RunPodSandboxRequest;
+import dev.gantry.cri.v1.StartContainerRequest;
+import dev.gantry.cri.v1.StopPodSandboxRequest;
+import dev.gantry.e2e.bench.StartupBenchmark.Stats;
+import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.client.ExecOptions;
+import dev.gantry.e2e.client.ExitStatus;
+import dev.gantry.e2e.client.PortConnection;
+import dev.gantry.e2e.client.PortForwardSession;
+import dev.gantry.e2e.client.StreamClient;
+import dev.gantry.e2e.client.StreamSession;
+import dev.gantry.e2e.client.Transport;
+import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.fixtures.RegistryServer;
+import dev.gantry.e2e.harness.GantryDaemon;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Exec and PortForward through a real gantryd's streaming server, with the e2e
+ * {@link StreamClient} (SPDY/3.1, as kubectl through the kubelet). Prints one JSON line; nothing
+ * passes or fails on the numbers, but every exit code and byte count is checked, so a broken
+ * server fails the benchmark instead of flattering it.
+ *
+ * <pre>
+ * exec_true_ms, exec_echo_ms   N execs each (default 100) of {@code true} and {@code echo hello}: the Exec RPC, the
+ *                              upgrade, the streams, output read, exit status received; after 20 of each as warm-up
+ * portforward_mib_s            256 MiB written through one forwarded connection to a sink in the pod
+ *                              ({@code nc -ll -p 9000 -e sh -c 'head -c N | wc -c'}), timed until the sink's count
+ *                              comes back and equals N; target ≥ 500 MiB/s; after a 32 MiB warm-up
+ * concurrent_exec_ms           20 exec sessions at once, session i runs {@code exit i}: wall time until all statuses
+ *                              are in; concurrent_exit_codes_ok says every session got its own code
+ * </pre>
+ *
+ * <p>Usage: {@code StreamingBenchmark [execs]}.
+ */
+public final class StreamingBenchmark {
+
+    static final int WARM_UP = 20;
+    static final int CONCURRENT = 20;
+    static final long FORWARD_BYTES = 256L * 1024 * 1024;
+    static final long FORWARD_WARM_UP_BYTES = 32L * 1024 * 1024;
+    static final int SINK_PORT = 9000;
+    static final int WARM_UP_SINK_PORT = 9001;
+    private static final Duration STATUS_WAIT = Duration.ofSeconds(60);
+
+    /** The summary printed as JSON. */
+    public record Result(int execs, Stats execTrueMs, Stats execEchoMs, double forwardSeconds, double concurrentMs, boolean concurrentOk) {
+
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"benchmark\":\"streaming\",\"transport\":\"spdy\",\"execs\":%d,\"java\":\"%s\","
+                            + "\"exec_true_ms\":%s,\"exec_echo_ms\":%s,"
+                            + "\"portforward_mib\":%d,\"portforward_s\":%.3f,\"portforward_mib_s\":%.1f,\"portforward_target_mib_s\":500,"
+                            + "\"concurrent_sessions\":%d,\"concurrent_exec_ms\":%.1f,\"concurrent_exit_codes_ok\":%b}",
+                    execs, System.getProperty("java.version"), execTrueMs.toJson(), execEchoMs.toJson(),
+                    FORWARD_BYTES >> 20, forwardSeconds, (FORWARD_BYTES >> 20) / forwardSeconds,
+                    CONCURRENT, concurrentMs, concurrentOk);
+        }
+    }
+
+    private StreamingBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int execs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        System.out.println(measure(execs).toJson());
+    }
+
+    public static Result measure(int execs) throws Exception {
+        if (execs < 1) {
+            throw new IllegalArgumentException("execs must be at least 1, got " + execs);
+        }
+        Path logRoot = Files.createTempDirectory("gantry-bench-stream-logs-");
+        HostCommands.quietly("ip", "link", "del", "gtbench3");
+        Layer.Builder layer = BusyboxLayer.builder();
+        for (String applet : List.of("nc", "head", "wc")) {
+            layer.symlink("bin/" + applet, "busybox");
+        }
+        try (RegistryServer registry = RegistryServer.anonymous(null);
+                Layer busybox = layer.build();
+                CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench-stream", "gtbench3", "10.213.55.0/24");
+                GantryDaemon daemon = GantryDaemon.create()) {
+            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
+            String image = registry.registry().reference("bench/busybox", "1");
+            network.configure(daemon);
+            network.install();
+            daemon.startAndAwaitReady();
+            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2));
+                    StreamClient streams = StreamClient.create()) {
+                return new Run(client, streams, logRoot, image).measure(execs);
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
+            } finally {
+                ContainerBenchmark.sweep(daemon);
+            }
+        } finally {
+            ImagePullBenchmark.deleteTree(logRoot);
+            BenchCleanup.removeCgroupRoot();
+        }
+    }
+
+    /** One benchmark run against a started daemon. */
+    private record Run(CriClient client, StreamClient streams, Path logRoot, String image) {
+
+        Result measure(int execs) throws Exception {
+            client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+            PodSandboxConfig pod = PodConfigs.named("stream-bench", logRoot).build();
+            String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+            try {
+                String main = run(podId, pod, "main", "sleep", "100000");
+                run(podId, pod, "sink", "nc", "-ll", "-p", Integer.toString(SINK_PORT), "-e", "sh", "-c", sink(FORWARD_BYTES));
+                run(podId, pod, "warm-sink", "nc", "-ll", "-p", Integer.toString(WARM_UP_SINK_PORT), "-e", "sh", "-c",
+                        sink(FORWARD_WARM_UP_BYTES));
+
+                for (int i = 0; i < WARM_UP; i++) {
+                    exec(main, "true");
+                    exec(main, "echo", "hello");
+                }
+                double[] execTrue = new double[execs];
+                double[] execEcho = new double[execs];
+                for (int i = 0; i < execs; i++) {
+                    long t0 = System.nanoTime();
+                    exec(main, "true");
+                    long t1 = System.nanoTime();
+                    exec(main, "echo", "hello");
+                    long t2 = System.nanoTime();
+                    execTrue[i] = (t1 - t0) / 1e6;
+                    execEcho[i] = (t2 - t1) / 1e6;
+                }
+
+                forward(podId, WARM_UP_SINK_PORT, FORWARD_WARM_UP_BYTES);
+                double forwardSeconds = forward(podId, SINK_PORT, FORWARD_BYTES);
+
+                long c0 = System.nanoTime();
+                boolean concurrentOk = concurrent(main);
+                double concurrentMs = (System.nanoTime() - c0) / 1e6;
+                return new Result(execs, Stats.of(execTrue), Stats.of(execEcho), forwardSeconds, concurrentMs, concurrentOk);
+            } finally {
+                client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+                client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            }
+        }
+
+        /** Reads exactly {@code bytes} and answers their count; busybox nc runs one per connection. */
+        private static String sink(long bytes) {
+            return "head -c " + bytes + " | wc -c";
+        }
+
+        /** One exec over SPDY with stdout and stderr; checks exit 0 and, for echo, the output. */
+        private void exec(String containerId, String... command) throws Exception {
+            ExecOptions options = ExecOptions.over(Transport.SPDY).withStdout().withStderr();
+            try (StreamSession session = streams.exec(client.exec(containerId, options, command), options)) {
+                String out = new String(session.stdout().readAllBytes(), StandardCharsets.UTF_8);
+                ExitStatus status = session.awaitStatus(STATUS_WAIT);
+                String expected = command[0].equals("echo") ? String.join(" ", List.of(command).subList(1, command.length)) + "\n" : "";
+                if (!status.equals(new ExitStatus.Exited(0)) || !out.equals(expected)) {
+                    throw new IllegalStateException("exec " + List.of(command) + ": " + status + ", stdout \"" + out + "\"");
+                }
+            }
+        }
+
+        /** Seconds from the first byte written to the sink's count of {@code bytes} read back. */
+        private double forward(String podId, int port, long bytes) throws Exception {
+            awaitPort(podId, port);
+            try (PortForwardSession session = streams.portForward(client.portForward(podId, List.of(port)), Transport.SPDY, port)) {
+                PortConnection connection = session.open(port);
+                byte[] chunk = new byte[1024 * 1024];
+                new SplittableRandom(7).nextBytes(chunk);
+                OutputStream out = connection.output();
+                long t0 = System.nanoTime();
+                for (long sent = 0; sent < bytes; sent += chunk.length) {
+                    out.write(chunk, 0, (int) Math.min(chunk.length, bytes - sent));
+                }
+                String count = firstLine(connection.input());
+                long t1 = System.nanoTime();
+                if (!count.equals(Long.toString(bytes))) {
+                    throw new IllegalStateException("the sink on port " + port + " counted \"" + count + "\" bytes, " + bytes + " sent; "
+                            + "error stream: " + connection.errorText(Duration.ofSeconds(1)));
+                }
+                return (t1 - t0) / 1e9;
+            }
+        }
+
+        /** The sink's answer: up to its newline, so the timing does not wait for the server to end the stream. */
+        private static String firstLine(java.io.InputStream in) throws IOException {
+            StringBuilder line = new StringBuilder();
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                line.append((char) b);
+            }
+            return line.toString().strip();
+        }
+
+        /** Until a forwarded connection to {@code port} is accepted (the sink's nc may still be starting). */
+        private void awaitPort(String podId, int port) throws Exception {
+            Instant giveUp = Instant.now().plusSeconds(30);
+            while (true) {
+                try (PortForwardSession session = streams.portForward(client.portForward(podId, List.of(port)), Transport.SPDY, port)) {
+                    PortConnection probe = session.open(port);
+                    String error = probe.errorText(Duration.ofMillis(300));
+                    if (error.isEmpty()) {
+                        // a zero-byte connection: the sink's head reads EOF and answers 0
+                        probe.output().close();
+                        return;
+                    }
+                    if (Instant.now().isAfter(giveUp)) {
+                        throw new IllegalStateException("port " + port + " in pod " + podId + " still refused after 30 s: " + error);
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        /** {@link #CONCURRENT} sessions at once, session i exiting with i; true if each got its own code. */
+        private boolean concurrent(String containerId) throws Exception {
+            ExecOptions options = ExecOptions.over(Transport.SPDY).withStdout();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<ExitStatus>> results = new ArrayList<>();
+                for (int i = 0; i < CONCURRENT; i++) {
+                    String script = "exit " + i;
+                    results.add(pool.submit(() -> {
+                        try (StreamSession session = streams.exec(client.exec(containerId, options, "sh", "-c", script), options)) {
+                            session.stdout().readAllBytes();
+                            return session.awaitStatus(STATUS_WAIT);
+                        }
+                    }));
+                }
+                boolean ok = true;
+                for (int i = 0; i < CONCURRENT; i++) {
+                    ok &= results.get(i).get().equals(new ExitStatus.Exited(i));
+                }
+                return ok;
+            }
+        }
+
+        private String run(String podId, PodSandboxConfig pod, String name, String... command) throws InterruptedException {
+            ContainerConfig config = ContainerConfigs.named(pod, name, image, command).build();
+            String id = client.runtime().createContainer(CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(podId).setConfig(config).setSandboxConfig(pod).build()).getContainerId();
+            client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+            Instant giveUp = Instant.now().plusSeconds(60);
+            while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                    .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("container " + name + " not RUNNING after 60 s");
+                }
+                Thread.sleep(10);
+            }
+            return id;
+        }
+    }
+}
