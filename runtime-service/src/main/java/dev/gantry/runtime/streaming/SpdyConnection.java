@@ -8,6 +8,7 @@ import io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.SpdyPingFrame;
@@ -126,10 +127,24 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         streams.put(id, stream);
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        ctx.writeAndFlush(synReply(id, headers));
         if (syn.isLast()) {
             stream.inbound().end();
         }
+    }
+
+    /**
+     * A SYN_REPLY that names the stream's type back. Never an empty header block: Netty encodes one
+     * as zero bytes, while SPDY/3 wants a compressed pair count, and Go's framer (spdystream, in
+     * every kubectl and crictl) fails such a reply and its client waits for the reply forever.
+     */
+    /** The header naming a stream's role (error, stdin, stdout, stderr, resize, data); lower case on the wire. */
+    static final String STREAM_TYPE = "streamtype";
+
+    static SpdySynReplyFrame synReply(int id, Map<String, String> requestHeaders) {
+        var reply = new DefaultSpdySynReplyFrame(id);
+        reply.headers().set(STREAM_TYPE, requestHeaders.getOrDefault(STREAM_TYPE, "unknown"));
+        return reply;
     }
 
     private void refuse(ChannelHandlerContext ctx, int id, String why) {

@@ -52,7 +52,7 @@ final class SpdyPortForward implements SpdyStreamHandler {
         if (port < 1 || port > 65535) {
             return "port \"" + portHeader + "\" must be > 0 and < 65536";
         }
-        String type = stream.header("streamtype");
+        String type = stream.header(SpdyConnection.STREAM_TYPE);
         if (!"data".equals(type) && !"error".equals(type)) {
             return type == null ? "\"streamType\" header is required" : "invalid stream type \"" + type + "\"";
         }

@@ -73,7 +73,7 @@ final class SpdyRemoteCommand implements SpdyStreamHandler {
 
     @Override
     public String accept(SpdyStream stream) {
-        String name = stream.header("streamtype");
+        String name = stream.header(SpdyConnection.STREAM_TYPE);
         Type type;
         try {
             type = Type.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
