@@ -122,7 +122,17 @@ public final class ConfigLoader {
                 cni,
                 sandbox,
                 values.runtimeHandlers("runtime.default_handler", "runtimes"),
-                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")));
+                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")),
+                stats(values));
+    }
+
+    private static GantryConfig.Stats stats(ConfigValues values) {
+        java.time.Duration diskUsage = values.duration("stats.disk_usage_interval");
+        if (diskUsage.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            // A walk per stats call is what the cache exists to prevent.
+            throw values.invalid("stats.disk_usage_interval", "must be at least 1s, got " + diskUsage.toMillis() + "ms");
+        }
+        return new GantryConfig.Stats(diskUsage);
     }
 
     private String read(Path path) {
