@@ -44,6 +44,8 @@ public final class StatsManager {
     private final CpuRates rates;
     private final Clock clock;
     private final Path layersMountpoint;
+    /** How long one stats call may wait, in all, for first measurements of new containers' layers. */
+    private static final Duration FIRST_LAYER_WAIT = Duration.ofMillis(100);
     /** The joined file names of each cgroup asked about, so a sample builds no paths. */
     private final Cache<String, CgroupStats.Files> files = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10)).executor(Runnable::run).build();
@@ -71,16 +73,19 @@ public final class StatsManager {
     /** ContainerStats; NOT_FOUND for an unknown id. */
     public ContainerUsage container(String idOrPrefix) {
         Container c = containers.status(idOrPrefix);
-        return sample(c, new StatFileReader()).orElseGet(() -> new ContainerUsage(c, clock.instant(), Optional.empty(), 0,
+        return sample(c, new StatFileReader(), new LayerBudget()).orElseGet(() -> new ContainerUsage(c, clock.instant(), Optional.empty(), 0,
                 layers.usage(c.id())));
     }
 
     /** ListContainerStats: every visible container matching {@code filter}, exited ones included. */
     public List<ContainerUsage> containers(ContainerFilter filter) {
         StatFileReader reader = new StatFileReader();
+        List<Container> listed = sorted(containers.list(filter));
+        layers.request(listed.stream().map(Container::id).toList());
+        LayerBudget budget = new LayerBudget();
         List<ContainerUsage> usage = new ArrayList<>();
-        for (Container c : sorted(containers.list(filter))) {
-            sample(c, reader).ifPresent(usage::add);
+        for (Container c : listed) {
+            sample(c, reader, budget).ifPresent(usage::add);
         }
         return usage;
     }
@@ -88,23 +93,25 @@ public final class StatsManager {
     /** PodSandboxStats; NOT_FOUND for an unknown id. */
     public PodUsage pod(String idOrPrefix) {
         PodSandbox pod = sandboxes.status(idOrPrefix);
-        return sample(pod, containers.list(podFilter(pod.id())), new StatFileReader());
+        return sample(pod, containers.list(podFilter(pod.id())), new StatFileReader(), new LayerBudget());
     }
 
     /** ListPodSandboxStats: every visible pod matching {@code filter}. */
     public List<PodUsage> pods(SandboxStore.Filter filter) {
         StatFileReader reader = new StatFileReader();
-        Map<String, List<Container>> byPod = containers.list(ContainerFilter.all()).stream()
-                .collect(Collectors.groupingBy(Container::podId));
+        List<Container> all = containers.list(ContainerFilter.all());
+        layers.request(all.stream().map(Container::id).toList());
+        LayerBudget budget = new LayerBudget();
+        Map<String, List<Container>> byPod = all.stream().collect(Collectors.groupingBy(Container::podId));
         return sandboxes.list(filter).stream()
                 .sorted(Comparator.comparing(PodSandbox::createdAt))
-                .map(pod -> sample(pod, byPod.getOrDefault(pod.id(), List.of()), reader))
+                .map(pod -> sample(pod, byPod.getOrDefault(pod.id(), List.of()), reader, budget))
                 .toList();
     }
 
     /** The container's figures; empty when it was live but its cgroup vanished while we read it. */
-    private Optional<ContainerUsage> sample(Container c, StatFileReader reader) {
-        Optional<LayerUsage> layer = layers.usage(c.id());
+    private Optional<ContainerUsage> sample(Container c, StatFileReader reader, LayerBudget budget) {
+        Optional<LayerUsage> layer = budget.usage(c.id());
         if (!c.state().isLive() || !c.cgroupsPath().startsWith("/")) {
             // Exited: its cgroup is gone. A systemd slice:prefix:name path is not read here (cgroupfs only).
             return Optional.of(new ContainerUsage(c, clock.instant(), Optional.empty(), 0, layer));
@@ -118,10 +125,10 @@ public final class StatsManager {
         return Optional.of(new ContainerUsage(c, at, usage, nanoCores, layer));
     }
 
-    private PodUsage sample(PodSandbox pod, List<Container> members, StatFileReader reader) {
+    private PodUsage sample(PodSandbox pod, List<Container> members, StatFileReader reader, LayerBudget budget) {
         List<ContainerUsage> usage = new ArrayList<>();
         for (Container c : sorted(members)) {
-            sample(c, reader).ifPresent(usage::add);
+            sample(c, reader, budget).ifPresent(usage::add);
         }
         Instant at = clock.instant();
         Optional<CgroupUsage> cgroup;
@@ -146,6 +153,19 @@ public final class StatsManager {
             return link.equals("net:[" + pinned + "]");
         } catch (IOException | UnsupportedOperationException e) {
             return false;
+        }
+    }
+
+    /**
+     * One call's allowance for waiting on first layer measurements, spent as it goes (measured on the
+     * injected clock), so a list of many new containers waits {@link #FIRST_LAYER_WAIT} at most in all.
+     */
+    private final class LayerBudget {
+        private final Instant end = clock.instant().plus(FIRST_LAYER_WAIT);
+
+        Optional<LayerUsage> usage(String id) {
+            Duration left = Duration.between(clock.instant(), end);
+            return layers.usage(id, left.isNegative() ? Duration.ZERO : left);
         }
     }
 

@@ -38,8 +38,32 @@ public final class WritableLayers {
 
     /** The last size of {@code containerId}'s layer, or empty while it was never measured. */
     Optional<LayerUsage> usage(String containerId) {
+        return usage(containerId, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #usage(String)}, but a first measurement already running is waited for up to
+     * {@code firstWait}: a new container's upper dir is nearly empty, so its walk takes microseconds,
+     * and critest and crictl expect a size on their first ask. Later sizes never wait.
+     */
+    Optional<LayerUsage> usage(String containerId, Duration firstWait) {
         CompletableFuture<LayerUsage> size = sizes.get(containerId);
+        if (!size.isDone() && firstWait.isPositive()) {
+            try {
+                size.get(firstWait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
         return size.isDone() && !size.isCompletedExceptionally() ? Optional.of(size.join()) : Optional.empty();
+    }
+
+    /** Starts the first measurement of each of {@code containerIds} not measured yet, without waiting. */
+    void request(java.util.Collection<String> containerIds) {
+        containerIds.forEach(sizes::get);
     }
 
     private LayerUsage measure(String containerId, Clock clock) {
