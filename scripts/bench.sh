@@ -11,6 +11,8 @@
 #   scripts/bench.sh streaming [execs]       Exec and PortForward through the streaming server over SPDY (root): exec
 #                                            round trip of `true` and `echo` (p50/p99 over N, default 100), PortForward
 #                                            throughput of 256 MiB to a sink in a pod, 20 concurrent exec sessions
+#   scripts/bench.sh stats [n]               stats RPCs (root): ListContainerStats and ListPodSandboxStats latency with N running
+#                                            containers in N pods, gantryd's CPU time per minute polled every 10 s (default 50)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -31,6 +33,9 @@ elif [ "${1:-}" = containers ]; then
 elif [ "${1:-}" = streaming ]; then
   shift
   main=dev.gantry.e2e.bench.StreamingBenchmark
+elif [ "${1:-}" = stats ]; then
+  shift
+  main=dev.gantry.e2e.bench.StatsBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \

@@ -127,6 +127,7 @@ public final class ConfigLoader {
                 values.runtimeHandlers("runtime.default_handler", "runtimes"),
                 new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout"),
                         values.longInRange("container.exec_sync_max_output", 1024, 1L << 30)),
+                stats(values),
                 stream(values));
     }
 
@@ -157,6 +158,15 @@ public final class ConfigLoader {
             throw values.invalid(key, "must be longer than 0");
         }
         return d;
+    }
+
+    private static GantryConfig.Stats stats(ConfigValues values) {
+        java.time.Duration diskUsage = values.duration("stats.disk_usage_interval");
+        if (diskUsage.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+            // A walk per stats call is what the cache exists to prevent.
+            throw values.invalid("stats.disk_usage_interval", "must be at least 1s, got " + diskUsage.toMillis() + "ms");
+        }
+        return new GantryConfig.Stats(diskUsage);
     }
 
     private String read(Path path) {

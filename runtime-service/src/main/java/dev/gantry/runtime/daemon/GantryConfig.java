@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 public record GantryConfig(
         Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
-        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers,
+        Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers, Stats stats,
         dev.gantry.runtime.streaming.StreamingConfig stream) {
 
     /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
@@ -39,6 +39,12 @@ public record GantryConfig(
             return paths.containsKey(name) ? java.util.Optional.of(name) : java.util.Optional.empty();
         }
     }
+
+    /**
+     * Stats settings: how old a writable layer's measured size may get before it is walked again
+     * (in the background; stats calls answer the last size).
+     */
+    public record Stats(Duration diskUsageInterval) {}
 
     /** Image service settings. */
     public record Images(List<String> pinned, int maxConcurrentDownloads) {}

@@ -75,6 +75,12 @@ import dev.gantry.runtime.rpc.ExecRpc;
 import dev.gantry.runtime.rpc.PortForwardRpc;
 import dev.gantry.runtime.streaming.StreamingServer;
 import dev.gantry.sandbox.net.PodPorts;
+import dev.gantry.runtime.rpc.ContainerStatsRpc;
+import dev.gantry.runtime.rpc.PodSandboxMetricsRpc;
+import dev.gantry.runtime.rpc.PodSandboxStatsRpc;
+import dev.gantry.runtime.stats.StatsManager;
+import dev.gantry.runtime.stats.WritableLayers;
+import dev.gantry.linux.cgroup.CgroupStats;
 import io.grpc.BindableService;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,6 +117,8 @@ final class Wiring {
         ImageManager images = images(config);
         var events = new ContainerEvents();
         ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock);
+        Path containerDirs = config.root().resolve("containers");
+        StatsManager stats = stats(config, containers, sandboxes, cgroups, containerDirs, clock);
         int collected = images.recover();
         if (collected > 0) {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
@@ -145,9 +153,12 @@ final class Wiring {
                 new RuntimeServiceEndpoint.StreamRpcs(
                         new ExecRpc(containers, streaming),
                         new AttachRpc(containers, streaming),
-                        new PortForwardRpc(sandboxes, streaming)));
+                        new PortForwardRpc(sandboxes, streaming)),
+                new RuntimeServiceEndpoint.StatsRpcs(
+                        new ContainerStatsRpc(stats),
+                        new PodSandboxStatsRpc(stats),
+                        new PodSandboxMetricsRpc(stats)));
 
-        Path containerDirs = config.root().resolve("containers");
         Directories.create(containerDirs, "rwx------");
         var imageService = new ImageServiceEndpoint(
                 new PullImageRpc(images),
@@ -156,6 +167,17 @@ final class Wiring {
                 new RemoveImageRpc(images),
                 new ImageFsInfoRpc(images, new ContainerDiskUsage(containerDirs, clock, Duration.ofSeconds(10)), clock));
         return new Services(List.of(runtime, imageService), List.of(streaming));
+    }
+
+    /**
+     * Stats: writable layers are walked on one background thread and reported against the
+     * container filesystem ImageFsInfo names ({@code <root>/containers}).
+     */
+    private static StatsManager stats(GantryConfig config, ContainerManager containers, SandboxManager sandboxes, Cgroups cgroups,
+                                      Path containerDirs, Clock clock) {
+        var walker = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("layer-usage").factory());
+        var layers = new WritableLayers(ContainerPaths.of(config.root(), config.state()), config.stats().diskUsageInterval(), walker, clock);
+        return new StatsManager(containers, sandboxes, new CgroupStats(cgroups), layers, new NamespaceRunner(), clock, containerDirs);
     }
 
     private static CniNetworks networks(GantryConfig config) {

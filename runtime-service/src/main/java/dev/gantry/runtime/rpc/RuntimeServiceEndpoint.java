@@ -51,6 +51,24 @@ import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.cri.v1.VersionResponse;
+import dev.gantry.cri.v1.ContainerStatsRequest;
+import dev.gantry.cri.v1.ContainerStatsResponse;
+import dev.gantry.cri.v1.ListContainerStatsRequest;
+import dev.gantry.cri.v1.ListContainerStatsResponse;
+import dev.gantry.cri.v1.ListMetricDescriptorsRequest;
+import dev.gantry.cri.v1.ListMetricDescriptorsResponse;
+import dev.gantry.cri.v1.ListPodSandboxMetricsRequest;
+import dev.gantry.cri.v1.ListPodSandboxMetricsResponse;
+import dev.gantry.cri.v1.ListPodSandboxStatsRequest;
+import dev.gantry.cri.v1.ListPodSandboxStatsResponse;
+import dev.gantry.cri.v1.PodSandboxStatsRequest;
+import dev.gantry.cri.v1.PodSandboxStatsResponse;
+import dev.gantry.cri.v1.StreamContainerStatsRequest;
+import dev.gantry.cri.v1.StreamContainerStatsResponse;
+import dev.gantry.cri.v1.StreamPodSandboxMetricsRequest;
+import dev.gantry.cri.v1.StreamPodSandboxMetricsResponse;
+import dev.gantry.cri.v1.StreamPodSandboxStatsRequest;
+import dev.gantry.cri.v1.StreamPodSandboxStatsResponse;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -76,15 +94,23 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     /** The streaming RPCs: each returns a URL on the streaming server. */
     public record StreamRpcs(ExecRpc exec, AttachRpc attach, PortForwardRpc portForward) {}
 
+    /** The stats and metrics RPCs. */
+    public record StatsRpcs(ContainerStatsRpc containers, PodSandboxStatsRpc pods, PodSandboxMetricsRpc metrics) {}
+
+    /** Stats per stream batch: a pod's stats with its containers are a few KiB, far below the message limit. */
+    private static final int STATS_BATCH = 100;
+
     private final VersionRpc version;
     private final StatusRpc status;
     private final RuntimeConfigRpc runtimeConfig;
     private final SandboxRpcs sandboxes;
     private final ContainerRpcs containers;
     private final StreamRpcs streams;
+    private final StatsRpcs stats;
 
     public RuntimeServiceEndpoint(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig, SandboxRpcs sandboxes,
-                                  ContainerRpcs containers, StreamRpcs streams) {
+                                  ContainerRpcs containers, StreamRpcs streams, StatsRpcs stats) {
+        this.stats = stats;
         this.version = version;
         this.status = status;
         this.runtimeConfig = runtimeConfig;
@@ -215,5 +241,56 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     @Override
     public void runtimeConfig(RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> response) {
         Unary.call("RuntimeConfig", "", response, () -> runtimeConfig.handle(request));
+    }
+
+    @Override
+    public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> response) {
+        Unary.call("ContainerStats", request.getContainerId(), response, () -> stats.containers().handle(request));
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
+        Unary.call("ListContainerStats", "", response,
+                () -> ListContainerStatsResponse.newBuilder().addAllStats(stats.containers().list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainerStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> response) {
+        Streaming.call("StreamContainerStats", response, STATS_BATCH, () -> stats.containers().list(request.getFilter()),
+                batch -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(batch).build());
+    }
+
+    @Override
+    public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
+        Unary.call("PodSandboxStats", request.getPodSandboxId(), response, () -> stats.pods().handle(request));
+    }
+
+    @Override
+    public void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> response) {
+        Unary.call("ListPodSandboxStats", "", response,
+                () -> ListPodSandboxStatsResponse.newBuilder().addAllStats(stats.pods().list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> response) {
+        Streaming.call("StreamPodSandboxStats", response, STATS_BATCH, () -> stats.pods().list(request.getFilter()),
+                batch -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(batch).build());
+    }
+
+    @Override
+    public void listMetricDescriptors(ListMetricDescriptorsRequest request, StreamObserver<ListMetricDescriptorsResponse> response) {
+        Unary.call("ListMetricDescriptors", "", response, () -> stats.metrics().descriptors());
+    }
+
+    @Override
+    public void listPodSandboxMetrics(ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> response) {
+        Unary.call("ListPodSandboxMetrics", "", response,
+                () -> ListPodSandboxMetricsResponse.newBuilder().addAllPodMetrics(stats.metrics().list()).build());
+    }
+
+    @Override
+    public void streamPodSandboxMetrics(StreamPodSandboxMetricsRequest request, StreamObserver<StreamPodSandboxMetricsResponse> response) {
+        Streaming.call("StreamPodSandboxMetrics", response, STATS_BATCH, () -> stats.metrics().list(),
+                batch -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(batch).build());
     }
 }

@@ -49,6 +49,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void statsDiskUsageInterval_defaultOneMinute_fileOverrides() throws IOException {
+        assertThat(loader().load(Optional.empty(), Map.of()).config().stats().diskUsageInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(load("[stats]\ndisk_usage_interval = \"5s\"\n").config().stats().diskUsageInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void statsDiskUsageInterval_belowOneSecond_refused() {
+        assertThatThrownBy(() -> load("[stats]\ndisk_usage_interval = \"10ms\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stats.disk_usage_interval")
+                .hasMessageContaining("at least 1s");
+    }
+
+    @Test
     void load_noFileNamed_readsDefaultFileWhenPresent() throws IOException {
         Path defaults = Files.writeString(dir.resolve("etc-gantry.toml"), "log_level = \"debug\"\n");
 

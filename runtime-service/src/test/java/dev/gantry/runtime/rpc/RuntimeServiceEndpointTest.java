@@ -36,7 +36,8 @@ class RuntimeServiceEndpointTest {
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
                 new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null, null),
-                new RuntimeServiceEndpoint.StreamRpcs(null, null, null));
+                new RuntimeServiceEndpoint.StreamRpcs(null, null, null),
+                new RuntimeServiceEndpoint.StatsRpcs(null, null, null));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -107,9 +108,9 @@ class RuntimeServiceEndpointTest {
     @Test
     void rpcNotYetServed_isUnimplementedWithItsName() {
         var e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stub.containerStats(dev.gantry.cri.v1.ContainerStatsRequest.newBuilder().setContainerId("x").build()));
+                () -> stub.checkpointContainer(dev.gantry.cri.v1.CheckpointContainerRequest.newBuilder().setContainerId("x").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ContainerStats");
+        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/CheckpointContainer");
     }
 }

@@ -1,0 +1,204 @@
+package dev.gantry.e2e.bench;
+
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.ContainerState;
+import dev.gantry.cri.v1.ContainerStatusRequest;
+import dev.gantry.cri.v1.CreateContainerRequest;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.ListContainerStatsRequest;
+import dev.gantry.cri.v1.ListPodSandboxStatsRequest;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PullImageRequest;
+import dev.gantry.cri.v1.RemoveContainerRequest;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.RunPodSandboxRequest;
+import dev.gantry.cri.v1.StartContainerRequest;
+import dev.gantry.cri.v1.StopContainerRequest;
+import dev.gantry.cri.v1.StopPodSandboxRequest;
+import dev.gantry.e2e.bench.StartupBenchmark.Stats;
+import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.fixtures.RegistryServer;
+import dev.gantry.e2e.harness.GantryDaemon;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The stats RPCs with N running containers (default 50, one per pod, each pod on the CNI bridge).
+ * Prints one JSON line; nothing passes or fails on the numbers.
+ *
+ * <pre>
+ * list_container_stats_ms   ListContainerStats (all), 200 calls
+ * list_pod_stats_ms         ListPodSandboxStats (all: cgroups, containers, network), 200 calls
+ * daemon_cpu_ms_per_min     gantryd's CPU time (utime + stime) over one minute in which a client asks
+ *                           ListPodSandboxStats and ListContainerStats every 10 s, as the kubelet does
+ * </pre>
+ *
+ * <p>Usage: {@code StatsBenchmark [containers]}.
+ */
+public final class StatsBenchmark {
+
+    private static final int CALLS = 200;
+    private static final int WARM_UP_CALLS = 300;
+    private static final Duration KUBELET_PERIOD = Duration.ofSeconds(10);
+    private static final Duration CPU_WINDOW = Duration.ofMinutes(1);
+    private static final double CLOCK_TICKS = 100;
+
+    public record Result(int containers, Stats listContainerStatsMs, Stats listPodStatsMs, double daemonCpuMsPerMin, double idleCpuMsPerMin) {
+
+        public String toJson() {
+            return String.format(Locale.ROOT,
+                    "{\"benchmark\":\"stats\",\"containers\":%d,\"pods\":%d,\"java\":\"%s\",\"list_container_stats_ms\":%s,"
+                            + "\"list_pod_stats_ms\":%s,\"daemon_cpu_ms_per_min_polled_every_10s\":%.0f,\"daemon_cpu_ms_per_min_idle\":%.0f}",
+                    containers, containers, System.getProperty("java.version"), listContainerStatsMs.toJson(), listPodStatsMs.toJson(),
+                    daemonCpuMsPerMin, idleCpuMsPerMin);
+        }
+    }
+
+    private StatsBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int containers = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        System.out.println(measure(containers).toJson());
+    }
+
+    public static Result measure(int containers) throws IOException, InterruptedException {
+        Path logRoot = Files.createTempDirectory("gantry-bench-stats-logs-");
+        HostCommands.quietly("ip", "link", "del", "gtbench3");
+        try (RegistryServer registry = RegistryServer.anonymous(null);
+                Layer busybox = BusyboxLayer.build();
+                CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench-stats", "gtbench3", "10.213.55.0/24");
+                GantryDaemon daemon = GantryDaemon.create()) {
+            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
+            String image = registry.registry().reference("bench/busybox", "1");
+            network.configure(daemon);
+            network.install();
+            daemon.startAndAwaitReady();
+            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
+                return run(client, daemon, logRoot, image, containers);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
+            } finally {
+                ContainerBenchmark.sweep(daemon);
+            }
+        } finally {
+            ImagePullBenchmark.deleteTree(logRoot);
+            BenchCleanup.removeCgroupRoot();
+        }
+    }
+
+    private static Result run(CriClient client, GantryDaemon daemon, Path logRoot, String image, int n)
+            throws IOException, InterruptedException {
+        client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        List<String> pods = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                PodSandboxConfig pod = PodConfigs.named("stats-" + i, logRoot).build();
+                String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+                pods.add(podId);
+                ContainerConfig config = ContainerConfigs.named(pod, "main", image, "sleep", "100000").build();
+                String id = client.runtime().createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(podId).setConfig(config).setSandboxConfig(pod).build()).getContainerId();
+                ids.add(id);
+                client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+            }
+            for (String id : ids) {
+                awaitRunning(client, id);
+            }
+            // Warm both JVMs' paths first: the kubelet is a compiled client that has asked for hours.
+            for (int i = 0; i < WARM_UP_CALLS; i++) {
+                listContainerStats(client, n);
+                listPodStats(client, n);
+            }
+            double[] containers = new double[CALLS];
+            double[] podStats = new double[CALLS];
+            for (int i = 0; i < CALLS; i++) {
+                long t0 = System.nanoTime();
+                listContainerStats(client, n);
+                long t1 = System.nanoTime();
+                listPodStats(client, n);
+                long t2 = System.nanoTime();
+                containers[i] = (t1 - t0) / 1e6;
+                podStats[i] = (t2 - t1) / 1e6;
+            }
+            double idle = cpuMsOver(daemon.pid(), () -> Thread.sleep(CPU_WINDOW.toMillis()));
+            double polled = cpuMsOver(daemon.pid(), () -> {
+                Instant end = Instant.now().plus(CPU_WINDOW);
+                while (Instant.now().isBefore(end)) {
+                    listPodStats(client, n);
+                    listContainerStats(client, n);
+                    Thread.sleep(KUBELET_PERIOD.toMillis());
+                }
+            });
+            return new Result(n, Stats.of(containers), Stats.of(podStats), polled, idle);
+        } finally {
+            for (String id : ids) {
+                client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+                client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+            }
+            for (String pod : pods) {
+                client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+                client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+            }
+        }
+    }
+
+    private static void listContainerStats(CriClient client, int expected) {
+        int got = client.runtime().listContainerStats(ListContainerStatsRequest.getDefaultInstance()).getStatsCount();
+        if (got != expected) {
+            throw new IllegalStateException("ListContainerStats returned " + got + " containers, " + expected + " run");
+        }
+    }
+
+    private static void listPodStats(CriClient client, int expected) {
+        var stats = client.runtime().listPodSandboxStats(ListPodSandboxStatsRequest.getDefaultInstance()).getStatsList();
+        if (stats.size() != expected || !stats.getFirst().getLinux().hasNetwork()) {
+            throw new IllegalStateException("ListPodSandboxStats returned " + stats.size() + " pods (" + expected + " run), first: "
+                    + (stats.isEmpty() ? "none" : stats.getFirst().getLinux()));
+        }
+    }
+
+    private interface Work {
+        void run() throws InterruptedException;
+    }
+
+    /** gantryd's user + system CPU time while {@code work} runs, scaled to one minute. */
+    private static double cpuMsOver(long pid, Work work) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        long before = cpuTicks(pid);
+        work.run();
+        long after = cpuTicks(pid);
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        return (after - before) / CLOCK_TICKS * 1000 / minutes;
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
+    }
+
+    private static void awaitRunning(CriClient client, String id) throws InterruptedException {
+        Instant giveUp = Instant.now().plusSeconds(60);
+        while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException("container " + id + " not RUNNING after 60 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}

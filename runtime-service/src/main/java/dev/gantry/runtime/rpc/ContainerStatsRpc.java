@@ -1,0 +1,40 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.ContainerStats;
+import dev.gantry.cri.v1.ContainerStatsFilter;
+import dev.gantry.cri.v1.ContainerStatsRequest;
+import dev.gantry.cri.v1.ContainerStatsResponse;
+import dev.gantry.runtime.container.ContainerFilter;
+import dev.gantry.runtime.stats.StatsManager;
+import java.util.List;
+import java.util.Optional;
+
+/** ContainerStats, ListContainerStats and StreamContainerStats: by id (or prefix), pod and labels. */
+public final class ContainerStatsRpc {
+
+    private final StatsManager stats;
+
+    public ContainerStatsRpc(StatsManager stats) {
+        this.stats = stats;
+    }
+
+    ContainerStatsResponse handle(ContainerStatsRequest request) {
+        if (request.getContainerId().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ContainerStats: container_id is empty");
+        }
+        return ContainerStatsResponse.newBuilder()
+                .setStats(StatsMessages.container(stats.container(request.getContainerId()), stats.layersMountpoint()))
+                .build();
+    }
+
+    List<ContainerStats> list(ContainerStatsFilter filter) {
+        var domain = new ContainerFilter(
+                filter.getId().isEmpty() ? Optional.empty() : Optional.of(filter.getId()),
+                Optional.empty(),
+                filter.getPodSandboxId().isEmpty() ? Optional.empty() : Optional.of(filter.getPodSandboxId()),
+                filter.getLabelSelectorMap());
+        return stats.containers(domain).stream().map(u -> StatsMessages.container(u, stats.layersMountpoint())).toList();
+    }
+}

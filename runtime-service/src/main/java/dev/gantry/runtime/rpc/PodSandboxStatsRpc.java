@@ -1,0 +1,37 @@
+package dev.gantry.runtime.rpc;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.PodSandboxStats;
+import dev.gantry.cri.v1.PodSandboxStatsFilter;
+import dev.gantry.cri.v1.PodSandboxStatsRequest;
+import dev.gantry.cri.v1.PodSandboxStatsResponse;
+import dev.gantry.runtime.stats.StatsManager;
+import dev.gantry.sandbox.SandboxStore;
+import java.util.List;
+import java.util.Optional;
+
+/** PodSandboxStats, ListPodSandboxStats and StreamPodSandboxStats: by id (or prefix) and labels. */
+public final class PodSandboxStatsRpc {
+
+    private final StatsManager stats;
+
+    public PodSandboxStatsRpc(StatsManager stats) {
+        this.stats = stats;
+    }
+
+    PodSandboxStatsResponse handle(PodSandboxStatsRequest request) {
+        if (request.getPodSandboxId().isEmpty()) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PodSandboxStats: pod_sandbox_id is empty");
+        }
+        return PodSandboxStatsResponse.newBuilder()
+                .setStats(StatsMessages.pod(stats.pod(request.getPodSandboxId()), stats.layersMountpoint()))
+                .build();
+    }
+
+    List<PodSandboxStats> list(PodSandboxStatsFilter filter) {
+        var domain = new SandboxStore.Filter(filter.getId().isEmpty() ? Optional.empty() : Optional.of(filter.getId()),
+                Optional.empty(), filter.getLabelSelectorMap());
+        return stats.pods(domain).stream().map(u -> StatsMessages.pod(u, stats.layersMountpoint())).toList();
+    }
+}
