@@ -99,7 +99,9 @@ $mirror
 [registry.hosts."quay.io"]
 $mirror
 TOML
-bin/gantryd --config "$work/gantry.toml" >"$OUT/gantryd.log" 2>&1 &
+# A copy of the build: a rebuild while critest runs must not swap the jar under the daemon.
+cp -a runtime-service/target/gantryd "$work/gantryd"
+GANTRY_JAR=$work/gantryd/gantryd.jar bin/gantryd --config "$work/gantry.toml" >"$OUT/gantryd.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do [ -S "$work/state/gantry.sock" ] && break; sleep 0.1; done
 
