@@ -150,7 +150,9 @@ final class InboundPipe {
                 }
                 while (current == null || !current.isReadable()) {
                     if (current != null) {
+                        // Forget it before take(): a take() that throws must not leave close() a released buffer to release again.
                         current.release();
+                        current = null;
                     }
                     current = take();
                     if (current == null) {
