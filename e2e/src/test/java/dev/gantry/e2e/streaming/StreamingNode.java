@@ -138,14 +138,17 @@ final class StreamingNode implements BeforeEachCallback, AfterEachCallback {
 
     /** Waits until a process of this test listens on TCP {@code port} in its network namespace (its /proc/PID/net/tcp). */
     static void awaitListening(String cmdline, int port) throws InterruptedException {
-        String local = String.format(":%04X 00000000:0000 0A", port);
+        // A listening socket's line: local address ending in :PORT, remote all zeros, state 0A. busybox nc binds the
+        // IPv6 wildcard (tcp6) where the namespace has IPv6, which takes IPv4 connections too.
+        java.util.regex.Pattern local = java.util.regex.Pattern.compile(String.format(":%04X 0+:0000 0A", port));
         Instant giveUp = Instant.now().plusSeconds(30);
         while (Instant.now().isBefore(giveUp)) {
             boolean listening = ProcessHandle.allProcesses().anyMatch(p -> {
                 try {
                     Path proc = Path.of("/proc", Long.toString(p.pid()));
                     return Files.readString(proc.resolve("cmdline")).replace('\0', ' ').strip().equals(cmdline)
-                            && Files.readString(proc.resolve("net/tcp")).contains(local);
+                            && (local.matcher(Files.readString(proc.resolve("net/tcp"))).find()
+                                || local.matcher(Files.readString(proc.resolve("net/tcp6"))).find());
                 } catch (IOException e) {
                     return false;
                 }
