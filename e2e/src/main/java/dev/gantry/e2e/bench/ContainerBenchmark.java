@@ -339,7 +339,7 @@ public final class ContainerBenchmark {
      * dir on their command lines; container processes sit in the benchmark's cgroups) and unmounts
      * what it left mounted, so deleting its dir deletes only its own files.
      */
-    private static void sweep(GantryDaemon daemon) throws IOException {
+    static void sweep(GantryDaemon daemon) throws IOException {
         if (daemon.isAlive()) {
             daemon.stop();
         }
