@@ -13,6 +13,8 @@
 #                                            throughput of 256 MiB to a sink in a pod, 20 concurrent exec sessions
 #   scripts/bench.sh stats [n]               stats RPCs (root): ListContainerStats and ListPodSandboxStats latency with N running
 #                                            containers in N pods, gantryd's CPU time per minute polled every 10 s (default 50)
+#   scripts/bench.sh exec [calls]            ExecSync of `true` in one running container against `runc exec <id> true` by hand
+#                                            on the same container, interleaved (root; default 200 calls)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -36,6 +38,9 @@ elif [ "${1:-}" = streaming ]; then
 elif [ "${1:-}" = stats ]; then
   shift
   main=dev.gantry.e2e.bench.StatsBenchmark
+elif [ "${1:-}" = exec ]; then
+  shift
+  main=dev.gantry.e2e.bench.ExecBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \

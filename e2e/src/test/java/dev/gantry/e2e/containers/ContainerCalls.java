@@ -8,6 +8,8 @@ import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.ContainerStatusResponse;
 import dev.gantry.cri.v1.CreateContainerRequest;
+import dev.gantry.cri.v1.ExecSyncRequest;
+import dev.gantry.cri.v1.ExecSyncResponse;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.ListContainersRequest;
 import dev.gantry.cri.v1.PodSandboxConfig;
@@ -112,6 +114,12 @@ public class ContainerCalls {
     void update(String id, LinuxContainerResources resources) {
         client.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder()
                 .setContainerId(id).setLinux(resources).build());
+    }
+
+    /** ExecSync with {@code timeoutSeconds} (0: none); the stub waits that much and a minute more, as the kubelet's does. */
+    ExecSyncResponse execSync(String id, long timeoutSeconds, String... cmd) {
+        return client.runtime().withDeadlineAfter(timeoutSeconds + 60, TimeUnit.SECONDS)
+                .execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of(cmd)).setTimeout(timeoutSeconds).build());
     }
 
     void reopenLog(String id) {

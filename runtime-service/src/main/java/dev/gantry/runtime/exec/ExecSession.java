@@ -17,6 +17,11 @@ final class ExecSession implements ProcessSession {
         this.tty = tty;
     }
 
+    /** runc's pid, for tests that look at what runs under it. */
+    long runcPid() {
+        return runc.pid();
+    }
+
     @Override
     public OutputStream stdin() {
         return runc.stdinStream();
