@@ -126,10 +126,22 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         streams.put(id, stream);
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        ctx.writeAndFlush(synReply(stream));
         if (syn.isLast()) {
             stream.inbound().end();
         }
+    }
+
+    /**
+     * Netty sends a SYN_REPLY without headers with no header block at all, and spdystream's
+     * framer (client-go, crictl) then fails the whole connection: it always inflates a block and
+     * reads its count. Echoing the stream type gives the reply a block; clients ignore its content.
+     */
+    private static DefaultSpdySynReplyFrame synReply(SpdyStream stream) {
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(stream.id());
+        String type = stream.header("streamtype");
+        reply.headers().set("streamtype", type == null || type.isEmpty() ? "unknown" : type);
+        return reply;
     }
 
     private void refuse(ChannelHandlerContext ctx, int id, String why) {
