@@ -133,14 +133,14 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The header naming a stream's role (error, stdin, stdout, stderr, resize, data); lower case on the wire. */
+    static final String STREAM_TYPE = "streamtype";
+
     /**
      * A SYN_REPLY that names the stream's type back. Never an empty header block: Netty encodes one
      * as zero bytes, while SPDY/3 wants a compressed pair count, and Go's framer (spdystream, in
      * every kubectl and crictl) fails such a reply and its client waits for the reply forever.
      */
-    /** The header naming a stream's role (error, stdin, stdout, stderr, resize, data); lower case on the wire. */
-    static final String STREAM_TYPE = "streamtype";
-
     static SpdySynReplyFrame synReply(int id, Map<String, String> requestHeaders) {
         var reply = new DefaultSpdySynReplyFrame(id);
         reply.headers().set(STREAM_TYPE, requestHeaders.getOrDefault(STREAM_TYPE, "unknown"));

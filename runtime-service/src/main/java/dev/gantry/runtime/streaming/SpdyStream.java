@@ -48,7 +48,7 @@ final class SpdyStream implements ClientOutput {
 
     @Override
     public ByteBuf allocate(int payload) {
-        return flow.channel().alloc().ioBuffer(payload);
+        return SpdyCodec.reserve(flow.channel().alloc().ioBuffer(SpdyCodec.DATA_HEADER + payload));
     }
 
     @Override
@@ -59,7 +59,9 @@ final class SpdyStream implements ClientOutput {
         }
         flow.awaitWritable();
         Channel channel = flow.channel();
-        channel.writeAndFlush(new DefaultSpdyDataFrame(id, chunk), channel.voidPromise());
+        // Framed in place when the chunk came from allocate: one buffer from the copy to the socket.
+        Object frame = SpdyCodec.frame(chunk, id) ? chunk : new DefaultSpdyDataFrame(id, chunk);
+        channel.writeAndFlush(frame, channel.voidPromise());
     }
 
     @Override

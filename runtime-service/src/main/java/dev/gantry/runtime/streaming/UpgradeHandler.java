@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
-import io.netty.handler.codec.spdy.SpdyVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -35,9 +34,6 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeHandler.class);
     static final String PROTOCOL_HEADER = "X-Stream-Protocol-Version";
     static final String ACCEPTED_PROTOCOLS_HEADER = "X-Accepted-Stream-Protocol-Versions";
-    /** SPDY data arrives in chunks of this size at most: big enough to keep copies few. */
-    private static final int SPDY_MAX_CHUNK = 64 * 1024;
-    private static final int SPDY_MAX_HEADER_BLOCK = 16 * 1024;
 
     private final StreamTokens tokens;
     private final StreamBackends backends;
@@ -129,7 +125,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     static SpdyFrameCodec spdyCodec() {
-        return new SpdyFrameCodec(SpdyVersion.SPDY_3_1, SPDY_MAX_CHUNK, SPDY_MAX_HEADER_BLOCK, 6, 15, 8);
+        return new SpdyCodec();
     }
 
     SpdyConnection spdySession(ChannelHandlerContext ctx, StreamRequest request, String protocol) {
