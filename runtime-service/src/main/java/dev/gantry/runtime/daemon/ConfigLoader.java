@@ -122,7 +122,8 @@ public final class ConfigLoader {
                 cni,
                 sandbox,
                 values.runtimeHandlers("runtime.default_handler", "runtimes"),
-                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")));
+                new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout")),
+                new GantryConfig.Metrics(values.optionalHostPort("metrics.address")));
     }
 
     private String read(Path path) {

@@ -2,7 +2,12 @@ package dev.gantry.runtime.daemon;
 
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
+import dev.gantry.runtime.metrics.Metrics;
+import dev.gantry.runtime.metrics.MetricsServer;
+import io.grpc.BindableService;
 import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -44,27 +49,39 @@ final class Daemon {
 
         DaemonLock lock = null;
         CriServer server = null;
+        MetricsServer metricsServer = null;
         try {
             Directories.create(config.root(), "rwx--x--x");
             Directories.create(config.state(), "rwx--x--x");
             lock = DaemonLock.acquire(config.state(), "unix://" + config.grpc().socket());
-            server = CriServer.start(config.grpc(), Wiring.services(loaded));
+            // Metrics off: none of their classes load and no listener does any work.
+            Optional<Metrics> metrics = config.metrics().address().map(address -> Metrics.create());
+            List<BindableService> services = Wiring.services(loaded, metrics);
+            // Bound before the CRI socket: a taken port stops the daemon before the kubelet sees it.
+            if (metrics.isPresent()) {
+                metricsServer = metrics.get().serve(config.metrics().address().get());
+            }
+            server = CriServer.start(config.grpc(), services, metrics.map(m -> List.of(m.criCalls())).orElse(List.of()));
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());
-            closeQuietly(server, lock);
+            closeQuietly(server, metricsServer, lock);
             return EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
             log.error("gantryd cannot start: {}", e.toString(), e);
-            closeQuietly(server, lock);
+            closeQuietly(server, metricsServer, lock);
             return EXIT_FAILED;
         }
 
         final CriServer running = server;
+        final MetricsServer scraped = metricsServer;
         final DaemonLock held = lock;
         // Still remove the socket if the JVM ends some other way (SIGHUP, System.exit elsewhere).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, held), "gantryd-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, scraped, held), "gantryd-exit"));
         log.info("gantryd {} serving CRI v1 on unix://{} (config: {}, root {}, state {})",
                 BuildInfo.version(), config.grpc().socket(), loaded.source(), config.root(), config.state());
+        if (scraped != null) {
+            log.info("serving metrics on http://{}:{}/metrics", scraped.address().getHostString(), scraped.address().getPort());
+        }
 
         try {
             stopRequested.await();
@@ -72,14 +89,14 @@ final class Daemon {
             Thread.currentThread().interrupt();
         }
         log.info("stopping: finishing calls in flight (up to {} ms)", config.grpc().shutdownTimeout().toMillis());
-        stop(running, held);
+        stop(running, scraped, held);
         log.info("stopped");
         return EXIT_OK;
     }
 
-    private void stop(CriServer server, DaemonLock lock) {
+    private void stop(CriServer server, MetricsServer metricsServer, DaemonLock lock) {
         if (stopped.compareAndSet(false, true)) {
-            closeQuietly(server, lock);
+            closeQuietly(server, metricsServer, lock);
         }
     }
 

@@ -66,7 +66,15 @@ import dev.gantry.runtime.rpc.StartContainerRpc;
 import dev.gantry.runtime.rpc.StopContainerRpc;
 import dev.gantry.runtime.rpc.UpdateContainerResourcesRpc;
 import dev.gantry.runtime.rpc.UpdatePodSandboxResourcesRpc;
+import dev.gantry.image.PullListener;
+import dev.gantry.runtime.container.Container;
+import dev.gantry.runtime.container.ContainerFilter;
+import dev.gantry.runtime.container.ExitListener;
+import dev.gantry.runtime.metrics.Metrics;
+import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.net.NetworkListener;
 import io.grpc.BindableService;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -86,7 +94,8 @@ final class Wiring {
 
     private Wiring() {}
 
-    static List<BindableService> services(LoadedConfig loaded) throws IOException {
+    /** @param metrics the metrics to report to, or empty when they are off (every part gets a no-op listener) */
+    static List<BindableService> services(LoadedConfig loaded, Optional<Metrics> metrics) throws IOException {
         GantryConfig config = loaded.config();
         Clock clock = Clock.systemUTC();
         CniNetworks networks = networks(config);
@@ -95,10 +104,15 @@ final class Wiring {
             return new RuntimeHealth.Condition(RuntimeHealth.NETWORK_READY, status.ready(), status.reason(), status.message());
         });
         Cgroups cgroups = Cgroups.detect();
-        SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock);
-        ImageManager images = images(config);
+        SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock,
+                metrics.map(Metrics::cni).orElse(NetworkListener.NONE));
+        ImageManager images = images(config, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
         var events = new ContainerEvents();
-        ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock);
+        ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock,
+                metrics.map(Metrics::exits).orElse(ExitListener.NONE));
+        metrics.ifPresent(m -> m.countObjects(
+                () -> sandboxes.list(SandboxStore.Filter.all()).stream().map(PodSandbox::state).toList(),
+                () -> containers.list(ContainerFilter.all()).stream().map(Container::state).toList()));
         int collected = images.recover();
         if (collected > 0) {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
@@ -144,7 +158,8 @@ final class Wiring {
         return networks;
     }
 
-    private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock) throws IOException {
+    private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock,
+                                            NetworkListener networkListener) throws IOException {
         var runner = new NamespaceRunner();
         var system = new SandboxSystem(
                 new PinnedNamespaces(config.state().resolve("ns")),
@@ -154,7 +169,7 @@ final class Wiring {
                 config.cgroupDriver() == CgroupDriver.CGROUPFS ? cgroups : null,
                 new InfraProcess(config.sandbox().infraCommand(), runner),
                 new PodSysctls(runner),
-                new PodNetworking(networks, runner),
+                new PodNetworking(networks, runner, networkListener),
                 runner,
                 Wiring::nodeHostname);
         var store = new SandboxStore(config.root());
@@ -171,7 +186,8 @@ final class Wiring {
      * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
      */
     private static ContainerManager containers(GantryConfig config, SandboxManager sandboxes, ImageManager images,
-                                               ContainerEvents events, Cgroups cgroups, Clock clock) throws IOException {
+                                               ContainerEvents events, Cgroups cgroups, Clock clock,
+                                               ExitListener exitListener) throws IOException {
         Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
                 "container.conmon: \"" + config.containers().conmon() + "\" is not an executable file nor found on PATH"));
         Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
@@ -189,7 +205,7 @@ final class Wiring {
                 runtimes, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
-        var manager = new ContainerManager(store, system, events);
+        var manager = new ContainerManager(store, system, events, exitListener);
         ContainerRecovery.Report report = new ContainerRecovery(store, system, manager).recover();
         log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
                 report.live(), report.exited(), report.undone(), report.removed());
@@ -208,7 +224,7 @@ final class Wiring {
         }
     }
 
-    private static ImageManager images(GantryConfig config) throws IOException {
+    private static ImageManager images(GantryConfig config, PullListener pullListener) throws IOException {
         Path root = config.root();
         var images = new ImageStore(root.resolve("images"));
         var content = new ContentStore(root.resolve("content"));
@@ -220,6 +236,6 @@ final class Wiring {
                 layerThreads, config.images().maxConcurrentDownloads());
         // Not collected yet: containers must first take their leases (see services()).
         return new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
-                new HeapTrimmer(Duration.ofSeconds(2)));
+                new HeapTrimmer(Duration.ofSeconds(2)), pullListener);
     }
 }
