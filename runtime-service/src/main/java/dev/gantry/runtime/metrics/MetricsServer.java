@@ -1,8 +1,8 @@
 package dev.gantry.runtime.metrics;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,43 +10,44 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * {@code GET /metrics} over plain HTTP on the configured address, as Prometheus scrapes it (text
- * exposition, or OpenMetrics when the scraper asks for it). The JDK's HTTP server with one virtual
- * thread per scrape: a scrape is a few kilobytes once every few seconds, not worth an event loop.
+ * Plain HTTP on the configured address for Prometheus to scrape ({@link ScrapeHandler}). The JDK's
+ * HTTP server, one virtual thread per request: a scrape every few seconds is not worth an event loop
+ * or a thread pool.
  */
 public final class MetricsServer implements AutoCloseable {
 
-    private final HTTPServer server;
-    private final InetSocketAddress address;
+    private final HttpServer server;
+    private final ExecutorService requests;
 
-    private MetricsServer(HTTPServer server, InetSocketAddress address) {
+    private MetricsServer(HttpServer server, ExecutorService requests) {
         this.server = server;
-        this.address = address;
+        this.requests = requests;
     }
 
+    /** @throws GantryException UNAVAILABLE when the address cannot be bound (in use, not this node's) */
     static MetricsServer start(PrometheusRegistry registry, InetSocketAddress address) {
-        ExecutorService scrapes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("metrics-", 0).factory());
+        HttpServer server;
         try {
-            HTTPServer server = HTTPServer.builder()
-                    .inetAddress(address.getAddress())
-                    .port(address.getPort())
-                    .registry(registry)
-                    .executorService(scrapes)
-                    .buildAndStart();
-            return new MetricsServer(server, new InetSocketAddress(address.getAddress(), server.getPort()));
+            server = HttpServer.create(address, 16);
         } catch (IOException e) {
-            scrapes.shutdownNow();
-            throw new GantryException(ErrorKind.UNAVAILABLE, "serve metrics on " + address + ": " + e.getMessage(), e);
+            throw new GantryException(ErrorKind.UNAVAILABLE,
+                    "serve metrics on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
         }
+        ExecutorService requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("metrics-", 0).factory());
+        server.setExecutor(requests);
+        server.createContext("/", new ScrapeHandler(registry));
+        server.start();
+        return new MetricsServer(server, requests);
     }
 
-    /** Where it listens (the port the kernel chose when the configured one was 0). */
+    /** Where it listens (with the port the kernel chose when the configured one was 0). */
     public InetSocketAddress address() {
-        return address;
+        return server.getAddress();
     }
 
     @Override
     public void close() {
-        server.close();
+        server.stop(0);
+        requests.shutdownNow();
     }
 }
