@@ -73,6 +73,8 @@ import dev.gantry.runtime.container.ExitListener;
 import dev.gantry.runtime.metrics.Metrics;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.net.NetworkListener;
+import dev.gantry.sandbox.net.PodCidrs;
+import dev.gantry.runtime.rpc.UpdateRuntimeConfigRpc;
 import io.grpc.BindableService;
 import java.util.Optional;
 import java.util.LinkedHashMap;
@@ -104,8 +106,9 @@ final class Wiring {
             return new RuntimeHealth.Condition(RuntimeHealth.NETWORK_READY, status.ready(), status.reason(), status.message());
         });
         Cgroups cgroups = Cgroups.detect();
+        var podCidrs = new PodCidrs();
         SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock,
-                metrics.map(Metrics::cni).orElse(NetworkListener.NONE));
+                metrics.map(Metrics::cni).orElse(NetworkListener.NONE), podCidrs);
         ImageManager images = images(config, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
         var events = new ContainerEvents();
         ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock,
@@ -119,7 +122,7 @@ final class Wiring {
         }
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
-                new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet())),
+                new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet()), podCidrs::current),
                 new RuntimeConfigRpc(config.cgroupDriver()),
                 new RuntimeServiceEndpoint.SandboxRpcs(
                         new RunPodSandboxRpc(sandboxes, config.runtimes()::resolve),
@@ -137,7 +140,8 @@ final class Wiring {
                         new UpdateContainerResourcesRpc(containers),
                         new ReopenContainerLogRpc(containers),
                         new ContainerEventsRpc(events, containers, sandboxes),
-                        new UpdatePodSandboxResourcesRpc(sandboxes)));
+                        new UpdatePodSandboxResourcesRpc(sandboxes)),
+                new UpdateRuntimeConfigRpc(podCidrs));
 
         Path containerDirs = config.root().resolve("containers");
         Directories.create(containerDirs, "rwx------");
@@ -159,7 +163,7 @@ final class Wiring {
     }
 
     private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock,
-                                            NetworkListener networkListener) throws IOException {
+                                            NetworkListener networkListener, PodCidrs podCidrs) throws IOException {
         var runner = new NamespaceRunner();
         var system = new SandboxSystem(
                 new PinnedNamespaces(config.state().resolve("ns")),
@@ -169,7 +173,7 @@ final class Wiring {
                 config.cgroupDriver() == CgroupDriver.CGROUPFS ? cgroups : null,
                 new InfraProcess(config.sandbox().infraCommand(), runner),
                 new PodSysctls(runner),
-                new PodNetworking(networks, runner, networkListener),
+                new PodNetworking(networks, runner, networkListener, podCidrs),
                 runner,
                 Wiring::nodeHostname);
         var store = new SandboxStore(config.root());

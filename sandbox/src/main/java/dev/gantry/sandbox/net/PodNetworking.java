@@ -35,16 +35,21 @@ public final class PodNetworking {
     private final CniNetworks networks;
     private final NamespaceRunner runner;
     private final NetworkListener listener;
+    private final PodCidrs podCidrs;
 
     public PodNetworking(CniNetworks networks, NamespaceRunner runner) {
-        this(networks, runner, NetworkListener.NONE);
+        this(networks, runner, NetworkListener.NONE, new PodCidrs());
     }
 
-    /** @param listener told of each ADD and DEL chain (the daemon's metrics) */
-    public PodNetworking(CniNetworks networks, NamespaceRunner runner, NetworkListener listener) {
+    /**
+     * @param listener told of each ADD and DEL chain (the daemon's metrics)
+     * @param podCidrs the node's pod CIDRs, passed to IPAM plugins that declare {@code ipRanges}
+     */
+    public PodNetworking(CniNetworks networks, NamespaceRunner runner, NetworkListener listener, PodCidrs podCidrs) {
         this.networks = networks;
         this.runner = runner;
         this.listener = listener;
+        this.podCidrs = podCidrs;
     }
 
     public CniNetworks networks() {
@@ -71,7 +76,7 @@ public final class PodNetworking {
         NetworkListener.Call call = listener.started(NetworkListener.Operation.ADD);
         CniResult result;
         try {
-            result = network.add(attachment(podId, netns, metadata, capabilities));
+            result = network.add(attachment(podId, netns, metadata, capabilities.withIpRanges(podCidrs.current())));
         } catch (RuntimeException e) {
             call.failed();
             throw e;
