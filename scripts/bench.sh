@@ -8,6 +8,8 @@
 #   scripts/bench.sh containers [n]          containers with runc and conmon (root): create/start/stop/remove of N containers
 #                                            over 10 pods, List/Status with N present, full pod start, conmon and daemon RSS
 #                                            (default 100)
+#   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but
+#                                            unscraped, and scraped every second, with the scrape latency (default 60 s each)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -25,6 +27,9 @@ elif [ "${1:-}" = sandbox ]; then
 elif [ "${1:-}" = containers ]; then
   shift
   main=dev.gantry.e2e.bench.ContainerBenchmark
+elif [ "${1:-}" = metrics ]; then
+  shift
+  main=dev.gantry.e2e.bench.MetricsBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \
