@@ -15,6 +15,8 @@
 #                                            containers in N pods, gantryd's CPU time per minute polled every 10 s (default 50)
 #   scripts/bench.sh exec [calls]            ExecSync of `true` in one running container against `runc exec <id> true` by hand
 #                                            on the same container, interleaved (root; default 200 calls)
+#   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but
+#                                            unscraped, and scraped every second, with the scrape latency (default 60 s each)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh
@@ -41,6 +43,9 @@ elif [ "${1:-}" = stats ]; then
 elif [ "${1:-}" = exec ]; then
   shift
   main=dev.gantry.e2e.bench.ExecBenchmark
+elif [ "${1:-}" = metrics ]; then
+  shift
+  main=dev.gantry.e2e.bench.MetricsBenchmark
 fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \

@@ -42,6 +42,7 @@ final class RuntimeConfigJson {
             addAll(dns.putArray("options"), rc.dns().options());
         }
         addAll(out.putArray("ips"), rc.ips());
+        addAll(out.putArray("ipRanges"), rc.ipRanges());
         return out;
     }
 
@@ -62,7 +63,7 @@ final class RuntimeConfigJson {
         if (d.isObject()) {
             dns = new RuntimeConfig.Dns(texts(d.path("servers")), texts(d.path("searches")), texts(d.path("options")));
         }
-        return new RuntimeConfig(ports, bandwidth, dns, texts(node.path("ips")));
+        return new RuntimeConfig(ports, bandwidth, dns, texts(node.path("ips")), texts(node.path("ipRanges")));
     }
 
     private static void addAll(ArrayNode array, List<String> values) {

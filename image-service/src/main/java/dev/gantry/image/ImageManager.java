@@ -40,16 +40,21 @@ public final class ImageManager {
     private volatile com.github.benmanes.caffeine.cache.Cache<dev.gantry.image.reference.Digest, ImageConfig> parsedConfigs;
     private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Runnable afterPulls;
+    private final PullListener pullListener;
 
     public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
             Leases leases, Collection<String> pinnedReferences) {
-        this(images, content, snapshots, puller, leases, pinnedReferences, () -> {});
+        this(images, content, snapshots, puller, leases, pinnedReferences, () -> {}, PullListener.NONE);
     }
 
-    /** @param afterPulls run each time the last pull in flight ends (the daemon gives memory back then) */
+    /**
+     * @param afterPulls run each time the last pull in flight ends (the daemon gives memory back then)
+     * @param pullListener told of each pull's start and end (the daemon's metrics)
+     */
     public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
-            Leases leases, Collection<String> pinnedReferences, Runnable afterPulls) {
+            Leases leases, Collection<String> pinnedReferences, Runnable afterPulls, PullListener pullListener) {
         this.afterPulls = afterPulls;
+        this.pullListener = pullListener;
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
@@ -66,8 +71,17 @@ public final class ImageManager {
 
     public ImageRecord pull(ImageReference reference, Credentials credentials) {
         pullsInFlight.incrementAndGet();
+        PullListener.Pull observed = pullListener.started(reference);
         try {
-            return pullOnce(reference, credentials);
+            ImageRecord image = pullOnce(reference, credentials);
+            observed.succeeded(image.size());
+            return image;
+        } catch (GantryException e) {
+            observed.failed(e.kind());
+            throw e;
+        } catch (RuntimeException | Error e) {
+            observed.failed(ErrorKind.INTERNAL);
+            throw e;
         } finally {
             if (pullsInFlight.decrementAndGet() == 0) {
                 afterPulls.run();

@@ -84,6 +84,11 @@ final class PluginInput {
         if (capabilities.path("ips").asBoolean(false) && !rc.ips().isEmpty()) {
             rc.ips().forEach(out.putArray("ips")::add);
         }
+        if (capabilities.path("ipRanges").asBoolean(false) && !rc.ipRanges().isEmpty()) {
+            // The CNI CONVENTIONS shape: a list of range sets; each pod CIDR (one per family) is its own set.
+            ArrayNode ranges = out.putArray("ipRanges");
+            rc.ipRanges().forEach(subnet -> ranges.addArray().addObject().put("subnet", subnet));
+        }
         return out;
     }
 }

@@ -88,6 +88,15 @@ class PluginInputTest {
     }
 
     @Test
+    void runtimeConfig_ipRanges_oneRangeSetPerPodCidr_onlyWhenDeclared() throws Exception {
+        RuntimeConfig withRanges = ALL.withIpRanges(List.of("10.244.1.0/24", "fd00:1::/64"));
+
+        ObjectNode rc = PluginInput.runtimeConfig(mapper, json("{\"ipRanges\":true}"), withRanges);
+        assertThat(rc).isEqualTo(json("{\"ipRanges\":[[{\"subnet\":\"10.244.1.0/24\"}],[{\"subnet\":\"fd00:1::/64\"}]]}"));
+        assertThat(PluginInput.runtimeConfig(mapper, json("{\"portMappings\":true}"), withRanges).has("ipRanges")).isFalse();
+    }
+
+    @Test
     void runtimeConfig_declaredButNotRequested_omitted() throws Exception {
         ObjectNode caps = json("{\"portMappings\":true,\"bandwidth\":true}");
         assertThat(PluginInput.runtimeConfig(mapper, caps, RuntimeConfig.NONE).isEmpty()).isTrue();

@@ -52,10 +52,18 @@ public final class ContainerManager implements PodMembers {
     /** Containers whose CreateContainer caller had gone when they were made: a retry takes them over. */
     private final java.util.Set<String> unclaimed = ConcurrentHashMap.newKeySet();
 
+    private final ExitListener exitListener;
+
     public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events) {
+        this(store, system, events, ExitListener.NONE);
+    }
+
+    /** @param exitListener told of each exit recorded (the daemon's metrics) */
+    public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener) {
         this.store = store;
         this.system = system;
         this.events = events;
+        this.exitListener = exitListener;
         this.creator = new ContainerCreator(store, system, leases);
     }
 
@@ -246,6 +254,9 @@ public final class ContainerManager implements PodMembers {
             }
             Container exited = store.update(id, x -> x.withState(ContainerStates.exited(x, exit, system.oomCheck().oomKilled(x.cgroupsPath()))));
             events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, exited, system.clock().instant()));
+            if (exited.state() instanceof ContainerState.Exited state) {
+                exitListener.exited(state);
+            }
             log.info("container {} ({}) exited: {}", id, exited.reservedName(), ContainerStates.describe(exited.state()));
         } finally {
             CompletableFuture<Void> waiting = exits.remove(id);

@@ -128,7 +128,8 @@ public final class ConfigLoader {
                 new GantryConfig.Containers(values.string("container.conmon"), values.duration("container.create_timeout"),
                         values.longInRange("container.exec_sync_max_output", 1024, 1L << 30)),
                 stats(values),
-                stream(values));
+                stream(values),
+                new GantryConfig.Metrics(values.optionalHostPort("metrics.address")));
     }
 
     private static StreamingConfig stream(ConfigValues values) {

@@ -70,6 +70,37 @@ final class ConfigValues {
         return path;
     }
 
+    /**
+     * A TCP listen address, {@code host:port} as containerd and Go spell it ({@code 127.0.0.1:9391},
+     * {@code [::1]:9391}, {@code localhost:9391}, or {@code :9391} for every address of the node);
+     * empty when the value is "" (the feature is off). A host name is resolved now, so a typo stops
+     * the daemon at start rather than when it binds.
+     */
+    Optional<java.net.InetSocketAddress> optionalHostPort(String key) {
+        String value = string(key);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        String port = colon < 0 ? "" : value.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw invalid(key, "an IPv6 address goes in brackets, e.g. \"[::1]:9391\", got \"" + value + "\"");
+        }
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw invalid(key, "must be host:port with a port from 1 to 65535, e.g. \"127.0.0.1:9391\", or \"\" for off, got \"" + value + "\"");
+        }
+        try {
+            return Optional.of(host.isEmpty()
+                    ? new java.net.InetSocketAddress(Integer.parseInt(port))
+                    : new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), Integer.parseInt(port)));
+        } catch (java.net.UnknownHostException e) {
+            throw invalid(key, "unknown host \"" + host + "\" in \"" + value + "\"");
+        }
+    }
+
     int intInRange(String key, long min, long max) {
         JsonNode node = node(key);
         if (!node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {

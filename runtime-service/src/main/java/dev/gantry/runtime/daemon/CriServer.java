@@ -2,6 +2,7 @@ package dev.gantry.runtime.daemon;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
@@ -47,7 +48,11 @@ final class CriServer implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    static CriServer start(GantryConfig.Grpc grpc, List<BindableService> services) throws IOException {
+    /**
+     * @param outermost interceptors that must see every call as the client does (metrics), after the
+     *     response size limit has set its code: grpc-java runs the last one added first
+     */
+    static CriServer start(GantryConfig.Grpc grpc, List<BindableService> services, List<ServerInterceptor> outermost) throws IOException {
         // Fails with the reason (wrong architecture, noexec /tmp) rather than a later NoClassDefFoundError.
         Epoll.ensureAvailability();
         SocketFile.prepare(grpc.socket());
@@ -64,6 +69,7 @@ final class CriServer implements AutoCloseable {
                 // A kubelet holds one connection; pooled arenas would keep megabytes for it idle.
                 .withChildOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
                 .intercept(new ResponseSizeLimit(grpc.maxSendMessageSize()));
+        outermost.forEach(builder::intercept);
         services.forEach(builder::addService);
         Server server = builder.build();
         try {

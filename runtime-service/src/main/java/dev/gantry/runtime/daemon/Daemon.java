@@ -2,8 +2,12 @@ package dev.gantry.runtime.daemon;
 
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
+import dev.gantry.runtime.metrics.Metrics;
+import dev.gantry.runtime.metrics.MetricsServer;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -45,14 +49,22 @@ final class Daemon {
 
         DaemonLock lock = null;
         CriServer server = null;
-        List<AutoCloseable> resources = List.of();
+        List<AutoCloseable> resources = new ArrayList<>();
         try {
             Directories.create(config.root(), "rwx--x--x");
             Directories.create(config.state(), "rwx--x--x");
             lock = DaemonLock.acquire(config.state(), "unix://" + config.grpc().socket());
-            Wiring.Services services = Wiring.services(loaded);
-            resources = services.resources();
-            server = CriServer.start(config.grpc(), services.grpc());
+            // Metrics off: none of their classes load and no listener does any work.
+            Optional<Metrics> metrics = config.metrics().address().map(address -> Metrics.create());
+            Wiring.Services services = Wiring.services(loaded, metrics);
+            resources = new ArrayList<>(services.resources());
+            // Bound before the CRI socket: a taken port stops the daemon before the kubelet sees it.
+            if (metrics.isPresent()) {
+                MetricsServer scraped = metrics.get().serve(config.metrics().address().get());
+                resources.add(scraped);
+                log.info("serving metrics on http://{}:{}/metrics", scraped.address().getHostString(), scraped.address().getPort());
+            }
+            server = CriServer.start(config.grpc(), services.grpc(), metrics.map(m -> List.of(m.criCalls())).orElse(List.of()));
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());
             closeAll(server, resources, lock);

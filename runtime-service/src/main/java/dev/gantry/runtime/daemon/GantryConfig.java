@@ -15,7 +15,7 @@ import java.time.Duration;
 public record GantryConfig(
         Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
         Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers, Stats stats,
-        dev.gantry.runtime.streaming.StreamingConfig stream) {
+        dev.gantry.runtime.streaming.StreamingConfig stream, Metrics metrics) {
 
     /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
     public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {}
@@ -54,6 +54,9 @@ public record GantryConfig(
 
     /** The CRI endpoint. */
     public record Grpc(Path socket, int maxRecvMessageSize, int maxSendMessageSize, Duration shutdownTimeout) {}
+
+    /** The Prometheus endpoint: where {@code /metrics} is served, or empty when it is off. */
+    public record Metrics(java.util.Optional<java.net.InetSocketAddress> address) {}
 
     /** Log levels an operator may choose, as spelled in the file. */
     public enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }

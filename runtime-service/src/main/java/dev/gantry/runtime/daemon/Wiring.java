@@ -81,7 +81,17 @@ import dev.gantry.runtime.rpc.PodSandboxStatsRpc;
 import dev.gantry.runtime.stats.StatsManager;
 import dev.gantry.runtime.stats.WritableLayers;
 import dev.gantry.linux.cgroup.CgroupStats;
+import dev.gantry.image.PullListener;
+import dev.gantry.runtime.container.Container;
+import dev.gantry.runtime.container.ContainerFilter;
+import dev.gantry.runtime.container.ExitListener;
+import dev.gantry.runtime.metrics.Metrics;
+import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.net.NetworkListener;
+import dev.gantry.sandbox.net.PodCidrs;
+import dev.gantry.runtime.rpc.UpdateRuntimeConfigRpc;
 import io.grpc.BindableService;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -104,7 +114,8 @@ final class Wiring {
     /** The CRI services, and what must be closed after the gRPC server stops (the streaming server). */
     record Services(List<BindableService> grpc, List<AutoCloseable> resources) {}
 
-    static Services services(LoadedConfig loaded) throws IOException {
+    /** @param metrics the metrics to report to, or empty when they are off (every part gets a no-op listener) */
+    static Services services(LoadedConfig loaded, Optional<Metrics> metrics) throws IOException {
         GantryConfig config = loaded.config();
         Clock clock = Clock.systemUTC();
         CniNetworks networks = networks(config);
@@ -113,10 +124,16 @@ final class Wiring {
             return new RuntimeHealth.Condition(RuntimeHealth.NETWORK_READY, status.ready(), status.reason(), status.message());
         });
         Cgroups cgroups = Cgroups.detect();
-        SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock);
-        ImageManager images = images(config);
+        var podCidrs = new PodCidrs();
+        SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock,
+                metrics.map(Metrics::cni).orElse(NetworkListener.NONE), podCidrs);
+        ImageManager images = images(config, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
         var events = new ContainerEvents();
-        ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock);
+        ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock,
+                metrics.map(Metrics::exits).orElse(ExitListener.NONE));
+        metrics.ifPresent(m -> m.countObjects(
+                () -> sandboxes.list(SandboxStore.Filter.all()).stream().map(PodSandbox::state).toList(),
+                () -> containers.list(ContainerFilter.all()).stream().map(Container::state).toList()));
         Path containerDirs = config.root().resolve("containers");
         StatsManager stats = stats(config, containers, sandboxes, cgroups, containerDirs, clock);
         int collected = images.recover();
@@ -130,7 +147,7 @@ final class Wiring {
         log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
-                new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet())),
+                new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet()), podCidrs::current),
                 new RuntimeConfigRpc(config.cgroupDriver()),
                 new RuntimeServiceEndpoint.SandboxRpcs(
                         new RunPodSandboxRpc(sandboxes, config.runtimes()::resolve),
@@ -157,7 +174,8 @@ final class Wiring {
                 new RuntimeServiceEndpoint.StatsRpcs(
                         new ContainerStatsRpc(stats),
                         new PodSandboxStatsRpc(stats),
-                        new PodSandboxMetricsRpc(stats)));
+                        new PodSandboxMetricsRpc(stats)),
+                new UpdateRuntimeConfigRpc(podCidrs));
 
         Directories.create(containerDirs, "rwx------");
         var imageService = new ImageServiceEndpoint(
@@ -188,7 +206,8 @@ final class Wiring {
         return networks;
     }
 
-    private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock) throws IOException {
+    private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock,
+                                            NetworkListener networkListener, PodCidrs podCidrs) throws IOException {
         var runner = new NamespaceRunner();
         var system = new SandboxSystem(
                 new PinnedNamespaces(config.state().resolve("ns")),
@@ -198,7 +217,7 @@ final class Wiring {
                 config.cgroupDriver() == CgroupDriver.CGROUPFS ? cgroups : null,
                 new InfraProcess(config.sandbox().infraCommand(), runner),
                 new PodSysctls(runner),
-                new PodNetworking(networks, runner),
+                new PodNetworking(networks, runner, networkListener, podCidrs),
                 runner,
                 Wiring::nodeHostname);
         var store = new SandboxStore(config.root());
@@ -215,7 +234,8 @@ final class Wiring {
      * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
      */
     private static ContainerManager containers(GantryConfig config, SandboxManager sandboxes, ImageManager images,
-                                               ContainerEvents events, Cgroups cgroups, Clock clock) throws IOException {
+                                               ContainerEvents events, Cgroups cgroups, Clock clock,
+                                               ExitListener exitListener) throws IOException {
         Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
                 "container.conmon: \"" + config.containers().conmon() + "\" is not an executable file nor found on PATH"));
         Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
@@ -233,7 +253,7 @@ final class Wiring {
                 runtimes, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
-        var manager = new ContainerManager(store, system, events);
+        var manager = new ContainerManager(store, system, events, exitListener);
         ContainerRecovery.Report report = new ContainerRecovery(store, system, manager).recover();
         log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
                 report.live(), report.exited(), report.undone(), report.removed());
@@ -252,7 +272,7 @@ final class Wiring {
         }
     }
 
-    private static ImageManager images(GantryConfig config) throws IOException {
+    private static ImageManager images(GantryConfig config, PullListener pullListener) throws IOException {
         Path root = config.root();
         var images = new ImageStore(root.resolve("images"));
         var content = new ContentStore(root.resolve("content"));
@@ -264,6 +284,6 @@ final class Wiring {
                 layerThreads, config.images().maxConcurrentDownloads());
         // Not collected yet: containers must first take their leases (see services()).
         return new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
-                new HeapTrimmer(Duration.ofSeconds(2)));
+                new HeapTrimmer(Duration.ofSeconds(2)), pullListener);
     }
 }

@@ -49,6 +49,8 @@ import dev.gantry.cri.v1.RuntimeConfigResponse;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
+import dev.gantry.cri.v1.UpdateRuntimeConfigRequest;
+import dev.gantry.cri.v1.UpdateRuntimeConfigResponse;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.cri.v1.VersionResponse;
 import dev.gantry.cri.v1.ContainerStatsRequest;
@@ -107,10 +109,14 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     private final ContainerRpcs containers;
     private final StreamRpcs streams;
     private final StatsRpcs stats;
+    /** Null in tests that build the endpoint without it: the RPC then answers UNIMPLEMENTED. */
+    private final UpdateRuntimeConfigRpc updateRuntimeConfig;
 
     public RuntimeServiceEndpoint(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig, SandboxRpcs sandboxes,
-                                  ContainerRpcs containers, StreamRpcs streams, StatsRpcs stats) {
+                                  ContainerRpcs containers, StreamRpcs streams, StatsRpcs stats,
+                                  UpdateRuntimeConfigRpc updateRuntimeConfig) {
         this.stats = stats;
+        this.updateRuntimeConfig = updateRuntimeConfig;
         this.version = version;
         this.status = status;
         this.runtimeConfig = runtimeConfig;
@@ -236,6 +242,16 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
         Unary.call("Status", "", response, () -> status.handle(request));
+    }
+
+    @Override
+    public void updateRuntimeConfig(UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> response) {
+        if (updateRuntimeConfig == null) {
+            super.updateRuntimeConfig(request, response);
+            return;
+        }
+        Unary.call("UpdateRuntimeConfig", request.getRuntimeConfig().getNetworkConfig().getPodCidr(), response,
+                () -> updateRuntimeConfig.handle(request));
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
 import dev.gantry.runtime.status.RuntimeHealth;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Status: the readiness conditions, the runtime handlers with their features, and in verbose mode
@@ -19,12 +21,19 @@ public final class StatusRpc {
     private final RuntimeHealth health;
     private final String effectiveConfigJson;
     private final List<String> handlers;
+    private final Supplier<List<String>> podCidrs;
 
     /** @param handlers the configured runtime handler names; "" (the default) is listed first in any case */
     public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<String> handlers) {
+        this(health, effectiveConfigJson, handlers, List::of);
+    }
+
+    /** @param podCidrs the pod CIDRs UpdateRuntimeConfig last set, shown in verbose info as {@code "podCIDRs"} */
+    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<String> handlers, Supplier<List<String>> podCidrs) {
         this.health = health;
         this.effectiveConfigJson = effectiveConfigJson;
         this.handlers = List.copyOf(handlers);
+        this.podCidrs = podCidrs;
     }
 
     StatusResponse handle(StatusRequest request) {
@@ -48,6 +57,8 @@ public final class StatusRpc {
         }
         if (request.getVerbose()) {
             response.putInfo("config", effectiveConfigJson);
+            // A JSON array, as every info value is JSON; CIDRs need no escaping.
+            response.putInfo("podCIDRs", podCidrs.get().stream().map(c -> "\"" + c + "\"").collect(Collectors.joining(",", "[", "]")));
         }
         return response.build();
     }

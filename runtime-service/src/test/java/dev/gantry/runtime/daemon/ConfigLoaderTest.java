@@ -225,6 +225,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_metricsAddress_offByDefault_hostPortWhenSet() throws IOException {
+        assertThat(loader().load(Optional.empty(), Map.of()).config().metrics().address()).isEmpty();
+
+        assertThat(load("[metrics]\naddress = \"127.0.0.1:9391\"\n").config().metrics().address())
+                .contains(new java.net.InetSocketAddress("127.0.0.1", 9391));
+        assertThat(load("[metrics]\naddress = \"[::1]:9391\"\n").config().metrics().address())
+                .contains(new java.net.InetSocketAddress("::1", 9391));
+        assertThat(load("[metrics]\naddress = \":9391\"\n").config().metrics().address().orElseThrow().getAddress().isAnyLocalAddress())
+                .isTrue();
+    }
+
+    @Test
+    void load_badMetricsAddress_namesKeyAndReason() {
+        for (String bad : List.of("9391", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:http", "::1:9391",
+                "http://127.0.0.1:9391")) {
+            assertThatThrownBy(() -> load("[metrics]\naddress = \"" + bad + "\"\n"))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("key metrics.address: ");
+        }
+        assertThatThrownBy(() -> load("[metrics]\naddress = \"no-such-host.invalid:9391\"\n"))
+                .hasMessageContaining("key metrics.address: unknown host \"no-such-host.invalid\"");
+        assertThatThrownBy(() -> load("[metrics]\naddress = 9391\n"))
+                .hasMessageContaining("key metrics.address: expected a string, got an integer");
+    }
+
+    @Test
     void defaultToml_everyKeyHasACommentAbove() {
         List<String> uncommented = new ArrayList<>();
         String previous = "";

@@ -86,7 +86,7 @@ class CriServerTest {
     private CriServer start(Duration shutdownTimeout) throws Exception {
         Path socket = dir.resolve("run/gantry.sock");
         var grpc = new GantryConfig.Grpc(socket, 16 << 20, 16 << 20, shutdownTimeout);
-        CriServer server = CriServer.start(grpc, List.of(service));
+        CriServer server = CriServer.start(grpc, List.of(service), List.of());
         channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollDomainSocketChannel.class)
                 .eventLoopGroup(clientLoop)

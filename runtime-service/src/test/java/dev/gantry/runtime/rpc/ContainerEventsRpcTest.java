@@ -51,7 +51,7 @@ class ContainerEventsRpcTest {
                         new ContainerEventsRpc(events, pod -> podMembers.getOrDefault(pod, List.of()), pod -> Optional.empty()),
                         null, null),
                 new RuntimeServiceEndpoint.StreamRpcs(null, null, null),
-                new RuntimeServiceEndpoint.StatsRpcs(null, null, null));
+                new RuntimeServiceEndpoint.StatsRpcs(null, null, null), null);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

@@ -37,7 +37,7 @@ class RuntimeServiceEndpointTest {
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
                 new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null, null),
                 new RuntimeServiceEndpoint.StreamRpcs(null, null, null),
-                new RuntimeServiceEndpoint.StatsRpcs(null, null, null));
+                new RuntimeServiceEndpoint.StatsRpcs(null, null, null), null);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(endpoint).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

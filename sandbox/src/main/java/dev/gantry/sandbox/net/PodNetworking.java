@@ -34,10 +34,22 @@ public final class PodNetworking {
 
     private final CniNetworks networks;
     private final NamespaceRunner runner;
+    private final NetworkListener listener;
+    private final PodCidrs podCidrs;
 
     public PodNetworking(CniNetworks networks, NamespaceRunner runner) {
+        this(networks, runner, NetworkListener.NONE, new PodCidrs());
+    }
+
+    /**
+     * @param listener told of each ADD and DEL chain (the daemon's metrics)
+     * @param podCidrs the node's pod CIDRs, passed to IPAM plugins that declare {@code ipRanges}
+     */
+    public PodNetworking(CniNetworks networks, NamespaceRunner runner, NetworkListener listener, PodCidrs podCidrs) {
         this.networks = networks;
         this.runner = runner;
+        this.listener = listener;
+        this.podCidrs = podCidrs;
     }
 
     public CniNetworks networks() {
@@ -61,13 +73,28 @@ public final class PodNetworking {
      */
     public Attached attach(String podId, Path netns, SandboxMetadata metadata, RuntimeConfig capabilities) {
         CniNetwork network = networks.require();
-        CniResult result = network.add(attachment(podId, netns, metadata, capabilities));
+        NetworkListener.Call call = listener.started(NetworkListener.Operation.ADD);
+        CniResult result;
+        try {
+            result = network.add(attachment(podId, netns, metadata, capabilities.withIpRanges(podCidrs.current())));
+        } catch (RuntimeException e) {
+            call.failed();
+            throw e;
+        }
+        call.succeeded();
         return new Attached(network.name(), INTERFACE, ips(result), result);
     }
 
     /** Runs the DEL chain of the network the pod was attached to; idempotent (the kubelet retries Stop). */
     public void detach(String podId, Path netns, SandboxMetadata metadata, String network) {
-        networks.detach(network, attachment(podId, netns, metadata, RuntimeConfig.NONE));
+        NetworkListener.Call call = listener.started(NetworkListener.Operation.DEL);
+        try {
+            networks.detach(network, attachment(podId, netns, metadata, RuntimeConfig.NONE));
+        } catch (RuntimeException e) {
+            call.failed();
+            throw e;
+        }
+        call.succeeded();
     }
 
     /** The ADD result kept for the pod, e.g. for verbose status after a restart. */
