@@ -13,7 +13,8 @@ import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
-import io.netty.handler.codec.spdy.SpdySessionHandler;
+import io.netty.handler.codec.spdy.SpdyPingFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
@@ -36,9 +37,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <pre>
  *   SpdyFrameCodec(3.1)     frames ⇄ bytes, zlib header blocks
- *   SpdySessionHandler      stream states, flow-control windows (WINDOW_UPDATE both ways), PING replies
- *   SpdyConnection.Frames   SYN_REPLY / DATA / RST_STREAM / GOAWAY → {@link Stream}s
+ *   SpdyConnection.Frames   SYN_REPLY / DATA / RST_STREAM / GOAWAY → {@link Stream}s, PING replies
  * </pre>
+ *
+ * No SPDY flow control, as spdystream has none: it neither sends WINDOW_UPDATE nor waits for
+ * one, so a client that kept to 64 KiB windows would test something no real client does.
  */
 final class SpdyConnection implements AutoCloseable {
 
@@ -64,7 +67,6 @@ final class SpdyConnection implements AutoCloseable {
         SpdyConnection connection = new SpdyConnection(channel, protocol);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("spdy-codec", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
-        pipeline.addLast("spdy-session", new SpdySessionHandler(SpdyVersion.SPDY_3_1, false));
         pipeline.addLast("spdy-streams", connection.new Frames());
         return connection;
     }
@@ -121,27 +123,18 @@ final class SpdyConnection implements AutoCloseable {
         }
     }
 
-    /**
-     * Drops the TCP connection without a word, as a killed client would. The close starts below
-     * SpdySessionHandler: its own close() sends GOAWAY and then waits for every stream to finish.
-     */
+    /** Drops the TCP connection without a word, as a killed client would. */
     void abort() {
-        belowSession().close().syncUninterruptibly();
+        channel.close().syncUninterruptibly();
     }
 
     /** GOAWAY (last good stream 0: the server opened none), then close, without waiting for open streams. */
     @Override
     public void close() {
-        ChannelHandlerContext session = channel.pipeline().context("spdy-session");
-        if (channel.isActive() && session != null) {
-            session.writeAndFlush(new DefaultSpdyGoAwayFrame(0)).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (channel.isActive()) {
+            channel.writeAndFlush(new DefaultSpdyGoAwayFrame(0)).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        belowSession().close().syncUninterruptibly();
-    }
-
-    private io.netty.channel.ChannelOutboundInvoker belowSession() {
-        ChannelHandlerContext codec = channel.pipeline().context("spdy-codec");
-        return codec != null ? codec : channel;
+        channel.close().syncUninterruptibly();
     }
 
     /** One client-initiated stream: what the server sends, and what the client sends it. */
@@ -171,7 +164,7 @@ final class SpdyConnection implements AutoCloseable {
         }
     }
 
-    /** Routes the frames SpdySessionHandler lets through to their streams. */
+    /** Routes the server's frames to their streams. */
     private final class Frames extends ChannelInboundHandlerAdapter {
 
         @Override
@@ -213,8 +206,14 @@ final class SpdyConnection implements AutoCloseable {
                     case SpdySynStreamFrame push ->
                         // nothing in these protocols opens streams from the server side
                         ctx.writeAndFlush(new DefaultSpdyRstStreamFrame(push.streamId(), SpdyStreamStatus.REFUSED_STREAM));
+                    case SpdyPingFrame ping -> {
+                        // even ids are the server's own pings; odd ones would answer ours, and we send none
+                        if ((ping.id() & 1) == 0) {
+                            ctx.writeAndFlush(new DefaultSpdyPingFrame(ping.id()));
+                        }
+                    }
                     default -> {
-                        // SETTINGS, PING, WINDOW_UPDATE and HEADERS need nothing from us
+                        // SETTINGS, WINDOW_UPDATE and HEADERS need nothing from us
                     }
                 }
             } finally {
