@@ -86,6 +86,7 @@ import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.container.ContainerFilter;
 import dev.gantry.runtime.container.ExitListener;
 import dev.gantry.runtime.metrics.Metrics;
+import dev.gantry.runtime.metrics.StreamingMetrics;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.net.NetworkListener;
 import dev.gantry.sandbox.net.PodCidrs;
@@ -143,7 +144,8 @@ final class Wiring {
         var streaming = StreamingServer.start(config.stream(), new RuntimeStreamBackends(
                 new ExecSessions(containers),
                 new ContainerAttach(containers::status, ContainerPaths.of(config.root(), config.state())),
-                new PodPorts(sandboxes::status, new NamespaceRunner())));
+                new PodPorts(sandboxes::status, new NamespaceRunner())),
+                metrics.map(Metrics::streaming).orElse(StreamingMetrics.NOOP));
         log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),

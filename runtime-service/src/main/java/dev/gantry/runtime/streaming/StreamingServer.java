@@ -1,6 +1,7 @@
 package dev.gantry.runtime.streaming;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.gantry.runtime.metrics.StreamingMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -74,11 +75,18 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
 
     /** Starts serving with the system clock for token expiry. */
     public static StreamingServer start(StreamingConfig config, StreamBackends backends) throws IOException {
-        return start(config, backends, Ticker.systemTicker());
+        return start(config, backends, Ticker.systemTicker(), StreamingMetrics.NOOP);
+    }
+
+    /** As {@link #start(StreamingConfig, StreamBackends)}, reporting each session to {@code metrics}. */
+    public static StreamingServer start(StreamingConfig config, StreamBackends backends, StreamingMetrics metrics) throws IOException {
+        return start(config, backends, Ticker.systemTicker(), metrics);
     }
 
     /** Binds {@code config.address():config.port()} and serves until {@link #close()}. */
-    public static StreamingServer start(StreamingConfig config, StreamBackends backends, Ticker ticker) throws IOException {
+    public static StreamingServer start(StreamingConfig config, StreamBackends backends, Ticker ticker, StreamingMetrics metrics)
+            throws IOException {
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(backends, "backends");
         SslContext ssl = config.tls() ? sslContext(config) : null;
@@ -104,7 +112,7 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
                             p.addLast("idle-closer", IdleCloser.INSTANCE);
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY));
-                            p.addLast("upgrade", new UpgradeHandler(tokens, backends, config, sessions));
+                            p.addLast("upgrade", new UpgradeHandler(tokens, backends, config, sessions, metrics));
                         }
                     });
             Channel listener = bootstrap.bind(config.address(), config.port()).syncUninterruptibly().channel();

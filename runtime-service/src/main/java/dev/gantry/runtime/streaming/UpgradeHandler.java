@@ -1,5 +1,7 @@
 package dev.gantry.runtime.streaming;
 
+import dev.gantry.runtime.metrics.StreamingMetrics;
+import io.netty.channel.Channel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
+    private final StreamingMetrics metrics;
+
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeHandler.class);
     static final String PROTOCOL_HEADER = "X-Stream-Protocol-Version";
     static final String ACCEPTED_PROTOCOLS_HEADER = "X-Accepted-Stream-Protocol-Versions";
@@ -40,7 +44,9 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final StreamingConfig config;
     private final ExecutorService sessions;
 
-    UpgradeHandler(StreamTokens tokens, StreamBackends backends, StreamingConfig config, ExecutorService sessions) {
+    UpgradeHandler(StreamTokens tokens, StreamBackends backends, StreamingConfig config, ExecutorService sessions,
+                   StreamingMetrics metrics) {
+        this.metrics = metrics;
         this.tokens = tokens;
         this.backends = backends;
         this.config = config;
@@ -76,7 +82,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         if (isWebSocket(req)) {
-            new WebSocketUpgrade(backends, config, sessions).upgrade(ctx, req, request.get());
+            new WebSocketUpgrade(backends, config, sessions, this).upgrade(ctx, req, request.get());
         } else {
             upgradeSpdy(ctx, req, request.get());
         }
@@ -121,7 +127,19 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         p.remove(HttpObjectAggregator.class);
         p.replace(HttpServerCodec.class, "spdy", spdyCodec());
         p.replace(this, "session", spdySession(ctx, request, chosen.get()));
+        countSession(ctx.channel(), request);
         LOG.debug("{}: {} {} upgraded to SPDY/3.1 ({})", ctx.channel(), StreamKind.of(request), request.target(), chosen.get());
+    }
+
+    /** One more session of the request's kind until the connection closes, however it ends. */
+    void countSession(Channel channel, StreamRequest request) {
+        StreamingMetrics.Kind kind = switch (StreamKind.of(request)) {
+            case EXEC -> StreamingMetrics.Kind.EXEC;
+            case ATTACH -> StreamingMetrics.Kind.ATTACH;
+            case PORT_FORWARD -> StreamingMetrics.Kind.PORT_FORWARD;
+        };
+        metrics.sessionOpened(kind);
+        channel.closeFuture().addListener(f -> metrics.sessionClosed(kind));
     }
 
     static SpdyFrameCodec spdyCodec() {

@@ -33,11 +33,13 @@ final class WebSocketUpgrade {
     /** Large enough for any chunk a client sends (client-go: 32 KiB); a frame announcing more is refused with 1009. */
     static final int MAX_FRAME = 1024 * 1024;
 
+    private final UpgradeHandler upgrade;
     private final StreamBackends backends;
     private final StreamingConfig config;
     private final ExecutorService sessions;
 
-    WebSocketUpgrade(StreamBackends backends, StreamingConfig config, ExecutorService sessions) {
+    WebSocketUpgrade(StreamBackends backends, StreamingConfig config, ExecutorService sessions, UpgradeHandler upgrade) {
+        this.upgrade = upgrade;
         this.backends = backends;
         this.config = config;
         this.sessions = sessions;
@@ -82,7 +84,6 @@ final class WebSocketUpgrade {
         ConnectionFlow flow = new ConnectionFlow(channel);
         switch (request) {
             case StreamRequest.PortForward pf when protocol.startsWith(Protocols.SPDY_TUNNEL_PREFIX) -> {
-                UpgradeHandler upgrade = (UpgradeHandler) ctx.handler();
                 p.addLast("tunnel", new WsTunnelCodec());
                 p.addLast("spdy", UpgradeHandler.spdyCodec());
                 p.addLast("session", upgrade.spdySession(ctx, request, Protocols.PORT_FORWARD));
@@ -91,6 +92,7 @@ final class WebSocketUpgrade {
             default -> remoteCommand(p, flow, request, protocol);
         }
         p.remove(ctx.handler());
+        upgrade.countSession(channel, request);
         LOG.debug("{}: {} {} upgraded to WebSocket ({})", channel, StreamKind.of(request), request.target(), protocol);
     }
 
