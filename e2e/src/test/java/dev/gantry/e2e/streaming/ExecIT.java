@@ -43,7 +43,7 @@ class ExecIT {
         try (StreamSession session = node.streams().exec(
                 node.exec(id, options, "sh", "-c", "cat; echo to-stderr >&2; exit 3"), options)) {
             assertEquals(StreamProtocols.V5, session.protocol(), "the newest protocol both sides speak");
-            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(session));
+            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(session), StreamingNode.THREADS);
             session.stdin().write(input);
             session.stdin().close();
 
@@ -143,7 +143,7 @@ class ExecIT {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            }));
+            }, StreamingNode.THREADS));
         }
         for (int i = 0; i < results.size(); i++) {
             assertEquals(new ExitStatus.Exited(i), results.get(i).get());

@@ -68,8 +68,8 @@ class PortForwardIT {
         try (PortForwardSession session = forward(transport, ECHO, ECHO2)) {
             PortConnection first = session.open(ECHO);
             PortConnection second = session.open(ECHO2);
-            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> echo(first, StreamingNode.randomBytes(1024 * 1024, 1)));
-            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> echo(second, StreamingNode.randomBytes(1024 * 1024, 2)));
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> echo(first, StreamingNode.randomBytes(1024 * 1024, 1)), StreamingNode.THREADS);
+            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> echo(second, StreamingNode.randomBytes(1024 * 1024, 2)), StreamingNode.THREADS);
             a.get();
             b.get();
             if (transport == Transport.SPDY) {
@@ -102,7 +102,7 @@ class PortForwardIT {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, StreamingNode.THREADS);
         try {
             byte[] back = StreamingNode.readExactly(connection.input(), data.length);
             writer.get();

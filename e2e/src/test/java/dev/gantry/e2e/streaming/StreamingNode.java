@@ -40,6 +40,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class StreamingNode implements BeforeEachCallback, AfterEachCallback {
 
+    /**
+     * For a test's concurrent reads and writes. Not the common pool: on 2 cores it has one worker,
+     * and a task that blocks reading while its writer waits in the same pool never ends.
+     */
+    static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     static final Duration STATUS_WAIT = Duration.ofSeconds(30);
 
     private final ContainerEnvironment env;

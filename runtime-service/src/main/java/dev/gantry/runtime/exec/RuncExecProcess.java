@@ -4,6 +4,7 @@ import dev.gantry.linux.fs.ErrnoException;
 import dev.gantry.linux.proc.Pidfd;
 import dev.gantry.linux.proc.ProcessTree;
 import dev.gantry.linux.pty.Pty;
+import dev.gantry.linux.pty.Terminals;
 import dev.gantry.linux.spawn.Fds;
 import dev.gantry.linux.spawn.Pipe;
 import dev.gantry.linux.spawn.Spawner;
@@ -54,6 +55,9 @@ final class RuncExecProcess implements AutoCloseable {
     private static final int SIGWINCH = 28;
     /** How long runc may take to reap a killed command and exit before it is killed itself. */
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
+    /** How often, and how many times, to look for the command's pid to fix its terminal: 10 s in all. */
+    private static final Duration TTY_SETUP_POLL = Duration.ofMillis(2);
+    private static final int TTY_SETUP_POLLS = 5000;
 
     private final ExecTarget target;
     private final long pid;
@@ -149,6 +153,9 @@ final class RuncExecProcess implements AutoCloseable {
             Pidfd handle = Pidfd.open(pid).orElseThrow(() -> new IOException("runc exec " + target.containerId() + " vanished at start"));
             RuncExecProcess process = new RuncExecProcess(target, pid, handle, processFile, pidFile, pty, ours);
             process.waitInBackground();
+            if (tty) {
+                process.translateNewlinesOnceStarted();
+            }
             return process;
         } catch (IOException | RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
@@ -272,6 +279,32 @@ final class RuncExecProcess implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("wait for runc exec in container " + target.containerId() + ": " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /**
+     * runc clears ONLCR on the container's terminal (its own console copy assumes a raw host
+     * terminal that does the translation), but kubectl and crictl expect what containerd's shim
+     * leaves: a terminal that sends "\n" as "\r\n". Without it every line of output starts where
+     * the previous one ended. runc writes the pid file only after that change, once the command
+     * runs, so the command's stdin, which is the terminal, gets it back then.
+     */
+    private void translateNewlinesOnceStarted() {
+        Thread.ofVirtual().name("exec-tty-" + target.containerId()).start(() -> {
+            try {
+                for (int i = 0; i < TTY_SETUP_POLLS && !exit.isDone(); i++) {
+                    OptionalLong command = commandPid();
+                    if (command.isPresent()) {
+                        Terminals.translateNewlines(Path.of("/proc", Long.toString(command.getAsLong()), "fd", "0"));
+                        return;
+                    }
+                    Thread.sleep(TTY_SETUP_POLL);
+                }
+            } catch (IOException e) {
+                log.debug("exec in {}: terminal left without newline translation: {}", target.containerId(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** The command's pid as runc wrote it (host pid namespace), once it has started. */
