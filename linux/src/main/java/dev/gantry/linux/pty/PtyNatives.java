@@ -38,16 +38,4 @@ final class PtyNatives {
     static native int ioctl(int fd, long request, short[] winsize) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
-
-    static final int O_NONBLOCK = 04000;
-    static final int TCSANOW = 0;
-    /** {@code struct termios} (glibc, Linux): four 32-bit flag words, c_line, c_cc[32], two speeds; 60 bytes. */
-    static final int TERMIOS_SIZE = 60;
-    static final int C_OFLAG_OFFSET = 4;
-    static final int OPOST = 0x1;
-    static final int ONLCR = 0x4;
-
-    static native int tcgetattr(int fd, byte[] termios) throws LastErrorException;
-
-    static native int tcsetattr(int fd, int when, byte[] termios) throws LastErrorException;
 }

@@ -1,5 +1,6 @@
 package dev.gantry.runtime.attach;
 
+import dev.gantry.common.io.PipeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

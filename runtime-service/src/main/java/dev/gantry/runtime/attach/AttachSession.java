@@ -1,5 +1,6 @@
 package dev.gantry.runtime.attach;
 
+import dev.gantry.common.io.PipeBuffer;
 import dev.gantry.linux.socket.SeqPacketSocket;
 import dev.gantry.runtime.monitor.ConmonControl;
 import dev.gantry.runtime.streaming.ProcessSession;

@@ -4,7 +4,6 @@ import dev.gantry.linux.fs.ErrnoException;
 import dev.gantry.linux.proc.Pidfd;
 import dev.gantry.linux.proc.ProcessTree;
 import dev.gantry.linux.pty.Pty;
-import dev.gantry.linux.pty.Terminals;
 import dev.gantry.linux.spawn.Fds;
 import dev.gantry.linux.spawn.Pipe;
 import dev.gantry.linux.spawn.Spawner;
@@ -35,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * the streams that were asked for and /dev/null for the others.
  *
  * <p>With a terminal, runc makes the container-side pty itself and copies between it and its own
- * stdin and stdout; it only needs a terminal of ours as its "host console", to set raw and to read
- * the window size from at start and at every SIGWINCH (runc 1.1 takes the first of stderr, stdout,
- * stdin that is a terminal). So the data still flows through plain pipes, which Java streams can
- * read without native calls, and our {@link Pty}'s slave is runc's stderr only: {@link #resize} sets
- * the size on our master and sends runc SIGWINCH, and runc resizes the container's pty.
+ * stdin and stdout; it needs a terminal of ours as its "host console", to set raw, to read the
+ * window size from at start and at every SIGWINCH (runc 1.1 takes the first of stderr, stdout,
+ * stdin that is a terminal), and to turn the container's "\n" into "\r\n" (runc clears ONLCR on
+ * the container's side). So our {@link Pty}'s slave is runc's stdout and stderr, its output is read
+ * from our master ({@link TerminalOutput}), stdin stays a pipe; {@link #resize} sets the size on our
+ * master and sends runc SIGWINCH, and runc resizes the container's pty.
  *
  * <p>Exit: runc's exit status is the command's (128 + n when a signal ended it). A platform thread
  * waits for it (waitpid blocks its thread: never a virtual thread's carrier).
@@ -55,9 +55,6 @@ final class RuncExecProcess implements AutoCloseable {
     private static final int SIGWINCH = 28;
     /** How long runc may take to reap a killed command and exit before it is killed itself. */
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
-    /** How often, and how many times, to look for the command's pid to fix its terminal: 10 s in all. */
-    private static final Duration TTY_SETUP_POLL = Duration.ofMillis(2);
-    private static final int TTY_SETUP_POLLS = 5000;
 
     private final ExecTarget target;
     private final long pid;
@@ -118,7 +115,7 @@ final class RuncExecProcess implements AutoCloseable {
                 childEnds.add(p);
                 ours.take(0, p.writeFd(), javaStreams, undo);
             }
-            if (stdout) {
+            if (stdout && !tty) {
                 Pipe p = opened(undo);
                 childFds.put(1, p.writeFd());
                 childEnds.add(p);
@@ -129,6 +126,8 @@ final class RuncExecProcess implements AutoCloseable {
                 Pty opened = Pty.open();
                 undo.add(opened);
                 pty = Optional.of(opened);
+                // runc's console: it reads the size from it, and its output leaves through it (see TerminalOutput)
+                childFds.put(1, opened.slaveFd());
                 childFds.put(2, opened.slaveFd());
             } else if (stderr) {
                 Pipe p = opened(undo);
@@ -151,11 +150,11 @@ final class RuncExecProcess implements AutoCloseable {
             pty.ifPresent(Pty::closeSlave);
             // An unreaped child's pid cannot be reused: the handle is sure to be runc's.
             Pidfd handle = Pidfd.open(pid).orElseThrow(() -> new IOException("runc exec " + target.containerId() + " vanished at start"));
+            if (pty.isPresent()) {
+                ours.terminal = new TerminalOutput(pty.get(), "exec-tty-" + name, stdout);
+            }
             RuncExecProcess process = new RuncExecProcess(target, pid, handle, processFile, pidFile, pty, ours);
             process.waitInBackground();
-            if (tty) {
-                process.translateNewlinesOnceStarted();
-            }
             return process;
         } catch (IOException | RuntimeException e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
@@ -175,6 +174,7 @@ final class RuncExecProcess implements AutoCloseable {
         FileOutputStream stdin;
         FileInputStream stdout;
         FileInputStream stderr;
+        TerminalOutput terminal;
 
         /**
          * Keeps our end {@code fd} of stream {@code index}. A Java stream is a second open file
@@ -243,8 +243,9 @@ final class RuncExecProcess implements AutoCloseable {
         return streams.stdin;
     }
 
-    FileInputStream stdoutStream() {
-        return streams.stdout;
+    /** The command's output: a pipe's, or with a terminal what runc wrote to our pty. */
+    java.io.InputStream stdoutStream() {
+        return streams.terminal != null ? streams.terminal.input() : streams.stdout;
     }
 
     FileInputStream stderrStream() {
@@ -279,32 +280,6 @@ final class RuncExecProcess implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IllegalStateException("wait for runc exec in container " + target.containerId() + ": " + e.getCause().getMessage(), e.getCause());
         }
-    }
-
-    /**
-     * runc clears ONLCR on the container's terminal (its own console copy assumes a raw host
-     * terminal that does the translation), but kubectl and crictl expect what containerd's shim
-     * leaves: a terminal that sends "\n" as "\r\n". Without it every line of output starts where
-     * the previous one ended. runc writes the pid file only after that change, once the command
-     * runs, so the command's stdin, which is the terminal, gets it back then.
-     */
-    private void translateNewlinesOnceStarted() {
-        Thread.ofVirtual().name("exec-tty-" + target.containerId()).start(() -> {
-            try {
-                for (int i = 0; i < TTY_SETUP_POLLS && !exit.isDone(); i++) {
-                    OptionalLong command = commandPid();
-                    if (command.isPresent()) {
-                        Terminals.translateNewlines(Path.of("/proc", Long.toString(command.getAsLong()), "fd", "0"));
-                        return;
-                    }
-                    Thread.sleep(TTY_SETUP_POLL);
-                }
-            } catch (IOException e) {
-                log.debug("exec in {}: terminal left without newline translation: {}", target.containerId(), e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
     }
 
     /** The command's pid as runc wrote it (host pid namespace), once it has started. */
@@ -373,7 +348,11 @@ final class RuncExecProcess implements AutoCloseable {
                 }
             }
         }
-        pty.ifPresent(Pty::close);
+        if (streams.terminal != null) {
+            streams.terminal.stop(); // its thread closes the pty once it is out of its read
+        } else {
+            pty.ifPresent(Pty::close);
+        }
         runcHandle.close();
         try {
             Files.deleteIfExists(processFile);

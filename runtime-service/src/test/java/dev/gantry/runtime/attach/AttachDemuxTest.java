@@ -1,5 +1,6 @@
 package dev.gantry.runtime.attach;
 
+import dev.gantry.common.io.PipeBuffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.gantry.runtime.attach;
+package dev.gantry.common.io;
 
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -6,15 +6,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded byte queue between the thread that receives conmon's packets and whoever reads one of
- * the container's outputs. The receiver blocks while the buffer is full, which stops it reading
+ * A bounded byte queue between a platform thread that reads a native source (conmon's attach
+ * socket, a pty master) and whoever reads one of the container's outputs. The receiver blocks while the buffer is full, which stops it reading
  * the socket and so, in turn, slows conmon: a slow client is not answered with unbounded memory.
  * The reading side is a blocking {@link InputStream} that parks (virtual threads unmount).
  *
  * <p>Once the reader closes its stream it wants nothing more: later bytes are dropped rather than
  * left to fill the buffer and stall the other output.
  */
-final class PipeBuffer {
+public final class PipeBuffer {
 
     private final byte[] ring;
     private final ReentrantLock lock = new ReentrantLock();
@@ -24,19 +24,19 @@ final class PipeBuffer {
     private int size;
     private boolean ended;
     private boolean readerClosed;
-    private final InputStream input = new Input();
+    private final Input input = new Input();
 
-    PipeBuffer(int capacity) {
+    public PipeBuffer(int capacity) {
         this.ring = new byte[capacity];
     }
 
     /** The reading side; end of stream once {@link #end} was called and everything before it was read. */
-    InputStream input() {
+    public InputStream input() {
         return input;
     }
 
     /** Appends {@code length} bytes, waiting for room; returns at once if the reader closed or the pipe ended. */
-    void write(byte[] buf, int offset, int length) throws InterruptedException {
+    public void write(byte[] buf, int offset, int length) throws InterruptedException {
         lock.lock();
         try {
             while (length > 0) {
@@ -59,8 +59,13 @@ final class PipeBuffer {
         }
     }
 
+    /** Nobody will read: what is buffered and what comes later is dropped, writers never wait. */
+    public void discard() {
+        input.close();
+    }
+
     /** No more bytes will come: the reader sees end of stream after what is buffered. Idempotent. */
-    void end() {
+    public void end() {
         lock.lock();
         try {
             ended = true;
