@@ -18,22 +18,14 @@ import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
-import dev.gantry.e2e.fixtures.BusyboxLayer;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
-import dev.gantry.e2e.fixtures.HostCommands;
-import dev.gantry.e2e.fixtures.Layer;
-import dev.gantry.e2e.fixtures.OciImageBuilder;
 import dev.gantry.e2e.fixtures.PodConfigs;
-import dev.gantry.e2e.fixtures.RegistryServer;
-import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -94,36 +86,25 @@ public final class ContainerBenchmark {
         System.out.println(measure(containers).toJson());
     }
 
-    public static Result measure(int containers) throws IOException, InterruptedException {
+    public static Result measure(int containers) throws Exception {
         if (containers < 1) {
             throw new IllegalArgumentException("containers must be at least 1, got " + containers);
         }
-        Path logRoot = Files.createTempDirectory("gantry-bench-ctr-logs-");
-        HostCommands.quietly("ip", "link", "del", "gtbench2");
-        try (RegistryServer registry = RegistryServer.anonymous(null);
-                Layer busybox = BusyboxLayer.build();
-                CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench-ctr", "gtbench2", "10.213.54.0/24");
-                GantryDaemon daemon = GantryDaemon.create()) {
-            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
-            String image = registry.registry().reference("bench/busybox", "1");
-            network.configure(daemon);
-            network.install();
-            daemon.startAndAwaitReady();
-            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
-                return new Run(client, daemon, network, logRoot, image).measure(containers);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
-            } finally {
-                sweep(daemon);
-            }
-        } finally {
-            ImagePullBenchmark.deleteTree(logRoot);
-            BenchCleanup.removeCgroupRoot();
-        }
+        return BenchNode.named("ctr").network("gtbench2", "10.213.54.0/24").run(node -> new Run(node).measure(containers));
     }
 
-    /** One benchmark run against a started daemon. */
-    private record Run(CriClient client, GantryDaemon daemon, CniTestNetwork network, Path logRoot, String image) {
+    /** One benchmark run against a started node. */
+    private static final class Run {
+
+        private final BenchNode.Node node;
+        private final CriClient client;
+        private final String image;
+
+        Run(BenchNode.Node node) {
+            this.node = node;
+            this.client = node.client();
+            this.image = node.image();
+        }
 
         Result measure(int containers) throws IOException, InterruptedException {
             client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
@@ -143,7 +124,7 @@ public final class ContainerBenchmark {
                 removePod(podId);
             }
             Thread.sleep(3000);
-            double rssIdle = StartupBenchmark.rssMib(daemon.pid());
+            double rssIdle = StartupBenchmark.rssMib(node.daemon().pid());
 
             double[] create = new double[containers];
             double[] start = new double[containers];
@@ -203,7 +184,7 @@ public final class ContainerBenchmark {
             List<String> runningPods = new ArrayList<>();
             ConmonMemory conmon = null;
             for (int i = 0; i < RSS_PODS; i++) {
-                PodSandboxConfig pod = PodConfigs.named("full-" + i, logRoot).build();
+                PodSandboxConfig pod = node.pod("full-" + i).build();
                 long t0 = System.nanoTime();
                 String podId = runPod(pod);
                 String id = create(podId, pod, "main");
@@ -216,11 +197,11 @@ public final class ContainerBenchmark {
                     podStart[i] = (t1 - t0) / 1e6;
                 }
                 if (i == POD_START - 1) {
-                    conmon = conmonMemory(daemon.state(), POD_START);
+                    conmon = conmonMemory(node.daemon().state(), POD_START);
                 }
             }
             Thread.sleep(1000);
-            double rssPods = StartupBenchmark.rssMib(daemon.pid());
+            double rssPods = StartupBenchmark.rssMib(node.daemon().pid());
             for (int i = 0; i < running.size(); i++) {
                 stop(running.get(i), 0);
                 remove(running.get(i));
@@ -232,7 +213,7 @@ public final class ContainerBenchmark {
         }
 
         private PodSandboxConfig sharedPidPod(String name) {
-            return PodConfigs.withNamespaces(PodConfigs.named(name, logRoot), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+            return PodConfigs.withNamespaces(node.pod(name), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                     .build();
         }
 
@@ -278,6 +259,7 @@ public final class ContainerBenchmark {
         private void checkEmpty(String when) {
             int containers = client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount();
             int pods = client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount();
+            CniTestNetwork network = node.network();
             if (containers != 0 || pods != 0 || !network.bridgePorts().isEmpty() || !network.reservations().isEmpty()) {
                 throw new IllegalStateException(when + ": " + containers + " containers and " + pods + " pods listed, veths "
                         + network.bridgePorts() + ", reservations " + network.reservations());
@@ -331,52 +313,6 @@ public final class ContainerBenchmark {
             return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    /**
-     * After a failed run: stops the daemon, then kills what it left running (conmon and runc name its
-     * dir on their command lines; container processes sit in the benchmark's cgroups) and unmounts
-     * what it left mounted, so deleting its dir deletes only its own files.
-     */
-    static void sweep(GantryDaemon daemon) throws IOException {
-        if (daemon.isAlive()) {
-            daemon.stop();
-        }
-        String dir = daemon.dir().toString();
-        List<Long> pids = new ArrayList<>();
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            all.map(ProcessHandle::pid).filter(pid -> pid != ProcessHandle.current().pid() && cmdline(pid).contains(dir)).forEach(pids::add);
-        }
-        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path hierarchy : hierarchies.toList()) {
-                Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
-                if (!Files.isDirectory(root)) {
-                    continue;
-                }
-                try (Stream<Path> files = Files.walk(root)) {
-                    for (Path procs : files.filter(f -> f.getFileName().toString().equals("cgroup.procs")).toList()) {
-                        Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(Long::parseLong).forEach(pids::add);
-                    }
-                }
-            }
-        }
-        for (long pid : pids) {
-            ProcessHandle.of(pid).ifPresent(p -> {
-                p.destroyForcibly();
-                p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> p).join();
-            });
-        }
-        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
-                .filter(p -> p.startsWith(dir + "/"))
-                .sorted(Comparator.comparingInt(String::length).reversed())
-                .toList();
-        for (String mountPoint : mountPoints) {
-            HostCommands.quietly("umount", "-l", mountPoint);
-        }
-        if (!pids.isEmpty() || !mountPoints.isEmpty()) {
-            System.err.println("benchmark cleanup: killed " + pids + ", unmounted " + mountPoints);
         }
     }
 }

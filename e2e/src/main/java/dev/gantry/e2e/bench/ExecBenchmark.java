@@ -19,17 +19,10 @@ import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
-import dev.gantry.e2e.fixtures.BusyboxLayer;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
-import dev.gantry.e2e.fixtures.Layer;
-import dev.gantry.e2e.fixtures.OciImageBuilder;
 import dev.gantry.e2e.fixtures.PodConfigs;
-import dev.gantry.e2e.fixtures.RegistryServer;
-import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -63,35 +56,19 @@ public final class ExecBenchmark {
         System.out.println(measure(calls).toJson());
     }
 
-    public static Result measure(int calls) throws IOException, InterruptedException {
-        Path logRoot = Files.createTempDirectory("gantry-bench-exec-logs-");
-        try (RegistryServer registry = RegistryServer.anonymous(null);
-                Layer busybox = BusyboxLayer.build();
-                GantryDaemon daemon = GantryDaemon.create()) {
-            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
-            String image = registry.registry().reference("bench/busybox", "1");
-            daemon.startAndAwaitReady();
-            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
-                return run(client, daemon, logRoot, image, calls);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
-            } finally {
-                ContainerBenchmark.sweep(daemon);
-            }
-        } finally {
-            ImagePullBenchmark.deleteTree(logRoot);
-            BenchCleanup.removeCgroupRoot();
-        }
+    public static Result measure(int calls) throws Exception {
+        return BenchNode.named("exec").run(node -> run(node, calls));
     }
 
-    private static Result run(CriClient client, GantryDaemon daemon, Path logRoot, String image, int calls)
-            throws IOException, InterruptedException {
+    private static Result run(BenchNode.Node node, int calls) throws IOException, InterruptedException {
+        CriClient client = node.client();
+        String image = node.image();
         var rt = client.runtime();
         client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
         for (int i = 0; i < CLIENT_WARM_UP_CALLS; i++) {
             rt.listContainers(ListContainersRequest.getDefaultInstance());
         }
-        PodSandboxConfig pod = PodConfigs.withNamespaces(PodConfigs.named("exec", logRoot), NamespaceMode.NODE, NamespaceMode.CONTAINER,
+        PodSandboxConfig pod = PodConfigs.withNamespaces(node.pod("exec"), NamespaceMode.NODE, NamespaceMode.CONTAINER,
                 NamespaceMode.POD).build();
         String podId = rt.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
         ContainerConfig config = ContainerConfigs.named(pod, "main", image, "sleep", "100000").build();
@@ -107,7 +84,8 @@ public final class ExecBenchmark {
             Thread.sleep(5);
         }
         ExecSyncRequest request = ExecSyncRequest.newBuilder().setContainerId(id).addCmd("true").setTimeout(30).build();
-        List<String> byHand = List.of("runc", "--root", daemon.state().resolve("runc").resolve("runc").toString(), "exec", id, "true");
+        String runcRoot = node.daemon().state().resolve("runc").resolve("runc").toString();
+        List<String> byHand = List.of("runc", "--root", runcRoot, "exec", id, "true");
         for (int i = 0; i < WARM_UP; i++) {
             check(rt.execSync(request));
             runc(byHand);

@@ -17,15 +17,7 @@ import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
-import dev.gantry.e2e.fixtures.BusyboxLayer;
-import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
-import dev.gantry.e2e.fixtures.HostCommands;
-import dev.gantry.e2e.fixtures.Layer;
-import dev.gantry.e2e.fixtures.OciImageBuilder;
-import dev.gantry.e2e.fixtures.PodConfigs;
-import dev.gantry.e2e.fixtures.RegistryServer;
-import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,39 +66,19 @@ public final class StatsBenchmark {
         System.out.println(measure(containers).toJson());
     }
 
-    public static Result measure(int containers) throws IOException, InterruptedException {
-        Path logRoot = Files.createTempDirectory("gantry-bench-stats-logs-");
-        HostCommands.quietly("ip", "link", "del", "gtbench3");
-        try (RegistryServer registry = RegistryServer.anonymous(null);
-                Layer busybox = BusyboxLayer.build();
-                CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench-stats", "gtbench3", "10.213.55.0/24");
-                GantryDaemon daemon = GantryDaemon.create()) {
-            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
-            String image = registry.registry().reference("bench/busybox", "1");
-            network.configure(daemon);
-            network.install();
-            daemon.startAndAwaitReady();
-            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
-                return run(client, daemon, logRoot, image, containers);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
-            } finally {
-                ContainerBenchmark.sweep(daemon);
-            }
-        } finally {
-            ImagePullBenchmark.deleteTree(logRoot);
-            BenchCleanup.removeCgroupRoot();
-        }
+    public static Result measure(int containers) throws Exception {
+        return BenchNode.named("stats").network("gtbench3", "10.213.55.0/24").run(node -> run(node, containers));
     }
 
-    private static Result run(CriClient client, GantryDaemon daemon, Path logRoot, String image, int n)
-            throws IOException, InterruptedException {
+    private static Result run(BenchNode.Node node, int n) throws IOException, InterruptedException {
+        CriClient client = node.client();
+        String image = node.image();
         client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
         List<String> pods = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                PodSandboxConfig pod = PodConfigs.named("stats-" + i, logRoot).build();
+                PodSandboxConfig pod = node.pod("stats-" + i).build();
                 String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
                 pods.add(podId);
                 ContainerConfig config = ContainerConfigs.named(pod, "main", image, "sleep", "100000").build();
@@ -134,8 +106,8 @@ public final class StatsBenchmark {
                 containers[i] = (t1 - t0) / 1e6;
                 podStats[i] = (t2 - t1) / 1e6;
             }
-            double idle = cpuMsOver(daemon.pid(), () -> Thread.sleep(CPU_WINDOW.toMillis()));
-            double polled = cpuMsOver(daemon.pid(), () -> {
+            double idle = cpuMsOver(node.daemon().pid(), () -> Thread.sleep(CPU_WINDOW.toMillis()));
+            double polled = cpuMsOver(node.daemon().pid(), () -> {
                 Instant end = Instant.now().plus(CPU_WINDOW);
                 while (Instant.now().isBefore(end)) {
                     listPodStats(client, n);

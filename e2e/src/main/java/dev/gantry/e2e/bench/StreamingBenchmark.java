@@ -20,20 +20,10 @@ import dev.gantry.e2e.client.PortForwardSession;
 import dev.gantry.e2e.client.StreamClient;
 import dev.gantry.e2e.client.StreamSession;
 import dev.gantry.e2e.client.Transport;
-import dev.gantry.e2e.fixtures.BusyboxLayer;
-import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
-import dev.gantry.e2e.fixtures.HostCommands;
-import dev.gantry.e2e.fixtures.Layer;
-import dev.gantry.e2e.fixtures.OciImageBuilder;
-import dev.gantry.e2e.fixtures.PodConfigs;
-import dev.gantry.e2e.fixtures.RegistryServer;
-import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,41 +88,19 @@ public final class StreamingBenchmark {
         if (execs < 1) {
             throw new IllegalArgumentException("execs must be at least 1, got " + execs);
         }
-        Path logRoot = Files.createTempDirectory("gantry-bench-stream-logs-");
-        HostCommands.quietly("ip", "link", "del", "gtbench3");
-        Layer.Builder layer = BusyboxLayer.builder();
-        for (String applet : List.of("nc", "head", "wc")) {
-            layer.symlink("bin/" + applet, "busybox");
-        }
-        try (RegistryServer registry = RegistryServer.anonymous(null);
-                Layer busybox = layer.build();
-                CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench-stream", "gtbench3", "10.213.55.0/24");
-                GantryDaemon daemon = GantryDaemon.create()) {
-            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), "bench/busybox", "1");
-            String image = registry.registry().reference("bench/busybox", "1");
-            network.configure(daemon);
-            network.install();
-            daemon.startAndAwaitReady();
-            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2));
-                    StreamClient streams = StreamClient.create()) {
-                return new Run(client, streams, logRoot, image).measure(execs);
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
-            } finally {
-                ContainerBenchmark.sweep(daemon);
+        return BenchNode.named("stream").network("gtbench4", "10.213.56.0/24").applets("nc", "head", "wc").run(node -> {
+            try (StreamClient streams = StreamClient.create()) {
+                return new Run(node, node.client(), streams).measure(execs);
             }
-        } finally {
-            ImagePullBenchmark.deleteTree(logRoot);
-            BenchCleanup.removeCgroupRoot();
-        }
+        });
     }
 
-    /** One benchmark run against a started daemon. */
-    private record Run(CriClient client, StreamClient streams, Path logRoot, String image) {
+    /** One benchmark run against a started node. */
+    private record Run(BenchNode.Node node, CriClient client, StreamClient streams) {
 
         Result measure(int execs) throws Exception {
-            client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-            PodSandboxConfig pod = PodConfigs.named("stream-bench", logRoot).build();
+            client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(node.image())).build());
+            PodSandboxConfig pod = node.pod("stream-bench").build();
             String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
             try {
                 String main = run(podId, pod, "main", "sleep", "100000");
@@ -261,7 +229,7 @@ public final class StreamingBenchmark {
         }
 
         private String run(String podId, PodSandboxConfig pod, String name, String... command) throws InterruptedException {
-            ContainerConfig config = ContainerConfigs.named(pod, name, image, command).build();
+            ContainerConfig config = ContainerConfigs.named(pod, name, node.image(), command).build();
             String id = client.runtime().createContainer(CreateContainerRequest.newBuilder()
                     .setPodSandboxId(podId).setConfig(config).setSandboxConfig(pod).build()).getContainerId();
             client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());

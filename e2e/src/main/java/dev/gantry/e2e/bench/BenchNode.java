@@ -1,0 +1,123 @@
+package dev.gantry.e2e.bench;
+
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.BusyboxLayer;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.fixtures.RegistryServer;
+import dev.gantry.e2e.harness.GantryDaemon;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The node a container benchmark runs against: a registry on loopback serving {@value #IMAGE}
+ * (busybox, plus any extra applets), a started gantryd (on its own CNI bridge when asked) and a
+ * client connected to it. Afterwards everything is stopped and removed again, also when the
+ * benchmark or the daemon failed, and a failure carries the end of the daemon's output.
+ *
+ * <pre>
+ * BenchNode.named("ctr").network("gtbench2", "10.213.54.0/24").run(node -&gt; ...)
+ * </pre>
+ *
+ * <p>Pods come from {@link Node#pod}: their cgroups lie under this run's own parent
+ * ({@value PodConfigs#CGROUP_ROOT}/bench-&lt;name&gt;-&lt;random&gt;), so the cleanup kills and removes
+ * only what this run made, never another run's containers on the same machine.
+ */
+final class BenchNode {
+
+    static final String REPOSITORY = "bench/busybox";
+    static final String TAG = "1";
+    static final String IMAGE = REPOSITORY + ":" + TAG;
+
+    private final String name;
+    private final List<String> applets = new ArrayList<>();
+    private String bridge;
+    private String v4Subnet;
+
+    private BenchNode(String name) {
+        this.name = name;
+    }
+
+    /** A node for the benchmark {@code name} ("ctr", "stats"): the log dir's, the network's and the cgroup parent's name. */
+    static BenchNode named(String name) {
+        return new BenchNode(name);
+    }
+
+    /** Puts the pods on a CNI bridge network of their own; without this the daemon has no CNI config. */
+    BenchNode network(String bridge, String v4Subnet) {
+        this.bridge = bridge;
+        this.v4Subnet = v4Subnet;
+        return this;
+    }
+
+    /** Busybox applets the image needs besides {@link BusyboxLayer#APPLETS}. */
+    BenchNode applets(String... names) {
+        applets.addAll(List.of(names));
+        return this;
+    }
+
+    /** The benchmark's work against the started node. */
+    interface Body<T> {
+        T run(Node node) throws Exception;
+    }
+
+    /**
+     * The started node.
+     *
+     * @param network the pods' CNI network, or {@code null} when none was asked for
+     * @param cgroupParent the parent of every pod cgroup of this run
+     */
+    record Node(CriClient client, GantryDaemon daemon, CniTestNetwork network, Path logRoot, String image, String cgroupParent) {
+
+        /** A pod as {@link PodConfigs#named}, with its cgroup under this run's parent. */
+        PodSandboxConfig.Builder pod(String podName) {
+            return PodConfigs.named(podName, logRoot, cgroupParent);
+        }
+    }
+
+    /** Starts the node, runs {@code body} against it and tears it down again. */
+    <T> T run(Body<T> body) throws Exception {
+        String cgroupParent = PodConfigs.CGROUP_ROOT + "/bench-" + name + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+        Path logRoot = Files.createTempDirectory("gantry-bench-" + name + "-logs-");
+        if (bridge != null) {
+            HostCommands.quietly("ip", "link", "del", bridge);
+        }
+        Layer.Builder layer = BusyboxLayer.builder();
+        for (String applet : applets) {
+            layer.symlink("bin/" + applet, "busybox");
+        }
+        try (RegistryServer registry = RegistryServer.anonymous(null);
+                Layer busybox = layer.build();
+                CniTestNetwork network = bridge == null ? null : CniTestNetwork.ipv4("gantry-bench-" + name, bridge, v4Subnet);
+                GantryDaemon daemon = GantryDaemon.create()) {
+            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), REPOSITORY, TAG);
+            String image = registry.registry().reference(REPOSITORY, TAG);
+            if (network != null) {
+                network.configure(daemon);
+                network.install();
+            }
+            daemon.startAndAwaitReady();
+            try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
+                return body.run(new Node(client, daemon, network, logRoot, image, cgroupParent));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
+            } finally {
+                BenchCleanup.sweep(daemon, cgroupParent);
+            }
+        } finally {
+            ImagePullBenchmark.deleteTree(logRoot);
+            BenchCleanup.removeCgroups(cgroupParent);
+        }
+    }
+}
