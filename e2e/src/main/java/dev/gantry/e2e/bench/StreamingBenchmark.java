@@ -15,21 +15,16 @@ import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.client.ExecOptions;
 import dev.gantry.e2e.client.ExitStatus;
-import dev.gantry.e2e.client.PortConnection;
-import dev.gantry.e2e.client.PortForwardSession;
 import dev.gantry.e2e.client.StreamClient;
 import dev.gantry.e2e.client.StreamSession;
 import dev.gantry.e2e.client.Transport;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,9 +38,10 @@ import java.util.concurrent.Future;
  * <pre>
  * exec_true_ms, exec_echo_ms   N execs each (default 100) of {@code true} and {@code echo hello}: the Exec RPC, the
  *                              upgrade, the streams, output read, exit status received; after 20 of each as warm-up
- * portforward_mib_s            256 MiB written through one forwarded connection to a sink in the pod
- *                              ({@code nc -ll -p 9000 -e sh -c 'head -c N | wc -c'}), timed until the sink's count
- *                              comes back and equals N; target ≥ 500 MiB/s; after a 32 MiB warm-up
+ * portforward_*_mib_s          256 MiB each way through one forwarded connection of a host-network pod to a source and
+ *                              a sink on the node's loopback (see {@link PortForwardThroughput}), with the e2e client
+ *                              and, where crictl is found, with crictl (client-go); target ≥ 500 MiB/s; after a
+ *                              32 MiB warm-up
  * concurrent_exec_ms           20 exec sessions at once, session i runs {@code exit i}: wall time until all statuses
  *                              are in; concurrent_exit_codes_ok says every session got its own code
  * </pre>
@@ -58,21 +54,23 @@ public final class StreamingBenchmark {
     static final int CONCURRENT = 20;
     static final long FORWARD_BYTES = 256L * 1024 * 1024;
     static final long FORWARD_WARM_UP_BYTES = 32L * 1024 * 1024;
-    static final int SINK_PORT = 9000;
-    static final int WARM_UP_SINK_PORT = 9001;
     private static final Duration STATUS_WAIT = Duration.ofSeconds(60);
 
     /** The summary printed as JSON. */
-    public record Result(int execs, Stats execTrueMs, Stats execEchoMs, double forwardSeconds, double concurrentMs, boolean concurrentOk) {
+    public record Result(int execs, Stats execTrueMs, Stats execEchoMs, PortForwardThroughput.Rates forward,
+                         java.util.Optional<PortForwardThroughput.Rates> crictlForward, double concurrentMs, boolean concurrentOk) {
 
         public String toJson() {
             return String.format(Locale.ROOT,
                     "{\"benchmark\":\"streaming\",\"transport\":\"spdy\",\"execs\":%d,\"java\":\"%s\","
                             + "\"exec_true_ms\":%s,\"exec_echo_ms\":%s,"
-                            + "\"portforward_mib\":%d,\"portforward_s\":%.3f,\"portforward_mib_s\":%.1f,\"portforward_target_mib_s\":500,"
+                            + "\"portforward_mib\":%d,\"portforward_download_mib_s\":%.1f,\"portforward_upload_mib_s\":%.1f,"
+                            + "\"crictl_portforward_download_mib_s\":%s,\"crictl_portforward_upload_mib_s\":%s,\"portforward_target_mib_s\":500,"
                             + "\"concurrent_sessions\":%d,\"concurrent_exec_ms\":%.1f,\"concurrent_exit_codes_ok\":%b}",
                     execs, System.getProperty("java.version"), execTrueMs.toJson(), execEchoMs.toJson(),
-                    FORWARD_BYTES >> 20, forwardSeconds, (FORWARD_BYTES >> 20) / forwardSeconds,
+                    FORWARD_BYTES >> 20, forward.download(), forward.upload(),
+                    crictlForward.map(r -> String.format(Locale.ROOT, "%.1f", r.download())).orElse("null"),
+                    crictlForward.map(r -> String.format(Locale.ROOT, "%.1f", r.upload())).orElse("null"),
                     CONCURRENT, concurrentMs, concurrentOk);
         }
     }
@@ -88,7 +86,7 @@ public final class StreamingBenchmark {
         if (execs < 1) {
             throw new IllegalArgumentException("execs must be at least 1, got " + execs);
         }
-        return BenchNode.named("stream").network("gtbench4", "10.213.56.0/24").applets("nc", "head", "wc").run(node -> {
+        return BenchNode.named("stream").network("gtbench4", "10.213.56.0/24").run(node -> {
             try (StreamClient streams = StreamClient.create()) {
                 return new Run(node, node.client(), streams).measure(execs);
             }
@@ -104,9 +102,6 @@ public final class StreamingBenchmark {
             String podId = client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
             try {
                 String main = run(podId, pod, "main", "sleep", "100000");
-                run(podId, pod, "sink", "nc", "-ll", "-p", Integer.toString(SINK_PORT), "-e", "sh", "-c", sink(FORWARD_BYTES));
-                run(podId, pod, "warm-sink", "nc", "-ll", "-p", Integer.toString(WARM_UP_SINK_PORT), "-e", "sh", "-c",
-                        sink(FORWARD_WARM_UP_BYTES));
 
                 for (int i = 0; i < WARM_UP; i++) {
                     exec(main, "true");
@@ -124,23 +119,30 @@ public final class StreamingBenchmark {
                     execEcho[i] = (t2 - t1) / 1e6;
                 }
 
-                forward(podId, WARM_UP_SINK_PORT, FORWARD_WARM_UP_BYTES);
-                double forwardSeconds = forward(podId, SINK_PORT, FORWARD_BYTES);
+                PortForwardThroughput.Rates forward;
+                java.util.Optional<PortForwardThroughput.Rates> crictlForward;
+                String hostPod = hostNetworkPod();
+                try (PortForwardThroughput warmUp = new PortForwardThroughput(FORWARD_WARM_UP_BYTES);
+                        PortForwardThroughput measured = new PortForwardThroughput(FORWARD_BYTES)) {
+                    warmUp.withStreamClient(client, streams, hostPod);
+                    warmUp.withCrictl(node.daemon().socket(), hostPod);
+                    forward = measured.withStreamClient(client, streams, hostPod);
+                    crictlForward = measured.withCrictl(node.daemon().socket(), hostPod);
+                } finally {
+                    client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(hostPod).build());
+                    client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(hostPod).build());
+                }
 
                 long c0 = System.nanoTime();
                 boolean concurrentOk = concurrent(main);
                 double concurrentMs = (System.nanoTime() - c0) / 1e6;
-                return new Result(execs, Stats.of(execTrue), Stats.of(execEcho), forwardSeconds, concurrentMs, concurrentOk);
+                return new Result(execs, Stats.of(execTrue), Stats.of(execEcho), forward, crictlForward, concurrentMs, concurrentOk);
             } finally {
                 client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
                 client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
             }
         }
 
-        /** Reads exactly {@code bytes} and answers their count; busybox nc runs one per connection. */
-        private static String sink(long bytes) {
-            return "head -c " + bytes + " | wc -c";
-        }
 
         /** One exec over SPDY with stdout and stderr; checks exit 0 and, for echo, the output. */
         private void exec(String containerId, String... command) throws Exception {
@@ -155,55 +157,14 @@ public final class StreamingBenchmark {
             }
         }
 
-        /** Seconds from the first byte written to the sink's count of {@code bytes} read back. */
-        private double forward(String podId, int port, long bytes) throws Exception {
-            awaitPort(podId, port);
-            try (PortForwardSession session = streams.portForward(client.portForward(podId, List.of(port)), Transport.SPDY, port)) {
-                PortConnection connection = session.open(port);
-                byte[] chunk = new byte[1024 * 1024];
-                new SplittableRandom(7).nextBytes(chunk);
-                OutputStream out = connection.output();
-                long t0 = System.nanoTime();
-                for (long sent = 0; sent < bytes; sent += chunk.length) {
-                    out.write(chunk, 0, (int) Math.min(chunk.length, bytes - sent));
-                }
-                String count = firstLine(connection.input());
-                long t1 = System.nanoTime();
-                if (!count.equals(Long.toString(bytes))) {
-                    throw new IllegalStateException("the sink on port " + port + " counted \"" + count + "\" bytes, " + bytes + " sent; "
-                            + "error stream: " + connection.errorText(Duration.ofSeconds(1)));
-                }
-                return (t1 - t0) / 1e9;
-            }
-        }
 
-        /** The sink's answer: up to its newline, so the timing does not wait for the server to end the stream. */
-        private static String firstLine(java.io.InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-                line.append((char) b);
-            }
-            return line.toString().strip();
-        }
 
-        /** Until a forwarded connection to {@code port} is accepted (the sink's nc may still be starting). */
-        private void awaitPort(String podId, int port) throws Exception {
-            Instant giveUp = Instant.now().plusSeconds(30);
-            while (true) {
-                try (PortForwardSession session = streams.portForward(client.portForward(podId, List.of(port)), Transport.SPDY, port)) {
-                    PortConnection probe = session.open(port);
-                    String error = probe.errorText(Duration.ofMillis(300));
-                    if (error.isEmpty()) {
-                        // a zero-byte connection: the sink's head reads EOF and answers 0
-                        probe.output().close();
-                        return;
-                    }
-                    if (Instant.now().isAfter(giveUp)) {
-                        throw new IllegalStateException("port " + port + " in pod " + podId + " still refused after 30 s: " + error);
-                    }
-                }
-                Thread.sleep(100);
-            }
+
+        /** A pod in the node's network namespace: its PortForward reaches the node's loopback. */
+        private String hostNetworkPod() {
+            PodSandboxConfig.Builder pod = node.pod("stream-bench-host");
+            pod.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setNetwork(dev.gantry.cri.v1.NamespaceMode.NODE);
+            return client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod.build()).build()).getPodSandboxId();
         }
 
         /** {@link #CONCURRENT} sessions at once, session i exiting with i; true if each got its own code. */
