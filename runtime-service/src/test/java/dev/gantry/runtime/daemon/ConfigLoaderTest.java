@@ -63,6 +63,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stream_defaults_loopbackEphemeralPortNoTlsOneMinuteTokens() throws IOException {
+        var stream = loader().load(Optional.empty(), Map.of()).config().stream();
+        assertThat(stream.address()).isEqualTo("127.0.0.1");
+        assertThat(stream.port()).isZero();
+        assertThat(stream.tls()).isFalse();
+        assertThat(stream.tokenTtl()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(stream.idleTimeout()).isEqualTo(Duration.ofHours(4));
+    }
+
+    @Test
+    void stream_addressNotAnIp_refused() {
+        assertThatThrownBy(() -> load("[stream]\naddress = \"localhost\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stream.address")
+                .hasMessageContaining("must be an IP address");
+    }
+
+    @Test
+    void stream_certificateWithoutKey_refused() {
+        assertThatThrownBy(() -> load("[stream]\ntls_cert_file = \"/etc/gantry/stream.pem\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stream.tls_key_file")
+                .hasMessageContaining("both");
+    }
+
+    @Test
+    void stream_zeroTokenTtl_refused() {
+        assertThatThrownBy(() -> load("[stream]\ntoken_ttl = \"0s\"\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stream.token_ttl");
+    }
+
+    @Test
     void load_noFileNamed_readsDefaultFileWhenPresent() throws IOException {
         Path defaults = Files.writeString(dir.resolve("etc-gantry.toml"), "log_level = \"debug\"\n");
 
