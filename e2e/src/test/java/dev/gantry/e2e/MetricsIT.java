@@ -35,7 +35,7 @@ class MetricsIT {
     @Test
     void metrics_noKey_noTcpPortListens() throws Exception {
         try (GantryDaemon daemon = GantryDaemon.create().startAndAwaitReady()) {
-            assertThat(listeningTcpPorts(daemon.pid())).isEmpty();
+            assertThat(listeningTcpPorts(daemon.pid())).containsExactly(streamingPort(daemon));
             assertThat(daemon.output()).doesNotContain("serving metrics");
         }
     }
@@ -47,7 +47,7 @@ class MetricsIT {
              HttpClient http = HttpClient.newHttpClient()) {
             Files.writeString(daemon.configFile(), "[metrics]\naddress = \"127.0.0.1:" + port + "\"\n");
             daemon.startAndAwaitReady();
-            assertThat(listeningTcpPorts(daemon.pid())).containsExactly(port);
+            assertThat(listeningTcpPorts(daemon.pid())).containsExactlyInAnyOrder(port, streamingPort(daemon));
             long before = versionOk(scrape(http, port).body());
 
             for (int i = 0; i < 3; i++) {
@@ -118,6 +118,15 @@ class MetricsIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private static final Pattern STREAMING = Pattern.compile("streaming server listening on https?://127\\.0\\.0\\.1:(\\d+)");
+
+    /** The one other port gantryd always listens on: the Exec/Attach/PortForward server, ephemeral on loopback. */
+    private static int streamingPort(GantryDaemon daemon) {
+        var m = STREAMING.matcher(daemon.output());
+        assertThat(m.find()).as("gantryd logs its streaming server's address").isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     /** The TCP ports the process listens on: its socket inodes found LISTEN (0A) in the kernel's tables. */

@@ -71,13 +71,14 @@ class RuntimeInfoIT {
     @Test
     void notYetImplementedRpcs_answerUnimplementedNamingTheRpc() {
         var containers = catchThrowableOfType(StatusRuntimeException.class,
-                () -> gantry.client().runtime().listContainerStats(dev.gantry.cri.v1.ListContainerStatsRequest.getDefaultInstance()));
+                () -> gantry.client().runtime().checkpointContainer(dev.gantry.cri.v1.CheckpointContainerRequest.newBuilder()
+                        .setContainerId("x").build()));
         var pull = catchThrowableOfType(StatusRuntimeException.class,
                 () -> gantry.client().images().pullImage(PullImageRequest.getDefaultInstance()));
         // implemented RPCs answer bad input with INVALID_ARGUMENT, not UNIMPLEMENTED
 
         assertThat(containers.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(containers.getStatus().getDescription()).contains("runtime.v1.RuntimeService/ListContainerStats");
+        assertThat(containers.getStatus().getDescription()).contains("runtime.v1.RuntimeService/CheckpointContainer");
         assertThat(pull.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(pull.getStatus().getDescription()).contains("PullImage needs image.image");
     }
