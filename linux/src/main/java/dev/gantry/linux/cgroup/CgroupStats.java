@@ -3,7 +3,7 @@ package dev.gantry.linux.cgroup;
 import dev.gantry.linux.fs.StatFileReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +48,52 @@ public final class CgroupStats {
     private enum Kind { V1, V2, NONE }
 
     /**
-     * The file names of one cgroup, joined once: a container's are kept between samples, so a sample
-     * builds no paths.
+     * The files of one cgroup, joined once and kept open between samples (a file its hierarchy lacks
+     * is remembered as missing): a caller keeps a container's for as long as it samples it, and
+     * closes them when the container goes. A null file is one no hierarchy has.
      */
-    public record Files(String cgroupPath, String cpu, String memoryUsage, String memoryLimit, String memoryStat,
-                        String swapUsage, String swapLimit, String pids, List<String> dirs) {}
+    public static final class Files implements AutoCloseable {
+        private final String cgroupPath;
+        private final KeptFile cpu;
+        private final KeptFile memoryUsage;
+        private final KeptFile memoryLimit;
+        private final KeptFile memoryStat;
+        private final KeptFile swapUsage;
+        private final KeptFile swapLimit;
+        private final KeptFile pids;
+        private final List<Path> dirs;
+
+        private Files(String cgroupPath, String cpu, String memoryUsage, String memoryLimit, String memoryStat,
+                      String swapUsage, String swapLimit, String pids, List<String> dirs) {
+            this.cgroupPath = cgroupPath;
+            this.cpu = kept(cpu);
+            this.memoryUsage = kept(memoryUsage);
+            this.memoryLimit = kept(memoryLimit);
+            this.memoryStat = kept(memoryStat);
+            this.swapUsage = kept(swapUsage);
+            this.swapLimit = kept(swapLimit);
+            this.pids = kept(pids);
+            this.dirs = dirs.stream().map(Path::of).toList();
+        }
+
+        private static KeptFile kept(String path) {
+            return path == null ? null : new KeptFile(path);
+        }
+
+        public String cgroupPath() {
+            return cgroupPath;
+        }
+
+        /** Closes the kept files; reading them again still works, opening them each time. */
+        @Override
+        public void close() {
+            for (KeptFile file : new KeptFile[] {cpu, memoryUsage, memoryLimit, memoryStat, swapUsage, swapLimit, pids}) {
+                if (file != null) {
+                    file.close();
+                }
+            }
+        }
+    }
 
     public CgroupStats(Cgroups cgroups) {
         Set<String> v2 = cgroups.unified().map(CgroupStats::controllers).orElse(Set.of());
@@ -103,7 +144,7 @@ public final class CgroupStats {
     }
 
     /**
-     * One sample of the cgroup; empty when it no longer exists.
+     * One sample of the cgroup; empty when it no longer exists (its kept files are closed then).
      *
      * @param reader the calling thread's buffer
      */
@@ -111,15 +152,15 @@ public final class CgroupStats {
         try {
             long cpuNanos = readCpu(files, reader);
             long[] mem = {CgroupUsage.ABSENT, CgroupUsage.ABSENT, CgroupUsage.ABSENT, CgroupUsage.ABSENT};
-            long usage = optional(files, files.memoryUsage(), reader);
+            long usage = optional(files, files.memoryUsage, reader);
             long limit = CgroupUsage.ABSENT;
             long swap = CgroupUsage.ABSENT;
             long swapLimit = CgroupUsage.ABSENT;
             if (usage != CgroupUsage.ABSENT) {
-                limit = unlimitedIfHuge(optional(files, files.memoryLimit(), reader));
-                keyed(files, files.memoryStat(), memory.kind() == Kind.V1 ? V1_MEMORY_KEYS : V2_MEMORY_KEYS, mem, reader);
-                long swapFigure = optional(files, files.swapUsage(), reader);
-                long swapLimitFigure = unlimitedIfHuge(optional(files, files.swapLimit(), reader));
+                limit = unlimitedIfHuge(optional(files, files.memoryLimit, reader));
+                keyed(files, files.memoryStat, memory.kind() == Kind.V1 ? V1_MEMORY_KEYS : V2_MEMORY_KEYS, mem, reader);
+                long swapFigure = optional(files, files.swapUsage, reader);
+                long swapLimitFigure = unlimitedIfHuge(optional(files, files.swapLimit, reader));
                 if (memory.kind() == Kind.V1) {
                     // v1 counts memory plus swap together ("memsw"); the swap part is the difference.
                     if (swapFigure != CgroupUsage.ABSENT) {
@@ -132,22 +173,20 @@ public final class CgroupStats {
                     swapLimit = swapLimitFigure;
                 }
             }
-            long processes = optional(files, files.pids(), reader);
+            long processes = optional(files, files.pids, reader);
             return Optional.of(new CgroupUsage(cpuNanos, usage, limit, mem[0], mem[1], mem[2], mem[3], swap, swapLimit, processes));
         } catch (Gone gone) {
+            files.close();
             return Optional.empty();
         }
     }
 
     private long readCpu(Files files, StatFileReader reader) throws Gone {
-        if (files.cpu() == null) {
-            return CgroupUsage.ABSENT;
-        }
         if (cpu.kind() == Kind.V1) {
-            return optional(files, files.cpu(), reader);
+            return optional(files, files.cpu, reader);
         }
         long[] usec = {CgroupUsage.ABSENT};
-        keyed(files, files.cpu(), V2_CPU_KEYS, usec, reader);
+        keyed(files, files.cpu, V2_CPU_KEYS, usec, reader);
         return usec[0] == CgroupUsage.ABSENT ? CgroupUsage.ABSENT : usec[0] * 1000;
     }
 
@@ -156,37 +195,42 @@ public final class CgroupStats {
         return limit != CgroupUsage.ABSENT && limit > (1L << 62) ? CgroupUsage.UNLIMITED : limit;
     }
 
-    private long optional(Files files, String path, StatFileReader reader) throws Gone {
-        if (path == null) {
-            return CgroupUsage.ABSENT;
-        }
-        try {
-            return reader.readLong(path);
-        } catch (IOException e) {
-            return absentOrGone(files, e);
+    private long optional(Files files, KeptFile file, StatFileReader reader) throws Gone {
+        return load(files, file, reader) ? reader.value() : CgroupUsage.ABSENT;
+    }
+
+    private void keyed(Files files, KeptFile file, byte[][] keys, long[] out, StatFileReader reader) throws Gone {
+        if (load(files, file, reader)) {
+            reader.keyed(keys, out);
         }
     }
 
-    private void keyed(Files files, String path, byte[][] keys, long[] out, StatFileReader reader) throws Gone {
-        if (path == null) {
-            return;
+    /** Whether {@code file} was loaded into {@code reader}; false when the cgroup lacks it. */
+    private static boolean load(Files files, KeptFile file, StatFileReader reader) throws Gone {
+        if (file == null) {
+            return false;
         }
         try {
-            reader.readKeyed(path, keys, out);
+            return file.load(reader);
         } catch (IOException e) {
-            absentOrGone(files, e);
+            absentOrGone(files, file, e);
+            return false;
         }
     }
 
     /** A missing file of a live cgroup is a figure it lacks; any failure once the cgroup is gone means it is gone. */
-    private static long absentOrGone(Files files, IOException e) throws Gone {
-        for (String dir : files.dirs()) {
-            if (!java.nio.file.Files.isDirectory(Path.of(dir))) {
+    private static void absentOrGone(Files files, KeptFile file, IOException e) throws Gone {
+        for (Path dir : files.dirs) {
+            if (!java.nio.file.Files.isDirectory(dir)) {
                 throw new Gone();
             }
         }
         if (e instanceof FileNotFoundException) {
-            return CgroupUsage.ABSENT;
+            if (e.getCause() instanceof NoSuchFileException) {
+                // Not EMFILE or EACCES, which may pass: the file is not in this cgroup, now or later.
+                file.markMissing();
+            }
+            return;
         }
         // ENODEV and the like on a cgroup that still shows: it is being removed right now.
         throw new Gone();

@@ -2,6 +2,8 @@ package dev.gantry.linux.fs;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,6 +21,8 @@ public final class StatFileReader {
     public static final long NONE = -1;
 
     private final byte[] buffer = new byte[SIZE];
+    /** For {@link #load(FileChannel)}: a heap buffer would be copied through a temporary direct one each read. */
+    private ByteBuffer direct;
     private int length;
 
     /**
@@ -42,9 +46,36 @@ public final class StatFileReader {
         }
     }
 
+    /**
+     * Reads an open file from offset 0 into the buffer, with positional reads that leave the channel
+     * as it was, so callers may keep a file open and share it: cgroupfs (kernfs' seq_file) renders a
+     * file afresh for every read at offset 0.
+     *
+     * @throws IOException ENODEV once the file's cgroup was removed
+     */
+    public int load(FileChannel channel) throws IOException {
+        if (direct == null) {
+            direct = ByteBuffer.allocateDirect(SIZE);
+        }
+        direct.clear();
+        while (direct.hasRemaining()) {
+            if (channel.read(direct, direct.position()) <= 0) {
+                break;
+            }
+        }
+        length = direct.position();
+        direct.get(0, buffer, 0, length);
+        return length;
+    }
+
     /** The first number of a one-value file ({@code memory.current}); "max" is {@link Long#MAX_VALUE}. */
     public long readLong(String path) throws IOException {
         load(path);
+        return value();
+    }
+
+    /** As {@link #readLong(String)}, for the text loaded last. */
+    public long value() {
         int i = skipBlanks(0);
         if (i + 3 <= length && buffer[i] == 'm' && buffer[i + 1] == 'a' && buffer[i + 2] == 'x') {
             return Long.MAX_VALUE;
@@ -58,6 +89,11 @@ public final class StatFileReader {
      */
     public void readKeyed(String path, byte[][] keys, long[] out) throws IOException {
         load(path);
+        keyed(keys, out);
+    }
+
+    /** As {@link #readKeyed(String, byte[][], long[])}, for the text loaded last. */
+    public void keyed(byte[][] keys, long[] out) {
         int line = 0;
         while (line < length) {
             int space = line;

@@ -175,6 +175,86 @@ class CgroupStatsTest {
         assertThat(stats.read(files, reader).orElseThrow().cpuNanos()).isEqualTo(9);
     }
 
+    @Test
+    void keptFiles_missingFileOfLiveCgroup_rememberedAsMissing() throws IOException {
+        Cgroups cgroups = v1Host();
+        write(dir("cpu,cpuacct"), "cpuacct.usage", "1\n");
+        write(dir("memory"), "memory.usage_in_bytes", "4096\n");
+        Path pids = dir("pids");
+        CgroupStats stats = new CgroupStats(cgroups);
+        CgroupStats.Files files = stats.files(CGROUP);
+
+        assertThat(stats.read(files, reader).orElseThrow().hasProcesses()).isFalse();
+        // A cgroup's files come with it, all at once: one missing at the first read is not looked for again.
+        write(pids, "pids.current", "4\n");
+        write(dir("cpu,cpuacct"), "cpuacct.usage", "2\n");
+
+        CgroupUsage again = stats.read(files, reader).orElseThrow();
+        assertThat(again.hasProcesses()).isFalse();
+        assertThat(again.cpuNanos()).as("kept files are read afresh").isEqualTo(2);
+    }
+
+    @Test
+    void keptFiles_closed_stillReadEachTimeFromTheirPaths() throws IOException {
+        Cgroups cgroups = v1Host();
+        write(dir("cpu,cpuacct"), "cpuacct.usage", "1\n");
+        write(dir("memory"), "memory.usage_in_bytes", "4096\n");
+        write(dir("pids"), "pids.current", "2\n");
+        CgroupStats stats = new CgroupStats(cgroups);
+        CgroupStats.Files files = stats.files(CGROUP);
+        stats.read(files, reader);
+
+        files.close();
+        write(dir("cpu,cpuacct"), "cpuacct.usage", "3\n");
+
+        assertThat(stats.read(files, reader).orElseThrow().cpuNanos()).isEqualTo(3);
+    }
+
+    @Test
+    void keptFiles_concurrentReaders_sameFigures() throws Exception {
+        Cgroups cgroups = v1Host();
+        write(dir("cpu,cpuacct"), "cpuacct.usage", "77\n");
+        write(dir("memory"), "memory.usage_in_bytes", "4096\n");
+        write(dir("pids"), "pids.current", "2\n");
+        CgroupStats stats = new CgroupStats(cgroups);
+        CgroupStats.Files files = stats.files(CGROUP);
+
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Long>>();
+            for (int i = 0; i < 16; i++) {
+                results.add(threads.submit(() -> stats.read(files, new StatFileReader()).orElseThrow().cpuNanos()));
+            }
+            for (var result : results) {
+                assertThat(result.get()).isEqualTo(77);
+            }
+        }
+    }
+
+    /** The kernel's side of keeping files open: a re-read at offset 0 renders afresh, and a removed cgroup answers ENODEV. */
+    @Test
+    void realCgroupfs_keptFiles_seeChangesAndRemoval() throws IOException {
+        Cgroups host = Cgroups.detect();
+        Path memory = host.v1Hierarchies().entrySet().stream()
+                .filter(h -> java.util.List.of(h.getKey().split(",")).contains("memory")).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(memory != null && Files.isWritable(memory), "a writable v1 memory hierarchy (root)");
+        Path leaf = memory.resolve("gantry-statstest-" + ProcessHandle.current().pid());
+        Files.createDirectory(leaf);
+        try {
+            CgroupStats stats = new CgroupStats(new Cgroups(Map.of("memory", memory), Optional.empty()));
+            CgroupStats.Files files = stats.files("/" + leaf.getFileName());
+            assertThat(stats.read(files, reader).orElseThrow().memoryLimit()).isEqualTo(CgroupUsage.UNLIMITED);
+
+            Files.writeString(leaf.resolve("memory.limit_in_bytes"), String.valueOf(64 * MIB));
+            assertThat(stats.read(files, reader).orElseThrow().memoryLimit()).isEqualTo(64 * MIB);
+
+            Files.delete(leaf);
+            assertThat(stats.read(files, reader)).isEmpty();
+        } finally {
+            Files.deleteIfExists(leaf);
+        }
+    }
+
     private Optional<CgroupUsage> read(Cgroups cgroups) {
         CgroupStats stats = new CgroupStats(cgroups);
         return stats.read(stats.files(CGROUP), reader);

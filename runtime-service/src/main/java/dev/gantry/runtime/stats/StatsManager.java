@@ -46,9 +46,19 @@ public final class StatsManager {
     private final Path layersMountpoint;
     /** How long one stats call may wait, in all, for first measurements of new containers' layers. */
     private static final Duration FIRST_LAYER_WAIT = Duration.ofMillis(100);
-    /** The joined file names of each cgroup asked about, so a sample builds no paths. */
+    /**
+     * The kept-open files of each live cgroup asked about, so a sample builds no paths and opens no
+     * files; closed when its container or pod is seen stopped or its cgroup gone, or after ten
+     * minutes unasked (a container removed between two asks).
+     */
     private final Cache<String, CgroupStats.Files> files = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofMinutes(10)).executor(Runnable::run).build();
+            .expireAfterAccess(Duration.ofMinutes(10)).executor(Runnable::run)
+            .<String, CgroupStats.Files>removalListener((path, kept, cause) -> {
+                if (kept != null) {
+                    kept.close();
+                }
+            })
+            .build();
 
     /**
      * @param layersMountpoint the filesystem the writable layers are on, as ImageFsInfo names it for
@@ -114,10 +124,11 @@ public final class StatsManager {
         Optional<LayerUsage> layer = budget.usage(c.id());
         if (!c.state().isLive() || !c.cgroupsPath().startsWith("/")) {
             // Exited: its cgroup is gone. A systemd slice:prefix:name path is not read here (cgroupfs only).
+            files.invalidate(c.cgroupsPath());
             return Optional.of(new ContainerUsage(c, clock.instant(), Optional.empty(), 0, layer));
         }
         Instant at = clock.instant();
-        Optional<CgroupUsage> usage = cgroups.read(files.get(c.cgroupsPath(), cgroups::files), reader);
+        Optional<CgroupUsage> usage = read(c.cgroupsPath(), reader);
         if (usage.isEmpty()) {
             return Optional.empty();
         }
@@ -133,7 +144,12 @@ public final class StatsManager {
         Instant at = clock.instant();
         Optional<CgroupUsage> cgroup;
         if (pod.cgroupParent().startsWith("/")) {
-            cgroup = pod.isReady() ? cgroups.read(files.get(pod.cgroupParent(), cgroups::files), reader) : Optional.empty();
+            if (pod.isReady()) {
+                cgroup = read(pod.cgroupParent(), reader);
+            } else {
+                files.invalidate(pod.cgroupParent());
+                cgroup = Optional.empty();
+            }
         } else {
             cgroup = PodCgroup.sum(usage.stream().flatMap(u -> u.cgroup().stream()).toList());
         }
@@ -143,6 +159,15 @@ public final class StatsManager {
         members.stream().filter(c -> c.state() instanceof ContainerState.Running && c.pid() > 0).forEach(c -> pids.add(c.pid()));
         var counters = network.read(pod, pids, pid -> sameNetns(pid, pod), reader);
         return new PodUsage(pod, at, cgroup, nanoCores, counters, usage);
+    }
+
+    /** One sample of the cgroup at {@code path}; empty, and its files dropped, once it is gone. */
+    private Optional<CgroupUsage> read(String path, StatFileReader reader) {
+        Optional<CgroupUsage> usage = cgroups.read(files.get(path, cgroups::files), reader);
+        if (usage.isEmpty()) {
+            files.invalidate(path);
+        }
+        return usage;
     }
 
     /** Whether process {@code pid} is in the pod's pinned netns: pids are reused, namespaces' inodes are not while pinned. */
