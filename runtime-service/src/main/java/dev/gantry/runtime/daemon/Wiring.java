@@ -69,7 +69,6 @@ import dev.gantry.runtime.rpc.StopContainerRpc;
 import dev.gantry.runtime.rpc.UpdateContainerResourcesRpc;
 import dev.gantry.runtime.rpc.UpdatePodSandboxResourcesRpc;
 import dev.gantry.runtime.attach.ContainerAttach;
-import dev.gantry.runtime.exec.ExecSessions;
 import dev.gantry.runtime.rpc.AttachRpc;
 import dev.gantry.runtime.rpc.ExecRpc;
 import dev.gantry.runtime.rpc.PortForwardRpc;
@@ -141,8 +140,9 @@ final class Wiring {
         if (collected > 0) {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
         }
+        var execSync = new ExecSync(containers, config.containers().execSyncMaxOutput(), clock);
         var streaming = StreamingServer.start(config.stream(), new RuntimeStreamBackends(
-                new ExecSessions(containers),
+                execSync.sessions(),
                 new ContainerAttach(containers::status, ContainerPaths.of(config.root(), config.state())),
                 new PodPorts(sandboxes::status, new NamespaceRunner())),
                 metrics.map(Metrics::streaming).orElse(StreamingMetrics.NOOP));
@@ -168,7 +168,7 @@ final class Wiring {
                         new ReopenContainerLogRpc(containers),
                         new ContainerEventsRpc(events, containers, sandboxes),
                         new UpdatePodSandboxResourcesRpc(sandboxes),
-                        new ExecSyncRpc(new ExecSync(containers, config.containers().execSyncMaxOutput(), clock))),
+                        new ExecSyncRpc(execSync)),
                 new RuntimeServiceEndpoint.StreamRpcs(
                         new ExecRpc(containers, streaming),
                         new AttachRpc(containers, streaming),

@@ -2,7 +2,6 @@ package dev.gantry.runtime.exec;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
-import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.runtime.streaming.ProcessSession;
 import dev.gantry.runtime.streaming.StreamRequest;
 import java.io.IOException;
@@ -10,17 +9,13 @@ import java.io.IOException;
 /**
  * The exec side of the streaming server: starts the command of an Exec request and hands its streams
  * over as a {@link ProcessSession}. Without a terminal the session has a pipe per stream asked for;
- * with one, stdin and stdout are pipes to runc, which copies them to and from the container's pty,
- * and stderr is merged into stdout (see {@link RuncExecProcess} for how the terminal is set up).
+ * with one, stdin is a pipe to runc, which copies it to the container's pty, and the output, stderr
+ * merged in, comes from a pty of ours (see {@link RuncExecProcess} and {@link TerminalOutput}).
  */
 public final class ExecSessions {
 
     private final ExecTargets targets;
     private final ProcessSpecs specs;
-
-    public ExecSessions(ContainerManager containers) {
-        this(new ContainerExecTargets(containers, containers.system()), new ProcessSpecs());
-    }
 
     ExecSessions(ExecTargets targets, ProcessSpecs specs) {
         this.targets = targets;

@@ -60,6 +60,11 @@ public final class ExecSync {
         this.clock = clock;
     }
 
+    /** Streaming execs of the same containers, sharing the parsed process specs with ExecSync's probes. */
+    public ExecSessions sessions() {
+        return new ExecSessions(targets, specs);
+    }
+
     /**
      * @param timeout    zero for none
      * @param callerGone true once the caller stopped waiting

@@ -26,30 +26,47 @@ final class Copy {
 
     /** Process output to the client, until the process closes it. */
     static void toClient(InputStream in, ClientOutput out) throws IOException {
-        while (true) {
-            ByteBuf chunk = out.allocate(PROCESS_CHUNK);
-            int n;
-            try {
-                n = chunk.writeBytes(in, PROCESS_CHUNK);
-            } catch (IOException | RuntimeException e) {
-                chunk.release();
-                throw e;
-            }
-            if (n < 0) {
-                chunk.release();
-                return;
-            }
-            out.write(chunk);
-        }
+        toClient(chunk -> chunk.writeBytes(in, PROCESS_CHUNK), PROCESS_CHUNK, out);
     }
 
     /** Socket to the client, until the peer closes its side. */
     static void toClient(SocketChannel in, ClientOutput out) throws IOException {
+        toClient(chunk -> chunk.writeBytes(in, SOCKET_CHUNK), SOCKET_CHUNK, out);
+    }
+
+    /** The client's bytes to a process's stdin, until the client ends the stream. */
+    static void fromClient(InboundPipe in, OutputStream out) throws IOException {
+        fromClient(in, chunk -> {
+            chunk.readBytes(out, chunk.readableBytes());
+            out.flush();
+        });
+    }
+
+    /** The client's bytes to a socket, until the client ends the stream. */
+    static void fromClient(InboundPipe in, SocketChannel out) throws IOException {
+        fromClient(in, chunk -> {
+            while (chunk.isReadable()) {
+                chunk.readBytes(out, chunk.readableBytes());
+            }
+        });
+    }
+
+    /** Fills one chunk from the source: bytes read, or -1 at its end. */
+    private interface Fill {
+        int into(ByteBuf chunk) throws IOException;
+    }
+
+    /** Writes one chunk out whole. */
+    private interface Drain {
+        void from(ByteBuf chunk) throws IOException;
+    }
+
+    private static void toClient(Fill source, int chunkSize, ClientOutput out) throws IOException {
         while (true) {
-            ByteBuf chunk = out.allocate(SOCKET_CHUNK);
+            ByteBuf chunk = out.allocate(chunkSize);
             int n;
             try {
-                n = chunk.writeBytes(in, SOCKET_CHUNK);
+                n = source.into(chunk);
             } catch (IOException | RuntimeException e) {
                 chunk.release();
                 throw e;
@@ -62,27 +79,11 @@ final class Copy {
         }
     }
 
-    /** The client's bytes to a process's stdin, until the client ends the stream. */
-    static void fromClient(InboundPipe in, OutputStream out) throws IOException {
+    private static void fromClient(InboundPipe in, Drain sink) throws IOException {
         ByteBuf chunk;
         while ((chunk = in.take()) != null) {
             try {
-                chunk.readBytes(out, chunk.readableBytes());
-                out.flush();
-            } finally {
-                chunk.release();
-            }
-        }
-    }
-
-    /** The client's bytes to a socket, until the client ends the stream. */
-    static void fromClient(InboundPipe in, SocketChannel out) throws IOException {
-        ByteBuf chunk;
-        while ((chunk = in.take()) != null) {
-            try {
-                while (chunk.isReadable()) {
-                    chunk.readBytes(out, chunk.readableBytes());
-                }
+                sink.from(chunk);
             } finally {
                 chunk.release();
             }
