@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerManager implements PodMembers {
 
+    /** How long ReopenContainerLog waits for conmon to make the log file again, and how often it looks. */
+    private static final int LOG_REOPEN_WAIT_MILLIS = 2000;
+    private static final int LOG_REOPEN_POLL_MILLIS = 5;
+
     private static final Logger log = LoggerFactory.getLogger(ContainerManager.class);
     private static final int SIGKILL = 9;
     /** How long a SIGKILLed container may take to be reaped and reported by conmon. */
@@ -239,8 +243,29 @@ public final class ContainerManager implements PodMembers {
                 throw new GantryException(ErrorKind.FAILED_PRECONDITION, "container " + c.id() + " is not running: no log to reopen");
             }
             ConmonControl.reopenLog(system.paths().bundle(c.id()));
+            awaitLogFile(c);
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "reopen the log of container " + c.id() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GantryException(ErrorKind.CANCELLED, "reopen the log of container " + c.id() + ": interrupted", e);
+        }
+    }
+
+    /**
+     * The fifo only queues the request; the kubelet (and critest) look for the new file as soon as
+     * the call returns, so it returns once conmon has made it, as containerd's does.
+     */
+    private static void awaitLogFile(Container c) throws IOException, InterruptedException {
+        if (c.logPath().isEmpty()) {
+            return;
+        }
+        java.nio.file.Path log = java.nio.file.Path.of(c.logPath());
+        for (int waited = 0; !Files.exists(log); waited += LOG_REOPEN_POLL_MILLIS) {
+            if (waited >= LOG_REOPEN_WAIT_MILLIS) {
+                throw new IOException("conmon did not make " + log + " again within " + LOG_REOPEN_WAIT_MILLIS + " ms");
+            }
+            Thread.sleep(LOG_REOPEN_POLL_MILLIS);
         }
     }
 
