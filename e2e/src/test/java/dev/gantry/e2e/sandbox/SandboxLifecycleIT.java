@@ -164,8 +164,13 @@ class SandboxLifecycleIT {
                 expired++;
             }
             if (first != null) {
-                assertThatThrownBy(() -> pods.run(config)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+                // Ready close to the deadline, the daemon could not tell whether the answer arrived in time:
+                // it may hand the same sandbox to one identical retry, never a second sandbox.
+                String again = runOrAlreadyExists(pods, config);
+                if (again != null) {
+                    assertThat(again).isEqualTo(first);
+                    assertThat(runOrAlreadyExists(pods, config)).as("a second retry").isNull();
+                }
                 continue;
             }
 
@@ -258,5 +263,15 @@ class SandboxLifecycleIT {
 
     private static List<String> ids(List<PodSandbox> pods) {
         return pods.stream().map(PodSandbox::getId).toList();
+    }
+
+    /** The id a RunPodSandbox returned, or null when it failed ALREADY_EXISTS. */
+    private static String runOrAlreadyExists(PodCalls pods, PodSandboxConfig config) {
+        try {
+            return pods.run(config);
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+            return null;
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class CreateContainerRpc {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "CreateContainer: config is required");
         }
         var container = containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig(),
-                io.grpc.Context.current()::isCancelled);
+                CallerGone.ofCurrentCall());
         return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
     }
 }

@@ -16,7 +16,6 @@ import dev.gantry.sandbox.SandboxManager;
 import dev.gantry.sandbox.SandboxMetadata;
 import dev.gantry.sandbox.SandboxRequest;
 import dev.gantry.sandbox.files.DnsConfig;
-import io.grpc.Context;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +41,7 @@ public final class RunPodSandboxRpc {
 
     RunPodSandboxResponse handle(RunPodSandboxRequest request) throws Exception {
         SandboxRequest spec = translate(request);
-        Context context = Context.current();
-        String id = sandboxes.run(spec, context::isCancelled).id();
+        String id = sandboxes.run(spec, CallerGone.ofCurrentCall()).id();
         return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
     }
 
