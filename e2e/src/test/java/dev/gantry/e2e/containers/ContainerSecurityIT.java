@@ -8,12 +8,16 @@ import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.Int64Value;
 import dev.gantry.cri.v1.LinuxContainerSecurityContext;
 import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.SupplementalGroupsPolicy;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The security context reaches the container: read-only rootfs, capabilities, users, read-only bind mounts. */
 class ContainerSecurityIT {
@@ -96,6 +100,29 @@ class ContainerSecurityIT {
         // gid from the image's /etc/passwd entry for uid 1000 (app:1000), as containerd and CRI-O do
         assertThat(ran.log().texts()).containsExactly("uid=1000 gid=1000");
         assertThat(ran.status().getExitCode()).isZero();
+    }
+
+    /** The primary gid is a supplemental group too, as `id -G` shows and critest checks; Merge adds the image's /etc/group. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"Merge, 1000 1234 50000", "Strict, 1000 1234"})
+    void supplementalGroupsPolicy_idAndStatusAgree(SupplementalGroupsPolicy policy, String groups) {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("groups-" + policy.name().toLowerCase(java.util.Locale.ROOT)).build();
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().getSecurityContextBuilder()
+                .setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                .addSupplementalGroups(1234)
+                .setSupplementalGroupsPolicy(policy);
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, config.build(), pod);
+        ContainerStatus status = calls.awaitState(id, dev.gantry.cri.v1.ContainerState.CONTAINER_RUNNING);
+
+        String idG = calls.execSync(id, 10, "id", "-G").getStdout().toStringUtf8();
+
+        List<Long> expected = java.util.Arrays.stream(groups.split(" ")).map(Long::parseLong).toList();
+        assertThat(idG).isEqualTo(groups + "\n");
+        assertThat(status.getUser().getLinux().getSupplementalGroupsList()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(status.getUser().getLinux().getGid()).isEqualTo(1000);
     }
 
     @Test

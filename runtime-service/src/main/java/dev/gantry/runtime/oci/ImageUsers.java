@@ -25,8 +25,8 @@ import java.util.Set;
  * <p>Precedence, as the kubelet expects: run_as_username, else run_as_user, else the image's User
  * ({@code name}, {@code uid}, {@code uid:gid}, {@code name:group}, {@code uid:group}). A user
  * without a group gets the primary gid from /etc/passwd, or 0 when passwd does not list it;
- * run_as_group overrides the gid. Supplemental groups are the requested ones plus, with the
- * Merge policy (the default), the /etc/group entries that list the user by name.
+ * run_as_group overrides the gid. Supplemental groups are the primary gid, the requested ones and,
+ * with the Merge policy (the default), the /etc/group entries that list the user by name.
  */
 final class ImageUsers {
 
@@ -97,11 +97,13 @@ final class ImageUsers {
         if (gid == null) {
             gid = byUid(uid).map(Passwd::gid).orElse(0L);
         }
-        return new OciSpec.User(uid, gid, null, supplementalGroups(security, name));
+        return new OciSpec.User(uid, gid, null, supplementalGroups(security, name, gid));
     }
 
-    private List<Long> supplementalGroups(LinuxContainerSecurityContext security, String name) {
+    /** The primary gid first (as `id -G` lists it and the kubelet expects in ContainerUser), then the others once each. */
+    private List<Long> supplementalGroups(LinuxContainerSecurityContext security, String name, long primaryGid) {
         Set<Long> gids = new LinkedHashSet<>();
+        gids.add(primaryGid);
         if (security.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Merge && name != null) {
             for (Group group : groups) {
                 if (group.members().contains(name)) {

@@ -46,17 +46,17 @@ class OciSpecBuilderUserTest {
 
     @ParameterizedTest(name = "image user \"{0}\" -> {1}:{2} [{3}]")
     @CsvSource(delimiter = '|', value = {
-        "''|0|0|10",
-        "root|0|0|10",
-        "app|1000|1001|10 29",
-        "1000|1000|1001|10 29",
-        "1000:44|1000|44|10 29",
-        "app:video|1000|44|10 29",
+        "''|0|0|0 10",
+        "root|0|0|0 10",
+        "app|1000|1001|1001 10 29",
+        "1000|1000|1001|1001 10 29",
+        "1000:44|1000|44|44 10 29",
+        "app:video|1000|44|44 10 29",
         "1000:wheel|1000|10|10 29",
-        "daemon|1|1|''",
-        "4242|4242|0|''",
-        "4242:7|4242|7|''",
-        "4294967295|4294967295|0|''"})
+        "daemon|1|1|1",
+        "4242|4242|0|0",
+        "4242:7|4242|7|7",
+        "4294967295|4294967295|0|0"})
     void build_imageUserForms_resolveFromRootfsFiles(String imageUser, long uid, long gid, String extra) {
         OciSpec.User user = userFor(imageUser);
 
@@ -79,7 +79,7 @@ class OciSpecBuilderUserTest {
     void build_runAsUsername_overridesImageUser() {
         OciSpec.User user = userFor("app", LinuxContainerSecurityContext.newBuilder().setRunAsUsername("daemon"));
 
-        assertThat(user).isEqualTo(new OciSpec.User(1, 1, null, List.of()));
+        assertThat(user).isEqualTo(new OciSpec.User(1, 1, null, List.of(1L)));
     }
 
     @Test
@@ -88,7 +88,7 @@ class OciSpecBuilderUserTest {
                 .setRunAsUser(Int64Value.newBuilder().setValue(1000))
                 .setRunAsGroup(Int64Value.newBuilder().setValue(5)));
 
-        assertThat(user).isEqualTo(new OciSpec.User(1000, 5, null, List.of(10L, 29L)));
+        assertThat(user).isEqualTo(new OciSpec.User(1000, 5, null, List.of(5L, 10L, 29L)));
     }
 
     @Test
@@ -118,20 +118,20 @@ class OciSpecBuilderUserTest {
     }
 
     @Test
-    void build_supplementalGroupsMerge_addsImageGroupsThenRequested() {
+    void build_supplementalGroupsMerge_primaryThenImageGroupsThenRequested() {
         OciSpec.User user = userFor("app", LinuxContainerSecurityContext.newBuilder()
                 .addSupplementalGroups(5).addSupplementalGroups(10));
 
-        assertThat(user.additionalGids()).containsExactly(10L, 29L, 5L);
+        assertThat(user.additionalGids()).containsExactly(1001L, 10L, 29L, 5L);
     }
 
     @Test
-    void build_supplementalGroupsStrict_onlyRequested() {
+    void build_supplementalGroupsStrict_primaryAndRequestedOnly() {
         OciSpec.User user = userFor("app", LinuxContainerSecurityContext.newBuilder()
                 .addSupplementalGroups(5).addSupplementalGroups(10)
                 .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict));
 
-        assertThat(user.additionalGids()).containsExactly(5L, 10L);
+        assertThat(user.additionalGids()).containsExactly(1001L, 5L, 10L);
     }
 
     @Test
@@ -139,8 +139,8 @@ class OciSpecBuilderUserTest {
         Files.delete(fx.rootfs.resolve("etc/passwd"));
         Files.delete(fx.rootfs.resolve("etc/group"));
 
-        assertThat(userFor("")).isEqualTo(new OciSpec.User(0, 0, null, List.of()));
-        assertThat(userFor("123:456")).isEqualTo(new OciSpec.User(123, 456, null, List.of()));
+        assertThat(userFor("")).isEqualTo(new OciSpec.User(0, 0, null, List.of(0L)));
+        assertThat(userFor("123:456")).isEqualTo(new OciSpec.User(123, 456, null, List.of(456L)));
         assertInvalid(() -> userFor("app"), "image user \"app\"");
     }
 
