@@ -31,6 +31,8 @@ public enum ErrorKind {
     DEADLINE_EXCEEDED,
     /** The caller went away. */
     CANCELLED,
+    /** The operation exists in the API but this runtime cannot do it (yet). */
+    UNIMPLEMENTED,
     /** An external tool (runc, conmon, a CNI plugin) or our own code failed. */
     INTERNAL
 }

@@ -36,6 +36,7 @@ public final class StatusMapper {
             case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
             case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
             case CANCELLED -> Status.Code.CANCELLED;
+            case UNIMPLEMENTED -> Status.Code.UNIMPLEMENTED;
             case INTERNAL -> Status.Code.INTERNAL;
         };
     }

@@ -31,6 +31,7 @@ class StatusMapperTest {
             Map.entry(ErrorKind.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED),
             Map.entry(ErrorKind.DEADLINE_EXCEEDED, Status.Code.DEADLINE_EXCEEDED),
             Map.entry(ErrorKind.CANCELLED, Status.Code.CANCELLED),
+            Map.entry(ErrorKind.UNIMPLEMENTED, Status.Code.UNIMPLEMENTED),
             Map.entry(ErrorKind.INTERNAL, Status.Code.INTERNAL));
 
     @ParameterizedTest

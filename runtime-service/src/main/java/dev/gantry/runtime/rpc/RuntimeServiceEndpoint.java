@@ -187,6 +187,16 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
         Unary.call("ReopenContainerLog", request.getContainerId(), response, () -> containers.reopenLog().handle(request));
     }
 
+    /** Checkpoint and restore need CRIU, which this runtime does not drive (and which fails on some kernels). */
+    @Override
+    public void checkpointContainer(dev.gantry.cri.v1.CheckpointContainerRequest request,
+                                    StreamObserver<dev.gantry.cri.v1.CheckpointContainerResponse> response) {
+        Unary.call("CheckpointContainer", request.getContainerId(), response, () -> {
+            throw new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.UNIMPLEMENTED,
+                    "CheckpointContainer: checkpointing needs CRIU, which Gantry does not support yet");
+        });
+    }
+
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
         Unary.call("ExecSync", request.getContainerId(), response, () -> containers.execSync().handle(request));

@@ -106,11 +106,11 @@ class RuntimeServiceEndpointTest {
     }
 
     @Test
-    void rpcNotYetServed_isUnimplementedWithItsName() {
+    void checkpointContainer_isUnimplemented_sayingCriuIsNeeded() {
         var e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> stub.checkpointContainer(dev.gantry.cri.v1.CheckpointContainerRequest.newBuilder().setContainerId("x").build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(e.getStatus().getDescription()).contains("runtime.v1.RuntimeService/CheckpointContainer");
+        assertThat(e.getStatus().getDescription()).contains("CheckpointContainer").contains("CRIU");
     }
 }
