@@ -7,6 +7,7 @@ import dev.gantry.cri.v1.ContainerFilter;
 import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.Mount;
+import dev.gantry.cri.v1.MountPropagation;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.SecurityProfile;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
@@ -21,6 +22,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * CreateContainer refuses bad requests with the right code and a message naming what was wrong,
@@ -109,6 +112,29 @@ class ContainerBadInputIT {
                 Status.Code.INVALID_ARGUMENT);
 
         assertThat(e.getStatus().getDescription()).contains("data");
+    }
+
+    @Test
+    void create_recursiveReadOnlyNotReadonly_invalidArgument() throws IOException {
+        startPod();
+        Path host = node.tempDir();
+
+        StatusRuntimeException e = refused(c -> c.addMounts(ContainerConfigs.bind(host, "/mnt", false).toBuilder()
+                .setRecursiveReadOnly(true)), Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains("/mnt", "recursive_read_only", "readonly");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = MountPropagation.class, names = {"PROPAGATION_HOST_TO_CONTAINER", "PROPAGATION_BIDIRECTIONAL"})
+    void create_recursiveReadOnlyNotPrivate_invalidArgument(MountPropagation propagation) throws IOException {
+        startPod();
+        Path host = node.tempDir();
+
+        StatusRuntimeException e = refused(c -> c.addMounts(ContainerConfigs.bind(host, "/mnt", true).toBuilder()
+                .setRecursiveReadOnly(true).setPropagation(propagation)), Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains("/mnt", "PROPAGATION_PRIVATE", propagation.name());
     }
 
     @Test

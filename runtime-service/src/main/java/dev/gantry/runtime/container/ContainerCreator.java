@@ -112,7 +112,8 @@ final class ContainerCreator {
             rollback.push("unmount rootfs", () -> ContainerRootfs.unmount(paths.rootfs(id)));
 
             ContainerConfig specConfig = ImageVolumes.mount(config, paths, id, system.images(), lease, rollback);
-            OciSpec spec = system.specs().build(id, specConfig, prepared.imageConfig(), facts, paths.rootfs(id));
+            OciSpec spec = system.specs().build(id, specConfig, prepared.imageConfig(), facts, paths.rootfs(id),
+                    system.features(pod.runtimeHandler()));
             AtomicFile.replace(paths.bundle(id).resolve("config.json"), OciSpecJson.write(spec).getBytes(StandardCharsets.UTF_8));
             if (prepared.logPath() != null) {
                 Files.createDirectories(prepared.logPath().getParent());

@@ -4,6 +4,7 @@ import dev.gantry.image.ImageManager;
 import dev.gantry.runtime.monitor.ConmonLauncher;
 import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.OciSpecBuilder;
+import dev.gantry.runtime.oci.RuncFeatures;
 import dev.gantry.runtime.oci.RuncRuntime;
 import dev.gantry.sandbox.SandboxManager;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * What the container manager works with, gathered so constructors stay readable.
  *
  * @param runtimes      one runc driver per runtime handler name
+ * @param features      what each handler's runtime supports, probed once at start; a handler
+ *                      missing here supports only the baseline
  * @param createTimeout how long conmon and {@code runc create} may take
  */
 public record ContainerSystem(
@@ -24,6 +27,7 @@ public record ContainerSystem(
         ImageManager images,
         OciSpecBuilder specs,
         Map<String, RuncRuntime> runtimes,
+        Map<String, RuncFeatures> features,
         Path conmon,
         ConmonLauncher launcher,
         OomCheck oomCheck,
@@ -36,6 +40,7 @@ public record ContainerSystem(
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(specs, "specs");
         runtimes = Map.copyOf(runtimes);
+        features = Map.copyOf(features);
         Objects.requireNonNull(conmon, "conmon");
         Objects.requireNonNull(launcher, "launcher");
         Objects.requireNonNull(oomCheck, "oomCheck");
@@ -51,5 +56,10 @@ public record ContainerSystem(
                     "runtime handler '" + handler + "' is no longer configured");
         }
         return runtime;
+    }
+
+    /** What the handler's runtime supports, as probed at start. */
+    public RuncFeatures features(String handler) {
+        return features.getOrDefault(handler, RuncFeatures.NONE);
     }
 }

@@ -43,6 +43,7 @@ import dev.gantry.runtime.rpc.RuntimeConfigRpc;
 import dev.gantry.runtime.rpc.RuntimeServiceEndpoint;
 import dev.gantry.runtime.rpc.StatusRpc;
 import dev.gantry.runtime.rpc.VersionRpc;
+import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerManager;
@@ -55,6 +56,7 @@ import dev.gantry.runtime.monitor.ExitWatcher;
 import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.HostFacts;
 import dev.gantry.runtime.oci.OciSpecBuilder;
+import dev.gantry.runtime.oci.RuncFeatures;
 import dev.gantry.runtime.oci.RuncRuntime;
 import dev.gantry.runtime.exec.ExecSync;
 import dev.gantry.runtime.rpc.ContainerEventsRpc;
@@ -91,6 +93,7 @@ import dev.gantry.sandbox.net.NetworkListener;
 import dev.gantry.sandbox.net.PodCidrs;
 import dev.gantry.runtime.rpc.UpdateRuntimeConfigRpc;
 import io.grpc.BindableService;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -129,7 +132,9 @@ final class Wiring {
                 metrics.map(Metrics::cni).orElse(NetworkListener.NONE), podCidrs);
         ImageManager images = images(config, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
         var events = new ContainerEvents();
-        ContainerManager containers = containers(config, sandboxes, images, events, cgroups, clock,
+        Map<String, RuncRuntime> runtimes = runtimes(config);
+        Map<String, RuncFeatures> features = features(runtimes);
+        ContainerManager containers = containers(config, runtimes, features, sandboxes, images, events, cgroups, clock,
                 metrics.map(Metrics::exits).orElse(ExitListener.NONE));
         metrics.ifPresent(m -> m.countObjects(
                 () -> sandboxes.list(SandboxStore.Filter.all()).stream().map(PodSandbox::state).toList(),
@@ -149,7 +154,7 @@ final class Wiring {
         log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
-                new StatusRpc(health, loaded.effectiveJson(), List.copyOf(config.runtimes().paths().keySet()), podCidrs::current),
+                new StatusRpc(health, loaded.effectiveJson(), handlerFeatures(config, features), podCidrs::current),
                 new RuntimeConfigRpc(config.cgroupDriver()),
                 new RuntimeServiceEndpoint.SandboxRpcs(
                         new RunPodSandboxRpc(sandboxes, config.runtimes()::resolve),
@@ -235,24 +240,19 @@ final class Wiring {
      * The container manager, recovered from disk, with exits watched and the sandbox manager told
      * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
      */
-    private static ContainerManager containers(GantryConfig config, SandboxManager sandboxes, ImageManager images,
-                                               ContainerEvents events, Cgroups cgroups, Clock clock,
+    private static ContainerManager containers(GantryConfig config, Map<String, RuncRuntime> runtimes,
+                                               Map<String, RuncFeatures> features, SandboxManager sandboxes,
+                                               ImageManager images, ContainerEvents events, Cgroups cgroups, Clock clock,
                                                ExitListener exitListener) throws IOException {
         Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
                 "container.conmon: \"" + config.containers().conmon() + "\" is not an executable file nor found on PATH"));
-        Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
-        config.runtimes().paths().forEach((name, binary) -> {
-            Path path = Executables.find(binary).orElseThrow(() -> new ConfigException(
-                    "runtimes." + name + ".path: \"" + binary + "\" is not an executable file nor found on PATH"));
-            runtimes.put(name, new RuncRuntime(path, config.state().resolve("runc").resolve(name), Duration.ofSeconds(30)));
-        });
         var paths = ContainerPaths.of(config.root(), config.state());
         Directories.create(paths.containersState(), "rwx------");
         Directories.create(paths.exits(), "rwx------");
         Directories.create(paths.attach(), "rwx------");
         var system = new ContainerSystem(paths, sandboxes, images,
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
-                runtimes, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
+                runtimes, features, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
         var manager = new ContainerManager(store, system, events, exitListener);
@@ -262,6 +262,60 @@ final class Wiring {
         new ExitWatcher(paths.exits(), manager::onExit).start();
         sandboxes.setMembers(manager);
         return manager;
+    }
+
+    /** One runc driver per configured handler, in the configuration's order. */
+    private static Map<String, RuncRuntime> runtimes(GantryConfig config) {
+        Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
+        config.runtimes().paths().forEach((name, binary) -> {
+            Path path = Executables.find(binary).orElseThrow(() -> new ConfigException(
+                    "runtimes." + name + ".path: \"" + binary + "\" is not an executable file nor found on PATH"));
+            runtimes.put(name, new RuncRuntime(path, config.state().resolve("runc").resolve(name), Duration.ofSeconds(30)));
+        });
+        return runtimes;
+    }
+
+    /**
+     * Asks each handler's runtime once what it supports; one that cannot say (runc before 1.1 has
+     * no features command) gets the baseline, and a warning.
+     */
+    private static Map<String, RuncFeatures> features(Map<String, RuncRuntime> runtimes) {
+        String kernel = kernelRelease();
+        Map<String, RuncFeatures> features = new LinkedHashMap<>();
+        runtimes.forEach((name, runtime) -> {
+            RuncFeatures got;
+            try {
+                got = runtime.features(kernel);
+            } catch (RuntimeException e) {
+                log.warn("runtime handler {}: cannot ask {} what it supports, assuming the baseline: {}",
+                        name, runtime.binary(), e.getMessage());
+                got = RuncFeatures.NONE;
+            }
+            log.info("runtime handler {} ({}): recursive read-only mounts {}", name, runtime.binary(),
+                    got.recursiveReadOnlyMounts() ? "supported" : "not supported");
+            features.put(name, got);
+        });
+        return features;
+    }
+
+    /** The handlers Status lists: "" with the default handler's features first, then each configured one. */
+    private static List<HandlerFeatures> handlerFeatures(GantryConfig config, Map<String, RuncFeatures> features) {
+        List<HandlerFeatures> handlers = new ArrayList<>();
+        RuncFeatures byDefault = features.getOrDefault(config.runtimes().defaultHandler(), RuncFeatures.NONE);
+        handlers.add(new HandlerFeatures("", byDefault.recursiveReadOnlyMounts()));
+        features.forEach((name, f) -> handlers.add(new HandlerFeatures(name, f.recursiveReadOnlyMounts())));
+        return handlers;
+    }
+
+    /** The running kernel's release, as uname -r prints it; "" when unreadable (then no feature needing a new kernel is claimed). */
+    private static String kernelRelease() {
+        try {
+            // One line; readString would see only its first byte on /proc/sys.
+            return java.nio.file.Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0).strip();
+        } catch (IOException | IndexOutOfBoundsException e) {
+            log.warn("read the kernel release from /proc/sys/kernel/osrelease: {}", e.toString());
+            return "";
+        }
     }
 
     /** The node's hostname as the kernel has it (one line; readString would see only its first byte on /proc/sys). */

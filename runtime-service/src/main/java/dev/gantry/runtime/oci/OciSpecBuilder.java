@@ -54,10 +54,12 @@ public final class OciSpecBuilder {
      *
      * @param rootfs the mounted overlay; also where user and group names are resolved (its
      *     etc/passwd and etc/group, confined to it)
+     * @param runtime what the pod's runtime handler supports
      * @throws dev.gantry.common.errors.GantryException INVALID_ARGUMENT for a request that cannot
      *     be run, naming the field
      */
-    public OciSpec build(String containerId, ContainerConfig config, ImageConfig image, PodFacts pod, Path rootfs) {
+    public OciSpec build(String containerId, ContainerConfig config, ImageConfig image, PodFacts pod, Path rootfs,
+            RuncFeatures runtime) {
         LinuxContainerSecurityContext security = config.getLinux().getSecurityContext();
         boolean privileged = security.getPrivileged();
 
@@ -75,7 +77,7 @@ public final class OciSpecBuilder {
                 null);
 
         SpecMounts.Result mounts =
-                SpecMounts.of(config, pod, privileged, security.getReadonlyRootfs(), host.propagationOf());
+                SpecMounts.of(config, pod, privileged, security.getReadonlyRootfs(), host.propagationOf(), runtime);
 
         List<OciSpec.Device> devices = new ArrayList<>();
         List<DeviceRule> rules = new ArrayList<>();

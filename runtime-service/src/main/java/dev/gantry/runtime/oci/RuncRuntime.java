@@ -122,6 +122,20 @@ public final class RuncRuntime {
         r.check();
     }
 
+    /**
+     * What the runtime supports: {@code runc features}, judged against the running kernel
+     * ({@code kernelRelease}). Asked once per handler at start, as the answer only changes with
+     * the binary.
+     *
+     * @throws GantryException INTERNAL when runc has no features command (before 1.1) or its
+     *     answer is unreadable
+     */
+    public RuncFeatures features(String kernelRelease) {
+        Result r = exec("runc features", null, List.of("features"));
+        r.check();
+        return RuncFeatures.parse(r.stdout(), kernelRelease);
+    }
+
     static List<String> killArgs(String id, int signal, boolean all) {
         if (signal <= 0 || signal > 64) {
             throw new IllegalArgumentException("not a signal number: " + signal);
@@ -183,7 +197,10 @@ public final class RuncRuntime {
         if (id.isEmpty() || id.contains("/") || id.startsWith("-")) {
             throw new IllegalArgumentException("not a container id: '" + id + "'");
         }
-        String what = "runc " + verb + " " + id;
+        return exec("runc " + verb + " " + id, stdin, args);
+    }
+
+    private Result exec(String what, byte[] stdin, List<String> args) {
         List<String> argv = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
         argv.addAll(args);
         Process p;

@@ -32,13 +32,17 @@ final class SpecMounts {
 
     private SpecMounts() {}
 
+    /**
+     * @param runtime what the pod's runtime handler supports: a recursive read-only mount needs
+     *     {@link RuncFeatures#recursiveReadOnlyMounts()}
+     */
     static Result of(ContainerConfig config, PodFacts pod, boolean privileged, boolean readonlyRootfs,
-            Function<Path, MountPropagation.Kind> propagationOf) {
+            Function<Path, MountPropagation.Kind> propagationOf, RuncFeatures runtime) {
         List<Mount> requested = new ArrayList<>();
         boolean slave = false;
         boolean shared = false;
         for (dev.gantry.cri.v1.Mount mount : config.getMountsList()) {
-            requested.add(bind(mount, propagationOf));
+            requested.add(bind(mount, propagationOf, runtime));
             switch (mount.getPropagation()) {
                 case PROPAGATION_HOST_TO_CONTAINER -> slave = true;
                 case PROPAGATION_BIDIRECTIONAL -> shared = true;
@@ -73,7 +77,8 @@ final class SpecMounts {
         }
     }
 
-    private static Mount bind(dev.gantry.cri.v1.Mount mount, Function<Path, MountPropagation.Kind> propagationOf) {
+    private static Mount bind(dev.gantry.cri.v1.Mount mount, Function<Path, MountPropagation.Kind> propagationOf,
+            RuncFeatures runtime) {
         String destination = mount.getContainerPath();
         if (!destination.startsWith("/") || List.of(destination.split("/")).contains("..")) {
             throw invalid("mount container_path \"" + destination + "\" is not an absolute path without \"..\"");
@@ -90,7 +95,7 @@ final class SpecMounts {
             throw invalid("mount at container_path " + destination + ": idmapped mounts are not supported");
         }
         if (mount.getRecursiveReadOnly()) {
-            throw invalid("mount at container_path " + destination + ": recursive read-only mounts are not supported");
+            checkRecursiveReadOnly(mount, destination, runtime);
         }
         String hostPath = mount.getHostPath();
         if (!hostPath.startsWith("/")) {
@@ -123,8 +128,32 @@ final class SpecMounts {
             }
             default -> "rprivate";
         };
-        return new Mount(destination, "bind", source.toString(),
-                List.of("rbind", propagation, mount.getReadonly() ? "ro" : "rw"));
+        // "ro" makes the bind itself read-only; "rro" has runc make every mount under it read-only
+        // too, with mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY), after the bind.
+        List<String> options = mount.getRecursiveReadOnly()
+                ? List.of("rbind", propagation, "ro", "rro")
+                : List.of("rbind", propagation, mount.getReadonly() ? "ro" : "rw");
+        return new Mount(destination, "bind", source.toString(), options);
+    }
+
+    /**
+     * As the CRI asks (and containerd and CRI-O check): a recursive read-only mount is read-only,
+     * private (a submount propagated in later would not be made read-only), and needs a runtime
+     * that can make it so. Checked before the host path is looked at, so the message names the
+     * real problem.
+     */
+    private static void checkRecursiveReadOnly(dev.gantry.cri.v1.Mount mount, String destination, RuncFeatures runtime) {
+        String at = "mount at container_path " + destination + ": recursive_read_only ";
+        if (!mount.getReadonly()) {
+            throw invalid(at + "needs readonly to be true as well");
+        }
+        if (mount.getPropagation() != dev.gantry.cri.v1.MountPropagation.PROPAGATION_PRIVATE) {
+            throw invalid(at + "needs propagation PROPAGATION_PRIVATE, got " + mount.getPropagation());
+        }
+        if (!runtime.recursiveReadOnlyMounts()) {
+            throw invalid(at + "is not supported by the pod's runtime handler (its runtime does not list the rro mount"
+                    + " option in `runc features`, or the kernel is older than 5.12)");
+        }
     }
 
     private static int depth(String destination) {

@@ -7,6 +7,7 @@ import dev.gantry.cri.v1.RuntimeHandlerFeatures;
 import dev.gantry.cri.v1.RuntimeStatus;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
+import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,16 +21,17 @@ public final class StatusRpc {
 
     private final RuntimeHealth health;
     private final String effectiveConfigJson;
-    private final List<String> handlers;
+    private final List<HandlerFeatures> handlers;
     private final Supplier<List<String>> podCidrs;
 
-    /** @param handlers the configured runtime handler names; "" (the default) is listed first in any case */
-    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<String> handlers) {
+    /** @param handlers the runtime handlers in the order listed: the default ("") first, then each configured one */
+    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<HandlerFeatures> handlers) {
         this(health, effectiveConfigJson, handlers, List::of);
     }
 
     /** @param podCidrs the pod CIDRs UpdateRuntimeConfig last set, shown in verbose info as {@code "podCIDRs"} */
-    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<String> handlers, Supplier<List<String>> podCidrs) {
+    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<HandlerFeatures> handlers,
+            Supplier<List<String>> podCidrs) {
         this.health = health;
         this.effectiveConfigJson = effectiveConfigJson;
         this.handlers = List.copyOf(handlers);
@@ -49,11 +51,11 @@ public final class StatusRpc {
                 .setStatus(status)
                 // Containers honour the pod's SupplementalGroupsPolicy (Merge or Strict) and report ContainerUser.
                 .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
-        // The default handler ("") and each configured one, without recursive read-only mounts or user
-        // namespaces (CreateContainer refuses both); the kubelet gates those features on this.
-        response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName("").setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
-        for (String name : handlers) {
-            response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName(name).setFeatures(RuntimeHandlerFeatures.getDefaultInstance()));
+        // The kubelet gates recursive read-only mounts on these; user namespaces stay false
+        // (CreateContainer refuses them).
+        for (HandlerFeatures handler : handlers) {
+            response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName(handler.name()).setFeatures(
+                    RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(handler.recursiveReadOnlyMounts())));
         }
         if (request.getVerbose()) {
             response.putInfo("config", effectiveConfigJson);

@@ -113,13 +113,63 @@ class OciSpecBuilderMountsTest {
     }
 
     @Test
-    void build_imageVolumeOrIdmapOrRecursiveReadOnly_notSupported() {
+    void build_imageVolumeOrIdmap_notSupported() {
         assertInvalid(() -> fx.build(config().addMounts(Mount.newBuilder().setContainerPath("/img")
                 .setImage(ImageSpec.newBuilder().setImage("busybox")))), "image volumes must be mounted before the spec is built");
         assertInvalid(() -> fx.build(config().addMounts(mount("/x", vol)
                 .addUidMappings(IDMapping.newBuilder().setLength(1)))), "idmapped");
+    }
+
+    @Test
+    void build_recursiveReadOnly_roAndRroPrivate() {
+        OciSpec spec = fx.build(config().addMounts(mount("/x", vol).setReadonly(true).setRecursiveReadOnly(true)));
+
+        assertThat(mountAt(spec, "/x")).isEqualTo(
+                new OciSpec.Mount("/x", "bind", vol.toString(), List.of("rbind", "rprivate", "ro", "rro")));
+        assertThat(spec.linux().rootfsPropagation()).isNull();
+    }
+
+    @Test
+    void build_recursiveReadOnlyOnASharedHostMount_stillPrivate() {
+        fx.propagation.put(vol, dev.gantry.runtime.oci.MountPropagation.Kind.SHARED);
+
+        OciSpec spec = fx.build(config().addMounts(mount("/x", vol).setReadonly(true).setRecursiveReadOnly(true)
+                .setPropagation(MountPropagation.PROPAGATION_PRIVATE)));
+
+        assertThat(mountAt(spec, "/x").options()).containsExactly("rbind", "rprivate", "ro", "rro");
+    }
+
+    @Test
+    void build_recursiveReadOnlyWithoutReadonly_throwsInvalidArgument() {
+        assertInvalid(() -> fx.build(config().addMounts(mount("/x", vol).setRecursiveReadOnly(true))),
+                "container_path /x", "recursive_read_only needs readonly");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"PROPAGATION_HOST_TO_CONTAINER", "PROPAGATION_BIDIRECTIONAL"})
+    void build_recursiveReadOnlyNotPrivate_throwsInvalidArgumentNamingPropagation(MountPropagation propagation) {
+        // A host mount that would allow the propagation, so only the recursive read-only rule refuses it.
+        fx.propagation.put(vol, dev.gantry.runtime.oci.MountPropagation.Kind.SHARED);
+
+        assertInvalid(() -> fx.build(config().addMounts(mount("/x", vol).setReadonly(true).setRecursiveReadOnly(true)
+                .setPropagation(propagation))), "container_path /x", "needs propagation PROPAGATION_PRIVATE", propagation.name());
+    }
+
+    @Test
+    void build_recursiveReadOnlyOnAHandlerWithoutIt_throwsInvalidArgument() {
+        fx.runtime = RuncFeatures.NONE;
+
         assertInvalid(() -> fx.build(config().addMounts(mount("/x", vol).setReadonly(true).setRecursiveReadOnly(true))),
-                "recursive read-only");
+                "container_path /x", "recursive_read_only is not supported by the pod's runtime handler");
+    }
+
+    @Test
+    void build_readonlyOnAHandlerWithoutRecursiveReadOnly_plainRo() {
+        fx.runtime = RuncFeatures.NONE;
+
+        OciSpec spec = fx.build(config().addMounts(mount("/x", vol).setReadonly(true)));
+
+        assertThat(mountAt(spec, "/x").options()).containsExactly("rbind", "rprivate", "ro");
     }
 
     @ParameterizedTest(name = "{0} on a {1} host mount -> {2}")

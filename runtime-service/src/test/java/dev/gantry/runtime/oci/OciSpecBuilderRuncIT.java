@@ -13,10 +13,12 @@ import dev.gantry.cri.v1.Mount;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.SecurityProfile;
 import dev.gantry.image.oci.ImageConfig;
+import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Proves runc runs what {@link OciSpecBuilder} builds from CRI messages: user from the image's
  * /etc/passwd, env, cwd, pod files, a host_path mount, resources and RuntimeDefault seccomp; and a
- * privileged container with all devices. The pod uses the node's namespaces, so no pinned
+ * privileged container with all devices; a recursive read-only mount. The pod uses the node's namespaces, so no pinned
  * namespaces are needed. Needs root, runc and busybox-static; cleans its containers and cgroups.
  */
 class OciSpecBuilderRuncIT {
@@ -97,6 +99,31 @@ class OciSpecBuilderRuncIT {
     }
 
     @Test
+    void run_recursiveReadOnlyMount_submountIsReadOnlyToo_plainReadOnlyIsNot() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("rro-data"));
+        Path sub = Files.createDirectories(data.resolve("tmpfs"));
+        Mounts.mountTmpfs(sub, "size=1m");
+        try {
+            ContainerConfig config = ContainerConfig.newBuilder()
+                    .setMetadata(ContainerMetadata.newBuilder().setName("rro"))
+                    .addCommand("/bin/sh").addArgs("-c").addArgs(
+                            "touch /rro/tmpfs/f 2>&1; touch /ro/tmpfs/f && echo ro-submount-writable; echo done")
+                    .addMounts(Mount.newBuilder().setContainerPath("/rro").setHostPath(data.toString())
+                            .setReadonly(true).setRecursiveReadOnly(true))
+                    .addMounts(Mount.newBuilder().setContainerPath("/ro").setHostPath(data.toString()).setReadonly(true))
+                    .build();
+            ImageConfig image = new ImageConfig(null, "", List.of(), List.of(), List.of(), "", "", Map.of(), List.of());
+
+            Result result = runContainer("rro", config, image);
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).contains("Read-only file system").contains("ro-submount-writable").endsWith("done\n");
+        } finally {
+            Mounts.unmountOrDetach(sub);
+        }
+    }
+
+    @Test
     void run_privileged_seesHostDevicesAndFullBoundingSet() throws Exception {
         ContainerConfig config = ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName("priv"))
@@ -137,7 +164,9 @@ class OciSpecBuilderRuncIT {
                 pod.resolve("hostname"), pod.resolve("hosts"), pod.resolve("resolv.conf"), shm,
                 PodSandboxConfig.getDefaultInstance());
 
-        OciSpec spec = new OciSpecBuilder(HostFacts.current(false)).build(id, config, image, facts, rootfs);
+        RuncFeatures features = new RuncRuntime(RUNC, dir.resolve("state"), Duration.ofSeconds(30))
+                .features(Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0));
+        OciSpec spec = new OciSpecBuilder(HostFacts.current(false)).build(id, config, image, facts, rootfs, features);
         Files.writeString(bundle.resolve("config.json"), OciSpecJson.write(spec));
 
         started.add(id);

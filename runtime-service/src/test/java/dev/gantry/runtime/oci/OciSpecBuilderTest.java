@@ -134,7 +134,7 @@ class OciSpecBuilderTest {
 
     @Test
     void build_hostNamespaces_leftOutAndNoHostname() {
-        OciSpec spec = fx.builder().build("c1", config().build(), image(), fx.hostNetworkPod(), fx.rootfs);
+        OciSpec spec = fx.builder().build("c1", config().build(), image(), fx.hostNetworkPod(), fx.rootfs, fx.runtime);
 
         assertThat(spec.linux().namespaces()).containsExactly(Namespace.fresh("mount"));
         assertThat(spec.hostname()).isNull();
@@ -155,7 +155,7 @@ class OciSpecBuilderTest {
                 LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(mode))));
 
         OciSpec spec = fx.builder().build("c1", config.build(), image(),
-                fx.pod(podMode, infraPid, PodSandboxConfig.getDefaultInstance()), fx.rootfs);
+                fx.pod(podMode, infraPid, PodSandboxConfig.getDefaultInstance()), fx.rootfs, fx.runtime);
 
         List<Namespace> pid = spec.linux().namespaces().stream().filter(n -> n.type().equals("pid")).toList();
         switch (expected) {
@@ -181,7 +181,7 @@ class OciSpecBuilderTest {
                         NamespaceOption.newBuilder().setPid(NamespaceMode.TARGET).setTargetId("other")))).build();
 
         OciSpec spec = fx.builder().build("c1", config, image(),
-                fx.pod(PidMode.CONTAINER, 0, PodSandboxConfig.getDefaultInstance()).withTargetPid(4321), fx.rootfs);
+                fx.pod(PidMode.CONTAINER, 0, PodSandboxConfig.getDefaultInstance()).withTargetPid(4321), fx.rootfs, fx.runtime);
 
         assertThat(spec.linux().namespaces().stream().filter(n -> n.type().equals("pid")))
                 .containsExactly(new Namespace("pid", "/proc/4321/ns/pid"));
@@ -248,7 +248,7 @@ class OciSpecBuilderTest {
                 .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("net.ipv4.ip_unprivileged_port_start", "0"))
                 .build();
 
-        OciSpec spec = fx.builder().build("c1", config().build(), image(), fx.pod(PidMode.CONTAINER, 0, podConfig), fx.rootfs);
+        OciSpec spec = fx.builder().build("c1", config().build(), image(), fx.pod(PidMode.CONTAINER, 0, podConfig), fx.rootfs, fx.runtime);
 
         assertThat(spec.linux().sysctl()).containsExactly(java.util.Map.entry("net.ipv4.ip_unprivileged_port_start", "0"));
         assertThat(fx.build(config()).linux().sysctl()).isNull();

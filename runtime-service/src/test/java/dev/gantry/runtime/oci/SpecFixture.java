@@ -48,6 +48,8 @@ final class SpecFixture {
     boolean systemd = false;
     boolean apparmor = false;
     boolean cgroupV2Only = false;
+    /** What the pod's runtime handler supports; runc 1.1 on a new kernel unless a test says otherwise. */
+    RuncFeatures runtime = new RuncFeatures(true);
 
     SpecFixture(Path dir) throws IOException {
         this.dir = dir;
@@ -100,11 +102,11 @@ final class SpecFixture {
     }
 
     OciSpec build(ContainerConfig.Builder config) {
-        return builder().build("c1", config.build(), image(), pod(), rootfs);
+        return builder().build("c1", config.build(), image(), pod(), rootfs, runtime);
     }
 
     OciSpec build(ContainerConfig.Builder config, ImageConfig image) {
-        return builder().build("c1", config.build(), image, pod(), rootfs);
+        return builder().build("c1", config.build(), image, pod(), rootfs, runtime);
     }
 
     static void assertInvalid(ThrowingCallable call, String... messageParts) {

@@ -14,6 +14,7 @@ import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.container.ContainerEvent;
 import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerState;
+import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -44,7 +45,7 @@ class ContainerEventsRpcTest {
     @BeforeEach
     void start() throws Exception {
         var endpoint = new RuntimeServiceEndpoint(new VersionRpc("1"),
-                new StatusRpc(new RuntimeHealth(() -> RuntimeHealth.Condition.ready(RuntimeHealth.NETWORK_READY)), "{}", List.of("runc")),
+                new StatusRpc(new RuntimeHealth(() -> RuntimeHealth.Condition.ready(RuntimeHealth.NETWORK_READY)), "{}", List.of(new HandlerFeatures("", false), new HandlerFeatures("runc", false))),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.CGROUPFS),
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
                 new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null,

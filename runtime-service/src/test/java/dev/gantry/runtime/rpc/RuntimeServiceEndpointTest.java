@@ -2,12 +2,14 @@ package dev.gantry.runtime.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gantry.cri.v1.CgroupDriver;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.VersionRequest;
+import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -32,7 +34,8 @@ class RuntimeServiceEndpointTest {
     void start() throws Exception {
         var endpoint = new RuntimeServiceEndpoint(
                 new VersionRpc("1.2.3"),
-                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of("runc")),
+                new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of(
+                        new HandlerFeatures("", true), new HandlerFeatures("runc", true), new HandlerFeatures("old", false))),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
                 new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null, null),
@@ -76,20 +79,24 @@ class RuntimeServiceEndpointTest {
     }
 
     @Test
-    void status_features_supplementalGroupsPolicyYes_recursiveReadOnlyAndUserNamespacesNo() {
+    void status_features_supplementalGroupsPolicyYes_userNamespacesNo() {
         var status = stub.status(StatusRequest.getDefaultInstance());
 
         assertThat(status.getFeatures().getSupplementalGroupsPolicy()).isTrue();
-        assertThat(status.getRuntimeHandlersList()).allSatisfy(h -> {
-            assertThat(h.getFeatures().getRecursiveReadOnlyMounts()).isFalse();
-            assertThat(h.getFeatures().getUserNamespaces()).isFalse();
-        });
+        assertThat(status.getRuntimeHandlersList()).allSatisfy(h -> assertThat(h.getFeatures().getUserNamespaces()).isFalse());
+    }
+
+    @Test
+    void status_recursiveReadOnlyMounts_asEachHandlerWasProbed() {
+        assertThat(stub.status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
+                .extracting(h -> h.getName(), h -> h.getFeatures().getRecursiveReadOnlyMounts())
+                .containsExactly(tuple("", true), tuple("runc", true), tuple("old", false));
     }
 
     @Test
     void status_listsDefaultAndConfiguredHandlers() {
         assertThat(stub.status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList())
-                .extracting(h -> h.getName()).containsExactly("", "runc");
+                .extracting(h -> h.getName()).containsExactly("", "runc", "old");
     }
 
     @Test

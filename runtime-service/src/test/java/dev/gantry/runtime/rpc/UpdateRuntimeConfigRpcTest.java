@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.RuntimeConfig;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.UpdateRuntimeConfigRequest;
+import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import dev.gantry.sandbox.net.PodCidrs;
 import io.grpc.ManagedChannel;
@@ -34,7 +35,7 @@ class UpdateRuntimeConfigRpcTest {
         var endpoint = new RuntimeServiceEndpoint(
                 new VersionRpc("1.2.3"),
                 new StatusRpc(new RuntimeHealth(() -> RuntimeHealth.Condition.ready(RuntimeHealth.NETWORK_READY)), "{}",
-                        List.of("runc"), podCidrs::current),
+                        List.of(new HandlerFeatures("", false), new HandlerFeatures("runc", false)), podCidrs::current),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.CGROUPFS),
                 new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
                 new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null, null),
