@@ -4,11 +4,14 @@
 # ../shared/conformance/critest-images.sh), a CNI network, root and state dirs and a socket of its
 # own, so nothing of the node's (another runtime, /etc/cni/net.d, /run/gantry) is read or touched.
 #
-#   scripts/conformance.sh [critest flags...]     e.g. -ginkgo.focus='exec'  or  --websocket-exec
+#   scripts/conformance.sh                      the validation suite over SPDY, then its Streaming
+#                                               specs again over WebSocket (-websocket-exec/attach/portforward)
+#   scripts/conformance.sh -ginkgo.focus=exec   one run with these critest flags instead
+#   scripts/conformance.sh --benchmark          critest's benchmarks instead of the validation suite
 #
-# CRITEST (default ../shared/tools/cri-tools-1.36.0/critest) must exist, or the run is skipped with
-# a message (exit 0). Writes the ginkgo JSON report to $OUT (default target/conformance/report.json)
-# and prints "N passed, N failed, N skipped".
+# CRITEST (default ../shared/tools/cri-tools-1.36.0/critest; an upstream cri-tools release works)
+# must exist, or the run is skipped with a message (exit 0). Writes ginkgo JSON and JUnit reports
+# per run under $OUT (default target/conformance) and prints "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 top=$PWD
@@ -106,16 +109,38 @@ daemon_pid=$!
 for _ in $(seq 100); do [ -S "$work/state/gantry.sock" ] && break; sleep 0.1; done
 
 endpoint=unix://$work/state/gantry.sock
-set +e
+# One critest run: $1 names its reports, the rest are critest flags. Prints its summary line.
+run_critest() {
+  local name=$1; shift
+  local rc=0
+  "$CRITEST" --runtime-endpoint "$endpoint" --image-endpoint "$endpoint" \
+    -ginkgo.json-report="$OUT/$name.json" -ginkgo.junit-report="$OUT/$name.xml" "$@" >"$OUT/$name.log" 2>&1 || rc=$?
+  if [ ! -s "$OUT/$name.json" ]; then
+    tail -n 30 "$OUT/$name.log"
+    echo "conformance: $name: critest wrote no report (exit $rc)"
+    return 1
+  fi
+  jq -r --arg name "$name" '[.[].SpecReports[] | select(.LeafNodeType=="It")] |
+    "\($name): \(map(select(.State=="passed"))|length) passed, \(map(select(.State=="failed"))|length) failed, \(map(select(.State=="skipped" or .State=="pending"))|length) skipped"' \
+    "$OUT/$name.json"
+  jq -r '.[].SpecReports[] | select(.State=="failed") | "FAILED: \(.LeafNodeText)\n  \(.Failure.Message // "" | split("\n")[0])"' "$OUT/$name.json"
+  return $rc
+}
+
 # The digest-pinned image can never be rebuilt offline (content addressing): skipped by name.
-"$CRITEST" --runtime-endpoint "$endpoint" --image-endpoint "$endpoint" \
-  -ginkgo.skip='public image with digest should be pulled and removed' \
-  -ginkgo.json-report="$OUT/report.json" "$@" >"$OUT/critest.log" 2>&1
-rc=$?
-set -e
-tail -n 30 "$OUT/critest.log"
-jq -r '[.[].SpecReports[] | select(.LeafNodeType=="It")] |
-  "\(map(select(.State=="passed"))|length) passed, \(map(select(.State=="failed"))|length) failed, \(map(select(.State=="skipped" or .State=="pending"))|length) skipped"' \
-  "$OUT/report.json"
-jq -r '.[].SpecReports[] | select(.State=="failed") | "FAILED: \(.LeafNodeText)"' "$OUT/report.json"
-exit $rc
+digest_skip='public image with digest should be pulled and removed'
+status=0
+if [ "${1:-}" = --benchmark ]; then
+  shift
+  mkdir -p "$OUT/benchmark"
+  "$CRITEST" --runtime-endpoint "$endpoint" --image-endpoint "$endpoint" -benchmark \
+    -benchmarking-output-dir "$OUT/benchmark" -ginkgo.json-report="$OUT/benchmark.json" "$@" >"$OUT/benchmark.log" 2>&1 || status=$?
+  grep -E "^\s*(•|Ran |PASS|FAIL)" "$OUT/benchmark.log" | tail -n 20 || true
+  echo "conformance: benchmark data in $OUT/benchmark (exit $status)"
+elif [ $# -gt 0 ]; then
+  run_critest custom -ginkgo.skip="$digest_skip" "$@" || status=$?
+else
+  run_critest spdy -ginkgo.skip="$digest_skip" || status=$?
+  run_critest websocket -ginkgo.focus='Streaming' -websocket-exec -websocket-attach -websocket-portforward || status=$?
+fi
+exit $status
