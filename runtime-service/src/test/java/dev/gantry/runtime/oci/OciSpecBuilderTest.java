@@ -335,7 +335,7 @@ class OciSpecBuilderTest {
         assertThat(root.at("/process/args").toString()).isEqualTo("[\"/bin/sh\",\"-c\",\"echo ok\"]");
         assertThat(root.at("/process/user/uid").asLong()).isEqualTo(1000);
         assertThat(root.at("/process/user/gid").asLong()).isEqualTo(1001);
-        assertThat(root.at("/process/user/additionalGids").toString()).isEqualTo("[10,29]");
+        assertThat(root.at("/process/user/additionalGids").toString()).isEqualTo("[1001,10,29]");
         assertThat(root.at("/process/cwd").asText()).isEqualTo("/work");
         assertThat(root.at("/process/noNewPrivileges").asBoolean()).isTrue();
         assertThat(root.at("/process/oomScoreAdj").asInt()).isZero();
