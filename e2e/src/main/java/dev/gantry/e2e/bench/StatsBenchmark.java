@@ -15,6 +15,7 @@ import dev.gantry.cri.v1.RunPodSandboxRequest;
 import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.StopPodSandboxRequest;
+import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
@@ -32,13 +33,14 @@ import java.util.Locale;
  * Prints one JSON line; nothing passes or fails on the numbers.
  *
  * <pre>
+ * version_ms                Version, 200 calls: the floor, one round trip that does no work
  * list_container_stats_ms   ListContainerStats (all), 200 calls
  * list_pod_stats_ms         ListPodSandboxStats (all: cgroups, containers, network), 200 calls
  * daemon_cpu_ms_per_min     gantryd's CPU time (utime + stime) over one minute in which a client asks
  *                           ListPodSandboxStats and ListContainerStats every 10 s, as the kubelet does
  * </pre>
  *
- * <p>Usage: {@code StatsBenchmark [containers]}.
+ * <p>Usage: {@code StatsBenchmark [containers] [latency]}; {@code latency} leaves out the two CPU minutes.
  */
 public final class StatsBenchmark {
 
@@ -48,14 +50,20 @@ public final class StatsBenchmark {
     private static final Duration CPU_WINDOW = Duration.ofMinutes(1);
     private static final double CLOCK_TICKS = 100;
 
-    public record Result(int containers, Stats listContainerStatsMs, Stats listPodStatsMs, double daemonCpuMsPerMin, double idleCpuMsPerMin) {
+    public record Result(int containers, Stats versionMs, Stats listContainerStatsMs, Stats listPodStatsMs,
+                         double daemonCpuMsPerMin, double idleCpuMsPerMin) {
 
         public String toJson() {
             return String.format(Locale.ROOT,
-                    "{\"benchmark\":\"stats\",\"containers\":%d,\"pods\":%d,\"java\":\"%s\",\"list_container_stats_ms\":%s,"
-                            + "\"list_pod_stats_ms\":%s,\"daemon_cpu_ms_per_min_polled_every_10s\":%.0f,\"daemon_cpu_ms_per_min_idle\":%.0f}",
-                    containers, containers, System.getProperty("java.version"), listContainerStatsMs.toJson(), listPodStatsMs.toJson(),
-                    daemonCpuMsPerMin, idleCpuMsPerMin);
+                    "{\"benchmark\":\"stats\",\"containers\":%d,\"pods\":%d,\"java\":\"%s\",\"version_ms\":%s,\"list_container_stats_ms\":%s,"
+                            + "\"list_pod_stats_ms\":%s,\"daemon_cpu_ms_per_min_polled_every_10s\":%s,\"daemon_cpu_ms_per_min_idle\":%s}",
+                    containers, containers, System.getProperty("java.version"), versionMs.toJson(), listContainerStatsMs.toJson(), listPodStatsMs.toJson(),
+                    ms(daemonCpuMsPerMin), ms(idleCpuMsPerMin));
+        }
+
+        /** Whole milliseconds, or null when not measured. */
+        private static String ms(double value) {
+            return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.0f", value);
         }
     }
 
@@ -63,14 +71,15 @@ public final class StatsBenchmark {
 
     public static void main(String[] args) throws Exception {
         int containers = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-        System.out.println(measure(containers).toJson());
+        boolean latencyOnly = args.length > 1 && args[1].equals("latency");
+        System.out.println(measure(containers, latencyOnly).toJson());
     }
 
-    public static Result measure(int containers) throws Exception {
-        return BenchNode.named("stats").network("gtbench3", "10.213.55.0/24").run(node -> run(node, containers));
+    public static Result measure(int containers, boolean latencyOnly) throws Exception {
+        return BenchNode.named("stats").network("gtbench3", "10.213.55.0/24").run(node -> run(node, containers, latencyOnly));
     }
 
-    private static Result run(BenchNode.Node node, int n) throws IOException, InterruptedException {
+    private static Result run(BenchNode.Node node, int n, boolean latencyOnly) throws IOException, InterruptedException {
         CriClient client = node.client();
         String image = node.image();
         client.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
@@ -97,7 +106,11 @@ public final class StatsBenchmark {
             }
             double[] containers = new double[CALLS];
             double[] podStats = new double[CALLS];
+            double[] version = new double[CALLS];
             for (int i = 0; i < CALLS; i++) {
+                long v0 = System.nanoTime();
+                client.runtime().version(VersionRequest.getDefaultInstance());
+                version[i] = (System.nanoTime() - v0) / 1e6;
                 long t0 = System.nanoTime();
                 listContainerStats(client, n);
                 long t1 = System.nanoTime();
@@ -105,6 +118,9 @@ public final class StatsBenchmark {
                 long t2 = System.nanoTime();
                 containers[i] = (t1 - t0) / 1e6;
                 podStats[i] = (t2 - t1) / 1e6;
+            }
+            if (latencyOnly) {
+                return new Result(n, Stats.of(version), Stats.of(containers), Stats.of(podStats), Double.NaN, Double.NaN);
             }
             double idle = cpuMsOver(node.daemon().pid(), () -> Thread.sleep(CPU_WINDOW.toMillis()));
             double polled = cpuMsOver(node.daemon().pid(), () -> {
@@ -115,7 +131,7 @@ public final class StatsBenchmark {
                     Thread.sleep(KUBELET_PERIOD.toMillis());
                 }
             });
-            return new Result(n, Stats.of(containers), Stats.of(podStats), polled, idle);
+            return new Result(n, Stats.of(version), Stats.of(containers), Stats.of(podStats), polled, idle);
         } finally {
             for (String id : ids) {
                 client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());

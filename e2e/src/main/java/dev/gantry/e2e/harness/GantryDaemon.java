@@ -90,13 +90,35 @@ public final class GantryDaemon implements AutoCloseable {
         return Path.of(configured).toAbsolutePath().normalize();
     }
 
-    /** The command line this daemon runs with: its private config, directories and socket. */
+    /**
+     * The command line this daemon runs with: its private config, directories and socket, and, unless
+     * its config names a CNI network of its own, an empty CNI config dir of its own: never the node's
+     * /etc/cni/net.d, which another runtime or {@code scripts/run.sh} may have filled.
+     */
     public List<String> command() {
-        return List.of(launcher.toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString(),
                 "--config", configFile.toString(),
                 "--root", root.toString(),
                 "--state", state.toString(),
-                "--listen", "unix://" + socket);
+                "--listen", "unix://" + socket));
+        if (!configNamesCniDir()) {
+            Path empty = dir.resolve("net.d-none");
+            try {
+                Files.createDirectories(empty);
+            } catch (IOException e) {
+                throw new UncheckedIOException("create " + empty, e);
+            }
+            command.addAll(List.of("--cni-conf-dir", empty.toString()));
+        }
+        return command;
+    }
+
+    private boolean configNamesCniDir() {
+        try {
+            return Files.exists(configFile) && Files.readString(configFile).contains("conf_dir");
+        } catch (IOException e) {
+            throw new UncheckedIOException("read " + configFile, e);
+        }
     }
 
     /** Starts the process; returns at once. */

@@ -22,6 +22,9 @@ final class DaemonOptions {
     @Option(names = "--listen", paramLabel = "ENDPOINT", description = "CRI endpoint, unix:///path (key: grpc.listen)")
     String listen;
 
+    @Option(names = "--cni-conf-dir", paramLabel = "DIR", description = "CNI network configs, watched (key: cni.conf_dir)")
+    String cniConfDir;
+
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (key: log_level)")
     String logLevel;
 
@@ -35,6 +38,7 @@ final class DaemonOptions {
         put(flags, "root", "--root", root);
         put(flags, "state", "--state", state);
         put(flags, "grpc.listen", "--listen", listen);
+        put(flags, "cni.conf_dir", "--cni-conf-dir", cniConfDir);
         put(flags, "log_level", "--log-level", logLevel);
         return flags;
     }
@@ -46,6 +50,7 @@ final class DaemonOptions {
         merged.root = root != null ? root : outer.root;
         merged.state = state != null ? state : outer.state;
         merged.listen = listen != null ? listen : outer.listen;
+        merged.cniConfDir = cniConfDir != null ? cniConfDir : outer.cniConfDir;
         merged.logLevel = logLevel != null ? logLevel : outer.logLevel;
         return merged;
     }

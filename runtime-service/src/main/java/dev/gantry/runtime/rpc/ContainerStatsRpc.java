@@ -15,9 +15,11 @@ import java.util.Optional;
 public final class ContainerStatsRpc {
 
     private final StatsManager stats;
+    private final StatsMessages messages;
 
     public ContainerStatsRpc(StatsManager stats) {
         this.stats = stats;
+        this.messages = new StatsMessages(stats.layersMountpoint());
     }
 
     ContainerStatsResponse handle(ContainerStatsRequest request) {
@@ -25,7 +27,7 @@ public final class ContainerStatsRpc {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ContainerStats: container_id is empty");
         }
         return ContainerStatsResponse.newBuilder()
-                .setStats(StatsMessages.container(stats.container(request.getContainerId()), stats.layersMountpoint()))
+                .setStats(messages.container(stats.container(request.getContainerId())))
                 .build();
     }
 
@@ -35,6 +37,6 @@ public final class ContainerStatsRpc {
                 Optional.empty(),
                 filter.getPodSandboxId().isEmpty() ? Optional.empty() : Optional.of(filter.getPodSandboxId()),
                 filter.getLabelSelectorMap());
-        return stats.containers(domain).stream().map(u -> StatsMessages.container(u, stats.layersMountpoint())).toList();
+        return stats.containers(domain).stream().map(messages::container).toList();
     }
 }

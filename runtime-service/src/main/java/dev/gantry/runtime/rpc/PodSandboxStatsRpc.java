@@ -15,9 +15,11 @@ import java.util.Optional;
 public final class PodSandboxStatsRpc {
 
     private final StatsManager stats;
+    private final StatsMessages messages;
 
     public PodSandboxStatsRpc(StatsManager stats) {
         this.stats = stats;
+        this.messages = new StatsMessages(stats.layersMountpoint());
     }
 
     PodSandboxStatsResponse handle(PodSandboxStatsRequest request) {
@@ -25,13 +27,13 @@ public final class PodSandboxStatsRpc {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PodSandboxStats: pod_sandbox_id is empty");
         }
         return PodSandboxStatsResponse.newBuilder()
-                .setStats(StatsMessages.pod(stats.pod(request.getPodSandboxId()), stats.layersMountpoint()))
+                .setStats(messages.pod(stats.pod(request.getPodSandboxId())))
                 .build();
     }
 
     List<PodSandboxStats> list(PodSandboxStatsFilter filter) {
         var domain = new SandboxStore.Filter(filter.getId().isEmpty() ? Optional.empty() : Optional.of(filter.getId()),
                 Optional.empty(), filter.getLabelSelectorMap());
-        return stats.pods(domain).stream().map(u -> StatsMessages.pod(u, stats.layersMountpoint())).toList();
+        return stats.pods(domain).stream().map(messages::pod).toList();
     }
 }

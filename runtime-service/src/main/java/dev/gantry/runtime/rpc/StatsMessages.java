@@ -1,5 +1,7 @@
 package dev.gantry.runtime.rpc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gantry.cri.v1.ContainerAttributes;
 import dev.gantry.cri.v1.ContainerMetadata;
 import dev.gantry.cri.v1.ContainerStats;
@@ -25,19 +27,33 @@ import java.nio.file.Path;
 /**
  * Container and pod usage as CRI stats messages. Figures a cgroup lacks are left unset (the
  * kubelet reads unset as unknown); a limit that is not set leaves available_bytes 0, as containerd.
+ *
+ * <p>The kubelet asks for every container every few seconds, and a container's attributes (id,
+ * metadata, labels, annotations) never change: each is built once and reused, its serialized size
+ * remembered by protobuf; one not asked for in ten minutes (its container or pod removed) is dropped.
  */
 final class StatsMessages {
 
-    private StatsMessages() {}
+    private static final java.time.Duration UNASKED = java.time.Duration.ofMinutes(10);
 
-    static ContainerStats container(ContainerUsage usage, Path layersMountpoint) {
+    private final Cache<String, ContainerAttributes> containerAttributes = Caffeine.newBuilder().expireAfterAccess(UNASKED).build();
+    private final Cache<String, PodSandboxAttributes> podAttributes = Caffeine.newBuilder().expireAfterAccess(UNASKED).build();
+    private final FilesystemIdentifier layersFs;
+
+    /** @param layersMountpoint the filesystem of the writable layers, as ImageFsInfo names it */
+    StatsMessages(Path layersMountpoint) {
+        this.layersFs = FilesystemIdentifier.newBuilder().setMountpoint(layersMountpoint.toString()).build();
+    }
+
+    ContainerStats container(ContainerUsage usage) {
         Container c = usage.container();
         long at = SandboxMessages.nanos(usage.at());
-        ContainerStats.Builder stats = ContainerStats.newBuilder().setAttributes(ContainerAttributes.newBuilder()
-                .setId(c.id())
+        ContainerStats.Builder stats = ContainerStats.newBuilder().setAttributes(containerAttributes.get(c.id(), id -> ContainerAttributes.newBuilder()
+                .setId(id)
                 .setMetadata(ContainerMetadata.newBuilder().setName(c.name()).setAttempt(c.config().getMetadata().getAttempt()))
                 .putAllLabels(c.labels())
-                .putAllAnnotations(c.annotations()));
+                .putAllAnnotations(c.annotations())
+                .build()));
         usage.cgroup().ifPresent(cgroup -> {
             cpu(cgroup, usage.nanoCores(), at).ifPresent(stats::setCpu);
             memory(cgroup, at).ifPresent(stats::setMemory);
@@ -53,13 +69,13 @@ final class StatsMessages {
         long layerAt = usage.layer().map(l -> SandboxMessages.nanos(l.measuredAt())).orElse(at);
         stats.setWritableLayer(FilesystemUsage.newBuilder()
                 .setTimestamp(layerAt)
-                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(layersMountpoint.toString()))
+                .setFsId(layersFs)
                 .setUsedBytes(value(usage.layer().map(l -> l.bytes()).orElse(0L)))
                 .setInodesUsed(value(usage.layer().map(l -> l.inodes()).orElse(0L))));
         return stats.build();
     }
 
-    static PodSandboxStats pod(PodUsage usage, Path layersMountpoint) {
+    PodSandboxStats pod(PodUsage usage) {
         var pod = usage.pod();
         long at = SandboxMessages.nanos(usage.at());
         LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder();
@@ -82,13 +98,14 @@ final class StatsMessages {
             }
             linux.setNetwork(network);
         });
-        usage.containers().forEach(c -> linux.addContainers(container(c, layersMountpoint)));
+        usage.containers().forEach(c -> linux.addContainers(container(c)));
         return PodSandboxStats.newBuilder()
-                .setAttributes(PodSandboxAttributes.newBuilder()
-                        .setId(pod.id())
+                .setAttributes(podAttributes.get(pod.id(), id -> PodSandboxAttributes.newBuilder()
+                        .setId(id)
                         .setMetadata(SandboxMessages.metadata(pod.metadata()))
                         .putAllLabels(pod.labels())
-                        .putAllAnnotations(pod.annotations()))
+                        .putAllAnnotations(pod.annotations())
+                        .build()))
                 .setLinux(linux)
                 .build();
     }

@@ -63,7 +63,13 @@ public final class WritableLayers {
 
     /** Starts the first measurement of each of {@code containerIds} not measured yet, without waiting. */
     void request(java.util.Collection<String> containerIds) {
-        containerIds.forEach(sizes::get);
+        // A plain map lookup for the many already measured: get() also records an access and checks refresh.
+        var known = sizes.asMap();
+        for (String id : containerIds) {
+            if (!known.containsKey(id)) {
+                sizes.get(id);
+            }
+        }
     }
 
     private LayerUsage measure(String containerId, Clock clock) {

@@ -204,9 +204,11 @@ class ConfigLoaderTest {
 
         GantryConfig config = loader().load(Optional.of(file), Map.of(
                 "root", new ConfigLoader.Flag("--root", "/from/flag"),
-                "grpc.listen", new ConfigLoader.Flag("--listen", "unix:///tmp/g.sock"))).config();
+                "grpc.listen", new ConfigLoader.Flag("--listen", "unix:///tmp/g.sock"),
+                "cni.conf_dir", new ConfigLoader.Flag("--cni-conf-dir", "/tmp/net.d"))).config();
 
         assertThat(config.root()).isEqualTo(Path.of("/from/flag"));
+        assertThat(config.cni().confDir()).isEqualTo(Path.of("/tmp/net.d"));
         assertThat(config.grpc().socket()).isEqualTo(Path.of("/tmp/g.sock"));
         assertThat(config.logLevel()).isEqualTo(GantryConfig.LogLevel.WARN);
     }
