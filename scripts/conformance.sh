@@ -8,6 +8,7 @@
 #                                               specs again over WebSocket (-websocket-exec/attach/portforward)
 #   scripts/conformance.sh -ginkgo.focus=exec   one run with these critest flags instead
 #   scripts/conformance.sh --benchmark          critest's benchmarks instead of the validation suite
+# Except with --benchmark, scripts/readme-examples.sh then runs the README's crictl examples.
 #
 # CRITEST (default ../shared/tools/cri-tools-1.36.0/critest; an upstream cri-tools release works)
 # must exist, or the run is skipped with a message (exit 0). Writes ginkgo JSON and JUnit reports
@@ -137,10 +138,13 @@ if [ "${1:-}" = --benchmark ]; then
     -benchmarking-output-dir "$OUT/benchmark" -ginkgo.json-report="$OUT/benchmark.json" "$@" >"$OUT/benchmark.log" 2>&1 || status=$?
   grep -E "^\s*(•|Ran |PASS|FAIL)" "$OUT/benchmark.log" | tail -n 20 || true
   echo "conformance: benchmark data in $OUT/benchmark (exit $status)"
+  exit $status
 elif [ $# -gt 0 ]; then
   run_critest custom -ginkgo.skip="$digest_skip" "$@" || status=$?
 else
   run_critest spdy -ginkgo.skip="$digest_skip" || status=$?
   run_critest websocket -ginkgo.focus='Streaming' -websocket-exec -websocket-attach -websocket-portforward || status=$?
 fi
+# Then the README's crictl examples, run as written against this daemon (not with --benchmark).
+ENDPOINT=$endpoint REG=127.0.0.1:$REG_PORT WORK=$work/readme scripts/readme-examples.sh || status=$?
 exit $status
