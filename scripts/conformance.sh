@@ -44,6 +44,8 @@ fi
 [ -f runtime-service/target/gantryd/gantryd.jar ] || ./mvnw -B -q -DskipTests package
 
 work=$(mktemp -d /tmp/gantry-conformance.XXXXXX)
+# portmap makes shared CNI-HOSTPORT-* chains on first use; remove them afterwards only if this run made them.
+hostport_chains_before=$(iptables -t nat -S CNI-HOSTPORT-DNAT >/dev/null 2>&1 && echo yes || echo no)
 mkdir -p "$OUT" "$work"/{registry,net.d,ipam,root,state}
 reg_pid=""; daemon_pid=""
 cleanup() {
@@ -60,6 +62,15 @@ cleanup() {
   grep -F "$work" /proc/self/mountinfo | awk '{print $5}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   ip link del "$BRIDGE" 2>/dev/null
   iptables-save 2>/dev/null | grep -q "$SUBNET" && iptables-save | grep -v -- "$SUBNET" | iptables-restore 2>/dev/null
+  if [ "$hostport_chains_before" = no ] && [ "$(iptables -t nat -S CNI-HOSTPORT-DNAT 2>/dev/null | wc -l)" -le 1 ]; then
+    for hook in PREROUTING OUTPUT; do
+      iptables -t nat -D "$hook" -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT 2>/dev/null
+    done
+    iptables -t nat -D POSTROUTING -m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ 2>/dev/null
+    for chain in CNI-HOSTPORT-DNAT CNI-HOSTPORT-MASQ CNI-HOSTPORT-SETMARK; do
+      iptables -t nat -F "$chain" 2>/dev/null; iptables -t nat -X "$chain" 2>/dev/null
+    done
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
