@@ -110,7 +110,12 @@ class ExecIT {
 
         StreamSession session = node.streams().exec(node.exec(id, options, "sh", "-c", "echo started; sleep 12345"), options);
         StreamingNode.readUntil(session.stdout(), "started");
-        assertTrue(StreamingNode.processRuns("sleep 12345"));
+        // The shell forks sleep after its echo: under load that takes a while.
+        Instant appears = Instant.now().plusSeconds(30);
+        while (!StreamingNode.processRuns("sleep 12345")) {
+            assertTrue(Instant.now().isBefore(appears), "sleep 12345 never started");
+            Thread.sleep(50);
+        }
         session.abort();
 
         Instant giveUp = Instant.now().plusSeconds(30);
