@@ -133,15 +133,22 @@ public final class CniNetworks implements AutoCloseable {
      * Runs DEL for an attachment made on network {@code networkName}: with the config cached at ADD when
      * there is one, else with the current config if it has that name, else nothing (there is nothing we
      * know how to tear down). Idempotent, as CniNetwork.del is.
+     *
+     * <p>Without a cached result no ADD ever succeeded: DEL still runs, to release what a failed ADD
+     * may have half made, but its failure is logged, not thrown. A DEL that fails for the same reason
+     * the ADD did (a pod name the plugin refuses, a plugin gone) would otherwise fail on every retry,
+     * and the pod could never be stopped or removed.
      */
     public void detach(String networkName, Attachment a) {
         Optional<ResultCache.Entry> cached;
+        boolean unreadable = false;
         try {
             cached = new ResultCache(cacheDir, mapper).read(networkName, a);
         } catch (GantryException e) {
             // Unreadable: the current config of the same name is the best guess (CniNetwork.del falls back too).
             log.warn("CNI DEL of {} on {}: {}", a.containerId(), networkName, e.getMessage());
             cached = Optional.empty();
+            unreadable = true;
         }
         if (cached.isPresent()) {
             new CniNetwork(cached.get().config(), executor, cacheDir, mapper).del(a, cached);
@@ -149,7 +156,16 @@ public final class CniNetworks implements AutoCloseable {
         }
         CniNetwork current = loaded.network();
         if (current != null && current.name().equals(networkName)) {
-            current.del(a);
+            if (unreadable) {
+                current.del(a);
+                return;
+            }
+            try {
+                current.del(a, Optional.empty());
+            } catch (RuntimeException e) {
+                log.warn("CNI DEL of {} on network {} failed, ignored: no ADD of it ever succeeded: {}",
+                        a.containerId(), networkName, e.getMessage());
+            }
             return;
         }
         log.info("CNI DEL of {} on network {}: no cached ADD result and no current config of that name; nothing to tear down",

@@ -280,6 +280,46 @@ class CniNetworksTest {
         assertThat(runs).containsExactly("bridge DEL");
     }
 
+    /** Answers ADD and DEL like a plugin that refuses K8S_POD_NAME=a=b, as the bridge plugin does. */
+    private final ProcessLauncher refusing = (binary, env, stdin, timeout) -> {
+        runs.add(binary.getFileName() + " " + env.get("CNI_COMMAND"));
+        String out = "{\"cniVersion\":\"1.0.0\",\"code\":7,\"msg\":\"ARGS: invalid pair \\\"K8S_POD_NAME=a=b\\\"\"}";
+        return new ProcessLauncher.Output(1, out.getBytes(StandardCharsets.UTF_8), new byte[0]);
+    };
+
+    @Test
+    void detach_delFailsWithoutCachedAdd_logsAndReturns() throws Exception {
+        stub("bridge");
+        Path confDir = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(confDir.resolve("10.conflist"), conflist("1.0.0", "pods", "bridge"));
+        CniNetworks n = networks(confDir, refusing, Clock.systemUTC());
+        n.start();
+        Attachment a = new Attachment("ctr1", Path.of("/run/netns/p"), "eth0", Map.of(), null);
+        assertThatThrownBy(() -> n.require().add(a)).isInstanceOf(GantryException.class);
+        runs.clear();
+
+        n.detach("pods", a);
+
+        assertThat(runs).containsExactly("bridge DEL");
+    }
+
+    @Test
+    void detach_delFailsAfterSuccessfulAdd_throwsAndKeepsCache() throws Exception {
+        stub("bridge");
+        Path confDir = Files.createDirectories(tmp.resolve("net.d"));
+        Files.writeString(confDir.resolve("10.conflist"), conflist("1.0.0", "pods", "bridge"));
+        CniNetwork added = new CniNetwork(new ConfigLoader(mapper).parse("10.conflist",
+                conflist("1.0.0", "pods", "bridge").getBytes(StandardCharsets.UTF_8)),
+                new PluginExecutor(List.of(bin()), fake, Duration.ofSeconds(5), mapper), tmp.resolve("cache"), mapper);
+        Attachment a = new Attachment("ctr1", Path.of("/run/netns/p"), "eth0", Map.of(), null);
+        added.add(a);
+        CniNetworks n = networks(confDir, refusing, Clock.systemUTC());
+        n.start();
+
+        assertThatThrownBy(() -> n.detach("pods", a)).isInstanceOf(GantryException.class);
+        assertThat(n.cachedResult("pods", a)).isPresent();
+    }
+
     @Test
     void detach_unknownNetworkWithoutCache_doesNothing() throws Exception {
         stub("bridge");

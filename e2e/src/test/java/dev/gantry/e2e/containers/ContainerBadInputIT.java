@@ -191,6 +191,71 @@ class ContainerBadInputIT {
     }
 
     @Test
+    void create_pathLikeOrNulName_invalidArgumentNamingTheField() throws IOException {
+        startPod();
+
+        StatusRuntimeException e = refused(c -> {
+            c.getMetadataBuilder().setName("../../x\0");
+            return c;
+        }, Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains("config.metadata.name");
+    }
+
+    @Test
+    void create_nulInLogPathOrMount_invalidArgumentNamingTheField() throws IOException {
+        startPod();
+        Path host = node.tempDir();
+
+        assertThat(refused(c -> c.setLogPath("main/\0.log"), Status.Code.INVALID_ARGUMENT).getStatus().getDescription())
+                .contains("config.log_path holds a NUL");
+        assertThat(refused(c -> c.addMounts(Mount.newBuilder().setHostPath(host + "/\0").setContainerPath("/data")),
+                Status.Code.INVALID_ARGUMENT).getStatus().getDescription()).contains("config.mounts[0].host_path holds a NUL");
+    }
+
+    @Test
+    void create_300KiBOfAnnotations_invalidArgument() throws IOException {
+        startPod();
+
+        StatusRuntimeException e = refused(c -> c.putAnnotations("big", "x".repeat(300 * 1024)), Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains("config.annotations hold 307203 bytes");
+    }
+
+    /** The kubelet's grace period has no upper bound: 2^63-1 seconds waits for the exit rather than overflowing. */
+    @Test
+    void stop_maxTimeout_stopsGracefully() {
+        startPod();
+        ContainerConfig config = ContainerConfigs.shell(pod, "graceful", node.image(),
+                "trap 'exit 7' TERM; echo ready; while true; do sleep 0.2; done").build();
+        String id = calls.run(podId, config, pod);
+        awaitLogLine(ContainerConfigs.logFile(pod, config), "ready"); // the trap is set: SIGTERM ends it
+
+        calls.stop(id, Long.MAX_VALUE);
+
+        assertThat(calls.status(id).getExitCode()).isEqualTo(7);
+        calls.remove(id);
+    }
+
+    private static void awaitLogLine(Path log, String text) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.exists(log) && Files.readString(log).contains(text)) {
+                    return;
+                }
+                Thread.sleep(50);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no \"" + text + "\" in " + log + " within 30 s");
+    }
+
+    @Test
     void create_stoppedPod_failedPrecondition() {
         startPod();
         calls.stopPod(podId);

@@ -73,8 +73,8 @@ public class ContainerCalls {
     }
 
     void stop(String id, long timeoutSeconds) {
-        // the call lasts as long as the grace period; give the stub that much more
-        client.runtime().withDeadlineAfter(timeoutSeconds + 60, TimeUnit.SECONDS)
+        // the call lasts as long as the grace period; give the stub that much more (a day at most: no overflow)
+        client.runtime().withDeadlineAfter(Math.min(Math.max(timeoutSeconds, 0), 86_400) + 60, TimeUnit.SECONDS)
                 .stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(timeoutSeconds).build());
     }
 

@@ -44,6 +44,45 @@ class SandboxBadInputIT {
         assertThat(PodTraces.anyLeft(node, config)).isEmpty();
     }
 
+    /** '=' would reach CNI_ARGS as K8S_POD_NAME=a=b, which plugins refuse on ADD and DEL alike. */
+    @Test
+    void run_equalsInNameNamespaceOrUid_invalidArgumentLeavingNothing() {
+        PodCalls pods = node.start();
+        for (String field : new String[] {"name", "namespace", "uid"}) {
+            PodSandboxConfig.Builder builder = node.pod("eq-" + field);
+            switch (field) {
+                case "name" -> builder.getMetadataBuilder().setName("a=b");
+                case "namespace" -> builder.getMetadataBuilder().setNamespace("a=b");
+                default -> builder.getMetadataBuilder().setUid("a=b");
+            }
+            PodSandboxConfig config = builder.build();
+
+            assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "metadata." + field + " \"a=b\"");
+            assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+        }
+    }
+
+    @Test
+    void run_nulInLogDirectory_invalidArgumentNamingTheField() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("nullog").setLogDirectory("/var/log/pods/x\0y").build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "log_directory holds a NUL");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
+    /** Kubernetes' own limit: 256 KiB of annotations per object; more would make ListPodSandbox answers too big. */
+    @Test
+    void run_300KiBOfAnnotations_invalidArgumentAndListingStillWorks() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("bigannot").putAnnotations("big", "x".repeat(300 * 1024)).build();
+
+        assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "annotations hold 307203 bytes");
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+        String id = pods.run(node.pod("annot").putAnnotations("big", "x".repeat(200 * 1024)).build());
+        assertThat(pods.list()).extracting(p -> p.getId()).contains(id);
+    }
+
     @Test
     void run_relativeLogDirectory_invalidArgument() {
         PodCalls pods = node.start();

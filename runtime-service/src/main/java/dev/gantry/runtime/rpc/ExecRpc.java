@@ -24,6 +24,7 @@ public final class ExecRpc {
         if (request.getCmdCount() == 0) {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "Exec: cmd is empty");
         }
+        RequestChecks.noNul("Exec", "", request);
         StreamChecks.streams("Exec", request.getTty(), request.getStdin(), request.getStdout(), request.getStderr());
         Container c = StreamChecks.running("Exec", containers, request.getContainerId());
         String url = urls.urlFor(new StreamRequest.Exec(c.id(), request.getCmdList(), request.getTty(), request.getStdin(),

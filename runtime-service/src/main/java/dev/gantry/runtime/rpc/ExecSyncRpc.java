@@ -29,8 +29,10 @@ public final class ExecSyncRpc {
         if (request.getCmdCount() == 0) {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ExecSync in container " + request.getContainerId() + ": cmd is empty");
         }
+        RequestChecks.noNul("ExecSync", "", request);
+        Duration timeout = RequestChecks.timeout("ExecSync", "timeout", request.getTimeout());
         Context call = Context.current();
-        ExecResult result = exec.run(request.getContainerId(), request.getCmdList(), Duration.ofSeconds(request.getTimeout()),
+        ExecResult result = exec.run(request.getContainerId(), request.getCmdList(), timeout,
                 call::isCancelled);
         return ExecSyncResponse.newBuilder()
                 .setStdout(ByteString.copyFrom(result.stdout()))

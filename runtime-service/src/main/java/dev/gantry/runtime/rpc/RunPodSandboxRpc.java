@@ -1,7 +1,6 @@
 package dev.gantry.runtime.rpc;
 
 import dev.gantry.cni.exec.RuntimeConfig;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.cri.v1.DNSConfig;
 import dev.gantry.cri.v1.NamespaceOption;
@@ -26,9 +25,12 @@ import java.util.function.Function;
 /**
  * RunPodSandbox: checks the request's shape, translates it to a {@link SandboxRequest} and runs it.
  * Hostname, DNS and sysctl rules are the sandbox module's; this class refuses only what has no
- * meaning at all (no metadata, a relative log directory, an unknown handler, bad ports).
+ * meaning at all (no metadata, names {@link RequestChecks} refuses, NULs, oversized labels or
+ * annotations, a relative log directory, an unknown handler, bad ports).
  */
 public final class RunPodSandboxRpc {
+
+    private static final String RPC = "RunPodSandbox";
 
     private final SandboxManager sandboxes;
     private final Function<String, Optional<String>> handlers;
@@ -51,11 +53,14 @@ public final class RunPodSandboxRpc {
         }
         PodSandboxConfig config = request.getConfig();
         SandboxMetadata metadata = metadata(config);
+        RequestChecks.noNul(RPC, "config", config);
+        RequestChecks.metadataSize(RPC, "labels", config.getLabelsMap());
+        RequestChecks.metadataSize(RPC, "annotations", config.getAnnotationsMap());
         String handler = handlers.apply(request.getRuntimeHandler()).orElseThrow(() -> invalid(
                 "runtime handler \"" + request.getRuntimeHandler() + "\" is not configured"));
         String logDirectory = config.getLogDirectory();
-        if (!logDirectory.isEmpty() && (!Path.of(logDirectory).isAbsolute() || logDirectory.contains("\0"))) {
-            throw invalid("log_directory \"" + logDirectory + "\" must be an absolute path");
+        if (!logDirectory.isEmpty() && !Path.of(logDirectory).isAbsolute()) {
+            throw invalid("log_directory " + RequestChecks.quote(logDirectory) + " must be an absolute path");
         }
         var linux = config.getLinux();
         String cgroupParent = linux.getCgroupParent();
@@ -82,23 +87,13 @@ public final class RunPodSandboxRpc {
             throw invalid("metadata is missing");
         }
         PodSandboxMetadata m = config.getMetadata();
-        requireName("metadata.name", m.getName());
-        requireName("metadata.namespace", m.getNamespace());
-        requireName("metadata.uid", m.getUid());
+        RequestChecks.name(RPC, "metadata.name", m.getName(), RequestChecks.MAX_SUBDOMAIN);
+        RequestChecks.name(RPC, "metadata.namespace", m.getNamespace(), RequestChecks.MAX_LABEL);
+        RequestChecks.name(RPC, "metadata.uid", m.getUid(), RequestChecks.MAX_SUBDOMAIN);
         if (m.getAttempt() < 0) {
             throw invalid("metadata.attempt " + m.getAttempt() + " is negative");
         }
         return new SandboxMetadata(m.getName(), m.getNamespace(), m.getUid(), m.getAttempt());
-    }
-
-    private static void requireName(String field, String value) {
-        if (value.isEmpty()) {
-            throw invalid(field + " is empty");
-        }
-        // The reserved name joins the parts with '_', and ids and names end up in paths and CNI_ARGS.
-        if (value.contains("/") || value.contains(";") || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw invalid(field + " \"" + value + "\" holds '/', ';' or a control character");
-        }
     }
 
     private static NamespaceOptions namespaces(NamespaceOption options) {
@@ -150,6 +145,6 @@ public final class RunPodSandboxRpc {
     }
 
     private static GantryException invalid(String message) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, "RunPodSandbox: " + message);
+        return RequestChecks.invalid(RPC, message);
     }
 }

@@ -3,7 +3,6 @@ package dev.gantry.runtime.rpc;
 import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.StopContainerResponse;
 import dev.gantry.runtime.container.ContainerManager;
-import java.time.Duration;
 
 /** StopContainer: the stop signal, SIGKILL after {@code timeout} seconds; OK for unknown or stopped containers. */
 public final class StopContainerRpc {
@@ -15,7 +14,8 @@ public final class StopContainerRpc {
     }
 
     StopContainerResponse handle(StopContainerRequest request) throws Exception {
-        containers.stop(request.getContainerId(), Duration.ofSeconds(Math.max(0, request.getTimeout())));
+        // A negative timeout kills at once, as zero does (the kubelet's "no grace"); a huge one is clamped.
+        containers.stop(request.getContainerId(), RequestChecks.timeout("StopContainer", "timeout", Math.max(0, request.getTimeout())));
         return StopContainerResponse.getDefaultInstance();
     }
 }

@@ -19,6 +19,7 @@ public final class UpdateContainerResourcesRpc {
         if (!request.hasLinux()) {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "UpdateContainerResources: linux resources are required");
         }
+        RequestChecks.noNul("UpdateContainerResources", "", request);
         containers.updateResources(request.getContainerId(), request.getLinux());
         return UpdateContainerResourcesResponse.getDefaultInstance();
     }

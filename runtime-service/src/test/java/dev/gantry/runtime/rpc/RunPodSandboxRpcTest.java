@@ -94,6 +94,47 @@ class RunPodSandboxRpcTest {
     }
 
     @Test
+    void translate_namesCniOrPathsCannotCarry_invalidArgumentNamingTheField() {
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setName("a=b")), ""), "metadata.name \"a=b\"");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setNamespace("ns=x")), ""), "metadata.namespace");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setUid("u=1")), ""), "metadata.uid");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setName("..")), ""), "metadata.name");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setName("a,b")), ""), "metadata.name");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setName("x\0")), ""), "metadata.name \"x\\x00\"");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setName("a".repeat(254))), ""),
+                "metadata.name is 254 characters long, more than 253");
+        assertInvalid(() -> translate(c -> c.setMetadata(c.getMetadata().toBuilder().setNamespace("n".repeat(64))), ""),
+                "metadata.namespace is 64 characters long, more than 63");
+    }
+
+    @Test
+    void translate_critestNames_accepted() {
+        SandboxRequest spec = translate(c -> c.setMetadata(PodSandboxMetadata.newBuilder()
+                .setName("create-Privileged-PodSandbox-for-container-4f9f4c3e-0a2b-11ef-9a47-0242ac120002")
+                .setNamespace("cri-test-namespace4f9f4c3e-0a2b-11ef-9a47-0242ac120002")
+                .setUid("cri-test-uid4f9f4c3e-0a2b-11ef-9a47-0242ac120002").setAttempt(2)), "");
+        assertThat(spec.metadata().name()).startsWith("create-Privileged-PodSandbox");
+    }
+
+    @Test
+    void translate_nulInLogDirectory_invalidArgumentNotInvalidPath() {
+        assertInvalid(() -> translate(c -> c.setLogDirectory("/var/log/pods/x\0y"), ""), "config.log_directory holds a NUL");
+        assertInvalid(() -> translate(c -> c.setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent("/kubepods/\0")), ""),
+                "config.linux.cgroup_parent holds a NUL");
+        assertInvalid(() -> translate(c -> c.setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("net.core.somaxconn", "1\0")), ""),
+                "config.linux.sysctls[\"net.core.somaxconn\"] holds a NUL");
+    }
+
+    @Test
+    void translate_labelsOrAnnotationsOver256KiB_invalidArgument() {
+        String big = "v".repeat(128 * 1024);
+        assertInvalid(() -> translate(c -> c.putAnnotations("a", big).putAnnotations("b", big), ""),
+                "annotations hold 262146 bytes in total, more than the 262144");
+        assertInvalid(() -> translate(c -> c.putLabels("a", big).putLabels("b", big), ""), "labels hold");
+        assertThat(translate(c -> c.putAnnotations("a", big), "").annotations()).containsKey("a");
+    }
+
+    @Test
     void translate_defaultHandler_resolvesToConfiguredName() {
         assertThat(translate(c -> c, "").runtimeHandler()).isEqualTo("runc");
         assertThat(translate(c -> c, "runc").runtimeHandler()).isEqualTo("runc");
