@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.harness.GantryDaemon;
+import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Starting, refusing and stopping real daemons: each test owns its daemons and cleans them up. */
@@ -34,12 +37,13 @@ class DaemonLifecycleIT {
     @Test
     void secondDaemon_sameStateAndSocket_isRefusedAndFirstKeepsServing() {
         try (GantryDaemon first = GantryDaemon.create().startAndAwaitReady();
-                GantryDaemon second = first.sibling(first.state()).start()) {
+                GantryDaemon second = first.sibling(first.dir().resolve("root-2"), first.state(), first.socket()).start()) {
 
             int exit = second.awaitExit(EXIT_WAIT);
 
             assertThat(exit).isEqualTo(1);
-            assertThat(second.output()).contains("another gantryd (pid " + first.pid() + ")").contains(first.socket().toString());
+            assertThat(second.output()).contains("another gantryd (pid " + first.pid() + ") holds the state directory " + first.state())
+                    .contains(first.socket().toString());
             assertThat(first.socket()).exists();
             try (CriClient client = first.client()) {
                 assertThat(client.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("gantry");
@@ -48,17 +52,46 @@ class DaemonLifecycleIT {
     }
 
     @Test
-    void secondDaemon_otherStateSameSocket_isRefusedWithoutTouchingTheSocket() throws Exception {
+    void secondDaemon_sameRootOtherStateAndSocket_isRefusedNamingTheRoot() {
         try (GantryDaemon first = GantryDaemon.create().startAndAwaitReady();
-                GantryDaemon second = first.sibling(first.dir().resolve("state-2")).start()) {
+                GantryDaemon second = first.sibling(first.root(), first.dir().resolve("state-2"), first.dir().resolve("state-2/gantry.sock"))
+                        .start()) {
 
             int exit = second.awaitExit(EXIT_WAIT);
 
             assertThat(exit).isEqualTo(1);
-            assertThat(second.output()).contains("another process is serving " + first.socket());
+            assertThat(second.output()).contains("another gantryd (pid " + first.pid() + ") holds the root directory " + first.root());
+            assertThat(first.dir().resolve("state-2/gantry.sock")).doesNotExist();
             try (CriClient client = first.client()) {
                 assertThat(client.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("gantry");
             }
+        }
+    }
+
+    /** The socket is checked before recovery and cleanup: the refused daemon's own dirs stay empty but for their locks. */
+    @Test
+    void secondDaemon_otherRootAndStateSameSocket_isRefusedBeforeRecovery() throws Exception {
+        try (GantryDaemon first = GantryDaemon.create().startAndAwaitReady()) {
+            Path otherRoot = first.dir().resolve("root-2");
+            Path otherState = first.dir().resolve("state-2");
+            try (GantryDaemon second = first.sibling(otherRoot, otherState, first.socket()).start()) {
+
+                int exit = second.awaitExit(EXIT_WAIT);
+
+                assertThat(exit).isEqualTo(1);
+                assertThat(second.output()).contains("another process is serving " + first.socket());
+                assertThat(names(otherRoot)).containsExactly("gantryd.lock");
+                assertThat(names(otherState)).containsExactly("gantryd.lock");
+                try (CriClient client = first.client()) {
+                    assertThat(client.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("gantry");
+                }
+            }
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 

@@ -69,6 +69,15 @@ public final class GantryDaemon implements AutoCloseable {
      * this one's or another. Its {@link #close()} leaves the shared directory to this daemon.
      */
     public GantryDaemon sibling(Path state) {
+        return sibling(root, state, socket);
+    }
+
+    /**
+     * Another daemon on this one's config, with the given root, state dir and socket (each may be
+     * this one's or another under {@link #dir()}), and its own log. Its {@link #close()} leaves the
+     * shared directory to this daemon.
+     */
+    public GantryDaemon sibling(Path root, Path state, Path socket) {
         return new GantryDaemon(launcher, dir, root, state, socket, configFile, env, false);
     }
 

@@ -5,6 +5,7 @@ import dev.gantry.common.fs.Directories;
 import dev.gantry.runtime.metrics.Metrics;
 import dev.gantry.runtime.metrics.MetricsServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * One run of the daemon: configuration, the state lock, the socket, then serving until SIGTERM or
- * SIGINT. A clean stop exits 0; a configuration that cannot be used exits 2 before anything is
- * touched; any other failure to start exits 1.
+ * One run of the daemon: configuration, the root and state locks, the socket check, then recovery
+ * and serving until SIGTERM or SIGINT. A clean stop exits 0; a configuration that cannot be used
+ * exits 2 before anything is touched; another daemon on our root, state dir or socket, or any other
+ * failure to start, exits 1; the refusals come before recovery or cleanup has touched anything.
  */
 final class Daemon {
 
@@ -47,13 +49,20 @@ final class Daemon {
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
 
-        DaemonLock lock = null;
+        List<DaemonLock> locks = new ArrayList<>();
         CriServer server = null;
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Directories.create(config.root(), "rwx--x--x");
             Directories.create(config.state(), "rwx--x--x");
-            lock = DaemonLock.acquire(config.state(), "unix://" + config.grpc().socket());
+            String served = "unix://" + config.grpc().socket();
+            locks.add(DaemonLock.acquire(config.root(), "root directory", served));
+            if (!Files.isSameFile(config.root(), config.state())) {
+                locks.add(DaemonLock.acquire(config.state(), "state directory", served));
+            }
+            // Recovery and GC below change records, mounts and layers: a daemon that may not serve
+            // this socket must be refused before them (the server checks again when it binds).
+            SocketFile.prepare(config.grpc().socket());
             // Metrics off: none of their classes load and no listener does any work.
             Optional<Metrics> metrics = config.metrics().address().map(address -> Metrics.create());
             Wiring.Services services = Wiring.services(loaded, metrics);
@@ -67,17 +76,17 @@ final class Daemon {
             server = CriServer.start(config.grpc(), services.grpc(), metrics.map(m -> List.of(m.criCalls())).orElse(List.of()));
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());
-            closeAll(server, resources, lock);
+            closeAll(server, resources, locks);
             return EXIT_FAILED;
         } catch (IOException | RuntimeException e) {
             log.error("gantryd cannot start: {}", e.toString(), e);
-            closeAll(server, resources, lock);
+            closeAll(server, resources, locks);
             return EXIT_FAILED;
         }
 
         final CriServer running = server;
         final List<AutoCloseable> opened = resources;
-        final DaemonLock held = lock;
+        final List<DaemonLock> held = List.copyOf(locks);
         // Still remove the socket if the JVM ends some other way (SIGHUP, System.exit elsewhere).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, opened, held), "gantryd-exit"));
         log.info("gantryd {} serving CRI v1 on unix://{} (config: {}, root {}, state {})",
@@ -94,17 +103,17 @@ final class Daemon {
         return EXIT_OK;
     }
 
-    private void stop(CriServer server, List<AutoCloseable> resources, DaemonLock lock) {
+    private void stop(CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
         if (stopped.compareAndSet(false, true)) {
-            closeAll(server, resources, lock);
+            closeAll(server, resources, locks);
         }
     }
 
-    /** The server first (calls in flight finish), then what it used, then the lock that lets another daemon start. */
-    private static void closeAll(CriServer server, List<AutoCloseable> resources, DaemonLock lock) {
+    /** The server first (calls in flight finish), then what it used, then the locks that let another daemon start. */
+    private static void closeAll(CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
         closeQuietly(server);
         closeQuietly(resources.toArray(AutoCloseable[]::new));
-        closeQuietly(lock);
+        closeQuietly(locks.toArray(AutoCloseable[]::new));
     }
 
     private static void closeQuietly(AutoCloseable... resources) {

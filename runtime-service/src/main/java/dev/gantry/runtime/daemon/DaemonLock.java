@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The state directory belongs to one gantryd at a time. The lock is an fcntl lock on
- * {@code <state>/gantryd.lock}: the kernel drops it when the holder dies, so a crash never leaves a
- * stale lock behind. The file itself is never deleted (deleting it would let two daemons lock two
- * different files); it holds the holder's pid for the refusal message.
+ * The root and the state directory each belong to one gantryd at a time: a second daemon sharing
+ * either would recover and collect the first one's objects as its own (mark its running containers
+ * exited, delete layers they use). The lock is an fcntl lock on {@code <dir>/gantryd.lock}: the
+ * kernel drops it when the holder dies, so a crash never leaves a stale lock behind. The file itself
+ * is never deleted (deleting it would let two daemons lock two different files); it holds the
+ * holder's pid for the refusal message.
  */
 final class DaemonLock implements AutoCloseable {
 
@@ -29,8 +31,14 @@ final class DaemonLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static DaemonLock acquire(Path stateDir, String servedWhat) throws IOException {
-        Path file = stateDir.resolve(FILE_NAME);
+    /**
+     * Locks {@code dir} or refuses at once, changing nothing.
+     *
+     * @param role what {@code dir} is to the daemon ("root directory"), for the refusal message
+     * @param servedWhat what this daemon was asked to serve, for the refusal message
+     */
+    static DaemonLock acquire(Path dir, String role, String servedWhat) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -42,7 +50,8 @@ final class DaemonLock implements AutoCloseable {
         if (lock == null) {
             channel.close();
             throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                    "another gantryd (pid " + holder(file) + ") holds " + file + "; refusing to serve " + servedWhat);
+                    "another gantryd (pid " + holder(file) + ") holds the " + role + " " + dir + " (lock " + file
+                            + "); refusing to serve " + servedWhat);
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

@@ -1,5 +1,5 @@
 /**
- * The {@code gantryd} process: command line, configuration, the state lock, the CRI socket and
+ * The {@code gantryd} process: command line, configuration, the root and state locks, the CRI socket and
  * server, wiring and orderly shutdown.
  */
 package dev.gantry.runtime.daemon;
