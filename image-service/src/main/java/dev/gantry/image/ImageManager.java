@@ -35,7 +35,8 @@ public final class ImageManager {
     private final ImagePuller puller;
     private final GarbageCollector collector;
     private final Leases leases;
-    private final Set<String> pinned;
+    /** Normalised references; replaced whole by {@link #setPinned} (a configuration reload). */
+    private volatile Set<String> pinned;
     /** Parsed configs by image id: a config never changes, and every CreateContainer needs one. Built on first use. */
     private volatile com.github.benmanes.caffeine.cache.Cache<dev.gantry.image.reference.Digest, ImageConfig> parsedConfigs;
     private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -61,7 +62,19 @@ public final class ImageManager {
         this.puller = puller;
         this.leases = leases;
         this.collector = new GarbageCollector(images, content, snapshots, leases);
-        this.pinned = pinnedReferences.stream().map(r -> ImageReference.parse(r).toString()).collect(java.util.stream.Collectors.toSet());
+        this.pinned = normalise(pinnedReferences);
+    }
+
+    /**
+     * The references reported as pinned from now on: the kubelet's image garbage collection reads
+     * the flag from ListImages and ImageStatus on its next pass.
+     */
+    public void setPinned(Collection<String> pinnedReferences) {
+        this.pinned = normalise(pinnedReferences);
+    }
+
+    private static Set<String> normalise(Collection<String> references) {
+        return references.stream().map(r -> ImageReference.parse(r).toString()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** Removes what a crash left unreferenced (a pull cut halfway); run once at start. */
@@ -133,7 +146,8 @@ public final class ImageManager {
     }
 
     public boolean isPinned(ImageRecord image) {
-        return image.repoTags().stream().anyMatch(pinned::contains) || image.repoDigests().stream().anyMatch(pinned::contains);
+        Set<String> now = pinned;
+        return image.repoTags().stream().anyMatch(now::contains) || image.repoDigests().stream().anyMatch(now::contains);
     }
 
     /** The image's config JSON as the registry served it, for verbose ImageStatus. */

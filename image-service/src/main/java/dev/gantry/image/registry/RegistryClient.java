@@ -38,7 +38,8 @@ public final class RegistryClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegistryClient.class);
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
 
-    private final RegistryHosts hosts;
+    /** Replaced whole by {@link #setHosts} (a configuration reload); each request reads it once. */
+    private volatile RegistryHosts hosts;
     private final RetryPolicy retry;
     private final HttpTransport transport;
     private final EndpointCaller caller;
@@ -65,6 +66,15 @@ public final class RegistryClient implements AutoCloseable {
         this.caller = new EndpointCaller(transport, retry);
         this.authorizer = new Authorizer(caller, ticker);
         this.stalls = new StallWatch(stallLimit);
+    }
+
+    /**
+     * The endpoint table for requests that start from now on; requests under way keep the table
+     * they started with. Tokens and connections already made stay cached: they belong to an
+     * endpoint, not to the table.
+     */
+    public void setHosts(RegistryHosts hosts) {
+        this.hosts = Objects.requireNonNull(hosts, "hosts");
     }
 
     /**

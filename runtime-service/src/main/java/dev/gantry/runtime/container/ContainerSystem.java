@@ -16,9 +16,7 @@ import java.util.Objects;
 /**
  * What the container manager works with, gathered so constructors stay readable.
  *
- * @param runtimes      one runc driver per runtime handler name
- * @param features      what each handler's runtime supports, probed once at start; a handler
- *                      missing here supports only the baseline
+ * @param handlers      the runtime handlers: a runc driver and its features per name
  * @param createTimeout how long conmon and {@code runc create} may take
  */
 public record ContainerSystem(
@@ -26,8 +24,7 @@ public record ContainerSystem(
         SandboxManager sandboxes,
         ImageManager images,
         OciSpecBuilder specs,
-        Map<String, RuncRuntime> runtimes,
-        Map<String, RuncFeatures> features,
+        HandlerTable handlers,
         Path conmon,
         ConmonLauncher launcher,
         OomCheck oomCheck,
@@ -39,8 +36,7 @@ public record ContainerSystem(
         Objects.requireNonNull(sandboxes, "sandboxes");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(specs, "specs");
-        runtimes = Map.copyOf(runtimes);
-        features = Map.copyOf(features);
+        Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(conmon, "conmon");
         Objects.requireNonNull(launcher, "launcher");
         Objects.requireNonNull(oomCheck, "oomCheck");
@@ -50,16 +46,18 @@ public record ContainerSystem(
 
     /** The runc driver for a handler; the pod's handler was checked at RunPodSandbox, so a miss is a config change. */
     public RuncRuntime runtime(String handler) {
-        RuncRuntime runtime = runtimes.get(handler);
-        if (runtime == null) {
-            throw new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.FAILED_PRECONDITION,
-                    "runtime handler '" + handler + "' is no longer configured");
-        }
-        return runtime;
+        return handlers.known(handler).map(HandlerTable.Handler::runtime).orElseThrow(() ->
+                new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.FAILED_PRECONDITION,
+                        "runtime handler '" + handler + "' is no longer configured"));
     }
 
-    /** What the handler's runtime supports, as probed at start. */
+    /** The runc driver of every handler this run has known, by name. */
+    public Map<String, RuncRuntime> runtimes() {
+        return handlers.runtimes();
+    }
+
+    /** What the handler's runtime supports, as probed when it was first configured. */
     public RuncFeatures features(String handler) {
-        return features.getOrDefault(handler, RuncFeatures.NONE);
+        return handlers.known(handler).map(HandlerTable.Handler::features).orElse(RuncFeatures.NONE);
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -20,6 +22,7 @@ import sun.misc.Signal;
  * and serving until SIGTERM or SIGINT. A clean stop exits 0; a configuration that cannot be used
  * exits 2 before anything is touched; another daemon on our root, state dir or socket, or any other
  * failure to start, exits 1; the refusals come before recovery or cleanup has touched anything.
+ * SIGHUP reloads the configuration ({@link ConfigReload}) and never stops the daemon.
  */
 final class Daemon {
 
@@ -31,11 +34,14 @@ final class Daemon {
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set once serving; a SIGHUP before that has nothing to reload into. */
+    private final AtomicReference<ConfigReload> reload = new AtomicReference<>();
 
     int serve(DaemonOptions options) {
         LoadedConfig loaded;
+        Supplier<LoadedConfig> reread = () -> new ConfigLoader().load(options.configFile(), options.flags());
         try {
-            loaded = new ConfigLoader().load(options.configFile(), options.flags());
+            loaded = reread.get();
         } catch (ConfigException e) {
             log.error("configuration error: {}", e.getMessage());
             return EXIT_CONFIG;
@@ -48,6 +54,12 @@ final class Daemon {
         // orderly stop that removes what was made.
         Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
         Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+        // The JVM's default for SIGHUP is to exit 129; operators send it to reload, as to CRI-O.
+        try {
+            Signal.handle(new Signal("HUP"), signal -> onHangup());
+        } catch (IllegalArgumentException e) {
+            log.warn("SIGHUP cannot be handled ({}): the configuration cannot be reloaded without a restart", e.getMessage());
+        }
 
         List<DaemonLock> locks = new ArrayList<>();
         CriServer server = null;
@@ -65,7 +77,7 @@ final class Daemon {
             SocketFile.prepare(config.grpc().socket());
             // Metrics off: none of their classes load and no listener does any work.
             Optional<Metrics> metrics = config.metrics().address().map(address -> Metrics.create());
-            Wiring.Services services = Wiring.services(loaded, metrics);
+            Wiring.Services services = Wiring.services(loaded, metrics, reread);
             resources = new ArrayList<>(services.resources());
             // Bound before the CRI socket: a taken port stops the daemon before the kubelet sees it.
             if (metrics.isPresent()) {
@@ -74,6 +86,7 @@ final class Daemon {
                 log.info("serving metrics on http://{}:{}/metrics", scraped.address().getHostString(), scraped.address().getPort());
             }
             server = CriServer.start(config.grpc(), services.grpc(), metrics.map(m -> List.of(m.criCalls())).orElse(List.of()));
+            reload.set(services.reload());
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());
             closeAll(server, resources, locks);
@@ -87,7 +100,7 @@ final class Daemon {
         final CriServer running = server;
         final List<AutoCloseable> opened = resources;
         final List<DaemonLock> held = List.copyOf(locks);
-        // Still remove the socket if the JVM ends some other way (SIGHUP, System.exit elsewhere).
+        // Still remove the socket if the JVM ends some other way (System.exit elsewhere).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, opened, held), "gantryd-exit"));
         log.info("gantryd {} serving CRI v1 on unix://{} (config: {}, root {}, state {})",
                 BuildInfo.version(), config.grpc().socket(), loaded.source(), config.root(), config.state());
@@ -101,6 +114,21 @@ final class Daemon {
         stop(running, opened, held);
         log.info("stopped");
         return EXIT_OK;
+    }
+
+    /** Runs on the JVM's signal thread; whatever happens, the daemon keeps serving. */
+    private void onHangup() {
+        ConfigReload current = reload.get();
+        if (current == null) {
+            log.warn("SIGHUP while starting: ignored, the configuration was just read");
+            return;
+        }
+        log.info("SIGHUP: reloading the configuration");
+        try {
+            current.reload();
+        } catch (RuntimeException e) {
+            log.error("configuration reload failed, still running with the configuration in force: {}", e.toString(), e);
+        }
     }
 
     private void stop(CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {

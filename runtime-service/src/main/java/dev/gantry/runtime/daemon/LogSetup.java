@@ -47,10 +47,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     static void setLevel(GantryConfig.LogLevel level) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level.name()));
-            if (level == GantryConfig.LogLevel.TRACE) {
-                context.getLogger("io.netty").setLevel(Level.TRACE);
-                context.getLogger("io.grpc").setLevel(Level.TRACE);
-            }
+            // Netty and gRPC follow only to trace, and come back to info when a reload leaves trace.
+            Level libraries = level == GantryConfig.LogLevel.TRACE ? Level.TRACE : Level.INFO;
+            context.getLogger("io.netty").setLevel(libraries);
+            context.getLogger("io.grpc").setLevel(libraries);
         }
     }
 }

@@ -95,7 +95,6 @@ import dev.gantry.runtime.rpc.UpdateRuntimeConfigRpc;
 import io.grpc.BindableService;
 import java.util.ArrayList;
 import java.util.Optional;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -103,6 +102,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import dev.gantry.runtime.container.HandlerTable;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,11 +116,17 @@ final class Wiring {
 
     private Wiring() {}
 
-    /** The CRI services, and what must be closed after the gRPC server stops (the streaming server). */
-    record Services(List<BindableService> grpc, List<AutoCloseable> resources) {}
+    /**
+     * The CRI services, what must be closed after the gRPC server stops (the streaming server), and
+     * the reload that SIGHUP runs.
+     */
+    record Services(List<BindableService> grpc, List<AutoCloseable> resources, ConfigReload reload) {}
 
-    /** @param metrics the metrics to report to, or empty when they are off (every part gets a no-op listener) */
-    static Services services(LoadedConfig loaded, Optional<Metrics> metrics) throws IOException {
+    /**
+     * @param metrics the metrics to report to, or empty when they are off (every part gets a no-op listener)
+     * @param reread  reads the configuration again as it was read at start (same file, same flags), for reloads
+     */
+    static Services services(LoadedConfig loaded, Optional<Metrics> metrics, Supplier<LoadedConfig> reread) throws IOException {
         GantryConfig config = loaded.config();
         Clock clock = Clock.systemUTC();
         CniNetworks networks = networks(config);
@@ -130,11 +138,11 @@ final class Wiring {
         var podCidrs = new PodCidrs();
         SandboxManager sandboxes = sandboxes(config, networks, cgroups, clock,
                 metrics.map(Metrics::cni).orElse(NetworkListener.NONE), podCidrs);
-        ImageManager images = images(config, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
+        RegistryClient registry = registry(config);
+        ImageManager images = images(config, registry, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
         var events = new ContainerEvents();
-        Map<String, RuncRuntime> runtimes = runtimes(config);
-        Map<String, RuncFeatures> features = features(runtimes);
-        ContainerManager containers = containers(config, runtimes, features, sandboxes, images, events, cgroups, clock,
+        var handlers = new HandlerTable(config.runtimes().defaultHandler(), handlers(config, name -> Optional.empty()));
+        ContainerManager containers = containers(config, handlers, sandboxes, images, events, cgroups, clock,
                 metrics.map(Metrics::exits).orElse(ExitListener.NONE));
         metrics.ifPresent(m -> m.countObjects(
                 () -> sandboxes.list(SandboxStore.Filter.all()).stream().map(PodSandbox::state).toList(),
@@ -154,10 +162,10 @@ final class Wiring {
         log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
-                new StatusRpc(health, loaded.effectiveJson(), handlerFeatures(config, features), podCidrs::current),
+                new StatusRpc(health, loaded.effectiveJson(), () -> handlerFeatures(handlers), podCidrs::current),
                 new RuntimeConfigRpc(config.cgroupDriver()),
                 new RuntimeServiceEndpoint.SandboxRpcs(
-                        new RunPodSandboxRpc(sandboxes, config.runtimes()::resolve),
+                        new RunPodSandboxRpc(sandboxes, handlers::resolve),
                         new StopPodSandboxRpc(sandboxes),
                         new RemovePodSandboxRpc(sandboxes),
                         new PodSandboxStatusRpc(sandboxes, clock),
@@ -191,7 +199,19 @@ final class Wiring {
                 new ListImagesRpc(images),
                 new RemoveImageRpc(images),
                 new ImageFsInfoRpc(images, new ContainerDiskUsage(containerDirs, clock, Duration.ofSeconds(10)), clock));
-        return new Services(List.of(runtime, imageService), List.of(streaming));
+        var reload = new ConfigReload(loaded, reread)
+                .live("log_level", c -> LogSetup.setLevel(c.logLevel()))
+                .live("registry.hosts", c -> registry.setHosts(RegistryHosts.of(c.registry().hosts())))
+                .live("image.pinned", c -> images.setPinned(c.images().pinned()))
+                // Both keys in one step: a new default usually names a new handler.
+                .live("runtime.default_handler", c -> offerHandlers(c, handlers))
+                .live("runtimes", c -> offerHandlers(c, handlers));
+        return new Services(List.of(runtime, imageService), List.of(streaming), reload);
+    }
+
+    /** New pods get the handlers {@code config} names; a handler already known keeps its driver and features. */
+    private static void offerHandlers(GantryConfig config, HandlerTable table) {
+        table.offer(config.runtimes().defaultHandler(), handlers(config, table::known));
     }
 
     /**
@@ -240,8 +260,7 @@ final class Wiring {
      * The container manager, recovered from disk, with exits watched and the sandbox manager told
      * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
      */
-    private static ContainerManager containers(GantryConfig config, Map<String, RuncRuntime> runtimes,
-                                               Map<String, RuncFeatures> features, SandboxManager sandboxes,
+    private static ContainerManager containers(GantryConfig config, HandlerTable handlers, SandboxManager sandboxes,
                                                ImageManager images, ContainerEvents events, Cgroups cgroups, Clock clock,
                                                ExitListener exitListener) throws IOException {
         Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
@@ -252,7 +271,7 @@ final class Wiring {
         Directories.create(paths.attach(), "rwx------");
         var system = new ContainerSystem(paths, sandboxes, images,
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
-                runtimes, features, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
+                handlers, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
         var manager = new ContainerManager(store, system, events, exitListener);
@@ -264,46 +283,56 @@ final class Wiring {
         return manager;
     }
 
-    /** One runc driver per configured handler, in the configuration's order. */
-    private static Map<String, RuncRuntime> runtimes(GantryConfig config) {
-        Map<String, RuncRuntime> runtimes = new LinkedHashMap<>();
-        config.runtimes().paths().forEach((name, binary) -> {
+    /**
+     * One handler per configured name, in the configuration's order: a runc driver, and what its
+     * runtime supports, asked once. A name already {@code known} with the same binary is reused
+     * as it is.
+     */
+    private static List<HandlerTable.Handler> handlers(GantryConfig config, Function<String, Optional<HandlerTable.Handler>> known) {
+        String kernel = null;
+        List<HandlerTable.Handler> handlers = new ArrayList<>();
+        for (Map.Entry<String, String> entry : config.runtimes().paths().entrySet()) {
+            String name = entry.getKey();
+            String binary = entry.getValue();
             Path path = Executables.find(binary).orElseThrow(() -> new ConfigException(
                     "runtimes." + name + ".path: \"" + binary + "\" is not an executable file nor found on PATH"));
-            runtimes.put(name, new RuncRuntime(path, config.state().resolve("runc").resolve(name), Duration.ofSeconds(30)));
-        });
-        return runtimes;
+            Optional<HandlerTable.Handler> before = known.apply(name).filter(h -> h.runtime().binary().equals(path));
+            if (before.isPresent()) {
+                handlers.add(before.get());
+                continue;
+            }
+            kernel = kernel != null ? kernel : kernelRelease();
+            var runtime = new RuncRuntime(path, config.state().resolve("runc").resolve(name), Duration.ofSeconds(30));
+            handlers.add(new HandlerTable.Handler(name, runtime, features(name, runtime, kernel)));
+        }
+        return handlers;
     }
 
     /**
-     * Asks each handler's runtime once what it supports; one that cannot say (runc before 1.1 has
-     * no features command) gets the baseline, and a warning.
+     * Asks a handler's runtime once what it supports; one that cannot say (runc before 1.1 has no
+     * features command) gets the baseline, and a warning.
      */
-    private static Map<String, RuncFeatures> features(Map<String, RuncRuntime> runtimes) {
-        String kernel = kernelRelease();
-        Map<String, RuncFeatures> features = new LinkedHashMap<>();
-        runtimes.forEach((name, runtime) -> {
-            RuncFeatures got;
-            try {
-                got = runtime.features(kernel);
-            } catch (RuntimeException e) {
-                log.warn("runtime handler {}: cannot ask {} what it supports, assuming the baseline: {}",
-                        name, runtime.binary(), e.getMessage());
-                got = RuncFeatures.NONE;
-            }
-            log.info("runtime handler {} ({}): recursive read-only mounts {}", name, runtime.binary(),
-                    got.recursiveReadOnlyMounts() ? "supported" : "not supported");
-            features.put(name, got);
-        });
-        return features;
+    private static RuncFeatures features(String name, RuncRuntime runtime, String kernel) {
+        RuncFeatures got;
+        try {
+            got = runtime.features(kernel);
+        } catch (RuntimeException e) {
+            log.warn("runtime handler {}: cannot ask {} what it supports, assuming the baseline: {}",
+                    name, runtime.binary(), e.getMessage());
+            got = RuncFeatures.NONE;
+        }
+        log.info("runtime handler {} ({}): recursive read-only mounts {}", name, runtime.binary(),
+                got.recursiveReadOnlyMounts() ? "supported" : "not supported");
+        return got;
     }
 
-    /** The handlers Status lists: "" with the default handler's features first, then each configured one. */
-    private static List<HandlerFeatures> handlerFeatures(GantryConfig config, Map<String, RuncFeatures> features) {
+    /** The handlers Status lists: "" with the default handler's features first, then each offered one. */
+    private static List<HandlerFeatures> handlerFeatures(HandlerTable table) {
         List<HandlerFeatures> handlers = new ArrayList<>();
-        RuncFeatures byDefault = features.getOrDefault(config.runtimes().defaultHandler(), RuncFeatures.NONE);
+        List<HandlerTable.Handler> offered = table.offered();
+        RuncFeatures byDefault = table.known(table.defaultHandler()).map(HandlerTable.Handler::features).orElse(RuncFeatures.NONE);
         handlers.add(new HandlerFeatures("", byDefault.recursiveReadOnlyMounts()));
-        features.forEach((name, f) -> handlers.add(new HandlerFeatures(name, f.recursiveReadOnlyMounts())));
+        offered.forEach(h -> handlers.add(new HandlerFeatures(h.name(), h.features().recursiveReadOnlyMounts())));
         return handlers;
     }
 
@@ -328,13 +357,17 @@ final class Wiring {
         }
     }
 
-    private static ImageManager images(GantryConfig config, PullListener pullListener) throws IOException {
+    private static RegistryClient registry(GantryConfig config) {
+        return new RegistryClient(RegistryHosts.of(config.registry().hosts()), new RetryPolicy(config.registry().attempts(),
+                RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff(), RetryPolicy.defaults().sleeper()));
+    }
+
+    private static ImageManager images(GantryConfig config, RegistryClient registry, PullListener pullListener) throws IOException {
         Path root = config.root();
         var images = new ImageStore(root.resolve("images"));
         var content = new ContentStore(root.resolve("content"));
         var snapshots = new SnapshotStore(root.resolve("snapshots"));
         var leases = new Leases();
-        var registry = new RegistryClient(RegistryHosts.of(config.registry().hosts()), new RetryPolicy(config.registry().attempts(), RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff(), RetryPolicy.defaults().sleeper()));
         ExecutorService layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("layer-", 0).factory());
         var puller = new ImagePuller(registry, content, snapshots, leases, new LayerApplier(), Platform.current(),
                 layerThreads, config.images().maxConcurrentDownloads());

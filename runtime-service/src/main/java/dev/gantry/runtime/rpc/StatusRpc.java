@@ -21,7 +21,7 @@ public final class StatusRpc {
 
     private final RuntimeHealth health;
     private final String effectiveConfigJson;
-    private final List<HandlerFeatures> handlers;
+    private final Supplier<List<HandlerFeatures>> handlers;
     private final Supplier<List<String>> podCidrs;
 
     /** @param handlers the runtime handlers in the order listed: the default ("") first, then each configured one */
@@ -32,10 +32,21 @@ public final class StatusRpc {
     /** @param podCidrs the pod CIDRs UpdateRuntimeConfig last set, shown in verbose info as {@code "podCIDRs"} */
     public StatusRpc(RuntimeHealth health, String effectiveConfigJson, List<HandlerFeatures> handlers,
             Supplier<List<String>> podCidrs) {
+        this(health, effectiveConfigJson, fixed(handlers), podCidrs);
+    }
+
+    /** @param handlers asked at each call: a configuration reload may change the handlers offered */
+    public StatusRpc(RuntimeHealth health, String effectiveConfigJson, Supplier<List<HandlerFeatures>> handlers,
+            Supplier<List<String>> podCidrs) {
         this.health = health;
         this.effectiveConfigJson = effectiveConfigJson;
-        this.handlers = List.copyOf(handlers);
+        this.handlers = handlers;
         this.podCidrs = podCidrs;
+    }
+
+    private static Supplier<List<HandlerFeatures>> fixed(List<HandlerFeatures> handlers) {
+        List<HandlerFeatures> copy = List.copyOf(handlers);
+        return () -> copy;
     }
 
     StatusResponse handle(StatusRequest request) {
@@ -53,7 +64,7 @@ public final class StatusRpc {
                 .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
         // The kubelet gates recursive read-only mounts on these; user namespaces stay false
         // (CreateContainer refuses them).
-        for (HandlerFeatures handler : handlers) {
+        for (HandlerFeatures handler : handlers.get()) {
             response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName(handler.name()).setFeatures(
                     RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(handler.recursiveReadOnlyMounts())));
         }
