@@ -93,6 +93,23 @@ class ContainerLifecycleIT {
     }
 
     @Test
+    void status_imagePulledUnderTwoNames_imageRefIsTheDigestOfTheNameGiven() {
+        ContainerCalls calls = node.start();
+        String alias = node.images().busyboxAliasRef();
+        node.client().images().pullImage(dev.gantry.cri.v1.PullImageRequest.newBuilder()
+                .setImage(dev.gantry.cri.v1.ImageSpec.newBuilder().setImage(alias)).build());
+        PodSandboxConfig pod = node.pod("alias").build();
+        String podId = node.runPod(pod);
+
+        String viaAlias = calls.create(podId, ContainerConfigs.named(pod, "alias", alias, "true").build(), pod);
+        String viaFirst = calls.create(podId, ContainerConfigs.named(pod, "first", node.image(), "true").build(), pod);
+
+        assertThat(calls.status(viaAlias).getImageRef()).isEqualTo(node.images().busyboxAliasDigestRef());
+        assertThat(calls.status(viaFirst).getImageRef()).isEqualTo(node.images().busyboxDigestRef());
+        assertThat(calls.status(viaAlias).getImageId()).isEqualTo(calls.status(viaFirst).getImageId());
+    }
+
+    @Test
     void verboseStatus_running_infoHasOciSpecAndLivePid() throws Exception {
         ContainerCalls calls = node.start();
         PodSandboxConfig pod = node.pod("verbose").build();

@@ -55,6 +55,8 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
             layer = builder.build();
             PushedImage busybox = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh")
                     .push(registry.registry(), "e2e/busybox", "1");
+            // the same image under a second name, as registries hold one image under several repositories
+            OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").push(registry.registry(), "e2e/busybox-alias", "1");
             PushedImage app = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").user("app")
                     .push(registry.registry(), "e2e/busybox-app", "1");
             PushedImage usr1 = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").stopSignal("SIGUSR1")
@@ -71,6 +73,15 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
 
     String busyboxRef() {
         return registry.registry().reference("e2e/busybox", "1");
+    }
+
+    /** e2e/busybox pushed again as e2e/busybox-alias: one image, two repositories. */
+    String busyboxAliasRef() {
+        return registry.registry().reference("e2e/busybox-alias", "1");
+    }
+
+    String busyboxAliasDigestRef() {
+        return registry.registry().digestReference("e2e/busybox-alias", busybox.manifestDigest());
     }
 
     String busyboxAppRef() {

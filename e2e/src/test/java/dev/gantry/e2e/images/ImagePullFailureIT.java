@@ -187,6 +187,35 @@ class ImagePullFailureIT {
     }
 
     @Test
+    void pull_imageId_isInvalidArgumentAndNothingIsFetched() {
+        String hex = "0123456789abcdef".repeat(4);
+        for (String id : List.of("sha256:" + hex, hex)) {
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> images.pull(id));
+
+            assertThat(e.getStatus().getCode()).as(id).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).as(id).contains("invalid image reference \"" + id + "\"").contains("image id");
+        }
+        assertStoreUnchanged();
+    }
+
+    @Test
+    void pull_closedPort_isUnavailableNamingTheHostThatRefused() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String host = "127.0.0.1:" + port;
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> images.pull(host + "/e2e/closed:1"));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getStatus().getDescription()).startsWith("RegistryUnavailable")
+                .contains("registry " + host + " refused the connection (after ")
+                .doesNotContain("Exception");
+        assertStoreUnchanged();
+    }
+
+    @Test
     void pull_transient500sAndACutConnection_succeedsResumingTheBlob() {
         Layer layer = keep(Layer.builder().randomFile("big", 4 << 20, 11).build());
         PushedImage image = push("e2e/flaky", layer);

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * {@code docker.io/library/busybox:latest}, {@code index.docker.io} becomes {@code docker.io}, and a
  * reference without tag or digest gets {@code latest}. When both a tag and a digest are given the digest
  * decides what is pulled and the tag is dropped, as containerd does: a tag cannot be trusted to still
- * name that digest.
+ * name that digest. An image id (64 hex digits, with or without {@code sha256:}) is refused, as Docker
+ * refuses it: it names content, not a repository, and must never be sent to docker.io as one.
  */
 public record ImageReference(String domain, String path, String tag, Digest digest) {
 
@@ -25,6 +26,7 @@ public record ImageReference(String domain, String path, String tag, Digest dige
     private static final String DOMAIN_LABEL = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
     private static final Pattern DOMAIN = Pattern.compile(
             "(?:" + DOMAIN_LABEL + "(?:\\." + DOMAIN_LABEL + ")*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
+    private static final Pattern IMAGE_ID = Pattern.compile("[a-f0-9]{64}");
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
 
     public ImageReference {
@@ -40,6 +42,13 @@ public record ImageReference(String domain, String path, String tag, Digest dige
         }
         if (!text.equals(text.strip())) {
             throw new InvalidReferenceException(text, "it has leading or trailing white space");
+        }
+        // Docker refuses these rather than pull docker.io/library/<hex>: they are image ids, never names.
+        if (IMAGE_ID.matcher(text).matches()) {
+            throw new InvalidReferenceException(text, "cannot specify 64-byte hexadecimal strings: an image id is not a name to pull");
+        }
+        if (Digest.isDigest(text)) {
+            throw new InvalidReferenceException(text, "a digest alone is an image id, not a name to pull; give repository@digest");
         }
         String rest = text;
         Digest digest = null;

@@ -106,6 +106,10 @@ final class BlobSource {
         return RegistryErrors.toException(Target.BLOB, subject, endpoint.toString(), outcome, anonymous, List.of());
     }
 
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
     String subject() {
         return subject;
     }

@@ -88,7 +88,7 @@ final class EndpointCaller {
                     return new Outcome.Unreachable<>(e, attempt);
                 }
                 pause = retry.backoff(attempt);
-                log.debug("{} at {}: {}, attempt {} of {}, retrying in {}", spec, endpoint, RegistryErrors.describe(e),
+                log.debug("{} at {}: {}, attempt {} of {}, retrying in {}", spec, endpoint, RegistryErrors.describe(e, endpoint.toString()),
                         attempt, attempts, pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -126,8 +126,8 @@ public final class RegistryClient implements AutoCloseable {
                 return ok.value();
             }
             if (endpoint.mirror() && skippable(outcome)) {
-                log.debug("fetch {}: skipping mirror {}: {}", subject, endpoint, RegistryErrors.brief(outcome));
-                skipped.add(endpoint + ": " + RegistryErrors.brief(outcome));
+                log.debug("fetch {}: skipping mirror {}: {}", subject, endpoint, RegistryErrors.brief(outcome, endpoint.toString()));
+                skipped.add(endpoint + ": " + RegistryErrors.brief(outcome, endpoint.toString()));
                 continue;
             }
             throw RegistryErrors.toException(target, subject, endpoint.toString(), outcome, credentials.isAnonymous(), skipped);

@@ -4,11 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.image.oci.Json;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * The one place where a failed {@link Outcome} becomes a registry exception, and where a registry's
@@ -37,7 +47,7 @@ final class RegistryErrors {
         String mirrors = skipped.isEmpty() ? "" : " (mirrors skipped: " + String.join("; ", skipped) + ")";
         return switch (failure) {
             case Outcome.Unreachable<?> u -> new RegistryUnavailableException(
-                    action + ": " + describe(u.error()) + " (after " + attempts(u.attempts()) + ")" + mirrors, u.error());
+                    action + ": " + describe(u.error(), where) + " (after " + attempts(u.attempts()) + ")" + mirrors, u.error());
             case Outcome.Refused<?> r -> switch (r.status()) {
                 case 401 -> new RegistryUnauthorizedException(action + ": unauthorized (HTTP 401"
                         + (anonymous ? ", no credentials were given" : "") + "): " + r.message() + mirrors);
@@ -60,23 +70,74 @@ final class RegistryErrors {
         };
     }
 
-    /** One line for a mirror passed over, for the debug log and the final message. */
-    static String brief(Outcome<?> failure) {
+    /** One line for a mirror at {@code where} passed over, for the debug log and the final message. */
+    static String brief(Outcome<?> failure, String where) {
         return switch (failure) {
-            case Outcome.Unreachable<?> u -> describe(u.error());
+            case Outcome.Unreachable<?> u -> describe(u.error(), where);
             case Outcome.Refused<?> r -> "HTTP " + r.status();
             case Outcome.Ok<?> ok -> "ok";
         };
     }
 
-    static String describe(IOException error) {
-        String message = error.getMessage();
+    /**
+     * Why a connection to {@code where} (an endpoint or token realm URL) gave no answer, in words an
+     * operator can act on: which host, and whether DNS, a refusal, a timeout or TLS. HttpClient reports
+     * all of these as a {@code ConnectException} without a message; the cause chain tells them apart.
+     * Never a Java class name: the message reaches the kubelet and the user.
+     */
+    static String describe(IOException error, String where) {
+        String host = hostOf(where);
+        if (error instanceof ResumingBlobInputStream.BrokenConnectionException broken) {
+            return broken.getMessage(); // already described, with the byte it broke at
+        }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof CertificateException) {
                 return "TLS certificate not trusted: " + cause.getMessage();
             }
+            if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+                return "cannot resolve registry host " + host;
+            }
+            if (cause instanceof HttpConnectTimeoutException || cause instanceof SocketTimeoutException) {
+                return "connection to registry " + host + " timed out";
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return "registry " + host + " did not answer in time";
+            }
         }
-        return error.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (cause instanceof SSLException) {
+                return "TLS handshake with " + host + " failed" + (blank(message) ? "" : ": " + message);
+            }
+            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+                if (!blank(message) && !message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+                    return "cannot connect to registry " + host + ": " + message;
+                }
+                if (blank(message) && cause.getCause() instanceof ConnectException) {
+                    continue; // HttpClient nests the channel's own ConnectException, which may say more
+                }
+                return "registry " + host + " refused the connection";
+            }
+        }
+        String message = error.getMessage();
+        if (error instanceof EOFException || blank(message)) {
+            return "the connection to " + host + " was closed before the answer was complete";
+        }
+        return "connection to " + host + " failed: " + message;
+    }
+
+    /** {@code host[:port]} of a URL, or the text itself when it is not one. */
+    private static String hostOf(String where) {
+        try {
+            String authority = URI.create(where).getRawAuthority();
+            return authority == null ? where : authority;
+        } catch (IllegalArgumentException e) {
+            return where;
+        }
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
     }
 
     private static String attempts(int n) {

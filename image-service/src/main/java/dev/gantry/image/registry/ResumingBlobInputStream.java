@@ -149,8 +149,15 @@ final class ResumingBlobInputStream extends InputStream {
     }
 
     private IOException broken(IOException cause) {
-        return new IOException("connection broken at byte " + position + " of " + source.size() + ": "
-                + RegistryErrors.describe(cause), cause);
+        return new BrokenConnectionException("connection broken at byte " + position + " of " + source.size() + ": "
+                + RegistryErrors.describe(cause, source.endpoint().toString()), cause);
+    }
+
+    /** The last failure of a resumed blob stream, already described for the user. */
+    static final class BrokenConnectionException extends IOException {
+        BrokenConnectionException(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     private void closeCurrent() {

@@ -1,6 +1,7 @@
 package dev.gantry.image.store;
 
 import dev.gantry.image.reference.Digest;
+import dev.gantry.image.reference.ImageReference;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,31 @@ public record ImageRecord(
         chainIds = List.copyOf(chainIds);
         blobs = List.copyOf(blobs);
         annotations = Map.copyOf(annotations);
+    }
+
+    /**
+     * The digest reference that a container made from this image reports as its image_ref, given the
+     * names it was asked for by (most telling first: the image spec, then what the user typed). The
+     * same content is often pushed under several names, so the image holds several repo digests; the
+     * answer is the one in the repository of the first name that has one, as the container's image was
+     * named, never another repository's. The first repo digest when no name matches (an id names no
+     * repository), the id when the image has no repo digest at all.
+     */
+    public String digestReferenceFor(List<String> names) {
+        for (String name : names) {
+            String repository;
+            try {
+                repository = ImageReference.parse(name).repository();
+            } catch (ImageReference.InvalidReferenceException notAName) {
+                continue;
+            }
+            for (String repoDigest : repoDigests) {
+                if (repoDigest.startsWith(repository + "@")) {
+                    return repoDigest;
+                }
+            }
+        }
+        return repoDigests.isEmpty() ? id.toString() : repoDigests.get(0);
     }
 
     public ImageRecord withReferences(List<String> tags, List<String> digests) {

@@ -73,6 +73,26 @@ class ImageReferenceTest {
                 .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4, cannot specify 64-byte hexadecimal strings",
+        "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4, a digest alone is an image id",
+    })
+    void parse_imageId_isRefusedNotSentToDockerHub(String input, String fault) {
+        assertThatThrownBy(() -> ImageReference.parse(input))
+                .isInstanceOf(GantryException.class)
+                .hasMessageContaining("invalid image reference \"" + input + "\"")
+                .hasMessageContaining(fault)
+                .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void parse_hexThatIsNotAnId_isStillAName() {
+        assertThat(ImageReference.parse(HEX.substring(1)).toString()).isEqualTo("docker.io/library/" + HEX.substring(1) + ":latest");
+        assertThat(ImageReference.parse(HEX + ":1").toString()).isEqualTo("docker.io/library/" + HEX + ":1");
+        assertThat(ImageReference.parse("busybox@sha256:" + HEX).optionalDigest()).contains(new Digest("sha256", HEX));
+    }
+
     @Test
     void parse_overlongName_isRefused() {
         assertThatThrownBy(() -> ImageReference.parse("example.com/" + "a".repeat(250)))

@@ -131,15 +131,42 @@ class RetryAndMirrorTest {
     }
 
     @Test
-    void unreachableUpstream_throwsUnavailableWithTheConnectError() throws IOException {
-        ImageReference nowhere = ImageReference.parse("127.0.0.1:" + deadPort() + "/library/app:1.0");
+    void unreachableUpstream_throwsUnavailableNamingTheHostThatRefused() throws IOException {
+        int port = deadPort();
+        ImageReference nowhere = ImageReference.parse("127.0.0.1:" + port + "/library/app:1.0");
 
         assertThatThrownBy(() -> client(RegistryHosts.defaults()).fetchManifest(nowhere, "1.0", Credentials.anonymous()))
                 .isInstanceOf(RegistryUnavailableException.class)
-                .hasMessageStartingWith("RegistryUnavailable: fetch manifest " + nowhere.repository() + ":1.0 from http://")
-                .hasMessageContaining("ConnectException")
-                .hasMessageContaining("after 4 attempts");
+                .hasMessage("RegistryUnavailable: fetch manifest " + nowhere.repository() + ":1.0 from http://127.0.0.1:" + port
+                        + ": registry 127.0.0.1:" + port + " refused the connection (after 4 attempts)")
+                .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
         assertThat(sleeps).hasSize(3);
+    }
+
+    @Test
+    void unresolvableUpstream_throwsUnavailableSayingTheNameDoesNotResolve() {
+        ImageReference nowhere = ImageReference.parse("nosuch.invalid/library/app:1.0");
+        RetryPolicy once = new RetryPolicy(2, Duration.ZERO, Duration.ZERO, sleeps::add);
+
+        assertThatThrownBy(() -> open(new RegistryClient(RegistryHosts.defaults(), once))
+                        .fetchManifest(nowhere, "1.0", Credentials.anonymous()))
+                .isInstanceOf(RegistryUnavailableException.class)
+                .hasMessage("RegistryUnavailable: fetch manifest nosuch.invalid/library/app:1.0 from https://nosuch.invalid"
+                        + ": cannot resolve registry host nosuch.invalid (after 2 attempts)")
+                .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    }
+
+    @Test
+    void unreachableMirror_isSkippedNamingWhatWentWrong() throws IOException {
+        int port = deadPort();
+        RegistryHosts hosts = RegistryHosts.of(Map.of(upstream.domain(),
+                new HostConfig(List.of(URI.create("http://127.0.0.1:" + port)), false, Optional.empty())));
+        upstream.route(MANIFEST_PATH, (exchange, request) -> FakeRegistry.error(exchange, 404, "MANIFEST_UNKNOWN", "gone"));
+
+        assertThatThrownBy(() -> client(hosts).fetchManifest(ref, "1.0", Credentials.anonymous()))
+                .isInstanceOf(ImageNotFoundException.class)
+                .hasMessageContaining("mirrors skipped: http://127.0.0.1:" + port + ": registry 127.0.0.1:" + port
+                        + " refused the connection");
     }
 
     @Test

@@ -118,7 +118,35 @@ class ImageServiceEndpointTest {
         var e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> stub.pullImage(PullImageRequest.newBuilder().setImage(spec("127.0.0.1:1/app:1")).build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(e.getStatus().getDescription()).startsWith("RegistryUnavailable");
+        assertThat(e.getStatus().getDescription()).startsWith("RegistryUnavailable")
+                .contains("registry 127.0.0.1:1 refused the connection (after 1 attempt)")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void pullImage_imageId_isInvalidArgumentNotAPullOfLibraryHex() {
+        String hex = Digest.sha256("x".getBytes(StandardCharsets.UTF_8)).hex();
+        for (String id : List.of("sha256:" + hex, hex)) {
+            var e = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> stub.pullImage(PullImageRequest.newBuilder().setImage(spec(id)).build()));
+            assertThat(e.getStatus().getCode()).as(id).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).as(id).contains("invalid image reference \"" + id + "\"").contains("image id");
+        }
+    }
+
+    @Test
+    void imageStatusAndRemove_byImageId_stillLookUpById() throws Exception {
+        ImageRecord stored = storeImage("a", "docker.io/library/app:1");
+        String absent = Digest.sha256("absent".getBytes(StandardCharsets.UTF_8)).toString();
+
+        assertThat(stub.imageStatus(ImageStatusRequest.newBuilder().setImage(spec(stored.id().toString())).build()).getImage().getId())
+                .isEqualTo(stored.id().toString());
+        assertThat(stub.imageStatus(ImageStatusRequest.newBuilder().setImage(spec(stored.id().hex())).build()).getImage().getId())
+                .isEqualTo(stored.id().toString());
+        assertThat(stub.imageStatus(ImageStatusRequest.newBuilder().setImage(spec(absent)).build()).hasImage()).isFalse();
+        stub.removeImage(RemoveImageRequest.newBuilder().setImage(spec(absent)).build());
+        stub.removeImage(RemoveImageRequest.newBuilder().setImage(spec(stored.id().toString())).build());
+        assertThat(stub.listImages(ListImagesRequest.getDefaultInstance()).getImagesList()).isEmpty();
     }
 
     @Test

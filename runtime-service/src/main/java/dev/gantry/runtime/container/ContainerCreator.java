@@ -92,7 +92,8 @@ final class ContainerCreator {
         PodFacts facts = withTarget(podFacts(pod, podConfig), pod, config);
         String cgroupsPath = system.specs().cgroupsPath(facts, id);
         ImageRecord image = prepared.image();
-        String imageRef = image.repoDigests().isEmpty() ? image.id().toString() : image.repoDigests().get(0);
+        String imageRef = image.digestReferenceFor(
+                List.of(config.getImage().getImage(), config.getImage().getUserSpecifiedImage()));
         Container record = new Container(id, pod.id(), reserved, config, config.getImage().getImage(), image.id().toString(),
                 imageRef, system.clock().instant(), prepared.logPath() == null ? "" : prepared.logPath().toString(), cgroupsPath,
                 pod.runtimeHandler(), prepared.stopSignal(), config.getLinux().getResources(), 0, 0, List.of(), 0,
