@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 
@@ -41,8 +42,12 @@ public final class RootPath {
         Path base = root.toAbsolutePath().normalize();
         FileSystemProvider provider = base.getFileSystem().provider();
         Deque<String> remaining = new ArrayDeque<>(components(name));
-        // paths.get(i) is the resolved path of the first i+1 components walked so far
-        List<Path> paths = new ArrayList<>();
+        // The walk so far as one relative string, and where each of its components starts, so that
+        // memory stays linear in the name: a Path per prefix would be quadratic (a 900 KB name of
+        // 4,500 components took gigabytes). A Path is made only for a component that is looked up.
+        StringBuilder walked = new StringBuilder();
+        int[] starts = new int[16];
+        int depth = 0;
         int existing = 0; // how many of those are directories we have seen: below a missing one nothing exists
         int links = 0;
         while (!remaining.isEmpty()) {
@@ -51,17 +56,20 @@ public final class RootPath {
                 continue;
             }
             if (part.equals("..")) {
-                if (!paths.isEmpty()) {
-                    paths.remove(paths.size() - 1);
-                    existing = Math.min(existing, paths.size());
+                if (depth > 0) {
+                    depth--;
+                    walked.setLength(Math.max(starts[depth] - 1, 0)); // drop the component and its slash
+                    existing = Math.min(existing, depth);
                 }
                 continue;
             }
-            Path candidate = (paths.isEmpty() ? base : paths.get(paths.size() - 1)).resolve(part);
-            if (remaining.isEmpty() || existing < paths.size()) {
-                paths.add(candidate); // the last component, or below a missing or non-directory one
+            if (remaining.isEmpty() || existing < depth) {
+                // the last component, or below a missing or non-directory one: nothing to look up
+                depth = append(walked, starts, depth, part);
+                starts = grown(starts, depth);
                 continue;
             }
+            Path candidate = base.resolve(walked.isEmpty() ? part : walked + "/" + part);
             BasicFileAttributes attrs =
                     provider.readAttributesIfExists(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (attrs != null && attrs.isSymbolicLink()) {
@@ -75,17 +83,33 @@ public final class RootPath {
                     remaining.addFirst(targetParts.get(i));
                 }
                 if (target.startsWith("/")) {
-                    paths.clear();
+                    walked.setLength(0);
+                    depth = 0;
                     existing = 0;
                 }
                 continue;
             }
-            paths.add(candidate);
+            depth = append(walked, starts, depth, part);
+            starts = grown(starts, depth);
             if (attrs != null && attrs.isDirectory()) {
                 existing++;
             }
         }
-        return paths.isEmpty() ? base : paths.get(paths.size() - 1);
+        return walked.isEmpty() ? base : base.resolve(walked.toString());
+    }
+
+    /** Appends {@code part} as component number {@code depth} and answers the new depth; {@code starts} has room. */
+    private static int append(StringBuilder walked, int[] starts, int depth, String part) {
+        if (!walked.isEmpty()) {
+            walked.append('/');
+        }
+        starts[depth] = walked.length();
+        walked.append(part);
+        return depth + 1;
+    }
+
+    private static int[] grown(int[] starts, int depth) {
+        return depth < starts.length ? starts : Arrays.copyOf(starts, starts.length * 2);
     }
 
     /**

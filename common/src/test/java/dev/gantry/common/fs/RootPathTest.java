@@ -39,6 +39,22 @@ class RootPathTest {
     }
 
     @Test
+    void resolve_hundredsOfThousandsOfComponentsUnderAMissingDirectory_linearMemory() throws IOException {
+        // One Path per prefix made this quadratic: 400,000 components of 800 KB would need tens of GB.
+        String name = "a/".repeat(400_000) + "f";
+
+        assertThat(RootPath.resolve(root, name).toString()).hasSize(root.toString().length() + 1 + name.length());
+    }
+
+    @Test
+    void resolve_dotDotAfterMissingComponents_dropsThemOneByOne() throws IOException {
+        Files.createDirectories(root.resolve("x"));
+
+        assertThat(RootPath.resolve(root, "x/missing/deeper/../../y/./z")).isEqualTo(root.resolve("x/y/z"));
+        assertThat(RootPath.resolve(root, "x/missing/../..")).isEqualTo(root);
+    }
+
+    @Test
     void resolve_intermediateRelativeSymlink_isFollowed() throws IOException {
         Files.createDirectories(root.resolve("usr/lib"));
         Files.createSymbolicLink(root.resolve("lib"), Path.of("usr/lib"));

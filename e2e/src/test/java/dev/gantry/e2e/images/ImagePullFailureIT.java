@@ -229,6 +229,23 @@ class ImagePullFailureIT {
     }
 
     @Test
+    void pull_decompressionBombLayer_isResourceExhaustedNamingLayerAndLimit_leavesNoSnapshot() {
+        // 200 MiB of zeros in a few KB of zstd: far past 1000 times, and past the 64 MiB floor
+        Layer bomb = keep(Layer.builder().zeroFile("zeros", 200L << 20).compression(Layer.Compression.ZSTD).build());
+        OciImageBuilder.create().layer(bomb).push(registry.registry(), "e2e/bomb", "1");
+
+        StatusRuntimeException e = pullFails("e2e/bomb:1");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.getStatus().getDescription())
+                .contains("unpack layer " + bomb.digest())
+                .contains("times its compressed size of " + bomb.size() + " bytes (image.max_layer_ratio)");
+        // the compressed bytes may stay in content/ingest for a resumed pull; no snapshot, blob or image is made
+        assertThat(images.storeListing()).filteredOn(name -> !name.startsWith("content/ingest/"))
+                .containsExactlyElementsOf(storeBefore.stream().filter(name -> !name.startsWith("content/ingest/")).toList());
+    }
+
+    @Test
     void pull_layerClimbingOutOfItsRoot_isRefusedAndWritesNothingOutside() throws Exception {
         Path outside = gantry.daemon().root().getParent().resolve("escaped");
         Layer evil = keep(Layer.builder().raw(tar(entry -> {

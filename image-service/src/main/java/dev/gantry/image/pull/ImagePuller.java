@@ -53,12 +53,17 @@ public final class ImagePuller {
 
     public ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, Leases leases,
             LayerApplier applier, Platform platform, ExecutorService executor, int maxConcurrentDownloads) {
+        this(registry, content, snapshots, leases, applier, platform, executor, maxConcurrentDownloads, LayerLimits.defaults());
+    }
+
+    public ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, Leases leases,
+            LayerApplier applier, Platform platform, ExecutorService executor, int maxConcurrentDownloads, LayerLimits limits) {
         this.registry = registry;
         this.content = content;
         this.leases = leases;
         this.platform = platform;
         this.executor = executor;
-        this.layers = new LayerPull(content, snapshots, registry, applier, maxConcurrentDownloads);
+        this.layers = new LayerPull(content, snapshots, registry, applier, maxConcurrentDownloads, limits);
     }
 
     /** The pulled image and the lease that keeps its content until the caller has stored the record. */

@@ -43,14 +43,17 @@ final class LayerPull {
     private final RegistryClient registry;
     private final LayerApplier applier;
     private final Semaphore downloads;
+    private final LayerLimits limits;
     private final ConcurrentHashMap<Digest, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
 
-    LayerPull(ContentStore content, SnapshotStore snapshots, RegistryClient registry, LayerApplier applier, int maxConcurrent) {
+    LayerPull(ContentStore content, SnapshotStore snapshots, RegistryClient registry, LayerApplier applier, int maxConcurrent,
+            LayerLimits limits) {
         this.content = content;
         this.snapshots = snapshots;
         this.registry = registry;
         this.applier = applier;
         this.downloads = new Semaphore(maxConcurrent, true);
+        this.limits = limits;
     }
 
     /** The layer as a snapshot; the caller holds a lease on the chain ID and the blob digest. */
@@ -115,7 +118,9 @@ final class LayerPull {
             Optional<Digest> parent, SnapshotStore.Prepared prepared) throws IOException {
         var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), null,
                 ingest == null ? null : ingest.stream());
-        var uncompressed = new HashingInputStream(Decompression.open(layer.mediaType(), compressed), diffId.newHasher(), null);
+        var budget = new LayerBudget(Decompression.open(layer.mediaType(), compressed), layer, limits,
+                Files.getFileStore(prepared.fs()));
+        var uncompressed = new HashingInputStream(budget, diffId.newHasher(), null);
         ApplyResult result;
         try {
             result = applier.apply(uncompressed, prepared.fs());

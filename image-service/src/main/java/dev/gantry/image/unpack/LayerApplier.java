@@ -66,7 +66,7 @@ public final class LayerApplier {
                 try {
                     writer.write(entry, reader);
                 } catch (IOException e) {
-                    throw new IOException("apply layer entry \"" + entry.name() + "\" in " + root + ": " + e.getMessage(), e);
+                    throw new IOException("apply layer entry \"" + EntryNames.shown(entry.name()) + "\" in " + root + ": " + e.getMessage(), e);
                 }
                 entries++;
             }

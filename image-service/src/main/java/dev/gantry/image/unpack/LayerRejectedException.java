@@ -10,7 +10,7 @@ import dev.gantry.common.errors.GantryException;
 public final class LayerRejectedException extends GantryException {
 
     LayerRejectedException(String entry, String reason) {
-        super(ErrorKind.INVALID_ARGUMENT, "apply layer entry \"" + entry + "\": refused, " + reason);
+        super(ErrorKind.INVALID_ARGUMENT, "apply layer entry \"" + EntryNames.shown(entry) + "\": refused, " + reason);
     }
 
     /** The archive itself is broken, before any one entry can be named. */

@@ -62,6 +62,10 @@ final class LayerWriter {
         if (raw.indexOf('\0') >= 0 || entry.linkName().indexOf('\0') >= 0) {
             throw new LayerRejectedException(raw, "its name or link target holds a NUL byte");
         }
+        EntryNames.check(raw, raw, "its name");
+        if (entry.type() == TarEntry.Type.SYMLINK || entry.type() == TarEntry.Type.HARDLINK) {
+            EntryNames.check(raw, entry.linkName(), "its link target");
+        }
         if (RootPath.escapes(raw)) {
             throw new LayerRejectedException(raw, "its name climbs above the layer root");
         }

@@ -1,5 +1,6 @@
 package dev.gantry.image.unpack;
 
+import dev.gantry.common.errors.GantryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -86,6 +87,9 @@ final class ReadAheadInputStream extends InputStream {
         }
         if (next.failure() != null) {
             ended = true;
+            if (next.failure() instanceof GantryException refused) {
+                throw refused; // a refusal keeps its kind (a layer over its size limit is not an I/O error)
+            }
             throw new IOException("read layer stream: " + next.failure().getMessage(), next.failure());
         }
         if (next.length() < 0) {

@@ -284,6 +284,61 @@ class LayerApplierHostileTest {
                 .hasMessageContaining("exceeds");
     }
 
+    @Test
+    void apply_paxPathOfHundredsOfThousandsOfComponents_isRefusedWithoutExhaustingTheHeap() {
+        // 800 KB, 400,000 components: resolving it kept one Path per prefix, tens of GB, before the limit
+        String name = "a/".repeat(400_000) + "f";
+        byte[] tar = new RawTar().pax('x', RawTar.record("path", name)).file("ignored", "x").end();
+
+        assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(tar), layer))
+                .isInstanceOf(LayerRejectedException.class)
+                .hasMessageEndingWith("refused, its name is longer than 4096 bytes (PATH_MAX)")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400))
+                .satisfies(e -> assertThat(((LayerRejectedException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
+    }
+
+    @Test
+    void apply_nameOfPathMaxPlusOneBytesOfShortComponents_isRefused() {
+        String name = ("d".repeat(254) + "/").repeat(16) + "f".repeat(4097 - 255 * 16);
+        byte[] tar = new RawTar().pax('x', RawTar.record("path", name)).file("x", "no").end();
+
+        assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(tar), layer))
+                .isInstanceOf(LayerRejectedException.class)
+                .hasMessageContaining("PATH_MAX");
+    }
+
+    @Test
+    void apply_componentOf256Bytes_isRefused() throws IOException {
+        applier.apply(new ByteArrayInputStream(
+                new RawTar().pax('x', RawTar.record("path", "d/" + "x".repeat(255))).file("x", "ok").end()), layer);
+        String name = "d/" + "x".repeat(256) + "/f";
+        byte[] tar = new RawTar().pax('x', RawTar.record("path", name)).file("x", "no").end();
+
+        assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(tar), layer))
+                .isInstanceOf(LayerRejectedException.class)
+                .hasMessageEndingWith("refused, its name has a component longer than 255 bytes (NAME_MAX)");
+        assertThat(layer.resolve("d/" + "x".repeat(255))).hasContent("ok");
+    }
+
+    @Test
+    void apply_componentOf256BytesInUtf8_isRefused() {
+        String name = "\u00e9".repeat(128); // 128 characters, 256 bytes
+        byte[] tar = new RawTar().pax('x', RawTar.record("path", name)).file("x", "no").end();
+
+        assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(tar), layer))
+                .isInstanceOf(LayerRejectedException.class)
+                .hasMessageContaining("NAME_MAX");
+    }
+
+    @Test
+    void apply_symlinkTargetLongerThanPathMax_isRefused() {
+        byte[] tar = new RawTar().pax('x', RawTar.record("linkpath", "t/".repeat(3000))).header("link", '2', 0, 0777, "ignored").end();
+
+        assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(tar), layer))
+                .isInstanceOf(LayerRejectedException.class)
+                .hasMessage("apply layer entry \"link\": refused, its link target is longer than 4096 bytes (PATH_MAX)");
+    }
+
     /** Path → type, mode, owner, size, links, content and xattrs, for everything under {@code dir}, links not followed. */
     private static Map<String, String> snapshot(Path dir) throws IOException {
         Map<String, String> tree = new TreeMap<>();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.gantry.image.pull.LayerLimits;
 import dev.gantry.linux.cgroup.CgroupDriver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,7 +104,11 @@ public final class ConfigLoader {
                 values.duration("grpc.shutdown_timeout"));
         var images = new GantryConfig.Images(
                 values.imageReferences("image.pinned"),
-                values.intInRange("image.max_concurrent_downloads", 1, 64));
+                values.intInRange("image.max_concurrent_downloads", 1, 64),
+                new LayerLimits(
+                        values.longInRange("image.max_layer_size", 1L << 20, Long.MAX_VALUE),
+                        values.longInRange("image.max_layer_ratio", 0, 1_000_000),
+                        values.longInRange("image.min_free_space", 0, Long.MAX_VALUE)));
         var registry = new GantryConfig.Registry(
                 values.intInRange("registry.attempts", 1, 20),
                 values.registryHosts("registry.hosts"));

@@ -46,8 +46,8 @@ public record GantryConfig(
      */
     public record Stats(Duration diskUsageInterval) {}
 
-    /** Image service settings. */
-    public record Images(List<String> pinned, int maxConcurrentDownloads) {}
+    /** Image service settings; {@code layerLimits} bound what one layer may unpack to and the disk pulls leave free. */
+    public record Images(List<String> pinned, int maxConcurrentDownloads, dev.gantry.image.pull.LayerLimits layerLimits) {}
 
     /** How pulls reach registries: retry budget and the per-host endpoint table. */
     public record Registry(int attempts, Map<String, HostConfig> hosts) {}

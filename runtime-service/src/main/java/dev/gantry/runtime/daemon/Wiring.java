@@ -370,7 +370,7 @@ final class Wiring {
         var leases = new Leases();
         ExecutorService layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("layer-", 0).factory());
         var puller = new ImagePuller(registry, content, snapshots, leases, new LayerApplier(), Platform.current(),
-                layerThreads, config.images().maxConcurrentDownloads());
+                layerThreads, config.images().maxConcurrentDownloads(), config.images().layerLimits());
         // Not collected yet: containers must first take their leases (see services()).
         return new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
                 new HeapTrimmer(Duration.ofSeconds(2)), pullListener);

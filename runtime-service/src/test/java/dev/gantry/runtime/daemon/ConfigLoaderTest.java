@@ -63,6 +63,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void imageLayerLimits_defaults_32GiB1000TimesOneGiBFree() {
+        var limits = loader().load(Optional.empty(), Map.of()).config().images().layerLimits();
+
+        assertThat(limits).isEqualTo(new dev.gantry.image.pull.LayerLimits(32L << 30, 1000, 1L << 30));
+        assertThat(limits).isEqualTo(dev.gantry.image.pull.LayerLimits.defaults());
+    }
+
+    @Test
+    void imageLayerLimits_fileOverrides_zeroTurnsRatioAndReserveOff() throws IOException {
+        var limits = load("[image]\nmax_layer_size = 1073741824\nmax_layer_ratio = 0\nmin_free_space = 0\n")
+                .config().images().layerLimits();
+
+        assertThat(limits).isEqualTo(new dev.gantry.image.pull.LayerLimits(1L << 30, 0, 0));
+    }
+
+    @Test
+    void imageLayerLimits_outOfRange_refusedNamingTheKey() {
+        assertThatThrownBy(() -> load("[image]\nmax_layer_size = 1000\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("key image.max_layer_size: must be between 1048576 and");
+        assertThatThrownBy(() -> load("[image]\nmax_layer_ratio = -1\n"))
+                .hasMessageContaining("key image.max_layer_ratio: must be between 0 and 1000000, got -1");
+        assertThatThrownBy(() -> load("[image]\nmin_free_space = -5\n"))
+                .hasMessageContaining("key image.min_free_space: must be between 0 and");
+        assertThatThrownBy(() -> load("[image]\nmin_free_space = \"1GiB\"\n"))
+                .hasMessageContaining("key image.min_free_space: expected an integer, got a string");
+    }
+
+    @Test
     void stream_defaults_loopbackEphemeralPortNoTlsOneMinuteTokens() throws IOException {
         var stream = loader().load(Optional.empty(), Map.of()).config().stream();
         assertThat(stream.address()).isEqualTo("127.0.0.1");

@@ -1,0 +1,99 @@
+package dev.gantry.image.pull;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.image.oci.Descriptor;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileStore;
+
+/**
+ * The uncompressed stream of one layer, held to its {@link LayerLimits}: reading past the size
+ * the layer may unpack to, or while the image store's file system is down to its reserve, fails
+ * with RESOURCE_EXHAUSTED naming the layer and the limit. Free space is asked for every
+ * {@link #CHECK_EVERY} bytes, not per read: one statfs per 16 MiB costs nothing next to writing them.
+ */
+final class LayerBudget extends FilterInputStream {
+
+    static final long CHECK_EVERY = 16L << 20;
+
+    private final Descriptor layer;
+    private final LayerLimits limits;
+    private final long allowed;
+    private final FileStore disk;
+    private long count;
+    private long nextCheck;
+
+    LayerBudget(InputStream uncompressed, Descriptor layer, LayerLimits limits, FileStore disk) throws IOException {
+        super(uncompressed);
+        this.layer = layer;
+        this.limits = limits;
+        this.allowed = limits.allowedFor(layer.size());
+        this.disk = disk;
+        checkFreeSpace(); // a pull onto a full disk stops before it writes
+        this.nextCheck = CHECK_EVERY;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            count += n;
+            if (count > allowed) {
+                throw overLimit();
+            }
+            if (count >= nextCheck) {
+                nextCheck = count + CHECK_EVERY;
+                checkFreeSpace();
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(n, 65536)];
+        long skipped = 0;
+        while (skipped < n) {
+            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+            if (r < 0) {
+                break;
+            }
+            skipped += r;
+        }
+        return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    private GantryException overLimit() {
+        String limit = allowed == limits.maxSize()
+                ? "the limit of " + allowed + " bytes a layer may unpack to (image.max_layer_size)"
+                : "the limit of " + allowed + " bytes, " + limits.maxRatio() + " times its compressed size of " + layer.size()
+                        + " bytes (image.max_layer_ratio)";
+        return new GantryException(ErrorKind.RESOURCE_EXHAUSTED,
+                "unpack layer " + layer.digest() + ": refused, it unpacks to more than " + limit);
+    }
+
+    private void checkFreeSpace() throws IOException {
+        if (limits.minFreeSpace() == 0) {
+            return;
+        }
+        long usable = disk.getUsableSpace();
+        if (usable < limits.minFreeSpace()) {
+            throw new GantryException(ErrorKind.RESOURCE_EXHAUSTED, "unpack layer " + layer.digest()
+                    + ": stopped, the image store's file system has " + usable + " bytes free, less than the "
+                    + limits.minFreeSpace() + " bytes pulls must leave (image.min_free_space)");
+        }
+    }
+}
