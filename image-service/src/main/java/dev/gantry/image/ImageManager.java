@@ -106,7 +106,7 @@ public final class ImageManager {
         ImagePuller.Pulled pulled;
         try {
             pulled = puller.pull(reference, credentials);
-        } catch (RuntimeException failed) {
+        } catch (RuntimeException | Error failed) {
             collector.collect(); // what this pull already published and no image uses goes, so the store is as before
             throw failed;
         }

@@ -15,7 +15,7 @@ import java.util.List;
  *   Rollback rollback = new Rollback("run pod sandbox " + id);
  *   pins.create(...);   rollback.push("unpin namespaces", () -> pins.remove(id));
  *   cni.add(...);       rollback.push("CNI DEL", () -> cni.del(...));
- *   ...                 // failure: rollback.undo(cause) in the catch block
+ *   ...                 // failure: rollback.undo(cause) in a catch (Throwable), then rethrow
  *   rollback.clear();   // success: nothing to undo
  * </pre>
  *
@@ -54,8 +54,9 @@ public final class Rollback {
     }
 
     /**
-     * Runs the undos newest first and empties the list. Undo failures are added to {@code cause} as
-     * suppressed exceptions and returned as descriptions ("unpin namespaces: EBUSY").
+     * Runs the undos newest first and empties the list. Undo failures, Errors included, are added to
+     * {@code cause} as suppressed exceptions and returned as descriptions ("unpin namespaces: EBUSY").
+     * The caller runs this for any throwable its steps threw, Errors too, and rethrows that.
      *
      * @return what could not be undone; empty when everything was (the caller logs it, with {@link #operation()})
      */
@@ -63,16 +64,21 @@ public final class Rollback {
         List<String> failed = new ArrayList<>();
         while (!steps.isEmpty()) {
             Step step = steps.pop();
-            Exception last = null;
+            Throwable last = null;
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
                 try {
                     step.undo().run();
                     last = null;
                     break;
-                } catch (Exception e) {
+                } catch (Throwable e) {
+                    // An Error (out of memory, stack overflow) in one undo must not skip the older
+                    // ones; it is not retried, and travels on as a suppressed exception of the cause.
                     last = e;
                     if (e instanceof InterruptedException) {
                         Thread.currentThread().interrupt();
+                        break;
+                    }
+                    if (e instanceof Error) {
                         break;
                     }
                 }

@@ -170,13 +170,19 @@ public final class RecordStore<T> {
             try {
                 Directories.create(objectDir, dirMode);
                 write(record);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Any throwable, Errors too: a name left reserved would refuse every later create of it.
                 names.release(name);
                 if (madeDir) {
                     deleteQuietly(objectDir, e);
                 }
-                throw e instanceof IOException io
-                        ? failure("create " + subject + " record " + objectDir.resolve(recordFile), io) : (RuntimeException) e;
+                if (e instanceof IOException io) {
+                    throw failure("create " + subject + " record " + objectDir.resolve(recordFile), io);
+                }
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw (Error) e; // all else the steps above can throw
             }
             index.add(id);
             records.put(id, record);
@@ -309,7 +315,7 @@ public final class RecordStore<T> {
         }
     }
 
-    private void deleteQuietly(Path objectDir, Exception cause) {
+    private void deleteQuietly(Path objectDir, Throwable cause) {
         try {
             deleteTree(objectDir, recordFile);
         } catch (IOException e) {

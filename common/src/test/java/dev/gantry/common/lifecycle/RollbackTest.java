@@ -67,4 +67,24 @@ class RollbackTest {
         assertThat(rollback.undo(null)).isEmpty();
         assertThat(ran).isEmpty();
     }
+
+    @Test
+    void undo_stepThrowsError_olderStepsStillRunAndErrorIsKept() {
+        List<String> ran = new ArrayList<>();
+        AtomicInteger tries = new AtomicInteger();
+        Rollback rollback = new Rollback("test");
+        rollback.push("release name", () -> ran.add("release name"));
+        rollback.push("unmount", () -> {
+            tries.incrementAndGet();
+            throw new StackOverflowError("deep");
+        });
+        OutOfMemoryError cause = new OutOfMemoryError("Java heap space");
+
+        List<String> failed = rollback.undo(cause);
+
+        assertThat(ran).containsExactly("release name");
+        assertThat(failed).containsExactly("unmount: deep");
+        assertThat(tries).as("an Error is not retried").hasValue(1);
+        assertThat(cause.getSuppressed()).singleElement().isInstanceOf(StackOverflowError.class);
+    }
 }

@@ -9,11 +9,16 @@ import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.Mount;
 import dev.gantry.cri.v1.MountPropagation;
 import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PullImageRequest;
 import dev.gantry.cri.v1.SecurityProfile;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.Layer;
+import dev.gantry.e2e.fixtures.OciImageBuilder;
+import dev.gantry.e2e.fixtures.RegistryServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,6 +149,27 @@ class ContainerBadInputIT {
         refused(c -> c.setLogPath("main/../../../outside.log"), Status.Code.INVALID_ARGUMENT);
 
         assertThat(Path.of(pod.getLogDirectory()).resolve("../../outside.log").normalize()).doesNotExist();
+    }
+
+    @Test
+    void create_imagePasswdOverTheCap_invalidArgumentAndNothingLeft() throws IOException {
+        startPod();
+        // Twice the 4 MiB cap, as zeros: one line the old reader took whole. A sparse source keeps
+        // the host file cheap; the layer (tar, then gzip) is small.
+        Path zeros = node.tempDir().resolve("passwd");
+        try (RandomAccessFile file = new RandomAccessFile(zeros.toFile(), "rw")) {
+            file.setLength(8L << 20);
+        }
+        try (RegistryServer registry = RegistryServer.anonymous(null);
+                Layer layer = Layer.builder().dir("etc").file("etc/passwd", zeros, 0644).build()) {
+            OciImageBuilder.create().layer(layer).cmd("true").push(registry.registry(), "e2e/huge-passwd", "1");
+            String ref = registry.registry().reference("e2e/huge-passwd", "1");
+            node.client().images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(ref)).build());
+
+            StatusRuntimeException e = refused(c -> c.setImage(ImageSpec.newBuilder().setImage(ref)), Status.Code.INVALID_ARGUMENT);
+
+            assertThat(e.getStatus().getDescription()).contains("/etc/passwd is larger than");
+        }
     }
 
     @Test

@@ -117,8 +117,8 @@ public final class ImagePuller {
         } catch (IOException e) {
             lease.close();
             throw new GantryException(ErrorKind.INTERNAL, "pull " + ref + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            lease.close();
+        } catch (RuntimeException | Error e) {
+            lease.close(); // Errors too: a lease left open keeps its blobs from the collector for good
             throw e;
         }
     }

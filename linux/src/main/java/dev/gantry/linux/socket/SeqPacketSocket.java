@@ -76,7 +76,7 @@ public final class SeqPacketSocket implements AutoCloseable {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             closeQuietly(fd);
             throw e;
         }

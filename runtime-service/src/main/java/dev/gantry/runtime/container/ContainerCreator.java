@@ -132,10 +132,15 @@ final class ContainerCreator {
                     new ContainerState.Created(), false));
             rollback.clear();
             return created;
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Any throwable: an Error (OutOfMemoryError, StackOverflowError) skipping this would leak
+            // the mount, the Creating record, the name and the image lease. It is rethrown as it is.
             List<String> left = rollback.undo(e);
             if (!left.isEmpty()) {
                 log.error("{} failed and could not be fully undone: {}", rollback.operation(), left);
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             if (e instanceof GantryException g) {
                 throw g;

@@ -75,7 +75,7 @@ final class CriServer implements AutoCloseable {
         try {
             server.start();
             SocketFile.restrict(grpc.socket());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             server.shutdownNow();
             acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -156,7 +156,7 @@ final class RuncExecProcess implements AutoCloseable {
             RuncExecProcess process = new RuncExecProcess(target, pid, handle, processFile, pidFile, pty, ours);
             process.waitInBackground();
             return process;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 try {
                     undo.get(i).close();

@@ -7,7 +7,10 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.RootPath;
 import dev.gantry.cri.v1.LinuxContainerSecurityContext;
 import dev.gantry.cri.v1.SupplementalGroupsPolicy;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The uid, gid and supplemental groups of a container's first process, from the security context
@@ -27,15 +31,32 @@ import java.util.Set;
  * without a group gets the primary gid from /etc/passwd, or 0 when passwd does not list it;
  * run_as_group overrides the gid. Supplemental groups are the primary gid, the requested ones and,
  * with the Merge policy (the default), the /etc/group entries that list the user by name.
+ *
+ * <p>The files are the image's, so any size: they are read as a stream of lines, and one larger
+ * than {@link #MAX_FILE_BYTES} or with a line longer than {@link #MAX_LINE_BYTES} is refused
+ * (INVALID_ARGUMENT) before it can fill the heap. Real ones are a few kilobytes.
  */
 final class ImageUsers {
 
     private static final long MAX_ID = 0xFFFF_FFFFL;
     private static final int MAX_LINKS = 40;
+    static final long MAX_FILE_BYTES = 4L << 20;
+    static final int MAX_LINE_BYTES = 64 << 10;
 
     private record Passwd(String name, long uid, long gid) {}
 
-    private record Group(String name, long gid, List<String> members) {}
+    /** {@code members} as the file has it (comma-separated): split only when asked, never kept as one string each. */
+    private record Group(String name, long gid, String members) {
+
+        boolean lists(String user) {
+            for (String member : members.split(",")) {
+                if (member.strip().equals(user)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     private final List<Passwd> passwd;
     private final List<Group> groups;
@@ -46,8 +67,11 @@ final class ImageUsers {
     }
 
     static OciSpec.User resolve(Path rootfs, LinuxContainerSecurityContext security, String imageUser) {
-        ImageUsers users = new ImageUsers(
-                parsePasswd(readConfined(rootfs, "/etc/passwd")), parseGroups(readConfined(rootfs, "/etc/group")));
+        List<Passwd> passwd = new ArrayList<>();
+        readConfined(rootfs, "/etc/passwd", line -> parsePasswd(line, passwd));
+        List<Group> groups = new ArrayList<>();
+        readConfined(rootfs, "/etc/group", line -> parseGroup(line, groups));
+        ImageUsers users = new ImageUsers(passwd, groups);
         return users.resolve(security, imageUser == null ? "" : imageUser.strip());
     }
 
@@ -106,7 +130,7 @@ final class ImageUsers {
         gids.add(primaryGid);
         if (security.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Merge && name != null) {
             for (Group group : groups) {
-                if (group.members().contains(name)) {
+                if (group.lists(name)) {
                     gids.add(group.gid());
                 }
             }
@@ -148,44 +172,36 @@ final class ImageUsers {
     }
 
     /** name:password:uid:gid:gecos:home:shell; malformed lines are skipped, as getpwent does. */
-    private static List<Passwd> parsePasswd(List<String> lines) {
-        List<Passwd> entries = new ArrayList<>();
-        for (String line : lines) {
-            String[] f = line.split(":", -1);
-            if (f.length >= 4 && !f[0].isEmpty() && isNumber(f[2]) && isNumber(f[3])
-                    && f[2].length() <= 10 && f[3].length() <= 10) {
-                entries.add(new Passwd(f[0], Long.parseLong(f[2]), Long.parseLong(f[3])));
-            }
+    private static void parsePasswd(String line, List<Passwd> entries) {
+        String[] f = line.split(":", -1);
+        if (f.length >= 4 && !f[0].isEmpty() && isNumber(f[2]) && isNumber(f[3])
+                && f[2].length() <= 10 && f[3].length() <= 10) {
+            entries.add(new Passwd(f[0], Long.parseLong(f[2]), Long.parseLong(f[3])));
         }
-        return entries;
     }
 
     /** name:password:gid:member,member */
-    private static List<Group> parseGroups(List<String> lines) {
-        List<Group> entries = new ArrayList<>();
-        for (String line : lines) {
-            String[] f = line.split(":", -1);
-            if (f.length >= 3 && !f[0].isEmpty() && isNumber(f[2]) && f[2].length() <= 10) {
-                List<String> members = f.length > 3 && !f[3].isBlank()
-                        ? List.of(f[3].strip().split("\\s*,\\s*"))
-                        : List.of();
-                entries.add(new Group(f[0], Long.parseLong(f[2]), members));
-            }
+    private static void parseGroup(String line, List<Group> entries) {
+        String[] f = line.split(":", -1);
+        if (f.length >= 3 && !f[0].isEmpty() && isNumber(f[2]) && f[2].length() <= 10) {
+            entries.add(new Group(f[0], Long.parseLong(f[2]), f.length > 3 ? f[3] : ""));
         }
-        return entries;
     }
 
     /**
      * The lines of a file inside the rootfs, following symlinks (the last component too) inside it;
      * no lines when it does not exist, as for a scratch image.
      */
-    private static List<String> readConfined(Path rootfs, String name) {
+    private static void readConfined(Path rootfs, String name, Consumer<String> lines) {
         String current = name;
         try {
             for (int i = 0; i < MAX_LINKS; i++) {
                 Path file = RootPath.resolve(rootfs, current);
                 if (!Files.isSymbolicLink(file)) {
-                    return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+                    if (Files.isRegularFile(file)) {
+                        readLines(file, name, lines);
+                    }
+                    return;
                 }
                 String target = Files.readSymbolicLink(file).toString();
                 String parent = current.substring(0, current.lastIndexOf('/') + 1);
@@ -193,9 +209,62 @@ final class ImageUsers {
             }
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "image's " + name + ": too many levels of symbolic links");
         } catch (NoSuchFileException e) {
-            return List.of();
+            return;
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "read the image's " + name + " in " + rootfs + ": " + e, e);
         }
+    }
+
+    /**
+     * Hands each line to {@code lines}, holding one line at a time. The size is checked first (a
+     * sparse file costs the image nothing) and counted again while reading, in case it grows.
+     */
+    private static void readLines(Path file, String name, Consumer<String> lines) throws IOException {
+        if (Files.size(file) > MAX_FILE_BYTES) {
+            throw tooLarge(name);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[8192];
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                if (total > MAX_FILE_BYTES) {
+                    throw tooLarge(name);
+                }
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        appendLine(line, buffer, start, i - start, name);
+                        emit(line, lines);
+                        start = i + 1;
+                    }
+                }
+                appendLine(line, buffer, start, n - start, name);
+            }
+            if (line.size() > 0) {
+                emit(line, lines);
+            }
+        }
+    }
+
+    /** One line, without a DOS line end (readAllLines, used before, took \r\n as one). */
+    private static void emit(ByteArrayOutputStream line, Consumer<String> lines) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        lines.accept(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+    }
+
+    private static void appendLine(ByteArrayOutputStream line, byte[] bytes, int offset, int length, String name) {
+        if (line.size() + length > MAX_LINE_BYTES) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
+                    "image's " + name + " has a line longer than " + MAX_LINE_BYTES + " bytes");
+        }
+        line.write(bytes, offset, length);
+    }
+
+    private static GantryException tooLarge(String name) {
+        return new GantryException(ErrorKind.INVALID_ARGUMENT, "image's " + name + " is larger than " + MAX_FILE_BYTES + " bytes");
     }
 }

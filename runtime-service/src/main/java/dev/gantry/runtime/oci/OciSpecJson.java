@@ -2,6 +2,7 @@ package dev.gantry.runtime.oci;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -48,9 +49,25 @@ public final class OciSpecJson {
         return readValue(json, OciSpec.class);
     }
 
-    /** @throws IllegalArgumentException if the text is not JSON of the LinuxSeccomp shape */
+    /**
+     * A Localhost seccomp profile: the file may be any host file the request named, so a failure
+     * says only what is wrong and where (line and column), never what the file holds. Jackson's
+     * messages quote tokens, values and field names, so neither they nor the exception travel on.
+     *
+     * @throws IllegalArgumentException if the text is not JSON of the LinuxSeccomp shape
+     */
     public static OciSpec.Seccomp readSeccomp(String json) {
-        return readValue(json, OciSpec.Seccomp.class);
+        try {
+            OciSpec.Seccomp value = MAPPER.readValue(json, OciSpec.Seccomp.class);
+            if (value == null) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            return value;
+        } catch (StreamReadException e) {
+            throw new IllegalArgumentException("not valid JSON" + locationOf(e));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON of the OCI LinuxSeccomp shape" + locationOf(e));
+        }
     }
 
     private static String writeValue(Object value) {

@@ -4,6 +4,10 @@ import dev.gantry.runtime.oci.OciSpec.Seccomp;
 import dev.gantry.runtime.oci.OciSpec.Syscall;
 import dev.gantry.runtime.oci.OciSpec.SyscallArg;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +35,7 @@ import java.util.stream.Stream;
  */
 public final class SeccompProfiles {
 
+    private static final Pattern SECCOMP_CONSTANT = Pattern.compile("SCMP_[A-Z0-9_]{1,40}");
     private static final long EPERM = 1;
     private static final long ENOSYS = 38;
 
@@ -84,27 +90,45 @@ public final class SeccompProfiles {
         return new Seccomp("SCMP_ACT_ERRNO", (int) EPERM, architectures, null, rules);
     }
 
+    /** Larger than any real profile (Docker's default is 20 KB); keeps a request from reading a huge host file. */
+    static final int MAX_PROFILE_BYTES = 4 << 20;
+
     /**
-     * Reads a Localhost profile: a JSON file of the OCI LinuxSeccomp shape.
+     * Reads a Localhost profile: a JSON file of the OCI LinuxSeccomp shape. The path comes from the
+     * request and may name any host file, so errors say the path and what is wrong, never the
+     * file's content (no Jackson message, no value that is not a seccomp constant).
      *
-     * @throws IllegalArgumentException if the file is missing or unreadable, is not JSON of that
-     *     shape, lacks defaultAction, or names an unknown action, operator or architecture
+     * @throws IllegalArgumentException if the file is missing, unreadable, not a regular file, too
+     *     large, is not JSON of that shape, lacks defaultAction, or names an unknown action,
+     *     operator or architecture
      */
     public static Seccomp parseLocalhost(Path file) {
+        String where = "seccomp profile " + file;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(where + " is not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_PROFILE_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(where + " does not exist", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("read " + where + ": " + e, e); // the OS's words, not the file's
+        }
+        if (bytes.length > MAX_PROFILE_BYTES) {
+            throw new IllegalArgumentException(where + " is larger than " + MAX_PROFILE_BYTES + " bytes");
+        }
         String text;
         try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("seccomp profile " + file + " does not exist", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("read seccomp profile " + file + ": " + e, e);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(where + " is not UTF-8 text");
         }
         Seccomp profile;
         try {
             profile = OciSpecJson.readSeccomp(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("seccomp profile " + file + " is not valid JSON of the OCI LinuxSeccomp shape: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(where + " is " + e.getMessage());
         }
         validate(profile, file.toString());
         return profile;
@@ -144,7 +168,10 @@ public final class SeccompProfiles {
 
     private static void requireKnown(Set<String> known, String value, String what) {
         if (!known.contains(value)) {
-            throw new IllegalArgumentException(what + " \"" + value + "\" is unknown");
+            // Named only when it looks like a seccomp constant: anything else may be a host file's secret.
+            throw new IllegalArgumentException(SECCOMP_CONSTANT.matcher(value).matches()
+                    ? what + " \"" + value + "\" is unknown"
+                    : what + " is not a known SCMP_ name");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.gantry.cri.v1.Int64Value;
 import dev.gantry.cri.v1.LinuxContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerSecurityContext;
 import dev.gantry.cri.v1.SupplementalGroupsPolicy;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -159,5 +160,37 @@ class OciSpecBuilderUserTest {
         Files.createSymbolicLink(fx.rootfs.resolve("etc/passwd"), Path.of("../../outside-passwd"));
 
         assertInvalid(() -> userFor("escape"), "image user \"escape\"");
+    }
+
+    @Test
+    void build_hugeSparsePasswd_throwsInvalidArgumentWithoutReadingIt() throws Exception {
+        // 400 MiB of zeros, as a 400 KB layer can carry it; sparse here, so it costs no disk.
+        try (RandomAccessFile passwd = new RandomAccessFile(fx.rootfs.resolve("etc/passwd").toFile(), "rw")) {
+            passwd.setLength(400L << 20);
+        }
+        Runtime runtime = Runtime.getRuntime();
+        long usedBefore = runtime.totalMemory() - runtime.freeMemory();
+
+        assertInvalid(() -> userFor("app"), "image's /etc/passwd is larger than");
+        assertThat(runtime.totalMemory() - runtime.freeMemory() - usedBefore)
+                .as("heap grown by reading it").isLessThan(64L << 20);
+    }
+
+    @Test
+    void build_groupWithOverlongLine_throwsInvalidArgument() throws Exception {
+        Files.writeString(fx.rootfs.resolve("etc/group"), "wheel:x:10:" + "a,".repeat(100_000) + "app\n");
+
+        assertInvalid(() -> userFor("app"), "image's /etc/group has a line longer than");
+    }
+
+    @Test
+    void build_dosLineEnds_readAsBefore() throws Exception {
+        Files.writeString(fx.rootfs.resolve("etc/passwd"), "root:x:0:0\r\napp:x:1000:1001\r\n");
+        Files.writeString(fx.rootfs.resolve("etc/group"), "wheel:x:10:app\r\n");
+
+        OciSpec.User user = userFor("app");
+
+        assertThat(user.gid()).isEqualTo(1001);
+        assertThat(user.additionalGids()).containsExactly(1001L, 10L);
     }
 }

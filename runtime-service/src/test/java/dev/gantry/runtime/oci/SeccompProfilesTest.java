@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.runtime.oci.OciSpec.Seccomp;
 import dev.gantry.runtime.oci.OciSpec.Syscall;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SeccompProfilesTest {
 
@@ -150,5 +153,44 @@ class SeccompProfilesTest {
                 .filter(s -> s.action().equals("SCMP_ACT_ALLOW") && (s.args() == null || s.args().isEmpty()))
                 .flatMap(s -> s.names().stream())
                 .toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "secretword{",
+        "{\"secretword\": 1}",
+        "{\"defaultAction\": \"secretword\"}",
+        "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": \"secretword\"}",
+        "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"secretword\"]}",
+        "[\"secretword\"]",
+        "root:secretword:19000:0:99999:7:::"})
+    void parseLocalhost_hostFileContent_neverInTheMessage(String content) throws Exception {
+        Path file = Files.writeString(dir.resolve("shadow"), content);
+
+        assertThatThrownBy(() -> SeccompProfiles.parseLocalhost(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(file.toString())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secretword"))
+                .satisfies(e -> assertThat(e.getCause()).as("no Jackson exception quoting it either").isNull());
+    }
+
+    @Test
+    void parseLocalhost_notJson_saysWhere() throws Exception {
+        Path file = Files.writeString(dir.resolve("profile.json"), "{\n  \"defaultAction\": secretword\n}");
+
+        assertThatThrownBy(() -> SeccompProfiles.parseLocalhost(file))
+                .hasMessageStartingWith("seccomp profile " + file + " is not valid JSON at line 2, column ");
+    }
+
+    @Test
+    void parseLocalhost_hugeFile_refusedUnread() throws Exception {
+        Path file = dir.resolve("huge");
+        try (RandomAccessFile huge = new RandomAccessFile(file.toFile(), "rw")) {
+            huge.setLength(400L << 20);
+        }
+
+        assertThatThrownBy(() -> SeccompProfiles.parseLocalhost(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is larger than");
     }
 }

@@ -1,0 +1,69 @@
+package dev.gantry.common.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private record Thing(String id, String name) {}
+
+    /** Writes "id name"; the first encode throws {@code failure} when one is set. */
+    private static final class ThingCodec implements RecordStore.Codec<Thing> {
+        final AtomicBoolean failOnce = new AtomicBoolean();
+        Throwable failure;
+
+        @Override
+        public byte[] encode(Thing record) {
+            if (failOnce.getAndSet(false)) {
+                sneakyThrow(failure);
+            }
+            return (record.id() + " " + record.name()).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Thing decode(byte[] bytes) {
+            String[] parts = new String(bytes, StandardCharsets.UTF_8).split(" ");
+            return new Thing(parts[0], parts[1]);
+        }
+
+        @Override
+        public String id(Thing record) {
+            return record.id();
+        }
+
+        @Override
+        public String reservedName(Thing record) {
+            return record.name();
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
+            throw (E) t;
+        }
+    }
+
+    @Test
+    void create_writeThrowsError_releasesNameAndRemovesDirectory() {
+        ThingCodec codec = new ThingCodec();
+        RecordStore<Thing> store = new RecordStore<>(dir, "thing.json", "thing", "rwx------", codec);
+        codec.failure = new OutOfMemoryError("Java heap space");
+        codec.failOnce.set(true);
+        String id = "a".repeat(64);
+        String other = "b".repeat(64);
+
+        assertThatThrownBy(() -> store.create(new Thing(id, "web"))).isSameAs(codec.failure);
+
+        assertThat(Files.exists(dir.resolve(id))).isFalse();
+        assertThat(store.create(new Thing(other, "web")).id()).as("the name is free again").isEqualTo(other);
+    }
+}
