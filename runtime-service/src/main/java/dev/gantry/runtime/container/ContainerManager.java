@@ -239,16 +239,33 @@ public final class ContainerManager implements PodMembers {
                 .toList();
     }
 
-    /** UpdateContainerResources: {@code runc update} when it runs, and the new values recorded. */
-    public Container updateResources(String idOrPrefix, LinuxContainerResources resources) {
+    /**
+     * UpdateContainerResources: the update merged into the resources in force (fields it leaves
+     * 0 keep their values, see {@link ResourcesUpdate}), {@code runc update} when it runs, then the
+     * merged values in the bundle's config.json (the verbose status's spec) and in the record
+     * (what status reports).
+     */
+    public Container updateResources(String idOrPrefix, LinuxContainerResources update) {
         Container c = status(idOrPrefix);
-        var oci = system.specs().resources(resources);
+        system.specs().resources(update);
         try (var held = locks.lock(c.id())) {
             c = store.get(c.id());
+            LinuxContainerResources merged = ResourcesUpdate.merge(c.resources(), update);
+            var oci = system.specs().resources(merged);
             if (c.state().isLive()) {
                 system.runtime(c.runtimeHandler()).update(c.id(), oci);
             }
-            return store.update(c.id(), x -> x.withResources(resources));
+            java.nio.file.Path config = system.paths().bundle(c.id()).resolve("config.json");
+            try {
+                if (Files.exists(config)) {
+                    dev.gantry.common.fs.AtomicFile.replace(config, dev.gantry.runtime.oci.OciSpecJson
+                            .withResources(Files.readString(config), oci).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new GantryException(ErrorKind.INTERNAL, "update the resources of container " + c.id() + " in " + config
+                        + ": " + e.getMessage(), e);
+            }
+            return store.update(c.id(), x -> x.withResources(merged));
         }
     }
 
