@@ -281,6 +281,41 @@ class ContainerBadInputIT {
         throw new AssertionError("no \"" + text + "\" in " + log + " within 30 s");
     }
 
+    /**
+     * runc 1.1 fails a missing command at {@code runc create}; whichever call fails must say what
+     * runc's useful line says, on one line, and leave no attach link (conmon makes one per create).
+     */
+    @Test
+    void create_commandMissing_oneLineMessageAndNothingLeft() throws IOException {
+        startPod();
+        List<String> attachBefore = attachLinks();
+        List<String> mountsBefore = node.mountsUnderState();
+        ContainerConfig bad = ContainerConfigs.named(pod, "main", node.image(), "/nonexistent").build();
+
+        StatusRuntimeException e = Refused.by(() -> calls.run(podId, bad, pod));
+
+        String message = e.getStatus().getDescription();
+        assertThat(message).as("%s", e.getStatus()).contains("no such file or directory").contains("\"/nonexistent\"")
+                .doesNotContain("\n").doesNotContain("level=error");
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isNotIn(Status.Code.UNKNOWN, Status.Code.INTERNAL);
+        for (var c : calls.list(ContainerFilter.newBuilder().setPodSandboxId(podId).build())) {
+            calls.remove(c.getId());
+        }
+        assertThat(attachLinks()).as("attach links under the state dir").isEqualTo(attachBefore);
+        assertThat(node.mountsUnderState()).isEqualTo(mountsBefore);
+        assertThat(containerDirs()).isEmpty();
+    }
+
+    private List<String> attachLinks() throws IOException {
+        Path dir = node.daemon().state().resolve("attach");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
     void create_stoppedPod_failedPrecondition() {
         startPod();

@@ -253,6 +253,50 @@ class ContainerLifecycleIT {
         assertThat(calls.list()).hasSize(2);
     }
 
+    /**
+     * StartContainer racing RemoveContainer: every start is OK, NOT_FOUND or FAILED_PRECONDITION
+     * (never runc's "cannot start a container that has stopped" as INTERNAL), and every remove
+     * leaves nothing: no record, no mount, no runc state.
+     */
+    @Test
+    void start_racingRemove_okNotFoundOrFailedPreconditionAndNothingLeft() throws Exception {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("start-remove").build();
+        String podId = node.runPod(pod);
+        List<String> outcomes = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            int r = round;
+            String id = calls.create(podId, ContainerConfigs.named(pod, "race" + round, node.image(), "sleep", "1000").build(), pod);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var start = executor.submit(() -> {
+                    go.await();
+                    try {
+                        calls.start(id);
+                        return Status.Code.OK;
+                    } catch (StatusRuntimeException e) {
+                        assertThat(e.getStatus().getCode()).as("StartContainer in round %d: %s", r, e.getStatus())
+                                .isIn(Status.Code.NOT_FOUND, Status.Code.FAILED_PRECONDITION);
+                        return e.getStatus().getCode();
+                    }
+                });
+                var remove = executor.submit(() -> {
+                    go.await();
+                    calls.remove(id);
+                    return null;
+                });
+                go.countDown();
+                outcomes.add(start.get().toString());
+                remove.get();
+            }
+            assertThat(calls.list()).as("containers after round %d", round).isEmpty();
+            assertThat(node.mountsUnderState()).as("mounts after round %d", round).noneMatch(m -> m.contains(id));
+            assertThat(node.daemon().state().resolve("runc").resolve("runc").resolve(id)).as("runc state of %s", id).doesNotExist();
+            assertThat(node.daemon().root().resolve("containers").resolve(id)).doesNotExist();
+        }
+        System.out.println("StartContainer outcomes racing RemoveContainer: " + outcomes);
+    }
+
     @Test
     void removePod_withContainers_removesThem() throws Exception {
         ContainerCalls calls = node.start();

@@ -132,6 +132,37 @@ class ContainerResourcesIT {
         assertThat(reported.getCpuQuota()).isEqualTo(50_000);
     }
 
+    /**
+     * An update leaves out what it does not change (crictl update --memory): ContainerStatus keeps
+     * reporting the cpu values in force, and the verbose spec shows the new memory limit.
+     */
+    @Test
+    void update_memoryOnly_statusKeepsCpuAndSpecShowsNewMemory() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-part").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder()
+                .setMemoryLimitInBytes(64 * MIB).setCpuShares(512).setCpuPeriod(100_000).setCpuQuota(20_000));
+        String id = calls.run(podId, config.build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        Path cpu = calls.info(id).cgroupDir("cpu");
+
+        calls.update(id, LinuxContainerResources.newBuilder().setMemoryLimitInBytes(128 * MIB).build());
+
+        LinuxContainerResources reported = calls.status(id).getResources().getLinux();
+        assertThat(reported.getMemoryLimitInBytes()).isEqualTo(128 * MIB);
+        assertThat(reported.getCpuShares()).isEqualTo(512);
+        assertThat(reported.getCpuPeriod()).isEqualTo(100_000);
+        assertThat(reported.getCpuQuota()).isEqualTo(20_000);
+        assertThat(ContainerInfo.read(cpu.resolve("cpu.shares"))).isEqualTo("512");
+        assertThat(ContainerInfo.read(cpu.resolve("cpu.cfs_quota_us"))).isEqualTo("20000");
+        var resources = calls.info(id).requireSpec().path("linux").path("resources");
+        assertThat(resources.path("memory").path("limit").asLong()).as("spec %s", resources).isEqualTo(128 * MIB);
+        assertThat(resources.path("cpu").path("shares").asLong()).as("spec %s", resources).isEqualTo(512);
+        assertThat(resources.path("cpu").path("quota").asLong()).as("spec %s", resources).isEqualTo(20_000);
+    }
+
     @Test
     void update_unknownId_notFound() {
         ContainerCalls calls = node.start();

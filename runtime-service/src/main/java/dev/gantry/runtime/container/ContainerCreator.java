@@ -121,6 +121,8 @@ final class ContainerCreator {
             }
 
             rollback.push("runc delete " + id, () -> runtime.delete(id));
+            // conmon links <state>/attach/<id> to the bundle before runc create, and leaves it when create fails.
+            rollback.push("remove attach link", () -> Files.deleteIfExists(paths.attach().resolve(id)));
             ConmonLaunch launch = system.launcher().launch(conmonCommand(id, config, runtime, prepared.logPath()),
                     system.clock().instant().plus(system.createTimeout()));
             rollback.push("remove exit file", () -> Files.deleteIfExists(paths.exitFile(id)));

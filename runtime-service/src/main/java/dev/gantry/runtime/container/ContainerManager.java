@@ -55,6 +55,12 @@ public final class ContainerManager implements PodMembers {
     private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
     /** Containers whose CreateContainer caller had gone when they were made: a retry takes them over. */
     private final java.util.Set<String> unclaimed = ConcurrentHashMap.newKeySet();
+    /**
+     * Created containers already sent SIGKILL by a Stop or Remove whose exit conmon has not
+     * reported yet: the record still says CREATED, but runc could only answer a start with
+     * "cannot start a container that has stopped". Changed under the container's lock.
+     */
+    private final java.util.Set<String> killedBeforeStart = ConcurrentHashMap.newKeySet();
 
     private final ExitListener exitListener;
 
@@ -105,7 +111,10 @@ public final class ContainerManager implements PodMembers {
         });
     }
 
-    /** StartContainer: only a CREATED container can start. */
+    /**
+     * StartContainer: only a CREATED container can start, and not once a Stop or Remove has killed
+     * it (both signal under the same lock, so the check and {@code runc start} are atomic with them).
+     */
     public Container start(String idOrPrefix) {
         Container c = store.get(idOrPrefix);
         try (var held = locks.lock(c.id())) {
@@ -113,6 +122,10 @@ public final class ContainerManager implements PodMembers {
             if (!(c.state() instanceof ContainerState.Created)) {
                 throw new GantryException(ErrorKind.FAILED_PRECONDITION,
                         "container " + c.id() + " is " + ContainerStates.describe(c.state()) + ": only a created container can be started");
+            }
+            if (c.removing() || killedBeforeStart.contains(c.id())) {
+                throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+                        "container " + c.id() + " is being " + (c.removing() ? "removed" : "stopped") + ": it can no longer be started");
             }
             Instant now = system.clock().instant();
             try {
@@ -165,6 +178,9 @@ public final class ContainerManager implements PodMembers {
             boolean created = c.get().state() instanceof ContainerState.Created;
             int sig = created ? SIGKILL : signal < 0 ? c.get().stopSignal() : signal;
             system.runtime(c.get().runtimeHandler()).kill(id, sig, sig == SIGKILL);
+            if (created) {
+                killedBeforeStart.add(id);
+            }
             return true;
         }
     }
@@ -202,6 +218,7 @@ public final class ContainerManager implements PodMembers {
             ContainerRemoval.remove(removing, store, system, leases);
             exits.remove(id);
             unclaimed.remove(id);
+            killedBeforeStart.remove(id);
             events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
             log.info("container {} ({}) removed", id, removing.reservedName());
         }
@@ -222,16 +239,33 @@ public final class ContainerManager implements PodMembers {
                 .toList();
     }
 
-    /** UpdateContainerResources: {@code runc update} when it runs, and the new values recorded. */
-    public Container updateResources(String idOrPrefix, LinuxContainerResources resources) {
+    /**
+     * UpdateContainerResources: the update merged into the resources in force (fields it leaves
+     * 0 keep their values, see {@link ResourcesUpdate}), {@code runc update} when it runs, then the
+     * merged values in the bundle's config.json (the verbose status's spec) and in the record
+     * (what status reports).
+     */
+    public Container updateResources(String idOrPrefix, LinuxContainerResources update) {
         Container c = status(idOrPrefix);
-        var oci = system.specs().resources(resources);
+        system.specs().resources(update);
         try (var held = locks.lock(c.id())) {
             c = store.get(c.id());
+            LinuxContainerResources merged = ResourcesUpdate.merge(c.resources(), update);
+            var oci = system.specs().resources(merged);
             if (c.state().isLive()) {
                 system.runtime(c.runtimeHandler()).update(c.id(), oci);
             }
-            return store.update(c.id(), x -> x.withResources(resources));
+            java.nio.file.Path config = system.paths().bundle(c.id()).resolve("config.json");
+            try {
+                if (Files.exists(config)) {
+                    dev.gantry.common.fs.AtomicFile.replace(config, dev.gantry.runtime.oci.OciSpecJson
+                            .withResources(Files.readString(config), oci).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new GantryException(ErrorKind.INTERNAL, "update the resources of container " + c.id() + " in " + config
+                        + ": " + e.getMessage(), e);
+            }
+            return store.update(c.id(), x -> x.withResources(merged));
         }
     }
 
@@ -273,6 +307,7 @@ public final class ContainerManager implements PodMembers {
     public void onExit(ExitStatus exit) {
         String id = exit.containerId();
         try (var held = locks.lock(id)) {
+            killedBeforeStart.remove(id);
             Optional<Container> c = store.find(id);
             if (c.isEmpty() || !c.get().state().isLive()) {
                 return;

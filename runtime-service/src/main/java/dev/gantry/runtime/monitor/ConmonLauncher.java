@@ -160,8 +160,8 @@ public final class ConmonLauncher {
             return OptionalLong.empty();
         }
         if (pid.asLong() <= 0) {
-            String message = node.path("message").asText("no message").strip();
-            throw new ConmonLaunchException(ErrorKind.INTERNAL, what + ": " + message, null);
+            RuntimeFailure failure = RuntimeFailure.of(node.path("message").asText(""));
+            throw new ConmonLaunchException(failure.kind(), what + ": " + failure.message(), null);
         }
         return OptionalLong.of(pid.asLong());
     }

@@ -44,6 +44,36 @@ public final class OciSpecJson {
         return writeValue(seccomp);
     }
 
+    /**
+     * A config.json with the cgroup limits of {@code linux.resources} replaced by those of
+     * {@code resources} (memory, cpu, hugepage limits, unified): what UpdateContainerResources put
+     * in force. Device rules and pids, which an update does not change, and every other part of
+     * the spec stay exactly as they were.
+     *
+     * @throws IllegalArgumentException if the text is not a JSON object
+     */
+    public static String withResources(String specJson, OciSpec.Resources resources) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = MAPPER.readTree(specJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage() + locationOf(e), e);
+        }
+        if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode spec)) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode target = spec.withObjectProperty("linux").withObjectProperty("resources");
+        com.fasterxml.jackson.databind.JsonNode fresh = MAPPER.valueToTree(resources);
+        for (String field : java.util.List.of("memory", "cpu", "hugepageLimits", "unified")) {
+            if (fresh.hasNonNull(field)) {
+                target.set(field, fresh.get(field));
+            } else {
+                target.remove(field);
+            }
+        }
+        return writeValue(spec);
+    }
+
     /** @throws IllegalArgumentException if the text is not JSON of the spec's shape */
     public static OciSpec read(String json) {
         return readValue(json, OciSpec.class);

@@ -61,14 +61,28 @@ class ConmonLauncherTest {
     void launch_conmonReportsFailure_throwsWithItsMessage() throws Exception {
         ConmonCommand cmd = fake("""
                 head -c1 <&4 >/dev/null
-                echo '{"pid": -1, "message": "runc create failed: exec: \\\\"/nope\\\\": no such file"}' >&3
+                echo '{"pid": -1, "message": "runc create failed: unable to apply cgroup configuration: no such file"}' >&3
                 exit 1
                 """);
 
         assertThatThrownBy(() -> launcher.launch(cmd, NOW.plusSeconds(30)))
                 .isInstanceOf(ConmonLaunchException.class)
-                .hasMessageContaining("create container c1 with conmon: runc create failed: exec: \"/nope\": no such file")
+                .hasMessageContaining("create container c1 with conmon: runc create failed: unable to apply cgroup configuration: no such file")
                 .extracting(e -> ((ConmonLaunchException) e).kind()).isEqualTo(ErrorKind.INTERNAL);
+    }
+
+    @Test
+    void launch_commandMissing_invalidArgumentWithRuncsExecLine() throws Exception {
+        ConmonCommand cmd = fake("""
+                head -c1 <&4 >/dev/null
+                printf '%s\\n' '{"pid": -1, "message": "time=\\"t\\" level=error msg=\\"runc create failed: exec: \\\\\\"/nope\\\\\\": no such file\\"\\n"}' >&3
+                exit 1
+                """);
+
+        assertThatThrownBy(() -> launcher.launch(cmd, NOW.plusSeconds(30)))
+                .isInstanceOf(ConmonLaunchException.class)
+                .hasMessage("create container c1 with conmon: the container's command cannot be run: exec: \"/nope\": no such file")
+                .extracting(e -> ((ConmonLaunchException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
     }
 
     @Test

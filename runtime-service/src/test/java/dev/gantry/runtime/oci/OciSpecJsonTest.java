@@ -102,4 +102,20 @@ class OciSpecJsonTest {
         assertThat(process.args()).containsExactly("a");
         assertThatThrownBy(() -> process.args().add("c")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void withResources_newLimits_replacesThemAndKeepsDevicesPidsAndTheRest() {
+        OciSpec spec = TestSpecs.full();
+        OciSpec.Resources updated = new OciSpec.Resources(null, new OciSpec.Memory(536_870_912L, null, null, null),
+                null, null, null, null);
+
+        OciSpec back = OciSpecJson.read(OciSpecJson.withResources(OciSpecJson.write(spec), updated));
+
+        assertThat(back.linux().resources().memory().limit()).isEqualTo(536_870_912L);
+        assertThat(back.linux().resources().cpu()).isNull();
+        assertThat(back.linux().resources().devices()).isEqualTo(spec.linux().resources().devices());
+        assertThat(back.linux().resources().pids()).isEqualTo(spec.linux().resources().pids());
+        assertThat(back.process()).isEqualTo(spec.process());
+        assertThat(back.mounts()).isEqualTo(spec.mounts());
+    }
 }
