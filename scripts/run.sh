@@ -5,7 +5,17 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh
-./mvnw -B -q -DskipTests package
+# Build only when a source or build file of the daemon changed since the last build here (a stamp
+# beside the jar): a restart after Ctrl-C then takes a second, not a rebuild.
+stamp=runtime-service/target/gantryd/.built-from-sources
+modules=(common cri-api linux image-service cni-bridge sandbox runtime-service)
+if [ ! -f runtime-service/target/gantryd/gantryd.jar ] || [ ! -f "$stamp" ] || [ -n "$(find pom.xml "${modules[@]}" \
+    -path '*/target' -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$stamp" -print -quit)" ]; then
+  ./mvnw -B -q -DskipTests package
+  touch "$stamp"
+else
+  echo "gantryd is up to date with its sources; not rebuilding (delete $stamp to force a build)"
+fi
 
 # A node needs a pod network: without any CNI config, install ours (bridge gantry0, 10.77.0.0/16, host ports).
 cni_conf_dir=/etc/cni/net.d
