@@ -2,6 +2,7 @@ package dev.gantry.cri.rpc;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.text.Untrusted;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -54,19 +55,30 @@ public final class StatusMapper {
             return e.getStatus();
         }
         if (t instanceof GantryException e) {
-            return Status.fromCode(codeOf(e.kind())).withDescription(e.getMessage()).withCause(e);
+            return Status.fromCode(codeOf(e.kind())).withDescription(safe(e.getMessage())).withCause(e);
         }
         if (t instanceof IOException e && isDiskFull(e)) {
-            return Status.RESOURCE_EXHAUSTED.withDescription(what(rpc, objectId) + ": " + e.getMessage()).withCause(e);
+            return Status.RESOURCE_EXHAUSTED.withDescription(safe(what(rpc, objectId) + ": " + e.getMessage())).withCause(e);
         }
         if (t instanceof CancellationException || t instanceof InterruptedException) {
-            return Status.CANCELLED.withDescription(what(rpc, objectId) + ": cancelled").withCause(t);
+            return Status.CANCELLED.withDescription(safe(what(rpc, objectId) + ": cancelled")).withCause(t);
         }
         return Status.INTERNAL
-                .withDescription(what(rpc, objectId) + ": internal error: " + t.getClass().getName()
-                        + (t.getMessage() == null ? "" : ": " + t.getMessage()))
+                .withDescription(safe(what(rpc, objectId) + ": internal error: " + t.getClass().getName()
+                        + (t.getMessage() == null ? "" : ": " + t.getMessage())))
                 .withCause(t);
     }
+
+    /**
+     * A status message as sent: messages quote callers' values (names, paths, hostnames), so control
+     * characters are escaped and the whole is cut, and a 1 MiB hostname is not echoed back whole.
+     */
+    static String safe(String description) {
+        return Untrusted.escape(description, MAX_DESCRIPTION);
+    }
+
+    /** Longer than any message of ours with its quoted values; a kubelet shows these in events. */
+    static final int MAX_DESCRIPTION = 4096;
 
     /** True when the status hides a failure we did not expect: worth a stack trace in the log. */
     public static boolean isUnexpected(Throwable failure) {

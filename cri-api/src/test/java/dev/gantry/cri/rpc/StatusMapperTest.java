@@ -100,4 +100,14 @@ class StatusMapperTest {
     void toStatus_interrupted_isCancelled() {
         assertThat(StatusMapper.toStatus(new InterruptedException(), "Exec", "c1").getCode()).isEqualTo(Status.Code.CANCELLED);
     }
+
+    @Test
+    void toStatus_callerValueWithNewlineAndMegabytes_isEscapedAndCut() {
+        String hostname = "a\nforged line" + "x".repeat(1 << 20);
+        var status = StatusMapper.toStatus(new GantryException(ErrorKind.INVALID_ARGUMENT, "hostname \"" + hostname + "\" is not valid"),
+                "RunPodSandbox", "");
+
+        assertThat(status.getDescription()).startsWith("hostname \"a\\nforged line").doesNotContain("\n")
+                .hasSizeLessThan(StatusMapper.MAX_DESCRIPTION + 64);
+    }
 }

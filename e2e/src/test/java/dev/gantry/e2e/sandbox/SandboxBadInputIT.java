@@ -101,6 +101,22 @@ class SandboxBadInputIT {
         assertThat(PodTraces.anyLeft(node, config)).isEmpty();
     }
 
+    /** A caller's value with a newline is escaped in the status and in gantryd's log, so it cannot forge a log line. */
+    @Test
+    void run_hostnameWithNewline_escapedInStatusAndLog() {
+        PodCalls pods = node.start();
+        PodSandboxConfig config = node.pod("forge").setHostname("a\nFORGED-LINE " + "x".repeat(100_000)).build();
+
+        assertThatThrownBy(() -> pods.run(config)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("a\\nFORGED-LINE").doesNotContain("\n").hasSizeLessThan(5_000);
+        });
+        assertThat(node.output().lines()).noneMatch(line -> line.startsWith("FORGED-LINE"))
+                .anyMatch(line -> line.contains("a\\nFORGED-LINE"))
+                .allMatch(line -> line.length() < 10_000);
+        assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+    }
+
     @Test
     void run_unknownRuntimeHandler_invalidArgument() {
         PodCalls pods = node.start();

@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %msg%n";
+    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %safeMsg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        registerSafeMessage(context);
         var encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
@@ -42,6 +43,18 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         // about it once per kubelet connection. Nothing to act on, so not worth an operator's time.
         context.getLogger("io.netty.bootstrap").setLevel(Level.ERROR);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Makes {@code %safeMsg} ({@link SafeMessageConverter}) known to patterns in this context. */
+    @SuppressWarnings("unchecked")
+    private static void registerSafeMessage(LoggerContext context) {
+        var rules = (java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter<?>>>)
+                context.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
+        if (rules == null) {
+            rules = new java.util.HashMap<>();
+            context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
+        }
+        rules.put("safeMsg", SafeMessageConverter::new);
     }
 
     static void setLevel(GantryConfig.LogLevel level) {
