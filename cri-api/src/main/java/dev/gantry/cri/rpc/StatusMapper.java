@@ -1,6 +1,7 @@
 package dev.gantry.cri.rpc;
 
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.Failures;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.text.Untrusted;
 import io.grpc.Status;
@@ -64,17 +65,17 @@ public final class StatusMapper {
             return Status.CANCELLED.withDescription(safe(what(rpc, objectId) + ": cancelled")).withCause(t);
         }
         return Status.INTERNAL
-                .withDescription(safe(what(rpc, objectId) + ": internal error: " + t.getClass().getName()
-                        + (t.getMessage() == null ? "" : ": " + t.getMessage())))
+                .withDescription(safe(what(rpc, objectId) + ": internal error: " + Failures.describe(t)))
                 .withCause(t);
     }
 
     /**
      * A status message as sent: messages quote callers' values (names, paths, hostnames), so control
-     * characters are escaped and the whole is cut, and a 1 MiB hostname is not echoed back whole.
+     * characters are escaped and the whole is cut, and a 1 MiB hostname is not echoed back whole;
+     * Java class names a message quotes are left out (the log has the stack trace).
      */
     static String safe(String description) {
-        return Untrusted.escape(description, MAX_DESCRIPTION);
+        return Untrusted.escape(Failures.withoutClassNames(description), MAX_DESCRIPTION);
     }
 
     /** Longer than any message of ours with its quoted values; a kubelet shows these in events. */

@@ -59,7 +59,7 @@ class StatusMapperTest {
 
         assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
         assertThat(status.getDescription())
-                .isEqualTo("ListContainers pod-1: internal error: java.lang.IllegalStateException: index out of step");
+                .isEqualTo("ListContainers pod-1: internal error: index out of step");
         assertThat(StatusMapper.isUnexpected(new IllegalStateException())).isTrue();
     }
 
@@ -67,7 +67,7 @@ class StatusMapperTest {
     void toStatus_noObjectId_namesRpcOnly() {
         Status status = StatusMapper.toStatus(new NullPointerException(), "Version", "");
 
-        assertThat(status.getDescription()).isEqualTo("Version: internal error: java.lang.NullPointerException");
+        assertThat(status.getDescription()).isEqualTo("Version: internal error: null reference");
     }
 
     @Test

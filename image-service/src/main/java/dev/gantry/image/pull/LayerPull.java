@@ -188,7 +188,7 @@ final class LayerPull {
     /** A checked failure (I/O, interruption) of a layer pull, carried to every waiter. */
     static final class LayerPullException extends GantryException {
         LayerPullException(Throwable cause) {
-            super(kindOf(cause), cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+            super(kindOf(cause), dev.gantry.common.errors.Failures.describe(cause), cause);
         }
 
         private static dev.gantry.common.errors.ErrorKind kindOf(Throwable cause) {
@@ -197,6 +197,11 @@ final class LayerPull {
             }
             if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left")) {
                 return ErrorKind.RESOURCE_EXHAUSTED;
+            }
+            // Content that ends early or does not decompress is the registry's or the image's fault, not ours.
+            if (cause instanceof java.io.EOFException || cause instanceof java.util.zip.ZipException
+                    || cause.getClass().getName().equals("com.github.luben.zstd.ZstdIOException")) {
+                return ErrorKind.DATA_LOSS;
             }
             return ErrorKind.INTERNAL;
         }
