@@ -13,11 +13,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the body of one unary RPC: refuses work whose caller already gave up, answers with the
  * body's response or with the status {@link StatusMapper} gives its failure, and logs the call at
- * debug with its latency (failures at warn, with the object id). Endpoints call nothing else.
+ * debug with its latency (failures at warn, with the object id; the same RPC failing the same way is
+ * logged at most {@value WarningLimiter#BURST} times in 10 s, then counted). Endpoints call nothing else.
  */
 public final class Unary {
 
     private static final Logger log = LoggerFactory.getLogger(Unary.class);
+    private static final WarningLimiter WARNINGS = new WarningLimiter(System::nanoTime);
 
     private Unary() {}
 
@@ -35,9 +37,15 @@ public final class Unary {
         } catch (Throwable failure) {
             Status status = StatusMapper.toStatus(failure, rpc, objectId);
             if (StatusMapper.isUnexpected(failure)) {
+                // Our bugs are always logged whole.
                 log.warn("{} failed after {} ms: {}", what, millisSince(start), status.getDescription(), failure);
             } else {
-                log.warn("{} failed after {} ms: {} {}", what, millisSince(start), status.getCode(), status.getDescription());
+                WarningLimiter.Verdict verdict = WARNINGS.admit(rpc + " " + status.getCode());
+                if (verdict.log()) {
+                    log.warn("{} failed after {} ms: {} {}{}", what, millisSince(start), status.getCode(), status.getDescription(),
+                            verdict.suppressedBefore() == 0 ? ""
+                                    : " (" + verdict.suppressedBefore() + " more " + rpc + " " + status.getCode() + " not logged before this)");
+                }
             }
             send(observer, status);
             return;
