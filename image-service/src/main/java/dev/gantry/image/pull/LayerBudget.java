@@ -3,7 +3,6 @@ package dev.gantry.image.pull;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.oci.Descriptor;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileStore;
@@ -13,11 +12,14 @@ import java.nio.file.FileStore;
  * the layer may unpack to, or while the image store's file system is down to its reserve, fails
  * with RESOURCE_EXHAUSTED naming the layer and the limit. Free space is asked for every
  * {@link #CHECK_EVERY} bytes, not per read: one statfs per 16 MiB costs nothing next to writing them.
+ * An InputStream, not a FilterInputStream: its skip() reads through {@link #read(byte[], int, int)},
+ * so skipped bytes are counted too.
  */
-final class LayerBudget extends FilterInputStream {
+final class LayerBudget extends InputStream {
 
     static final long CHECK_EVERY = 16L << 20;
 
+    private final InputStream in;
     private final Descriptor layer;
     private final LayerLimits limits;
     private final long allowed;
@@ -26,7 +28,7 @@ final class LayerBudget extends FilterInputStream {
     private long nextCheck;
 
     LayerBudget(InputStream uncompressed, Descriptor layer, LayerLimits limits, FileStore disk) throws IOException {
-        super(uncompressed);
+        this.in = uncompressed;
         this.layer = layer;
         this.limits = limits;
         this.allowed = limits.allowedFor(layer.size());
@@ -58,22 +60,13 @@ final class LayerBudget extends FilterInputStream {
     }
 
     @Override
-    public long skip(long n) throws IOException {
-        byte[] buffer = new byte[(int) Math.min(n, 65536)];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
+    public int available() throws IOException {
+        return in.available();
     }
 
     @Override
-    public boolean markSupported() {
-        return false;
+    public void close() throws IOException {
+        in.close();
     }
 
     private GantryException overLimit() {

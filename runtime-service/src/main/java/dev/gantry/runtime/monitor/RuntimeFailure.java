@@ -1,8 +1,10 @@
 package dev.gantry.runtime.monitor;
 
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.runtime.oci.RuncRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,6 @@ import java.util.regex.Pattern;
  */
 record RuntimeFailure(ErrorKind kind, String message) {
 
-    private static final Pattern LOGRUS_MSG = Pattern.compile("level=\\w+ msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** Go's exec.LookPath error, as runc's init wraps it: {@code exec: "<name>": <why>}. */
     private static final Pattern EXEC_FAILURE = Pattern.compile("exec: \"(?:[^\"\\\\]|\\\\.)*\": .*");
 
@@ -24,9 +25,9 @@ record RuntimeFailure(ErrorKind kind, String message) {
         String text = stderr.strip();
         List<String> messages = new ArrayList<>();
         for (String line : text.split("\n")) {
-            Matcher m = LOGRUS_MSG.matcher(line);
-            if (m.find()) {
-                messages.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            Optional<String> msg = RuncRuntime.logrusMessage(line);
+            if (msg.isPresent()) {
+                messages.add(msg.get());
             } else if (!line.isBlank()) {
                 messages.add(line.strip());
             }

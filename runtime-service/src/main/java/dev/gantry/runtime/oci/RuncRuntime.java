@@ -174,14 +174,20 @@ public final class RuncRuntime {
         String text = stderr.strip();
         List<String> messages = new ArrayList<>();
         for (String line : text.split("\n")) {
-            Matcher m = LOGRUS_MSG.matcher(line);
-            if (m.find()) {
-                messages.add(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\"));
+            Optional<String> msg = logrusMessage(line);
+            if (msg.isPresent()) {
+                messages.add(msg.get());
             } else if (!line.isBlank()) {
                 return text;
             }
         }
         return messages.isEmpty() ? "exited without a message" : String.join("; ", messages);
+    }
+
+    /** The unescaped {@code msg="…"} of one of runc's logrus lines; empty for any other line. */
+    public static Optional<String> logrusMessage(String line) {
+        Matcher m = LOGRUS_MSG.matcher(line);
+        return m.find() ? Optional.of(m.group(1).replace("\\\"", "\"").replace("\\\\", "\\")) : Optional.empty();
     }
 
     /** runc keeps a directory per container under its root; without one it knows nothing of the id. */
