@@ -1,5 +1,6 @@
 package dev.gantry.cni.exec;
 
+import dev.gantry.common.io.BlockingIo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** The real launcher: ProcessBuilder, output drained on virtual threads, killed at the deadline. */
+/** The real launcher: ProcessBuilder, output drained on platform threads (pipe reads pin a carrier), killed at the deadline. */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
 
     @Override
@@ -46,7 +47,7 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
 
     private static CompletableFuture<byte[]> drain(InputStream stream) {
         CompletableFuture<byte[]> future = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        BlockingIo.thread("cni-drain").start(() -> {
             try (stream) {
                 ByteArrayOutputStream buffer = new ByteArrayOutputStream();
                 stream.transferTo(buffer);

@@ -1,2 +1,2 @@
-/** Byte plumbing between native sources read on platform threads and readers on virtual threads. */
+/** Byte plumbing: native sources read on platform threads ({@link dev.gantry.common.io.BlockingIo}), readers on virtual threads. */
 package dev.gantry.common.io;

@@ -93,7 +93,7 @@ final class RuncExecProcess implements AutoCloseable {
      * Starts runc with {@code processJson} (terminal set as {@code tty}).
      *
      * @param javaStreams our ends of the pipes as Java streams ({@link #stdinStream()} and so on), for
-     *                    sessions read on virtual threads; otherwise as raw fds ({@link #fd}), for
+     *                    streaming sessions that copy them on threads of their own; otherwise as raw fds ({@link #fd}), for
      *                    readers that must be able to give up on a pipe a background process keeps open
      * @throws IOException when the temp file cannot be written or runc cannot be spawned
      */

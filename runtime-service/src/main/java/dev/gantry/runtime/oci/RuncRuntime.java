@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.io.BlockingIo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -219,8 +220,8 @@ public final class RuncRuntime {
         try {
             Drain outDrain = new Drain(p.getInputStream());
             Drain errDrain = new Drain(p.getErrorStream());
-            Thread out = Thread.ofVirtual().start(outDrain);
-            Thread err = Thread.ofVirtual().start(errDrain);
+            Thread out = BlockingIo.thread("runc-out").start(outDrain);
+            Thread err = BlockingIo.thread("runc-err").start(errDrain);
             if (stdin != null) {
                 try (OutputStream in = p.getOutputStream()) {
                     in.write(stdin);

@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.nio.channels.SocketChannel;
 
 /**
- * The four copy loops of a session, each run on its own virtual thread. Chunks are pooled
+ * The four copy loops of a session, each run on its own thread. Chunks are pooled
  * ByteBufs filled in place and handed to Netty, so a byte is copied once on its way through.
  */
 final class Copy {

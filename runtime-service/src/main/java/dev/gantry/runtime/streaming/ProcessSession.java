@@ -6,7 +6,7 @@ import java.io.OutputStream;
 
 /**
  * The process end of an exec or attach session: plain blocking streams, so the protocol side
- * (SPDY or WebSocket) copies them on virtual threads and the backend knows nothing of HTTP.
+ * (SPDY or WebSocket) copies them on threads of its own and the backend knows nothing of HTTP.
  *
  * <p>A stream the request did not ask for is {@code null}. With a terminal the process has one
  * output, {@link #stdout()}, and {@link #stderr()} is {@code null}.

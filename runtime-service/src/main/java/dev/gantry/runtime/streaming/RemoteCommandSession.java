@@ -3,6 +3,7 @@ package dev.gantry.runtime.streaming;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.common.io.BlockingIo;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One exec or attach once its streams are open, the same over SPDY and WebSocket: start the
- * process, copy each stream on its own virtual thread, and when the process is done and its
+ * process, copy each stream on its own thread, and when the process is done and its
  * output drained, write how it ended on the error stream and end the connection. A client that
  * goes away closes the {@link ProcessSession} (an exec is killed, an attach detached).
  */
@@ -74,15 +75,17 @@ final class RemoteCommandSession implements Runnable {
 
     private SessionStatus runProcess(ProcessSession process) throws InterruptedException {
         String name = kind() + "-" + request.target();
+        // stdin, stdout and stderr block in pipe reads and writes: platform threads (BlockingIo)
         if (streams.stdin() != null) {
-            Thread.ofVirtual().name(name + "-stdin").start(() -> copyStdin(process));
+            BlockingIo.thread(name + "-stdin").start(() -> copyStdin(process));
         }
         if (streams.resize() != null) {
+            // parks on the pipe and makes one short ioctl per resize: a virtual thread suits
             Thread.ofVirtual().name(name + "-resize").start(() -> resizes(process));
         }
         List<Thread> outputs = new ArrayList<>(2);
-        outputs.add(Thread.ofVirtual().name(name + "-stdout").start(() -> copyOutput(process.stdout(), streams.stdout())));
-        outputs.add(Thread.ofVirtual().name(name + "-stderr").start(() -> copyOutput(process.stderr(), streams.stderr())));
+        outputs.add(BlockingIo.thread(name + "-stdout").start(() -> copyOutput(process.stdout(), streams.stdout())));
+        outputs.add(BlockingIo.thread(name + "-stderr").start(() -> copyOutput(process.stderr(), streams.stderr())));
         int code = process.waitFor();
         for (Thread t : outputs) {
             t.join();

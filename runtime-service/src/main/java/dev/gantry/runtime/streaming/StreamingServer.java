@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *                                                    └─ SPDY/3.1+portforward.k8s.io ─▶ WsTunnelCodec ─▶ SpdyFrameCodec ─▶ SpdyConnection
  * </pre>
  *
- * The event loops only move frames; process and socket copies run on virtual threads and park,
+ * The event loops only move frames; process copies run on platform threads, socket copies on
+ * virtual ones, and they park,
  * never the event loop, while the other side is slow ({@link ConnectionFlow}).
  */
 public final class StreamingServer implements StreamUrls, AutoCloseable {
