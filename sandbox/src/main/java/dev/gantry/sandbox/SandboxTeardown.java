@@ -3,6 +3,7 @@ package dev.gantry.sandbox;
 import dev.gantry.cni.CniNetwork;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.lifecycle.Failpoints;
 import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * retries them and recovery runs them on whatever a crash left:
  *
  * <pre>
- *   stop:   CNI DEL ─▶ kill infra ─▶ unmount /dev/shm ─▶ record NOTREADY (IPs kept for status)
+ *   stop:   record NOTREADY ─▶ CNI DEL ─▶ kill infra ─▶ unmount /dev/shm ─▶ record without attachment
+ *           and infra (IPs kept for status)
  *   remove: stop ─▶ unpin namespaces ─▶ remove own cgroup ─▶ delete pod dir and record
  * </pre>
  */
@@ -33,12 +35,24 @@ final class SandboxTeardown {
         this.system = system;
     }
 
-    /** Stops {@code pod}; the caller holds its lock. Returns the stopped record. */
+    /**
+     * Stops {@code pod}; the caller holds its lock. Returns the stopped record.
+     *
+     * <p>The record says NOTREADY before the first step the pod cannot survive: a gantryd killed
+     * after CNI DEL must not come back with a READY pod whose IP is already released. It keeps
+     * naming the attachment and the infra process until they are gone, so the kubelet's next
+     * StopPodSandbox runs the remaining steps.
+     */
     PodSandbox stop(PodSandbox pod) throws IOException {
         if (!holdsResources(pod) && !pod.isReady()) {
             return pod;
         }
+        if (!(pod.state() instanceof SandboxState.NotReady)) {
+            pod = store.update(pod.id(), p -> p.withState(new SandboxState.NotReady(STOPPED)));
+        }
+        Failpoints.reach("sandbox-stop-before-cni-del");
         detachNetwork(pod);
+        Failpoints.reach("sandbox-stop-after-cni-del");
         if (pod.infra().isPresent()) {
             system.infra().stop(pod.infra().get());
         }
@@ -47,15 +61,14 @@ final class SandboxTeardown {
         }
         PodNetwork network = pod.network().hostNetwork() ? pod.network()
                 : pod.network().withAttachment("", "", pod.network().ips());
-        String reason = pod.state() instanceof SandboxState.NotReady n ? n.reason() : STOPPED;
-        return store.update(pod.id(), p -> p.withNetwork(network).withResources(p.cgroupCreated(), Optional.empty())
-                .withState(new SandboxState.NotReady(reason)));
+        return store.update(pod.id(), p -> p.withNetwork(network).withResources(p.cgroupCreated(), Optional.empty()));
     }
 
     /** Removes {@code pod}, stopping it first if needed; the caller holds its lock. */
     void remove(PodSandbox pod) throws IOException {
         PodSandbox stopped = stop(pod);
         system.namespaces().remove(stopped.id());
+        Failpoints.reach("sandbox-remove-after-unpin");
         if (stopped.cgroupCreated() && system.cgroups() != null) {
             system.cgroups().remove(stopped.cgroupParent());
         }

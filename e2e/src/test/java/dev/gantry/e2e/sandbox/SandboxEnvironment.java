@@ -123,11 +123,25 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
         daemon.awaitExit(Duration.ofSeconds(30));
     }
 
-    /** A new daemon on the same root, state and config, after the current one has exited. */
+    /**
+     * Arms gantryd failpoints (comma-separated names, see common.lifecycle.Failpoints) in the daemon
+     * this test starts first: reaching one, it dies as kill -9 would. Restarted daemons run without.
+     */
+    void armFailpoints(String names) {
+        if (daemon != first || daemon.isAlive()) {
+            throw new IllegalStateException("arm failpoints before the first start");
+        }
+        first = first.withEnv(FAILPOINTS, names);
+        daemon = first;
+    }
+
+    private static final String FAILPOINTS = "GANTRY_FAILPOINTS";
+
+    /** A new daemon on the same root, state and config, after the current one has exited; no failpoints armed. */
     PodCalls restartStopped() {
         client.close();
         GantryDaemon previous = daemon;
-        daemon = daemon.sibling(daemon.state());
+        daemon = daemon.sibling(daemon.state()).withEnv(FAILPOINTS, "");
         if (previous != first) {
             previous.stop();
         }

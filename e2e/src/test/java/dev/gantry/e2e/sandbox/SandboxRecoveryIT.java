@@ -1,6 +1,7 @@
 package dev.gantry.e2e.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.cri.v1.NamespaceMode;
 import dev.gantry.cri.v1.PodSandbox;
@@ -15,6 +16,10 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -66,6 +71,56 @@ class SandboxRecoveryIT {
         assertThat(node.leftovers(pod)).isEmpty();
         assertThat(node.network().reservations()).isEmpty();
         assertThat(node.network().bridgePorts()).isEmpty();
+    }
+
+    /**
+     * gantryd dies inside StopPodSandbox, before and after CNI DEL released the pod's IP: the
+     * restarted daemon must not list the pod READY (its network may be gone), and the kubelet's
+     * next stop and remove finish the teardown.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sandbox-stop-before-cni-del", "sandbox-stop-after-cni-del"})
+    void killedInsideStop_podComesBackNotReady_andStopRemoveLeaveNothing(String failpoint) {
+        node.armFailpoints(failpoint);
+        PodCalls pods = node.start();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("interrupted"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build();
+        PodInfo pod = pods.info(pods.run(config));
+
+        assertThatThrownBy(() -> pods.stop(pod.id())).as("the daemon halts at " + failpoint).isInstanceOf(StatusRuntimeException.class);
+        node.daemon().awaitExit(Duration.ofSeconds(30));
+        assertThat(node.output()).contains("failpoint " + failpoint + " reached");
+        PodCalls again = node.restartStopped();
+
+        assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+        assertThat(again.list()).extracting(PodSandbox::getState).containsExactly(PodSandboxState.SANDBOX_NOTREADY);
+        again.stop(pod.id());
+        again.remove(pod.id());
+        assertThat(again.list()).isEmpty();
+        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(node.network().reservations()).isEmpty();
+        assertThat(node.network().bridgePorts()).isEmpty();
+    }
+
+    /** gantryd dies inside RemovePodSandbox with the namespaces gone and the record still there: the next remove finishes. */
+    @Test
+    void killedInsideRemove_nextRemoveFinishes_andLeavesNothing() {
+        node.armFailpoints("sandbox-remove-after-unpin");
+        PodCalls pods = node.start();
+        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("half-removed"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build();
+        PodInfo pod = pods.info(pods.run(config));
+
+        assertThatThrownBy(() -> pods.remove(pod.id())).isInstanceOf(StatusRuntimeException.class);
+        node.daemon().awaitExit(Duration.ofSeconds(30));
+        PodCalls again = node.restartStopped();
+
+        assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+        again.remove(pod.id());
+        again.remove(pod.id());
+        assertThat(again.list()).isEmpty();
+        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(node.network().reservations()).isEmpty();
     }
 
     @Test
