@@ -2,6 +2,7 @@ package dev.gantry.linux.proc;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import dev.gantry.common.io.BlockingIo;
 import dev.gantry.linux.fs.ErrnoException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -64,6 +65,11 @@ public final class Pidfd implements AutoCloseable {
      * still be a zombie until its parent reaps it (the JDK reaps the children it started itself).
      */
     public boolean waitExit(Duration timeout) throws IOException {
+        // The poll blocks in native code: off a virtual thread's carrier.
+        return BlockingIo.offCarrier(() -> pollExit(timeout));
+    }
+
+    private boolean pollExit(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Memory pollfd = new Memory(8)) {
             while (true) {

@@ -2,6 +2,7 @@ package dev.gantry.linux.spawn;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import dev.gantry.common.io.BlockingIo;
 import dev.gantry.linux.fs.ErrnoException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -85,7 +86,12 @@ public final class Fds {
         }
     }
 
+    /** The poll loop blocks in native code: off a virtual thread's carrier (BlockingIo). */
     private static boolean awaitReadable(int fd, long timeoutMillis) throws IOException {
+        return BlockingIo.offCarrier(() -> pollReadable(fd, timeoutMillis));
+    }
+
+    private static boolean pollReadable(int fd, long timeoutMillis) throws IOException {
         long left = Math.max(0, timeoutMillis);
         try (Memory pollfd = new Memory(8)) {
             while (true) {
