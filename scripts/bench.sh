@@ -15,6 +15,10 @@
 #                                            containers in N pods, gantryd's CPU time per minute polled every 10 s (default 50)
 #   scripts/bench.sh exec [calls]            ExecSync of `true` in one running container against `runc exec <id> true` by hand
 #                                            on the same container, interleaved (root; default 200 calls)
+#   scripts/bench.sh cycle [iterations]      the pod cycle through crictl, one process per step (root; CRICTL or
+#                                            ../shared/tools/cri-tools-1.36.0/crictl): version, runp, create, start, stop,
+#                                            rm, stopp, rmp medians (default 20), 10 pods at once, crictl's own floor, and
+#                                            the same cycle over one gRPC connection without crictl
 #   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but
 #                                            unscraped, and scraped every second, with the scrape latency (default 60 s each)
 set -euo pipefail
@@ -43,6 +47,9 @@ elif [ "${1:-}" = stats ]; then
 elif [ "${1:-}" = exec ]; then
   shift
   main=dev.gantry.e2e.bench.ExecBenchmark
+elif [ "${1:-}" = cycle ]; then
+  shift
+  main=dev.gantry.e2e.bench.CycleBenchmark
 elif [ "${1:-}" = metrics ]; then
   shift
   main=dev.gantry.e2e.bench.MetricsBenchmark

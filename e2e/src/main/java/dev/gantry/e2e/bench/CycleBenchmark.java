@@ -1,0 +1,264 @@
+package dev.gantry.e2e.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.cri.v1.CreateContainerRequest;
+import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.PodSandboxConfig;
+import dev.gantry.cri.v1.PullImageRequest;
+import dev.gantry.cri.v1.RemoveContainerRequest;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.RunPodSandboxRequest;
+import dev.gantry.cri.v1.StartContainerRequest;
+import dev.gantry.cri.v1.StopContainerRequest;
+import dev.gantry.cri.v1.StopPodSandboxRequest;
+import dev.gantry.cri.v1.VersionRequest;
+import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.ContainerConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The pod cycle as an operator or the issue's side-by-side table measures it: one crictl process
+ * per step (version, runp, create, start, stop, rm, stopp, rmp), medians over the iterations, and
+ * 10 pods started at once (runp + create + start each). Beside them the floor crictl itself costs
+ * ({@code crictl --version}: start-up without a connection) and the same cycle over one gRPC
+ * connection from this JVM, without crictl. The pods use a bridge + host-local + portmap network
+ * of their own. Needs crictl: {@code CRICTL}, else ../shared/tools/cri-tools-1.36.0/crictl.
+ */
+public final class CycleBenchmark {
+
+    private static final List<String> STEPS = List.of("version", "runp", "create", "start", "stop", "rm", "stopp", "rmp");
+    private static final int WARM_UP = 3;
+    private static final int CONCURRENT_PODS = 10;
+    private static final int CONCURRENT_ROUNDS = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CycleBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        Path crictl = crictl();
+        String json = BenchNode.named("cycle").network("gtbench7", "10.213.57.0/24")
+                .run(node -> new Run(node, crictl).measure(iterations));
+        System.out.println(json);
+    }
+
+    static Path crictl() {
+        String configured = System.getenv("CRICTL");
+        Path path = configured != null ? Path.of(configured) : Path.of("..", "shared", "tools", "cri-tools-1.36.0", "crictl");
+        if (!Files.isExecutable(path)) {
+            throw new IllegalStateException("no crictl at " + path.toAbsolutePath() + " (set CRICTL)");
+        }
+        return path.toAbsolutePath().normalize();
+    }
+
+    private static final class Run {
+        private final BenchNode.Node node;
+        private final Path crictl;
+        private final Path work;
+        private final String endpoint;
+
+        Run(BenchNode.Node node, Path crictl) throws IOException {
+            this.node = node;
+            this.crictl = crictl;
+            this.work = Files.createTempDirectory(node.logRoot(), "crictl-");
+            this.endpoint = "unix://" + node.daemon().socket();
+            // an empty config of its own: the node's /etc/crictl.yaml must not change what crictl does
+            Files.writeString(work.resolve("crictl.yaml"), "");
+        }
+
+        String measure(int iterations) throws Exception {
+            crictlOut("pull", node.image());
+            Map<String, double[]> steps = new LinkedHashMap<>();
+            STEPS.forEach(s -> steps.put(s, new double[iterations]));
+            double[] cycles = new double[iterations];
+            double[] noop = new double[iterations];
+            for (int i = -WARM_UP; i < iterations; i++) {
+                double[] one = cycle("cycle-" + (i + WARM_UP));
+                long t0 = System.nanoTime();
+                run(List.of(crictl.toString(), "--version"));
+                double floor = (System.nanoTime() - t0) / 1e6;
+                if (i >= 0) {
+                    for (int s = 0; s < STEPS.size(); s++) {
+                        steps.get(STEPS.get(s))[i] = one[s];
+                    }
+                    cycles[i] = Arrays.stream(one).skip(1).sum(); // the 7 pod steps; version is the connection's cost
+                    noop[i] = floor;
+                }
+            }
+            double[] concurrent = new double[CONCURRENT_ROUNDS];
+            for (int r = 0; r < CONCURRENT_ROUNDS; r++) {
+                concurrent[r] = concurrentPods(r);
+            }
+            double[] grpc = new double[iterations];
+            for (int i = -WARM_UP; i < iterations; i++) {
+                double ms = grpcCycle("grpc-" + (i + WARM_UP));
+                if (i >= 0) {
+                    grpc[i] = ms;
+                }
+            }
+            StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
+                    "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
+                    iterations, System.getProperty("java.version"), median(noop)));
+            steps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
+            json.append(String.format(Locale.ROOT,
+                    ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
+                            + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f}",
+                    median(sum(steps.get("create"), steps.get("start"))), median(cycles), CONCURRENT_PODS, median(concurrent),
+                    median(grpc)));
+            return json.toString();
+        }
+
+        /** One cycle through crictl: the time of each step in {@link #STEPS} order, in ms. */
+        private double[] cycle(String name) throws IOException, InterruptedException {
+            double[] ms = new double[STEPS.size()];
+            Path pod = podJson(name);
+            Path ctr = containerJson();
+            long t = System.nanoTime();
+            crictlOut("version");
+            ms[0] = lap(t);
+            t = System.nanoTime();
+            String podId = crictlOut("runp", pod.toString());
+            ms[1] = lap(t);
+            t = System.nanoTime();
+            String id = crictlOut("create", podId, ctr.toString(), pod.toString());
+            ms[2] = lap(t);
+            t = System.nanoTime();
+            crictlOut("start", id);
+            ms[3] = lap(t);
+            t = System.nanoTime();
+            crictlOut("stop", id);
+            ms[4] = lap(t);
+            t = System.nanoTime();
+            crictlOut("rm", id);
+            ms[5] = lap(t);
+            t = System.nanoTime();
+            crictlOut("stopp", podId);
+            ms[6] = lap(t);
+            t = System.nanoTime();
+            crictlOut("rmp", podId);
+            ms[7] = lap(t);
+            return ms;
+        }
+
+        /** Wall time of {@value #CONCURRENT_PODS} pods started at once, each runp, create and start by crictl. */
+        private double concurrentPods(int round) throws Exception {
+            List<Path> pods = new ArrayList<>();
+            for (int i = 0; i < CONCURRENT_PODS; i++) {
+                pods.add(podJson("burst-" + round + "-" + i));
+            }
+            Path ctr = containerJson();
+            List<Future<String>> started = new ArrayList<>();
+            long t0 = System.nanoTime();
+            try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_PODS)) {
+                for (Path pod : pods) {
+                    started.add(pool.submit(() -> {
+                        String podId = crictlOut("runp", pod.toString());
+                        String id = crictlOut("create", podId, ctr.toString(), pod.toString());
+                        crictlOut("start", id);
+                        return podId;
+                    }));
+                }
+            }
+            double wall = lap(t0);
+            for (Future<String> f : started) {
+                String podId = f.get();
+                crictlOut("stopp", podId);
+                crictlOut("rmp", podId);
+            }
+            return wall;
+        }
+
+        /** The same seven pod steps over this JVM's one connection: what the daemon costs without crictl. */
+        private double grpcCycle(String name) {
+            CriClient client = node.client();
+            var rt = client.runtime();
+            PodSandboxConfig pod = node.pod(name).build();
+            ContainerConfig config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "3600").build();
+            long t0 = System.nanoTime();
+            String podId = rt.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+            String id = rt.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config)
+                    .setSandboxConfig(pod).build()).getContainerId();
+            rt.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+            rt.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).build());
+            rt.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+            rt.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            rt.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            return lap(t0);
+        }
+
+        private Path podJson(String name) throws IOException {
+            PodSandboxConfig pod = node.pod(name).build();
+            Map<String, Object> json = Map.of(
+                    "metadata", Map.of("name", name, "namespace", pod.getMetadata().getNamespace(), "uid", pod.getMetadata().getUid(),
+                            "attempt", 0),
+                    "hostname", name,
+                    "log_directory", pod.getLogDirectory(),
+                    "linux", Map.of("cgroup_parent", pod.getLinux().getCgroupParent()));
+            Path file = work.resolve(name + "-pod.json");
+            JSON.writeValue(file.toFile(), json);
+            return file;
+        }
+
+        private Path containerJson() throws IOException {
+            Map<String, Object> json = Map.of(
+                    "metadata", Map.of("name", "main"),
+                    "image", Map.of("image", node.image()),
+                    "command", List.of("sleep", "3600"),
+                    "log_path", "main.log");
+            Path file = work.resolve("ctr.json");
+            JSON.writeValue(file.toFile(), json);
+            return file;
+        }
+
+        /** Runs crictl against the daemon and returns its stdout, stripped; fails on a non-zero exit. */
+        private String crictlOut(String... args) throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of(crictl.toString(), "--config", work.resolve("crictl.yaml").toString(),
+                    "--runtime-endpoint", endpoint, "--image-endpoint", endpoint, "--timeout", "60s"));
+            command.addAll(List.of(args));
+            return run(command);
+        }
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).start();
+        // crictl's stdout is an id or a few lines and its stderr a warning at most: neither fills a pipe
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + err + " " + out);
+        }
+        return out;
+    }
+
+    private static double lap(long t0) {
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static double[] sum(double[] a, double[] b) {
+        double[] s = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            s[i] = a[i] + b[i];
+        }
+        return s;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
