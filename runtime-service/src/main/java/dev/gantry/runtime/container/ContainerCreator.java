@@ -5,6 +5,7 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.AtomicFile;
 import dev.gantry.common.fs.Directories;
 import dev.gantry.common.lifecycle.Rollback;
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.Signal;
@@ -99,18 +100,22 @@ final class ContainerCreator {
                 pod.runtimeHandler(), prepared.stopSignal(), config.getLinux().getResources(), 0, 0, List.of(), 0,
                 new ContainerState.Creating(), false);
         Rollback rollback = new Rollback("create container " + id + " (" + reserved + ")");
+        StepTimes times = new StepTimes();
         try {
             store.create(record);
+            times.lap("record");
             rollback.push("remove container record", () -> store.remove(id));
             Leases.Lease lease = system.images().lease(image);
             leases.put(id, lease);
             rollback.push("release image " + image.id(), () -> leases.remove(id).close());
+            times.lap("lease");
 
             ContainerPaths paths = system.paths();
             Directories.create(paths.runDir(id), "rwx------");
             rollback.push("remove " + paths.runDir(id), () -> ContainerStore.deleteTree(paths.runDir(id)));
             ContainerRootfs.mount(system.images().layers(image), paths.upper(id), paths.work(id), paths.rootfs(id));
             rollback.push("unmount rootfs", () -> ContainerRootfs.unmount(paths.rootfs(id)));
+            times.lap("rootfs");
 
             ContainerConfig specConfig = ImageVolumes.mount(config, paths, id, system.images(), lease, rollback);
             OciSpec spec = system.specs().build(id, specConfig, prepared.imageConfig(), facts, paths.rootfs(id),
@@ -119,6 +124,7 @@ final class ContainerCreator {
             if (prepared.logPath() != null) {
                 Files.createDirectories(prepared.logPath().getParent());
             }
+            times.lap("spec");
 
             rollback.push("runc delete " + id, () -> runtime.delete(id));
             // conmon links <state>/attach/<id> to the bundle before runc create, and leaves it when create fails.
@@ -126,6 +132,7 @@ final class ContainerCreator {
             ConmonLaunch launch = system.launcher().launch(conmonCommand(id, config, runtime, prepared.logPath()),
                     system.clock().instant().plus(system.createTimeout()));
             rollback.push("remove exit file", () -> Files.deleteIfExists(paths.exitFile(id)));
+            times.lap("conmon + runc create");
 
             OciSpec.User user = spec.process().user();
             Container created = store.update(id, c -> new Container(c.id(), c.podId(), c.reservedName(), c.config(), c.image(),
@@ -133,6 +140,8 @@ final class ContainerCreator {
                     c.resources(), user.uid(), user.gid(), user.additionalGids(), launch.containerPid(),
                     new ContainerState.Created(), false));
             rollback.clear();
+            times.lap("record");
+            log.debug("{}: {}", rollback.operation(), times);
             return created;
         } catch (Throwable e) {
             // Any throwable: an Error (OutOfMemoryError, StackOverflowError) skipping this would leak

@@ -3,6 +3,7 @@ package dev.gantry.runtime.container;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.KeyedLocks;
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.PodSandboxConfig;
@@ -208,19 +209,23 @@ public final class ContainerManager implements PodMembers {
             return;
         }
         String id = found.get().id();
+        StepTimes times = new StepTimes();
         stop(id, Duration.ZERO);
+        times.lap("stop");
         try (var held = locks.lock(id)) {
             Optional<Container> c = store.find(id);
             if (c.isEmpty()) {
                 return;
             }
             Container removing = store.update(id, Container::markRemoving);
-            ContainerRemoval.remove(removing, store, system, leases);
+            times.lap("mark");
+            ContainerRemoval.remove(removing, store, system, leases, times);
             exits.remove(id);
             unclaimed.remove(id);
             killedBeforeStart.remove(id);
             events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
             log.info("container {} ({}) removed", id, removing.reservedName());
+            log.debug("remove container {}: {}", id, times);
         }
         locks.forget(id);
     }

@@ -1,6 +1,7 @@
 package dev.gantry.runtime.container;
 
 import dev.gantry.common.id.Ids;
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.image.store.ImageRecord;
 import dev.gantry.runtime.oci.RuncRuntime;
 import dev.gantry.runtime.oci.RuncState;
@@ -68,7 +69,7 @@ public final class ContainerRecovery {
         for (Container c : store.list()) {
             try {
                 if (c.state() instanceof ContainerState.Creating || c.removing()) {
-                    ContainerRemoval.remove(c, store, system, new HashMap<>());
+                    ContainerRemoval.remove(c, store, system, new HashMap<>(), new StepTimes());
                     if (c.removing()) {
                         removed++;
                     } else {

@@ -1,5 +1,6 @@
 package dev.gantry.runtime.container;
 
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.runtime.oci.RuncRuntime;
 import java.io.IOException;
@@ -16,18 +17,21 @@ final class ContainerRemoval {
 
     private ContainerRemoval() {}
 
-    static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases) {
+    static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, StepTimes times) {
         ContainerPaths paths = system.paths();
         RuncRuntime runtime = system.runtimes().get(c.runtimeHandler());
         try {
             if (runtime != null) {
                 runtime.delete(c.id());
             }
+            times.lap("runc delete");
             ContainerRootfs.unmount(paths.rootfs(c.id()));
             ImageVolumes.unmountAll(paths, c.id());
+            times.lap("unmount");
             ContainerStore.deleteTree(paths.runDir(c.id()));
             Files.deleteIfExists(paths.exitFile(c.id()));
             Files.deleteIfExists(paths.attach().resolve(c.id()));
+            times.lap("files");
         } catch (IOException e) {
             throw dev.gantry.common.store.RecordStore.failure("remove container " + c.id(), e);
         }
@@ -36,5 +40,6 @@ final class ContainerRemoval {
             lease.close();
         }
         store.remove(c.id());
+        times.lap("record");
     }
 }
