@@ -7,6 +7,7 @@ import dev.gantry.cri.v1.ExecSyncResponse;
 import dev.gantry.cri.v1.ImageServiceGrpc;
 import dev.gantry.cri.v1.PortForwardRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
@@ -66,6 +67,11 @@ public final class CriClient implements AutoCloseable {
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The channel, for calls the stubs cannot make (raw bytes, see the fuzz tests). */
+    public Channel channel() {
+        return channel;
     }
 
     /** Exec: the streaming URL for {@code command} with the streams {@code options} name. */

@@ -160,6 +160,10 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
         return images;
     }
 
+    public CniTestNetwork network() {
+        return network;
+    }
+
     public GantryDaemon daemon() {
         return daemon;
     }
@@ -349,7 +353,7 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
     }
 
     /** Mount points under the daemon's state dir, for before/after comparisons. */
-    List<String> mountsUnderState() throws IOException {
+    public List<String> mountsUnderState() throws IOException {
         String prefix = daemon.state().toString() + "/";
         return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                 .map(line -> line.split(" ")[4])

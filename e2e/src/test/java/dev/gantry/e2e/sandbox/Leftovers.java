@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * iptables lines, IPAM reservations, cgroup dirs, pod dir, infra process. Empty after a clean
  * Remove; the same checks, before Stop, prove each of them can see the thing it looks for.
  */
-final class Leftovers {
+public final class Leftovers {
 
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
@@ -27,22 +27,29 @@ final class Leftovers {
     static List<String> of(PodInfo pod, Path state, CniTestNetwork network) {
         List<String> left = new ArrayList<>();
         left.addAll(mounts(pod.id()));
-        for (String kind : List.of("net", "ipc", "uts")) {
-            Path pinned = state.resolve("ns").resolve(kind).resolve(pod.id());
-            if (Files.exists(pinned)) {
-                left.add("pinned namespace file " + pinned);
-            }
-        }
-        Path shm = state.resolve("shm").resolve(pod.id());
-        if (Files.exists(shm)) {
-            left.add("shm dir " + shm);
-        }
+        left.addAll(pinned(pod.id(), state));
         left.addAll(network(pod, network));
         left.addAll(cgroups(pod.cgroupParent()));
         if (!pod.podDirectory().isEmpty() && Files.exists(Path.of(pod.podDirectory()))) {
             left.add("pod directory " + pod.podDirectory());
         }
         infra(pod.infraPid()).ifPresent(left::add);
+        return left;
+    }
+
+    /** The pod's pinned namespace files (net, ipc, uts) and its shm dir under the daemon's state dir. */
+    public static List<String> pinned(String podId, Path state) {
+        List<String> left = new ArrayList<>();
+        for (String kind : List.of("net", "ipc", "uts")) {
+            Path pinned = state.resolve("ns").resolve(kind).resolve(podId);
+            if (Files.exists(pinned)) {
+                left.add("pinned namespace file " + pinned);
+            }
+        }
+        Path shm = state.resolve("shm").resolve(podId);
+        if (Files.exists(shm)) {
+            left.add("shm dir " + shm);
+        }
         return left;
     }
 
@@ -64,7 +71,7 @@ final class Leftovers {
         return left;
     }
 
-    static List<String> mounts(String podId) {
+    public static List<String> mounts(String podId) {
         try {
             return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
                     .map(line -> line.split(" ")[4])

@@ -24,6 +24,7 @@ import dev.gantry.sandbox.NamespaceMode;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.files.PodFiles;
 import dev.gantry.sandbox.infra.InfraPid;
+import dev.gantry.sandbox.ns.PodSysctls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -88,6 +89,9 @@ final class ContainerCreator {
 
     /** Runs the create steps for a new container id; the caller holds the pod's container lock. */
     Container create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
+        // The request's copy of the pod config reaches runc's spec: a sysctl RunPodSandbox would refuse is refused here too.
+        PodSysctls.validate(podConfig.getLinux().getSysctlsMap(), pod.network().hostNetwork(),
+                pod.namespaces().ipc() == NamespaceMode.NODE);
         String reserved = Container.reservedName(config, podConfig.getMetadata());
         RuncRuntime runtime = system.runtime(pod.runtimeHandler());
         PodFacts facts = withTarget(podFacts(pod, podConfig), pod, config);

@@ -120,6 +120,10 @@ public final class RuncRuntime {
      */
     public void update(String id, OciSpec.Resources resources) {
         Result r = run("update", id, resourcesJson(resources), "update", "--resources", "-", id);
+        if (!r.ok() && r.stderr().contains("unable to set memory limit")) {
+            // The kernel refuses a limit below what the container already uses: its state, not our failure.
+            throw new GantryException(ErrorKind.FAILED_PRECONDITION, r.what() + ": " + message(r.stderr()));
+        }
         r.check();
     }
 

@@ -25,6 +25,8 @@ final class SpecResources {
     private static final long MIN_PERIOD = 1_000;
     private static final long MAX_PERIOD = 1_000_000;
     private static final long MIN_QUOTA = 1_000;
+    /** The kernel's largest quota (MAX_BW in kernel/sched/core.c, 2^44 - 1 microseconds); above it the write is EINVAL. */
+    private static final long MAX_QUOTA = (1L << 44) - 1;
     private static final Pattern CPU_SET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
     private static final Pattern PAGE_SIZE = Pattern.compile("\\d+(KB|MB|GB)");
 
@@ -38,6 +40,9 @@ final class SpecResources {
         Long quota = positive(r.getCpuQuota(), "cpu_quota");
         if (quota != null && quota < MIN_QUOTA) {
             throw invalid("cpu_quota " + quota + " is below the kernel's minimum of " + MIN_QUOTA + " microseconds");
+        }
+        if (quota != null && quota > MAX_QUOTA) {
+            throw invalid("cpu_quota " + quota + " is above the kernel's maximum of " + MAX_QUOTA + " microseconds");
         }
         Long period = positive(r.getCpuPeriod(), "cpu_period");
         if (period != null && (period < MIN_PERIOD || period > MAX_PERIOD)) {
