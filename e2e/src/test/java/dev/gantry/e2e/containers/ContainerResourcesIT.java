@@ -163,6 +163,73 @@ class ContainerResourcesIT {
         assertThat(resources.path("cpu").path("quota").asLong()).as("spec %s", resources).isEqualTo(20_000);
     }
 
+    /** As containerd: a created container's update is stored and applies when it starts. */
+    @Test
+    void update_createdContainer_appliesAtStart() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-created").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(64 * MIB));
+        String id = calls.create(podId, config.build(), pod);
+
+        calls.update(id, ContainerConfigs.memory(128 * MIB));
+        calls.start(id);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+
+        Path memory = calls.info(id).cgroupDir("memory");
+        assertThat(ContainerInfo.read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(128 * MIB));
+        assertThat(calls.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(128 * MIB);
+    }
+
+    @Test
+    void update_exitedContainer_failedPrecondition() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-exited").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "true").build(), pod);
+        calls.awaitExit(id);
+
+        StatusRuntimeException e = Refused.by(() -> calls.update(id, ContainerConfigs.memory(128 * MIB)));
+
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.getStatus().getDescription()).contains(id).contains("exited");
+    }
+
+    /** A limit below what runc needs is refused, naming the minimum; the limit in force stays. */
+    @Test
+    void update_memoryLimitBelowTheFloor_invalidArgumentAndLimitKept() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-tiny").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(64 * MIB));
+        String id = calls.run(podId, config.build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        Path memory = calls.info(id).cgroupDir("memory");
+
+        StatusRuntimeException e = Refused.by(() -> calls.update(id, ContainerConfigs.memory(1)));
+
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("memory_limit_in_bytes 1").contains("6291456");
+        assertThat(ContainerInfo.read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(64 * MIB));
+        assertThat(calls.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(64 * MIB);
+    }
+
+    /** The floor itself is enough for runc, conmon's child and a shell. */
+    @Test
+    void create_memoryLimitAtTheFloor_runs() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("floor").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo fits");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(6 * MIB));
+
+        String id = calls.run(podId, config.build(), pod);
+
+        assertThat(calls.awaitExit(id).getExitCode()).isZero();
+    }
+
     @Test
     void update_unknownId_notFound() {
         ContainerCalls calls = node.start();
