@@ -169,17 +169,25 @@ class ContainerResourcesIT {
         ContainerCalls calls = node.start();
         PodSandboxConfig pod = node.pod("update-created").build();
         String podId = node.runPod(pod);
-        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
-        config.getLinuxBuilder().setResources(ContainerConfigs.memory(64 * MIB));
-        String id = calls.create(podId, config.build(), pod);
+        String id = calls.create(podId, sleeperWithMemory(pod, 64 * MIB), pod);
 
         calls.update(id, ContainerConfigs.memory(128 * MIB));
         calls.start(id);
         calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
 
-        Path memory = calls.info(id).cgroupDir("memory");
-        assertThat(ContainerInfo.read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(128 * MIB));
-        assertThat(calls.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(128 * MIB);
+        assertMemoryLimit(calls, id, calls.info(id).cgroupDir("memory"), 128 * MIB);
+    }
+
+    private ContainerConfig sleeperWithMemory(PodSandboxConfig pod, long bytes) {
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(bytes));
+        return config.build();
+    }
+
+    /** The limit in the container's memory cgroup and in its status. */
+    private static void assertMemoryLimit(ContainerCalls calls, String id, Path memoryCgroup, long bytes) {
+        assertThat(ContainerInfo.read(memoryCgroup.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(bytes));
+        assertThat(calls.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(bytes);
     }
 
     @Test
@@ -202,9 +210,7 @@ class ContainerResourcesIT {
         ContainerCalls calls = node.start();
         PodSandboxConfig pod = node.pod("update-tiny").build();
         String podId = node.runPod(pod);
-        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
-        config.getLinuxBuilder().setResources(ContainerConfigs.memory(64 * MIB));
-        String id = calls.run(podId, config.build(), pod);
+        String id = calls.run(podId, sleeperWithMemory(pod, 64 * MIB), pod);
         calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
         Path memory = calls.info(id).cgroupDir("memory");
 
@@ -212,8 +218,7 @@ class ContainerResourcesIT {
 
         assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains("memory_limit_in_bytes 1").contains("6291456");
-        assertThat(ContainerInfo.read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(64 * MIB));
-        assertThat(calls.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(64 * MIB);
+        assertMemoryLimit(calls, id, memory, 64 * MIB);
     }
 
     /** The floor itself is enough for runc, conmon's child and a shell. */
