@@ -206,6 +206,62 @@ class ContainerBadInputIT {
         }, Status.Code.INVALID_ARGUMENT);
     }
 
+    /** Kubernetes' lengths (RequestChecks: container names up to 253 for critest), and a log file name past NAME_MAX. */
+    @Test
+    void create_nameOrLogFileNameTooLong_invalidArgumentNamingTheField() throws IOException {
+        startPod();
+
+        assertThat(refused(c -> {
+            c.getMetadataBuilder().setName("c".repeat(254));
+            return c;
+        }, Status.Code.INVALID_ARGUMENT).getStatus().getDescription()).contains("config.metadata.name is 254 characters long");
+        assertThat(refused(c -> c.setLogPath("l".repeat(300) + ".log"), Status.Code.INVALID_ARGUMENT).getStatus().getDescription())
+                .contains("log_path").contains("longer than 255 bytes").doesNotContain("Exception");
+        assertThat(refused(c -> c.setLogPath("d/".repeat(2100) + "main.log"), Status.Code.INVALID_ARGUMENT).getStatus().getDescription())
+                .contains("log_path").contains("PATH_MAX");
+    }
+
+    /** As containerd does (and the kubelet's hostPath volumes expect), a missing host_path becomes a directory. */
+    @Test
+    void create_missingHostPath_createdAsDirectory() throws IOException {
+        startPod();
+        Path missing = node.tempDir().resolve("made/by/create");
+
+        String id = calls.create(podId, good().addMounts(ContainerConfigs.bind(missing, "/data", false)).build(), pod);
+
+        assertThat(missing).isDirectory();
+        calls.remove(id);
+    }
+
+    /** A host_path that cannot be made (its parent is a file) is the request's fault: named, and nothing left behind. */
+    @Test
+    void create_hostPathUnderAFile_invalidArgumentNamingThePath() throws IOException {
+        startPod();
+        Path file = Files.writeString(node.tempDir().resolve("plain-file"), "x");
+        Path impossible = file.resolve("sub");
+
+        StatusRuntimeException e = refused(c -> c.addMounts(ContainerConfigs.bind(impossible, "/data", false)),
+                Status.Code.INVALID_ARGUMENT);
+
+        assertThat(e.getStatus().getDescription()).contains(impossible.toString()).contains("not a directory")
+                .doesNotContain("Exception");
+    }
+
+    /** Below 6 MiB runc's own setup cannot run in the cgroup; refused up front, naming the minimum. */
+    @Test
+    void create_memoryLimitBelowTheFloor_invalidArgumentNamingTheMinimum() throws IOException {
+        startPod();
+
+        for (long bytes : new long[] {1, 4096, 4L << 20}) {
+            StatusRuntimeException e = refused(c -> {
+                c.getLinuxBuilder().setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(bytes));
+                return c;
+            }, Status.Code.INVALID_ARGUMENT);
+
+            assertThat(e.getStatus().getDescription()).contains("memory_limit_in_bytes " + bytes).contains("6291456");
+        }
+    }
+
     @Test
     void create_noMetadataName_invalidArgument() throws IOException {
         startPod();

@@ -163,6 +163,78 @@ class ContainerResourcesIT {
         assertThat(resources.path("cpu").path("quota").asLong()).as("spec %s", resources).isEqualTo(20_000);
     }
 
+    /** As containerd: a created container's update is stored and applies when it starts. */
+    @Test
+    void update_createdContainer_appliesAtStart() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-created").build();
+        String podId = node.runPod(pod);
+        String id = calls.create(podId, sleeperWithMemory(pod, 64 * MIB), pod);
+
+        calls.update(id, ContainerConfigs.memory(128 * MIB));
+        calls.start(id);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+
+        assertMemoryLimit(calls, id, calls.info(id).cgroupDir("memory"), 128 * MIB);
+    }
+
+    private ContainerConfig sleeperWithMemory(PodSandboxConfig pod, long bytes) {
+        ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(bytes));
+        return config.build();
+    }
+
+    /** The limit in the container's memory cgroup and in its status. */
+    private static void assertMemoryLimit(ContainerCalls calls, String id, Path memoryCgroup, long bytes) {
+        assertThat(ContainerInfo.read(memoryCgroup.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(bytes));
+        assertThat(calls.status(id).getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(bytes);
+    }
+
+    @Test
+    void update_exitedContainer_failedPrecondition() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-exited").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "true").build(), pod);
+        calls.awaitExit(id);
+
+        StatusRuntimeException e = Refused.by(() -> calls.update(id, ContainerConfigs.memory(128 * MIB)));
+
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.getStatus().getDescription()).contains(id).contains("exited");
+    }
+
+    /** A limit below what runc needs is refused, naming the minimum; the limit in force stays. */
+    @Test
+    void update_memoryLimitBelowTheFloor_invalidArgumentAndLimitKept() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("update-tiny").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, sleeperWithMemory(pod, 64 * MIB), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        Path memory = calls.info(id).cgroupDir("memory");
+
+        StatusRuntimeException e = Refused.by(() -> calls.update(id, ContainerConfigs.memory(1)));
+
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("memory_limit_in_bytes 1").contains("6291456");
+        assertMemoryLimit(calls, id, memory, 64 * MIB);
+    }
+
+    /** The floor itself is enough for runc, conmon's child and a shell. */
+    @Test
+    void create_memoryLimitAtTheFloor_runs() {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("floor").build();
+        String podId = node.runPod(pod);
+        ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo fits");
+        config.getLinuxBuilder().setResources(ContainerConfigs.memory(6 * MIB));
+
+        String id = calls.run(podId, config.build(), pod);
+
+        assertThat(calls.awaitExit(id).getExitCode()).isZero();
+    }
+
     @Test
     void update_unknownId_notFound() {
         ContainerCalls calls = node.start();

@@ -228,6 +228,34 @@ class ImagePullFailureIT {
         assertThat(blobRequests).anyMatch(r -> r.matches(".*Range: bytes=\\d+-.*"));
     }
 
+    /**
+     * A gzip layer cut short in the registry and listed with the cut blob's own digest and size: the
+     * download verifies, unpacking runs out of data. DATA_LOSS in words, no snapshot left half
+     * unpacked, and the next good pull still works.
+     */
+    @Test
+    void pull_truncatedGzipWithMatchingDigest_isDataLossAndLeavesNoSnapshot() throws Exception {
+        byte[] whole;
+        try (Layer source = Layer.builder().randomFile("data", 1 << 20, 14).build()) {
+            whole = Files.readAllBytes(source.blobFile());
+        }
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length / 2);
+        Layer truncated = keep(Layer.builder().raw(cut).compression(Layer.Compression.NONE)
+                .mediaType("application/vnd.oci.image.layer.v1.tar+gzip").build());
+        push("e2e/cut-gzip", truncated);
+
+        StatusRuntimeException e = pullFails("e2e/cut-gzip:1");
+
+        assertThat(e.getStatus().getCode()).as("%s", e.getStatus()).isEqualTo(Status.Code.DATA_LOSS);
+        assertThat(e.getStatus().getDescription()).contains(truncated.digest()).doesNotContain("Exception");
+        assertThat(images.storeListing()).as("the store after the failed pull")
+                .filteredOn(name -> name.startsWith("snapshots/") || name.startsWith("images/"))
+                .containsExactlyElementsOf(storeBefore.stream().filter(name -> name.startsWith("snapshots/") || name.startsWith("images/")).toList());
+
+        push("e2e/after-cut", keep(Layer.builder().file("ok", "fine").build()));
+        images.pull(proxy.host() + "/e2e/after-cut:1");
+    }
+
     @Test
     void pull_decompressionBombLayer_isResourceExhaustedNamingLayerAndLimit_leavesNoSnapshot() {
         // 200 MiB of zeros in a few KB of zstd: far past 1000 times, and past the 64 MiB floor

@@ -62,6 +62,33 @@ class SandboxBadInputIT {
         }
     }
 
+    /** Kubernetes' lengths: pod names and uids are DNS subdomains (253), namespaces DNS labels (63). */
+    @Test
+    void run_nameNamespaceOrUidTooLong_invalidArgumentNamingTheFieldLeavingNothing() {
+        PodCalls pods = node.start();
+        for (String field : new String[] {"name", "namespace", "uid"}) {
+            PodSandboxConfig.Builder builder = node.pod("long-" + field);
+            int length = switch (field) {
+                case "name" -> {
+                    builder.getMetadataBuilder().setName("n".repeat(254));
+                    yield 254;
+                }
+                case "namespace" -> {
+                    builder.getMetadataBuilder().setNamespace("n".repeat(64));
+                    yield 64;
+                }
+                default -> {
+                    builder.getMetadataBuilder().setUid("u".repeat(254));
+                    yield 254;
+                }
+            };
+            PodSandboxConfig config = builder.build();
+
+            assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "metadata." + field + " is " + length + " characters long");
+            assertThat(PodTraces.anyLeft(node, config)).isEmpty();
+        }
+    }
+
     @Test
     void run_nulInLogDirectory_invalidArgumentNamingTheField() {
         PodCalls pods = node.start();

@@ -198,10 +198,13 @@ final class LayerPull {
             if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left")) {
                 return ErrorKind.RESOURCE_EXHAUSTED;
             }
-            // Content that ends early or does not decompress is the registry's or the image's fault, not ours.
-            if (cause instanceof java.io.EOFException || cause instanceof java.util.zip.ZipException
-                    || cause.getClass().getName().equals("com.github.luben.zstd.ZstdIOException")) {
-                return ErrorKind.DATA_LOSS;
+            // Content that ends early or does not decompress is the registry's or the image's fault, not ours,
+            // also when the applier wrapped it to name the tar entry it was writing.
+            for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.io.EOFException || t instanceof java.util.zip.ZipException
+                        || t.getClass().getName().equals("com.github.luben.zstd.ZstdIOException")) {
+                    return ErrorKind.DATA_LOSS;
+                }
             }
             return ErrorKind.INTERNAL;
         }

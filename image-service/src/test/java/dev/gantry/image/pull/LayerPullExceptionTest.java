@@ -21,6 +21,16 @@ class LayerPullExceptionTest {
         assertThat(corrupt.getMessage()).isEqualTo("corrupt gzip data: invalid block type").doesNotContain("Exception");
     }
 
+    /** The applier wraps a truncated stream to name the entry; the wrapped EOF still decides the kind. */
+    @Test
+    void truncatedLayerWrappedByTheApplier_isDataLoss() {
+        var wrapped = new LayerPull.LayerPullException(new IOException(
+                "apply layer entry \"data\" in /snapshots/.tmp-1/fs: gzip stream truncated", new EOFException("gzip stream truncated")));
+
+        assertThat(wrapped.kind()).isEqualTo(ErrorKind.DATA_LOSS);
+        assertThat(wrapped.getMessage()).isEqualTo("apply layer entry \"data\" in /snapshots/.tmp-1/fs: gzip stream truncated");
+    }
+
     @Test
     void otherIoFailure_staysInternal_withoutClassNames() {
         var other = new LayerPull.LayerPullException(new IOException("write snapshot: java.io.IOException: Input/output error"));

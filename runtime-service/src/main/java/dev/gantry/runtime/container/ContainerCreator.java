@@ -50,6 +50,9 @@ final class ContainerCreator {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerCreator.class);
     private static final Path DEV_NULL = Path.of("/dev/null");
+    /** Linux's longest file name and path, in bytes: conmon cannot open a log file past them. */
+    private static final int NAME_MAX = 255;
+    private static final int PATH_MAX = 4096;
 
     private final ContainerStore store;
     private final ContainerSystem system;
@@ -185,6 +188,16 @@ final class ContainerCreator {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT,
                     "container log_path " + logPath + " given but the pod sandbox has no log_directory");
         }
+        for (String part : logPath.split("/")) {
+            if (part.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+                throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container log_path " + shown(logPath)
+                        + " has a name longer than " + NAME_MAX + " bytes, which no file system takes");
+            }
+        }
+        if ((logDirectory + "/" + logPath).getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container log_path " + shown(logPath)
+                    + " under log_directory " + shown(logDirectory) + " is " + PATH_MAX + " bytes or longer (PATH_MAX)");
+        }
         Path dir = Path.of(logDirectory).normalize();
         Path relative = Path.of(logPath);
         Path resolved = dir.resolve(relative).normalize();
@@ -193,6 +206,11 @@ final class ContainerCreator {
                     "container log_path " + logPath + " must be a relative path inside the pod's log directory " + logDirectory);
         }
         return resolved;
+    }
+
+    /** {@code value}, cut after 80 characters so a message stays readable. */
+    private static String shown(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 80) + "…";
     }
 
     /**

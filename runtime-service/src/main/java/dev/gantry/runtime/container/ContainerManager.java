@@ -255,11 +255,14 @@ public final class ContainerManager implements PodMembers {
         system.specs().resources(update);
         try (var held = locks.lock(c.id())) {
             c = store.get(c.id());
+            if (!c.state().isLive()) {
+                // containerd refuses too; a created container's update is stored and applies at start.
+                throw new GantryException(ErrorKind.FAILED_PRECONDITION, "container " + c.id() + " is "
+                        + ContainerStates.describe(c.state()) + ": only a created or running container's resources can be updated");
+            }
             LinuxContainerResources merged = ResourcesUpdate.merge(c.resources(), update);
             var oci = system.specs().resources(merged);
-            if (c.state().isLive()) {
-                system.runtime(c.runtimeHandler()).update(c.id(), oci);
-            }
+            system.runtime(c.runtimeHandler()).update(c.id(), oci);
             java.nio.file.Path config = system.paths().bundle(c.id()).resolve("config.json");
             try {
                 if (Files.exists(config)) {

@@ -3,17 +3,20 @@ package dev.gantry.runtime.oci;
 import static dev.gantry.runtime.oci.SpecErrors.invalid;
 
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.Failures;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.RootPath;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.runtime.oci.OciSpec.Mount;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -106,9 +109,15 @@ final class SpecMounts {
             // As the kubelet's hostPath volumes and containerd expect: a missing source becomes a directory.
             try {
                 Files.createDirectories(source);
+            } catch (FileSystemException e) {
+                // A parent that is a file, a read-only or pseudo file system, a name too long: the request's path.
+                String reason = e.getReason() != null ? e.getReason().toLowerCase(Locale.ROOT)
+                        : Failures.describe(e);
+                throw invalid("mount at container_path " + destination + ": host_path " + source
+                        + " does not exist and cannot be created: " + reason);
             } catch (IOException e) {
                 throw new GantryException(ErrorKind.INTERNAL, "mount at container_path " + destination
-                        + ": create missing host_path " + source + ": " + e, e);
+                        + ": create missing host_path " + source + ": " + Failures.describe(e), e);
             }
         }
         String propagation = switch (mount.getPropagation()) {

@@ -27,6 +27,12 @@ final class SpecResources {
     private static final long MIN_QUOTA = 1_000;
     /** The kernel's largest quota (MAX_BW in kernel/sched/core.c, 2^44 - 1 microseconds); above it the write is EINVAL. */
     private static final long MAX_QUOTA = (1L << 44) - 1;
+    /**
+     * The smallest memory limit a container can start under, as Docker's: runc sets the limit once
+     * its init is in the cgroup (about 2 MiB charged then), and the kernel refuses a limit below
+     * what is charged, so anything smaller fails inside runc, or a running container's update does.
+     */
+    static final long MIN_MEMORY = 6L << 20;
     private static final Pattern CPU_SET = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
     private static final Pattern PAGE_SIZE = Pattern.compile("\\d+(KB|MB|GB)");
 
@@ -54,6 +60,9 @@ final class SpecResources {
                 ? null : new Cpu(shares, quota, period, cpus, mems);
 
         Long limit = positive(r.getMemoryLimitInBytes(), "memory_limit_in_bytes");
+        if (limit != null && limit < MIN_MEMORY) {
+            throw invalid("memory_limit_in_bytes " + limit + " is below the minimum of " + MIN_MEMORY + " bytes (6 MiB)");
+        }
         Long swap = swap(r.getMemorySwapLimitInBytes(), limit);
         Memory memory = limit == null && swap == null ? null : new Memory(limit, null, swap, null);
 

@@ -38,6 +38,18 @@ class LogPathTest {
                 .hasMessageContaining(logPath);
     }
 
+    /** conmon cannot open what Linux cannot name: refused before anything is made, not INTERNAL from conmon. */
+    @Test
+    void logPath_pastNameMaxOrPathMax_isInvalidArgument() {
+        assertThatThrownBy(() -> ContainerCreator.logPath(DIR, "web/" + "l".repeat(256)))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining("longer than 255 bytes");
+        assertThatThrownBy(() -> ContainerCreator.logPath(DIR, "d/".repeat(2100) + "0.log"))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+                .hasMessageContaining("PATH_MAX");
+        assertThat(ContainerCreator.logPath(DIR, "l".repeat(255))).isEqualTo(Path.of(DIR, "l".repeat(255)));
+    }
+
     @Test
     void logPath_withoutPodLogDirectory_isInvalidArgument() {
         assertThatThrownBy(() -> ContainerCreator.logPath("", "0.log"))

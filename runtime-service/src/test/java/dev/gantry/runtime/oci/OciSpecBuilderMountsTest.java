@@ -95,6 +95,14 @@ class OciSpecBuilderMountsTest {
         assertThat(missing).isDirectory();
     }
 
+    @Test
+    void build_missingHostPathUnderAFile_throwsInvalidArgumentNamingIt() throws Exception {
+        Path impossible = Files.writeString(dir.resolve("file"), "x").resolve("sub");
+
+        assertInvalid(() -> fx.build(config().addMounts(mount("/x", impossible))),
+                "host_path " + impossible + " does not exist and cannot be created: not a directory");
+    }
+
     @ParameterizedTest(name = "container_path \"{0}\"")
     @CsvSource(delimiter = '|', value = {"relative/path|relative/path", "/a/../etc|/a/../etc", "/|\"/\"", "''|\"\""})
     void build_badContainerPath_throwsInvalidArgumentNamingIt(String containerPath, String named) {

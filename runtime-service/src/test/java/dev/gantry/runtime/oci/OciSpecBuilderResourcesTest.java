@@ -61,17 +61,17 @@ class OciSpecBuilderResourcesTest {
 
     @Test
     void resources_onlyMemory_cpuAbsent() {
-        OciSpec.Resources r = builder.resources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(1 << 20).build());
+        OciSpec.Resources r = builder.resources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(6 << 20).build());
 
         assertThat(r.cpu()).isNull();
-        assertThat(r.memory().limit()).isEqualTo(1 << 20);
+        assertThat(r.memory().limit()).isEqualTo(6 << 20);
         assertThat(r.memory().swap()).isNull();
     }
 
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource({
         "cpu_shares, -2", "cpu_shares, 262145", "cpu_quota, -1", "cpu_quota, 999", "cpu_period, -100000",
-        "cpu_period, 999", "cpu_period, 1000001", "memory_limit_in_bytes, -1", "memory_swap_limit_in_bytes, -2",
+        "cpu_period, 999", "cpu_period, 1000001", "memory_limit_in_bytes, -1", "memory_limit_in_bytes, 1", "memory_limit_in_bytes, 6291455", "memory_swap_limit_in_bytes, -2",
         "oom_score_adj, -1001"})
     void resources_outOfRange_throwsInvalidArgumentNamingField(String field, long value) {
         LinuxContainerResources.Builder r = LinuxContainerResources.newBuilder();
@@ -94,7 +94,7 @@ class OciSpecBuilderResourcesTest {
     @Test
     void resources_swapBelowMemory_throwsInvalidArgument() {
         assertInvalid(() -> builder.resources(LinuxContainerResources.newBuilder()
-                .setMemoryLimitInBytes(2 << 20).setMemorySwapLimitInBytes(1 << 20).build()), "memory_swap_limit_in_bytes");
+                .setMemoryLimitInBytes(8 << 20).setMemorySwapLimitInBytes(7 << 20).build()), "memory_swap_limit_in_bytes");
     }
 
     @Test
