@@ -105,10 +105,10 @@ class RuncRuntimeIT {
     }
 
     @Test
-    void update_refusedByRunc_throwsInternalWithRuncWords() {
-        // Below what the container already uses: the kernel refuses, runc says so.
+    void update_memoryBelowUsage_failedPreconditionWithRuncWords() {
+        // Below what the container already uses: the kernel refuses, runc says so; the container's state, not our bug.
         assertThatThrownBy(() -> runc.update(container.id(), new Resources(null, new Memory(4096L, null, null, null), null, null, null, null)))
-                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
                 .hasMessageStartingWith("runc update " + container.id() + ": ");
     }
 
