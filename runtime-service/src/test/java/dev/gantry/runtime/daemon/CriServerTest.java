@@ -3,8 +3,8 @@ package dev.gantry.runtime.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
-import dev.gantry.cri.v1.VersionRequest;
-import dev.gantry.cri.v1.VersionResponse;
+import dev.gantry.cri.v1.StatusRequest;
+import dev.gantry.cri.v1.StatusResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -35,20 +35,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** Shutdown of the real epoll server on a real socket: calls in flight finish, late ones are cut. */
 class CriServerTest {
 
-    /** Version blocks until the test lets it go, and says when it has started. */
-    private static final class HeldVersion extends RuntimeServiceGrpc.RuntimeServiceImplBase {
+    /**
+     * Status blocks until the test lets it go, and says when it has started. Status, not Version:
+     * Version runs on the event loop ({@link CriServer#INLINE}), where nothing may block.
+     */
+    private static final class HeldStatus extends RuntimeServiceGrpc.RuntimeServiceImplBase {
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override
-        public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
+        public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
             started.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            response.onNext(VersionResponse.newBuilder().setRuntimeName("held").build());
+            response.onNext(StatusResponse.newBuilder().putInfo("held", "yes").build());
             response.onCompleted();
         }
     }
@@ -56,7 +59,7 @@ class CriServerTest {
     @TempDir
     Path dir;
 
-    private final HeldVersion service = new HeldVersion();
+    private final HeldStatus service = new HeldStatus();
     // Own threads: the common pool may have a single thread on a small machine, and the held
     // call would keep close() from ever starting.
     private final ExecutorService threads = Executors.newCachedThreadPool();
@@ -98,8 +101,8 @@ class CriServerTest {
     @Test
     void close_callInFlight_finishesBeforeSocketGoes() throws Exception {
         CriServer server = start(Duration.ofMinutes(1));
-        CompletableFuture<VersionResponse> call = CompletableFuture.supplyAsync(
-                () -> RuntimeServiceGrpc.newBlockingStub(channel).version(VersionRequest.getDefaultInstance()), threads);
+        CompletableFuture<StatusResponse> call = CompletableFuture.supplyAsync(
+                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
         service.started.await();
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
@@ -114,7 +117,7 @@ class CriServerTest {
         assertThat(closing).isNotDone();
         service.release.countDown();
 
-        assertThat(call.get(30, TimeUnit.SECONDS).getRuntimeName()).isEqualTo("held");
+        assertThat(call.get(30, TimeUnit.SECONDS).getInfoMap()).containsEntry("held", "yes");
         closing.get(30, TimeUnit.SECONDS);
         assertThat(dir.resolve("run/gantry.sock")).doesNotExist();
     }
@@ -134,8 +137,8 @@ class CriServerTest {
     @Test
     void close_callOutlivesShutdownTimeout_isCancelled() throws Exception {
         CriServer server = start(Duration.ofMillis(100));
-        CompletableFuture<VersionResponse> call = CompletableFuture.supplyAsync(
-                () -> RuntimeServiceGrpc.newBlockingStub(channel).version(VersionRequest.getDefaultInstance()), threads);
+        CompletableFuture<StatusResponse> call = CompletableFuture.supplyAsync(
+                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
         service.started.await();
 
         server.close();
@@ -146,5 +149,12 @@ class CriServerTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE));
         assertThat(dir.resolve("run/gantry.sock")).doesNotExist();
+    }
+
+    @Test
+    void inlineMethods_areMethodsOfTheRuntimeService() {
+        var methods = RuntimeServiceGrpc.getServiceDescriptor().getMethods().stream()
+                .map(io.grpc.MethodDescriptor::getFullMethodName).toList();
+        assertThat(methods).containsAll(CriServer.INLINE);
     }
 }
