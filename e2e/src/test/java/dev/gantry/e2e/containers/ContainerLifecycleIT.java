@@ -191,6 +191,30 @@ class ContainerLifecycleIT {
         assertThat(gone.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
+    /**
+     * runc's state of an exited container goes once the exit is recorded, while the container
+     * stays listed with its exit status until RemoveContainer, which then leaves nothing.
+     */
+    @Test
+    void exited_runcStateReleased_containerStaysUntilRemoved() throws Exception {
+        ContainerCalls calls = node.start();
+        PodSandboxConfig pod = node.pod("released").build();
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 4").build(), pod);
+        calls.awaitExit(id);
+        Path runcState = node.daemon().state().resolve("runc").resolve("runc").resolve(id);
+
+        Waits.until("runc state of " + id + " released", () -> !Files.exists(runcState));
+        ContainerStatus exited = calls.status(id);
+        assertThat(exited.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+        assertThat(exited.getExitCode()).isEqualTo(4);
+
+        calls.remove(id);
+        assertThat(calls.list()).isEmpty();
+        assertThat(node.mountsUnderState()).noneMatch(m -> m.contains(id));
+        assertThat(node.daemon().root().resolve("containers").resolve(id)).doesNotExist();
+    }
+
     @Test
     void remove_runningContainer_stopsAndRemovesIt() {
         ContainerCalls calls = node.start();

@@ -69,7 +69,7 @@ public final class ContainerRecovery {
         for (Container c : store.list()) {
             try {
                 if (c.state() instanceof ContainerState.Creating || c.removing()) {
-                    ContainerRemoval.remove(c, store, system, new HashMap<>(), new StepTimes());
+                    ContainerRemoval.remove(c, store, system, new HashMap<>(), false, new StepTimes());
                     if (c.removing()) {
                         removed++;
                     } else {

@@ -17,11 +17,13 @@ final class ContainerRemoval {
 
     private ContainerRemoval() {}
 
-    static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, StepTimes times) {
+    /** @param runcReleased runc's state is known to be deleted already (at the exit), so runc is not run again */
+    static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, boolean runcReleased,
+            StepTimes times) {
         ContainerPaths paths = system.paths();
         RuncRuntime runtime = system.runtimes().get(c.runtimeHandler());
         try {
-            if (runtime != null) {
+            if (runtime != null && !runcReleased) {
                 runtime.delete(c.id());
             }
             times.lap("runc delete");
