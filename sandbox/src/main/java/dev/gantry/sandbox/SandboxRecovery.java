@@ -1,19 +1,20 @@
 package dev.gantry.sandbox;
 
 import dev.gantry.common.id.Ids;
+import dev.gantry.common.store.RecordStore;
 import dev.gantry.linux.mount.Mounts;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.proc.NamespaceMembers;
 import dev.gantry.linux.proc.Pidfd;
-import java.time.Duration;
-import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class SandboxRecovery {
 
     Report run() {
         int orphans = 0;
-        for (SandboxStore.BrokenRecord broken : store.load()) {
+        for (RecordStore.BrokenRecord broken : store.load()) {
             log.warn("pod directory {} is unusable ({}); removing it", broken.directory(), broken.problem());
             String name = broken.directory().getFileName().toString();
             if (Ids.isValid(name)) {

@@ -38,9 +38,6 @@ public final class SandboxStore {
         }
     }
 
-    /** A pod directory {@link #load} could not read; recovery removes what it holds. */
-    public record BrokenRecord(Path directory, String problem) {}
-
     private final RecordStore<PodSandbox> records;
 
     /** @param root the persistent root ({@code /var/lib/gantry}); records go under {@code root/pods} */
@@ -54,8 +51,8 @@ public final class SandboxStore {
     }
 
     /** Reads every record at start; see {@link RecordStore#load}. */
-    public List<BrokenRecord> load() {
-        return records.load().stream().map(b -> new BrokenRecord(b.directory(), b.problem())).toList();
+    public List<RecordStore.BrokenRecord> load() {
+        return records.load();
     }
 
     /**

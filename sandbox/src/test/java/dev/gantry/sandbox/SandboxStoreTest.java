@@ -7,6 +7,8 @@ import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.id.NameReservedException;
+import dev.gantry.common.store.RecordStore;
+import dev.gantry.sandbox.infra.InfraPid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.gantry.sandbox.infra.InfraPid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -196,14 +197,14 @@ class SandboxStoreTest {
         Path stray = Files.createDirectories(root.resolve("pods").resolve("not-an-id"));
 
         SandboxStore reloaded = new SandboxStore(root);
-        List<SandboxStore.BrokenRecord> broken = reloaded.load();
+        List<RecordStore.BrokenRecord> broken = reloaded.load();
 
         assertThat(reloaded.list()).containsExactly(web);
-        assertThat(broken).extracting(SandboxStore.BrokenRecord::directory).containsExactlyInAnyOrder(corrupt, newer, empty, stray);
+        assertThat(broken).extracting(RecordStore.BrokenRecord::directory).containsExactlyInAnyOrder(corrupt, newer, empty, stray);
         assertThat(broken).filteredOn(b -> b.directory().equals(newer)).singleElement()
-                .extracting(SandboxStore.BrokenRecord::problem).asString().contains("unsupported record version 2");
+                .extracting(RecordStore.BrokenRecord::problem).asString().contains("unsupported record version 2");
         assertThat(broken).filteredOn(b -> b.directory().equals(empty)).singleElement()
-                .extracting(SandboxStore.BrokenRecord::problem).isEqualTo("no pod.json");
+                .extracting(RecordStore.BrokenRecord::problem).isEqualTo("no pod.json");
 
         assertThat(reloaded.remove(corruptId)).isFalse();
         assertThat(corrupt).doesNotExist();

@@ -2,6 +2,7 @@ package dev.gantry.runtime.container;
 
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.lifecycle.StepTimes;
+import dev.gantry.common.store.RecordStore;
 import dev.gantry.image.store.ImageRecord;
 import dev.gantry.runtime.oci.RuncRuntime;
 import dev.gantry.runtime.oci.RuncState;
@@ -54,7 +55,7 @@ public final class ContainerRecovery {
         int exited = 0;
         int undone = 0;
         int removed = 0;
-        for (ContainerStore.BrokenRecord broken : store.load()) {
+        for (RecordStore.BrokenRecord broken : store.load()) {
             String id = broken.directory().getFileName().toString();
             log.warn("container directory {} is unusable ({}); removing it", broken.directory(), broken.problem());
             if (Ids.isValid(id)) {

@@ -16,9 +16,6 @@ public final class ContainerStore {
 
     static final String RECORD = "container.json";
 
-    /** A container directory {@link #load} could not read; recovery removes what it holds. */
-    public record BrokenRecord(Path directory, String problem) {}
-
     private final RecordStore<Container> records;
 
     /** @param containersDir {@code <root>/containers} */
@@ -32,8 +29,8 @@ public final class ContainerStore {
     }
 
     /** Reads every record, replacing memory. Call once at start; unreadable directories are returned, not thrown. */
-    public List<BrokenRecord> load() {
-        return records.load().stream().map(b -> new BrokenRecord(b.directory(), b.problem())).toList();
+    public List<RecordStore.BrokenRecord> load() {
+        return records.load();
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.NameReservedException;
+import dev.gantry.common.store.RecordStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -88,7 +89,7 @@ class ContainerStoreTest {
 
         var broken = new ContainerStore(root).load();
 
-        assertThat(broken).extracting(ContainerStore.BrokenRecord::directory).containsExactly(root.resolve(B));
+        assertThat(broken).extracting(RecordStore.BrokenRecord::directory).containsExactly(root.resolve(B));
     }
 
     @Test
