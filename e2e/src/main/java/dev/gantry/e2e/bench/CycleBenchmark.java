@@ -89,7 +89,7 @@ public final class CycleBenchmark {
                 double[] one = cycle("cycle-" + (i + WARM_UP));
                 long t0 = System.nanoTime();
                 run(List.of(crictl.toString(), "--version"));
-                double floor = (System.nanoTime() - t0) / 1e6;
+                double floor = lap(t0);
                 if (i >= 0) {
                     for (int s = 0; s < STEPS.size(); s++) {
                         steps.get(STEPS.get(s))[i] = one[s];
@@ -123,34 +123,37 @@ public final class CycleBenchmark {
 
         /** One cycle through crictl: the time of each step in {@link #STEPS} order, in ms. */
         private double[] cycle(String name) throws IOException, InterruptedException {
-            double[] ms = new double[STEPS.size()];
             Path pod = podJson(name);
             Path ctr = containerJson();
-            long t = System.nanoTime();
-            crictlOut("version");
-            ms[0] = lap(t);
-            t = System.nanoTime();
-            String podId = crictlOut("runp", pod.toString());
-            ms[1] = lap(t);
-            t = System.nanoTime();
-            String id = crictlOut("create", podId, ctr.toString(), pod.toString());
-            ms[2] = lap(t);
-            t = System.nanoTime();
-            crictlOut("start", id);
-            ms[3] = lap(t);
-            t = System.nanoTime();
-            crictlOut("stop", id);
-            ms[4] = lap(t);
-            t = System.nanoTime();
-            crictlOut("rm", id);
-            ms[5] = lap(t);
-            t = System.nanoTime();
-            crictlOut("stopp", podId);
-            ms[6] = lap(t);
-            t = System.nanoTime();
-            crictlOut("rmp", podId);
-            ms[7] = lap(t);
-            return ms;
+            Steps steps = new Steps();
+            steps.time("version");
+            String podId = steps.time("runp", pod.toString());
+            String id = steps.time("create", podId, ctr.toString(), pod.toString());
+            steps.time("start", id);
+            steps.time("stop", id);
+            steps.time("rm", id);
+            steps.time("stopp", podId);
+            steps.time("rmp", podId);
+            return steps.ms;
+        }
+
+        /** The steps of one cycle, each a crictl command named as in {@link #STEPS}, timed in order. */
+        private final class Steps {
+            final double[] ms = new double[STEPS.size()];
+            private int next;
+
+            /** Runs {@code crictl verb args}, records its time under the next step, and returns its stdout. */
+            String time(String verb, String... args) throws IOException, InterruptedException {
+                if (!STEPS.get(next).equals(verb)) {
+                    throw new IllegalStateException("step " + next + " is " + STEPS.get(next) + ", not " + verb);
+                }
+                List<String> command = new ArrayList<>(List.of(verb));
+                command.addAll(List.of(args));
+                long t0 = System.nanoTime();
+                String out = crictlOut(command.toArray(String[]::new));
+                ms[next++] = lap(t0);
+                return out;
+            }
         }
 
         /** Wall time of {@value #CONCURRENT_PODS} pods started at once, each runp, create and start by crictl. */

@@ -11,17 +11,18 @@ import dev.gantry.cri.v1.PortMapping;
 import dev.gantry.cri.v1.Protocol;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.PodConfigs;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import dev.gantry.e2e.fixtures.PodConfigs;
-import io.grpc.StatusRuntimeException;
-import java.time.Duration;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Pods outlive a kill -9 of the daemon: a new daemon on the same dirs finds them as they were and tears them down cleanly. */
 class SandboxRecoveryIT {
@@ -83,13 +84,9 @@ class SandboxRecoveryIT {
     void killedInsideStop_podComesBackNotReady_andStopRemoveLeaveNothing(String failpoint) {
         node.armFailpoints(failpoint);
         PodCalls pods = node.start();
-        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("interrupted"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
-                .build();
-        PodInfo pod = pods.info(pods.run(config));
+        PodInfo pod = runWithInfra(pods, "interrupted");
 
-        assertThatThrownBy(() -> pods.stop(pod.id())).as("the daemon halts at " + failpoint).isInstanceOf(StatusRuntimeException.class);
-        node.daemon().awaitExit(Duration.ofSeconds(30));
-        assertThat(node.output()).contains("failpoint " + failpoint + " reached");
+        haltsAt(failpoint, () -> pods.stop(pod.id()));
         PodCalls again = node.restartStopped();
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
@@ -107,12 +104,9 @@ class SandboxRecoveryIT {
     void killedInsideRemove_nextRemoveFinishes_andLeavesNothing() {
         node.armFailpoints("sandbox-remove-after-unpin");
         PodCalls pods = node.start();
-        PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("half-removed"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
-                .build();
-        PodInfo pod = pods.info(pods.run(config));
+        PodInfo pod = runWithInfra(pods, "half-removed");
 
-        assertThatThrownBy(() -> pods.remove(pod.id())).isInstanceOf(StatusRuntimeException.class);
-        node.daemon().awaitExit(Duration.ofSeconds(30));
+        haltsAt("sandbox-remove-after-unpin", () -> pods.remove(pod.id()));
         PodCalls again = node.restartStopped();
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
@@ -196,5 +190,18 @@ class SandboxRecoveryIT {
         assertThat(again.list()).isEmpty();
         assertThat(node.leftovers(pod)).isEmpty();
         assertThat(node.network().reservations()).as("host-local reservations after CNI DEL").isEmpty();
+    }
+
+    /** A pod with the kubelet's usual namespaces and so an infra process. */
+    private PodInfo runWithInfra(PodCalls pods, String name) {
+        return pods.info(pods.run(PodConfigs.withNamespaces(node.pod(name), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
+                .build()));
+    }
+
+    /** {@code call} reaches the armed {@code failpoint}: the call fails and the daemon exits, saying where. */
+    private void haltsAt(String failpoint, ThrowingCallable call) {
+        assertThatThrownBy(call).as("the daemon halts at " + failpoint).isInstanceOf(StatusRuntimeException.class);
+        node.daemon().awaitExit(Duration.ofSeconds(30));
+        assertThat(node.output()).contains("failpoint " + failpoint + " reached");
     }
 }

@@ -200,7 +200,7 @@ final class LayerPull {
             }
             // Content that ends early or does not decompress is the registry's or the image's fault, not ours,
             // also when the applier wrapped it to name the tar entry it was writing.
-            for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
                 if (t instanceof java.io.EOFException || t instanceof java.util.zip.ZipException
                         || t.getClass().getName().equals("com.github.luben.zstd.ZstdIOException")) {
                     return ErrorKind.DATA_LOSS;
