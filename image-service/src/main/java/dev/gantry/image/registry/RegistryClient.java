@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * A mirror gets one attempt (the next endpoint is its retry); the upstream gets the retry policy.
- * Thread-safe: one instance serves every pull, and its HttpClients are shared. Close it at shutdown.
+ * Thread-safe: one instance serves every pull, and its connections are pooled. Close it at shutdown.
  *
  * <p>Exceptions: {@link RegistryUnavailableException}, {@link RegistryUnauthorizedException},
  * {@link RegistryDeniedException}, {@link ImageNotFoundException}, {@link BlobNotFoundException},
@@ -44,9 +44,11 @@ public final class RegistryClient implements AutoCloseable {
     private final HttpTransport transport;
     private final EndpointCaller caller;
     private final Authorizer authorizer;
-    private final StallWatch stalls;
 
-    /** A blob body that delivers nothing for this long is cut and resumed. */
+    /**
+     * A registry that sends nothing for this long, before its answer's headers or in the middle of a
+     * blob body, is cut off: a body is then resumed from where it stopped.
+     */
     static final Duration STALL_LIMIT = Duration.ofSeconds(60);
 
     public RegistryClient(RegistryHosts hosts, RetryPolicy retry) {
@@ -62,10 +64,9 @@ public final class RegistryClient implements AutoCloseable {
     RegistryClient(RegistryHosts hosts, RetryPolicy retry, Ticker ticker, Duration stallLimit) {
         this.hosts = Objects.requireNonNull(hosts, "hosts");
         this.retry = Objects.requireNonNull(retry, "retry");
-        this.transport = new HttpTransport();
+        this.transport = new HttpTransport(stallLimit);
         this.caller = new EndpointCaller(transport, retry);
         this.authorizer = new Authorizer(caller, ticker);
-        this.stalls = new StallWatch(stallLimit);
     }
 
     /**
@@ -112,7 +113,7 @@ public final class RegistryClient implements AutoCloseable {
             Outcome<InputStream> opened = offset == size
                     ? new Outcome.Ok<>(InputStream.nullInputStream()) // nothing left to fetch
                     : source.open(offset, attempts);
-            return opened.map(first -> new BlobStream(new ResumingBlobInputStream(source, first, offset, stalls), endpoint.toString()));
+            return opened.map(first -> new BlobStream(new ResumingBlobInputStream(source, first, offset), endpoint.toString()));
         });
     }
 
@@ -146,7 +147,6 @@ public final class RegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
-        stalls.close();
         transport.close();
     }
 }

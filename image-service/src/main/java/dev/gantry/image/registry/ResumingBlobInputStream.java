@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -13,28 +12,21 @@ import java.util.Objects;
  * a backoff. Progress resets the count: a long download over a flaky link goes on as long as each
  * connection moves it forward; the policy's attempts bound only failures in a row.
  *
- * <p>Reads go straight into the caller's array from HttpClient's buffers; nothing is copied twice.
+ * <p>Reads go straight from the socket into the caller's array; nothing is copied twice.
  * The stream ends exactly at the blob's size (the content store verifies the digest). Single reader.
  */
 final class ResumingBlobInputStream extends InputStream {
 
     private final BlobSource source;
-    private final StallWatch stalls;
     private InputStream current;
     private long position;
     private int failuresInARow;
     private boolean closed;
-    /** The thread blocked in a body read, if any, and since when; guarded by {@code this}. */
-    private Thread reader;
-    private long readingSince;
-    private boolean interruptedForStall;
 
-    ResumingBlobInputStream(BlobSource source, InputStream first, long position, StallWatch stalls) {
+    ResumingBlobInputStream(BlobSource source, InputStream first, long position) {
         this.source = source;
         this.current = first;
         this.position = position;
-        this.stalls = stalls;
-        stalls.watch(this);
     }
 
     @Override
@@ -60,14 +52,7 @@ final class ResumingBlobInputStream extends InputStream {
             }
             int n;
             try {
-                beginRead();
-                try {
-                    n = current.read(b, off, (int) Math.min(len, remaining));
-                } finally {
-                    if (endRead()) {
-                        throw new IOException("no data for " + stalls.limit().toMillis() + " ms");
-                    }
-                }
+                n = current.read(b, off, (int) Math.min(len, remaining)); // a stalled read times out here
                 if (n < 0) {
                     throw new EOFException("the body ended at byte " + position + " of " + source.size());
                 }
@@ -81,33 +66,6 @@ final class ResumingBlobInputStream extends InputStream {
         }
     }
 
-    private synchronized void beginRead() {
-        reader = Thread.currentThread();
-        readingSince = System.nanoTime();
-    }
-
-    /**
-     * Ends a read; true when the stall watch interrupted it. The interrupt is cleared here, under the
-     * lock the watch interrupts under, so it can never outlive the read and hit a file write later.
-     */
-    private synchronized boolean endRead() {
-        reader = null;
-        if (interruptedForStall) {
-            interruptedForStall = false;
-            Thread.interrupted();
-            return true;
-        }
-        return false;
-    }
-
-    /** Called by the stall watch: interrupts a read that has waited longer than {@code limitNanos}. */
-    synchronized void interruptIfStalled(long now, long limitNanos) {
-        if (reader != null && !interruptedForStall && now - readingSince > limitNanos) {
-            interruptedForStall = true;
-            reader.interrupt();
-        }
-    }
-
     @Override
     public int available() throws IOException {
         return closed || current == null ? 0 : (int) Math.min(current.available(), source.size() - position);
@@ -115,8 +73,8 @@ final class ResumingBlobInputStream extends InputStream {
 
     /**
      * Reopens at the current position. A reopen that finds the registry unreachable, or whose body is
-     * cut before it starts, is one more failure in a row: HttpClient reports a cut body from the read
-     * or from the request itself depending on timing, and both must count alike.
+     * cut before it starts, is one more failure in a row: a cut body shows in the read or in the
+     * request itself depending on timing, and both must count alike.
      */
     private void resume(IOException cause) throws IOException {
         closeCurrent();
@@ -174,7 +132,6 @@ final class ResumingBlobInputStream extends InputStream {
     @Override
     public void close() {
         closed = true;
-        stalls.forget(this);
         closeCurrent();
     }
 }

@@ -6,7 +6,7 @@
  * RegistryClient        endpoints of a domain in order (mirrors, then upstream); manifest checks; blob streams
  *   → EndpointCaller    one request against one endpoint: retries with backoff, the 401 dance, → Outcome
  *       → Authorizer    remembered challenges per endpoint, Basic, Bearer tokens (Caffeine cache)
- *       → HttpTransport one shared HttpClient per trust (CA file), redirects followed by hand
+ *       → HttpTransport HttpURLConnection (keep-alive cache), a socket factory per CA file, redirects followed by hand
  *   → RegistryErrors    the one place an HTTP status or I/O failure becomes a registry exception
  * </pre>
  *
