@@ -2,6 +2,8 @@ package dev.gantry.image.pull;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.io.JdkRawInflater;
+import dev.gantry.common.io.RawInflater;
 import dev.gantry.image.content.ContentStore;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.image.oci.ChainIds;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * One pull, from reference to an image record ready to store:
@@ -58,12 +61,19 @@ public final class ImagePuller {
 
     public ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, Leases leases,
             LayerApplier applier, Platform platform, ExecutorService executor, int maxConcurrentDownloads, LayerLimits limits) {
+        this(registry, content, snapshots, leases, applier, platform, executor, maxConcurrentDownloads, limits, JdkRawInflater::new);
+    }
+
+    /** @param inflaters the DEFLATE decoder of gzip layers, one per layer (see {@link dev.gantry.image.unpack.Inflaters}) */
+    public ImagePuller(RegistryClient registry, ContentStore content, SnapshotStore snapshots, Leases leases,
+            LayerApplier applier, Platform platform, ExecutorService executor, int maxConcurrentDownloads, LayerLimits limits,
+            Supplier<RawInflater> inflaters) {
         this.registry = registry;
         this.content = content;
         this.leases = leases;
         this.platform = platform;
         this.executor = executor;
-        this.layers = new LayerPull(content, snapshots, registry, applier, maxConcurrentDownloads, limits);
+        this.layers = new LayerPull(content, snapshots, registry, applier, maxConcurrentDownloads, limits, inflaters);
     }
 
     /** The pulled image and the lease that keeps its content until the caller has stored the record. */

@@ -1,6 +1,7 @@
 package dev.gantry.image.pull;
 
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.io.RawInflater;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.content.BlobMismatchException;
 import dev.gantry.image.content.ContentStore;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,16 +46,18 @@ final class LayerPull {
     private final LayerApplier applier;
     private final Semaphore downloads;
     private final LayerLimits limits;
+    private final Supplier<RawInflater> inflaters;
     private final ConcurrentHashMap<Digest, CompletableFuture<Snapshot>> inFlight = new ConcurrentHashMap<>();
 
     LayerPull(ContentStore content, SnapshotStore snapshots, RegistryClient registry, LayerApplier applier, int maxConcurrent,
-            LayerLimits limits) {
+            LayerLimits limits, Supplier<RawInflater> inflaters) {
         this.content = content;
         this.snapshots = snapshots;
         this.registry = registry;
         this.applier = applier;
         this.downloads = new Semaphore(maxConcurrent, true);
         this.limits = limits;
+        this.inflaters = inflaters;
     }
 
     /** The layer as a snapshot; the caller holds a lease on the chain ID and the blob digest. */
@@ -118,7 +122,7 @@ final class LayerPull {
             Optional<Digest> parent, SnapshotStore.Prepared prepared) throws IOException {
         var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), null,
                 ingest == null ? null : ingest.stream());
-        var budget = new LayerBudget(Decompression.open(layer.mediaType(), compressed), layer, limits,
+        var budget = new LayerBudget(Decompression.open(layer.mediaType(), compressed, inflaters), layer, limits,
                 Files.getFileStore(prepared.fs()));
         var uncompressed = new HashingInputStream(budget, diffId.newHasher(), null);
         ApplyResult result;

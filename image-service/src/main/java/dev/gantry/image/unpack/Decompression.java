@@ -1,9 +1,11 @@
 package dev.gantry.image.unpack;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.gantry.common.io.RawInflater;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** Turns a layer blob into its uncompressed tar stream, by the media type of its descriptor. */
 public final class Decompression {
@@ -17,18 +19,19 @@ public final class Decompression {
 
     /**
      * The uncompressed tar stream of a layer of media type {@code mediaType}; closing it closes
-     * {@code compressed}. Gzip streams may hold several members; zstd streams several frames.
+     * {@code compressed}. Gzip streams may hold several members, decoded by one inflater from
+     * {@code inflaters}; zstd streams several frames.
      *
      * @throws UnsupportedLayerException for any other media type (the stream is left open)
      */
-    public static InputStream open(String mediaType, InputStream compressed) throws IOException {
+    public static InputStream open(String mediaType, InputStream compressed, Supplier<RawInflater> inflaters) throws IOException {
         Compression compression = compression(mediaType);
         if (compression == null) {
             throw new UnsupportedLayerException(mediaType);
         }
         return switch (compression) {
             case NONE -> compressed;
-            case GZIP -> new GzipMembersInputStream(compressed);
+            case GZIP -> new GzipMembersInputStream(compressed, inflaters.get());
             case ZSTD -> new ZstdInputStreamNoFinalizer(compressed);
         };
     }

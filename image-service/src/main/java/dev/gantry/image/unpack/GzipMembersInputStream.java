@@ -1,11 +1,11 @@
 package dev.gantry.image.unpack;
 
+import dev.gantry.common.io.RawInflater;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 import java.util.zip.ZipException;
 
 /**
@@ -14,6 +14,9 @@ import java.util.zip.ZipException;
  * source reports {@code available() > 0}, so a network stream that pauses between members
  * silently loses the rest of the layer (pigz and parallel compressors write many members).
  * Bytes after the last member that are not a gzip header are an error, as in Go's reader.
+ *
+ * <p>The DEFLATE data inside each member goes through a {@link RawInflater} (zlib or ISA-L); headers,
+ * trailers and the CRC-32 (the JDK's, carry-less-multiply accelerated) are checked here, the same for both.
  */
 final class GzipMembersInputStream extends InputStream {
 
@@ -25,8 +28,9 @@ final class GzipMembersInputStream extends InputStream {
     private static final int RESERVED = 0xe0;
 
     private final InputStream in;
-    private final byte[] input = new byte[BUFFER];
-    private final Inflater inflater = new Inflater(true);
+    /** Room for a full read plus what a decoder may hand back from its bit buffer at a member's end. */
+    private final byte[] input = new byte[BUFFER + RawInflater.MAX_BUFFERED];
+    private final RawInflater inflater;
     private final CRC32 crc = new CRC32();
     private int inputPos;
     private int inputLimit;
@@ -35,8 +39,9 @@ final class GzipMembersInputStream extends InputStream {
     private boolean ended;
     private boolean closed;
 
-    GzipMembersInputStream(InputStream in) {
+    GzipMembersInputStream(InputStream in, RawInflater inflater) {
         this.in = in;
+        this.inflater = inflater;
     }
 
     @Override
@@ -72,15 +77,14 @@ final class GzipMembersInputStream extends InputStream {
                 return n;
             }
             if (inflater.finished()) {
-                inputPos = inputLimit - inflater.getRemaining();
+                inputLimit = inflater.unusedInput(input);
+                inputPos = 0;
                 endMember();
             } else if (inflater.needsInput()) {
                 if (!fillInput()) {
                     throw new EOFException("gzip stream truncated");
                 }
                 inflater.setInput(input, inputPos, inputLimit - inputPos);
-            } else if (inflater.needsDictionary()) {
-                throw new ZipException("corrupt gzip data: a preset dictionary is required");
             }
         }
         return -1;
@@ -90,7 +94,7 @@ final class GzipMembersInputStream extends InputStream {
     public void close() throws IOException {
         if (!closed) {
             closed = true;
-            inflater.end();
+            inflater.close();
             in.close();
         }
     }
@@ -140,7 +144,7 @@ final class GzipMembersInputStream extends InputStream {
         if (expectedCrc != crc.getValue()) {
             throw new ZipException("gzip CRC-32 mismatch");
         }
-        if (expectedSize != (inflater.getBytesWritten() & 0xffff_ffffL)) {
+        if (expectedSize != (inflater.bytesWritten() & 0xffff_ffffL)) {
             throw new ZipException("gzip length mismatch");
         }
         inMember = false;
@@ -171,9 +175,9 @@ final class GzipMembersInputStream extends InputStream {
 
     /** Replaces the consumed input buffer with fresh bytes; false at end of stream. */
     private boolean fillInput() throws IOException {
-        int n = in.read(input, 0, input.length);
+        int n = in.read(input, 0, BUFFER);
         while (n == 0) {
-            n = in.read(input, 0, input.length);
+            n = in.read(input, 0, BUFFER);
         }
         if (n < 0) {
             inputPos = inputLimit;

@@ -104,7 +104,7 @@ class LayerPullLimitsTest {
     }
 
     private LayerPull pull(LayerLimits limits) {
-        return new LayerPull(content, snapshots, NO_REGISTRY, new LayerApplier(), 1, limits);
+        return new LayerPull(content, snapshots, NO_REGISTRY, new LayerApplier(), 1, limits, dev.gantry.common.io.JdkRawInflater::new);
     }
 
     private record Layer(Descriptor descriptor, Digest diffId) {}

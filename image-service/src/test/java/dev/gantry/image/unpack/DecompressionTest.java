@@ -5,25 +5,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.io.RawInflater;
+import dev.gantry.linux.isal.IsalInflater;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DecompressionTest {
 
     private static final byte[] PART1 = random(1_000_000, 1);
     private static final byte[] PART2 = random(200_001, 2);
+    private static final Supplier<RawInflater> ZLIB = Inflaters.of(Inflaters.Engine.ZLIB);
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -34,7 +43,7 @@ class DecompressionTest {
     void open_gzipTypes_decompressEveryMember(String mediaType) throws IOException {
         byte[] compressed = concat(gzip(PART1), gzip(PART2));
 
-        assertThat(readAll(Decompression.open(mediaType, new ByteArrayInputStream(compressed)))).isEqualTo(concat(PART1, PART2));
+        assertThat(readAll(Decompression.open(mediaType, new ByteArrayInputStream(compressed), ZLIB))).isEqualTo(concat(PART1, PART2));
     }
 
     @ParameterizedTest
@@ -44,7 +53,7 @@ class DecompressionTest {
     void open_zstdTypes_decompressEveryFrame(String mediaType) throws IOException {
         byte[] compressed = concat(zstd(PART1), zstd(PART2));
 
-        assertThat(readAll(Decompression.open(mediaType, new ByteArrayInputStream(compressed)))).isEqualTo(concat(PART1, PART2));
+        assertThat(readAll(Decompression.open(mediaType, new ByteArrayInputStream(compressed), ZLIB))).isEqualTo(concat(PART1, PART2));
     }
 
     @ParameterizedTest
@@ -52,20 +61,21 @@ class DecompressionTest {
     void open_uncompressedTypes_returnTheStreamItself(String mediaType) throws IOException {
         InputStream in = new ByteArrayInputStream(PART1);
 
-        assertThat(Decompression.open(mediaType, in)).isSameAs(in);
+        assertThat(Decompression.open(mediaType, in, ZLIB)).isSameAs(in);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"application/vnd.oci.image.layer.v1.tar+bzip2", "application/vnd.oci.image.config.v1+json", ""})
     void open_otherTypes_areUnsupportedNamingTheType(String mediaType) {
-        assertThatThrownBy(() -> Decompression.open(mediaType, new ByteArrayInputStream(PART1)))
+        assertThatThrownBy(() -> Decompression.open(mediaType, new ByteArrayInputStream(PART1), ZLIB))
                 .isInstanceOf(UnsupportedLayerException.class)
                 .hasMessage("unpack layer: unsupported media type \"" + mediaType + "\"")
                 .satisfies(e -> assertThat(((UnsupportedLayerException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT));
     }
 
-    @Test
-    void gzip_sourceTricklingOneByteWithNothingAvailable_stillReadsEveryMember() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_sourceTricklingOneByteWithNothingAvailable_stillReadsEveryMember(Inflaters.Engine engine) throws IOException {
         byte[] compressed = concat(gzip(PART1), gzip(new byte[0]), gzip(PART2));
         InputStream trickle = new ByteArrayInputStream(compressed) {
             @Override
@@ -79,11 +89,12 @@ class DecompressionTest {
             }
         };
 
-        assertThat(readAll(new GzipMembersInputStream(trickle))).isEqualTo(concat(PART1, PART2));
+        assertThat(readAll(new GzipMembersInputStream(trickle, inflater(engine)))).isEqualTo(concat(PART1, PART2));
     }
 
-    @Test
-    void gzip_headerWithEveryOptionalField_isParsed() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_headerWithEveryOptionalField_isParsed(Inflaters.Engine engine) throws IOException {
         byte[] data = "optional fields".getBytes();
         ByteArrayOutputStream member = new ByteArrayOutputStream();
         member.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x1e, 0, 0, 0, 0, 0, 3});
@@ -97,36 +108,40 @@ class DecompressionTest {
         member.writeBytes(intLE(crc.getValue()));
         member.writeBytes(intLE(data.length));
 
-        assertThat(readAll(new GzipMembersInputStream(new ByteArrayInputStream(member.toByteArray())))).isEqualTo(data);
+        assertThat(readAll(new GzipMembersInputStream(new ByteArrayInputStream(member.toByteArray()), inflater(engine)))).isEqualTo(data);
     }
 
-    @Test
-    void gzip_corruptCrc_isAnError() {
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_corruptCrc_isAnError(Inflaters.Engine engine) {
         byte[] compressed = gzip(PART1);
         compressed[compressed.length - 6] ^= 1;
 
-        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed))))
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed), inflater(engine))))
                 .isInstanceOf(ZipException.class)
                 .hasMessage("gzip CRC-32 mismatch");
     }
 
-    @Test
-    void gzip_garbageAfterLastMember_isAnError() {
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_garbageAfterLastMember_isAnError(Inflaters.Engine engine) {
         byte[] compressed = concat(gzip(PART1), new byte[] {0, 0, 0, 0});
 
-        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed))))
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed), inflater(engine))))
                 .isInstanceOf(ZipException.class)
                 .hasMessage("not in gzip format");
     }
 
-    @Test
-    void gzip_truncatedOrEmpty_isEof() {
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_truncatedOrEmpty_isEof(Inflaters.Engine engine) {
         byte[] compressed = gzip(PART1);
         byte[] truncated = Arrays.copyOf(compressed, compressed.length / 2);
 
-        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(truncated))))
-                .isInstanceOf(EOFException.class);
-        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(new byte[0]))))
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(truncated), inflater(engine))))
+                .isInstanceOf(EOFException.class)
+                .hasMessage("gzip stream truncated");
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(new byte[0]), inflater(engine))))
                 .isInstanceOf(EOFException.class)
                 .hasMessage("empty gzip stream");
     }
@@ -141,9 +156,70 @@ class DecompressionTest {
             }
         };
 
-        Decompression.open("application/vnd.oci.image.layer.v1.tar+gzip", source).close();
+        Decompression.open("application/vnd.oci.image.layer.v1.tar+gzip", source, ZLIB).close();
 
         assertThat(closed[0]).isTrue();
+    }
+
+    /**
+     * The same layers through ISA-L and zlib: stored blocks (random bytes), fast and default Huffman
+     * levels, an empty member between two, members read in odd pieces: equal bytes, equal diffIDs.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Deflater.NO_COMPRESSION, Deflater.BEST_SPEED, Deflater.DEFAULT_COMPRESSION, Deflater.BEST_COMPRESSION})
+    void gzip_isalAndZlib_giveTheSameBytesAndDigests(int level) throws IOException {
+        assumeIsal();
+        byte[] incompressible = new byte[3_000_000];
+        new Random(3).nextBytes(incompressible);
+        byte[] compressed = concat(gzip(PART1, level), gzip(new byte[0], level), gzip(incompressible, level), gzip(PART2, level));
+
+        byte[] viaZlib = readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed), inflater(Inflaters.Engine.ZLIB)));
+        byte[] viaIsal = readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed), inflater(Inflaters.Engine.ISAL)));
+
+        assertThat(viaIsal).isEqualTo(viaZlib).isEqualTo(concat(PART1, incompressible, PART2));
+        assertThat(sha256(viaIsal)).isEqualTo(sha256(viaZlib));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_invalidBlockType_isCorruptData(Inflaters.Engine engine) {
+        byte[] compressed = gzip(PART1);
+        compressed[10] |= 0b110; // the first block's BTYPE becomes 11, reserved
+
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(compressed), inflater(engine))))
+                .isInstanceOf(ZipException.class)
+                .hasMessageStartingWith("corrupt gzip data: ");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_truncatedInsideTheTrailer_isEof(Inflaters.Engine engine) {
+        byte[] compressed = gzip(PART2);
+        byte[] truncated = Arrays.copyOf(compressed, compressed.length - 3);
+
+        assertThatThrownBy(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(truncated), inflater(engine))))
+                .isInstanceOf(EOFException.class)
+                .hasMessage("gzip stream truncated");
+    }
+
+    private static RawInflater inflater(Inflaters.Engine engine) {
+        if (engine == Inflaters.Engine.ISAL) {
+            assumeIsal();
+        }
+        return Inflaters.of(engine).get();
+    }
+
+    private static void assumeIsal() {
+        Assumptions.assumeTrue(IsalInflater.unavailableReason().isEmpty(),
+                () -> "ISA-L not usable here: " + IsalInflater.unavailableReason().orElse(""));
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
@@ -158,8 +234,16 @@ class DecompressionTest {
     }
 
     private static byte[] gzip(byte[] data) {
+        return gzip(data, Deflater.DEFAULT_COMPRESSION);
+    }
+
+    private static byte[] gzip(byte[] data, int level) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        try (GZIPOutputStream gz = new GZIPOutputStream(out) {
+            {
+                def.setLevel(level);
+            }
+        }) {
             gz.write(data);
         } catch (IOException e) {
             throw new AssertionError(e);

@@ -436,7 +436,7 @@ class LayerApplierTest {
         }
 
         try (InputStream in = Decompression.open("application/vnd.oci.image.layer.v1.tar+gzip",
-                new ByteArrayInputStream(gz.toByteArray()))) {
+                new ByteArrayInputStream(gz.toByteArray()), dev.gantry.common.io.JdkRawInflater::new)) {
             assertThat(applier.apply(in, layer).bytes()).isEqualTo(tar.length);
         }
         assertThat(layer.resolve("hello")).hasContent("world");

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gantry.image.pull.LayerLimits;
+import dev.gantry.image.unpack.Inflaters;
 import dev.gantry.linux.cgroup.CgroupDriver;
+import dev.gantry.linux.isal.IsalInflater;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -108,7 +110,8 @@ public final class ConfigLoader {
                 new LayerLimits(
                         values.longInRange("image.max_layer_size", 1L << 20, Long.MAX_VALUE),
                         values.longInRange("image.max_layer_ratio", 0, 1_000_000),
-                        values.longInRange("image.min_free_space", 0, Long.MAX_VALUE)));
+                        values.longInRange("image.min_free_space", 0, Long.MAX_VALUE)),
+                inflateEngine(values));
         var registry = new GantryConfig.Registry(
                 values.intInRange("registry.attempts", 1, 20),
                 values.registryHosts("registry.hosts"));
@@ -283,5 +286,16 @@ public final class ConfigLoader {
 
     private static String describe(IOException e) {
         return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** An engine asked for by name must work on this node; {@code auto} settles for zlib instead. */
+    private static Inflaters.Engine inflateEngine(ConfigValues values) {
+        Inflaters.Engine engine = values.oneOf("image.inflate", Inflaters.Engine.class);
+        if (engine == Inflaters.Engine.ISAL) {
+            IsalInflater.unavailableReason().ifPresent(reason -> {
+                throw values.invalid("image.inflate", "isal cannot be used here: " + reason);
+            });
+        }
+        return engine;
     }
 }

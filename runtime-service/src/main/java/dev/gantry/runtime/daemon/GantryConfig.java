@@ -1,6 +1,7 @@
 package dev.gantry.runtime.daemon;
 
 import dev.gantry.image.registry.HostConfig;
+import dev.gantry.image.unpack.Inflaters;
 import dev.gantry.linux.cgroup.CgroupDriver;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ public record GantryConfig(
     public record Stats(Duration diskUsageInterval) {}
 
     /** Image service settings; {@code layerLimits} bound what one layer may unpack to and the disk pulls leave free. */
-    public record Images(List<String> pinned, int maxConcurrentDownloads, dev.gantry.image.pull.LayerLimits layerLimits) {}
+    public record Images(List<String> pinned, int maxConcurrentDownloads, dev.gantry.image.pull.LayerLimits layerLimits,
+            Inflaters.Engine inflate) {}
 
     /** How pulls reach registries: retry budget and the per-host endpoint table. */
     public record Registry(int attempts, Map<String, HostConfig> hosts) {}

@@ -38,6 +38,7 @@ import dev.gantry.image.rpc.PullImageRpc;
 import dev.gantry.image.rpc.RemoveImageRpc;
 import dev.gantry.image.snapshot.SnapshotStore;
 import dev.gantry.image.store.ImageStore;
+import dev.gantry.image.unpack.Inflaters;
 import dev.gantry.image.unpack.LayerApplier;
 import dev.gantry.runtime.rpc.RuntimeConfigRpc;
 import dev.gantry.runtime.rpc.RuntimeServiceEndpoint;
@@ -370,7 +371,8 @@ final class Wiring {
         var leases = new Leases();
         ExecutorService layerThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("layer-", 0).factory());
         var puller = new ImagePuller(registry, content, snapshots, leases, new LayerApplier(), Platform.current(),
-                layerThreads, config.images().maxConcurrentDownloads(), config.images().layerLimits());
+                layerThreads, config.images().maxConcurrentDownloads(), config.images().layerLimits(),
+                Inflaters.of(config.images().inflate()));
         // Not collected yet: containers must first take their leases (see services()).
         return new ImageManager(images, content, snapshots, puller, leases, config.images().pinned(),
                 new HeapTrimmer(Duration.ofSeconds(2)), pullListener);
