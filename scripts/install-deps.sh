@@ -8,7 +8,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/jdk.sh
 . "$here/lib/jdk.sh"
 
-packages=(runc conmon catatonit containernetworking-plugins iptables curl ca-certificates
+packages=(runc conmon catatonit containernetworking-plugins iptables libisal2 curl ca-certificates
           docker-registry skopeo umoci busybox-static apache2-utils openssl attr)
 
 missing=()
