@@ -19,6 +19,8 @@
 #                                            ../shared/tools/cri-tools-1.36.0/crictl): version, runp, create, start, stop,
 #                                            rm, stopp, rmp medians (default 20), 10 pods at once, crictl's own floor, and
 #                                            the same cycle over one gRPC connection without crictl
+#   scripts/bench.sh dist [runs]             the distribution tarball (scripts/dist.sh, built first) beside the build's
+#                                            bin/gantryd: sizes, start to first Version, RSS at ready and idle (default 10 runs)
 #   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but
 #                                            unscraped, and scraped every second, with the scrape latency (default 60 s each)
 set -euo pipefail
@@ -27,6 +29,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 main=dev.gantry.e2e.bench.StartupBenchmark
 jvm_opts=()
+dist=0
 if [ "${1:-}" = images ]; then
   shift
   main=dev.gantry.e2e.bench.ImagePullBenchmark
@@ -50,6 +53,12 @@ elif [ "${1:-}" = exec ]; then
 elif [ "${1:-}" = cycle ]; then
   shift
   main=dev.gantry.e2e.bench.CycleBenchmark
+elif [ "${1:-}" = dist ]; then
+  shift
+  main=dev.gantry.e2e.bench.DistributionBenchmark
+  dist=1
+  version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' pom.xml | head -1)
+  set -- target/gantry-"$version"-linux-amd64.tar.gz "$@"
 elif [ "${1:-}" = metrics ]; then
   shift
   main=dev.gantry.e2e.bench.MetricsBenchmark
@@ -57,6 +66,7 @@ fi
 
 ./mvnw -B -q -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+[ "$dist" = 1 ] && scripts/dist.sh --no-build >&2
 jdk=$(gantry_find_jdk)
 exec "$jdk/bin/java" -Dgantry.launcher="$PWD/bin/gantryd" "${jvm_opts[@]}" \
   --enable-native-access=ALL-UNNAMED -cp "e2e/target/classes:$(cat e2e/target/classpath.txt)" \

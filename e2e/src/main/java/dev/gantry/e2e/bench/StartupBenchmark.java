@@ -62,14 +62,20 @@ public final class StartupBenchmark {
         System.out.println(measure(runs).toJson());
     }
 
+    /** Measures with the build's launcher ({@code gantry.launcher}, i.e. {@code bin/gantryd}). */
     public static Result measure(int runs) throws IOException, InterruptedException {
+        return measure(runs, GantryDaemon.launcher());
+    }
+
+    /** Measures the daemon started through {@code launcher} (a distribution's {@code bin/gantryd}). */
+    public static Result measure(int runs, Path launcher) throws IOException, InterruptedException {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be at least 1, got " + runs);
         }
-        once(); // warm-up, not counted
+        once(launcher); // warm-up, not counted
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            samples.add(once());
+            samples.add(once(launcher));
         }
         return new Result(runs,
                 Stats.of(samples.stream().mapToDouble(Sample::firstVersionMillis).toArray()),
@@ -77,8 +83,8 @@ public final class StartupBenchmark {
                 Stats.of(samples.stream().mapToDouble(Sample::rssIdleMib).toArray()));
     }
 
-    private static Sample once() throws IOException, InterruptedException {
-        try (GantryDaemon daemon = GantryDaemon.create()) {
+    private static Sample once(Path launcher) throws IOException, InterruptedException {
+        try (GantryDaemon daemon = GantryDaemon.create(launcher)) {
             long start = System.nanoTime();
             daemon.start().awaitReady(Duration.ofSeconds(60));
             double millis = (System.nanoTime() - start) / 1e6;

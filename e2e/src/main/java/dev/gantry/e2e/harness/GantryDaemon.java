@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -35,11 +37,12 @@ public final class GantryDaemon implements AutoCloseable {
     private final Path configFile;
     private final Path log;
     private final Map<String, String> env;
+    private final Set<String> unsetEnv;
     private final boolean ownsDir;
     private Process process;
 
     private GantryDaemon(Path launcher, Path dir, Path root, Path state, Path socket, Path configFile, Map<String, String> env,
-            boolean ownsDir) {
+            Set<String> unsetEnv, boolean ownsDir) {
         this.launcher = launcher;
         this.dir = dir;
         this.root = root;
@@ -48,17 +51,24 @@ public final class GantryDaemon implements AutoCloseable {
         this.configFile = configFile;
         this.log = dir.resolve("gantryd-" + System.nanoTime() + ".log");
         this.env = Map.copyOf(env);
+        this.unsetEnv = Set.copyOf(unsetEnv);
         this.ownsDir = ownsDir;
     }
 
     /** A daemon in a fresh temporary directory, with an empty config file (embedded defaults). */
     public static GantryDaemon create() {
+        return create(launcher());
+    }
+
+    /** The same, started through another launcher (a distribution's {@code bin/gantryd}). */
+    public static GantryDaemon create(Path launcher) {
         try {
             Path dir = Files.createTempDirectory("gantry-e2e-");
             Path state = dir.resolve("state");
             Path config = dir.resolve("gantry.toml");
             Files.writeString(config, "");
-            return new GantryDaemon(launcher(), dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, Map.of(), true);
+            return new GantryDaemon(launcher, dir, dir.resolve("root"), state, state.resolve("gantry.sock"), config, Map.of(), Set.of(),
+                    true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,7 +88,7 @@ public final class GantryDaemon implements AutoCloseable {
      * shared directory to this daemon.
      */
     public GantryDaemon sibling(Path root, Path state, Path socket) {
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, env, false);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, env, unsetEnv, false);
     }
 
     /** The same daemon setup with an environment variable set for the launcher. */
@@ -88,7 +98,17 @@ public final class GantryDaemon implements AutoCloseable {
         }
         Map<String, String> more = new HashMap<>(env);
         more.put(name, value);
-        return new GantryDaemon(launcher, dir, root, state, socket, configFile, more, ownsDir);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, more, unsetEnv, ownsDir);
+    }
+
+    /** The same daemon setup with an environment variable of this JVM left out of the launcher's. */
+    public GantryDaemon withoutEnv(String name) {
+        if (process != null) {
+            throw new IllegalStateException("already started");
+        }
+        Set<String> more = new HashSet<>(unsetEnv);
+        more.add(name);
+        return new GantryDaemon(launcher, dir, root, state, socket, configFile, env, more, ownsDir);
     }
 
     public static Path launcher() {
@@ -137,6 +157,7 @@ public final class GantryDaemon implements AutoCloseable {
         }
         try {
             ProcessBuilder builder = new ProcessBuilder(command());
+            builder.environment().keySet().removeAll(unsetEnv);
             builder.environment().putAll(env);
             process = builder
                     .redirectErrorStream(true)

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -60,13 +61,24 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
     private final Set<String> cgroupParents = new LinkedHashSet<>();
     private final List<Path> tempDirs = new ArrayList<>();
     private Set<Long> catatonitBefore = Set.of();
+    private final Supplier<GantryDaemon> daemons;
+
+    /** A node whose daemon runs through the build's launcher ({@code bin/gantryd}). */
+    public ContainerEnvironment() {
+        this(GantryDaemon::create);
+    }
+
+    /** A node whose daemon the supplier makes (another launcher, another environment). */
+    public ContainerEnvironment(Supplier<GantryDaemon> daemons) {
+        this.daemons = daemons;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         images = TestImages.of(context);
         HostCommands.quietly("ip", "link", "del", BRIDGE); // a previous run killed before its cleanup
         network = CniTestNetwork.ipv4(NETWORK, BRIDGE, V4_SUBNET);
-        first = GantryDaemon.create();
+        first = daemons.get();
         daemon = first;
         network.configure(daemon);
         logRoot = Files.createTempDirectory("gantry-e2e-ctr-logs-");

@@ -1,0 +1,41 @@
+# shellcheck shell=bash
+# The JVM options of gantryd, shared by bin/gantryd (the JDK found on the machine) and the
+# distribution's bin/gantryd (its bundled runtime), so both run the daemon the same way.
+# Needs gantry_jdk_feature from jdk.sh.
+
+# Fills the array gantry_jvm_opts for the JDK at $1 running the jar $2.
+gantry_jvm_options() {
+  local jdk=$1 jar=$2 feature runtime_version cache train use
+  # A node daemon idles most of the time: a small serial-collected heap that gives memory back,
+  # freed native memory returned to the OS, and a JIT that compiles only what is really hot
+  # (C2 stays: it makes SHA-256 of image layers ten times faster than C1 alone).
+  gantry_jvm_opts=(
+    -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
+    -XX:CompileThresholdScaling=4 -XX:ReservedCodeCacheSize=64m
+    -Xss512k -XX:MaxDirectMemorySize=128m
+    # registry blobs arrive through java.net.http: 64 KiB reads more than double loopback throughput
+    -Djdk.httpclient.bufsize=65536
+  )
+  feature=$(gantry_jdk_feature "$jdk")
+  [ "$feature" -ge 22 ] && gantry_jvm_opts+=(-XX:TrimNativeHeapInterval=1000)
+
+  # Class-data cache, written by a training run at build time (e2e's AotTraining sets
+  # GANTRY_AOT_TRAIN=1) and keyed by the exact runtime: JDK 25+ keeps an AOT cache of loaded and
+  # linked classes, older JDKs an AppCDS archive. A cache older than any jar is not used: JDK 25
+  # maps an AOT cache even when the jars changed after training (it then serves the old classes).
+  # A cache made for one runtime is refused by another (a jlinked runtime is another runtime).
+  runtime_version=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$jdk/release")
+  [ -n "$runtime_version" ] || runtime_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release")
+  cache=$(dirname "$jar")/gantryd-${runtime_version:-unknown}
+  if [ "$feature" -ge 25 ]; then
+    cache+=.aot; train=-XX:AOTCacheOutput=$cache; use=-XX:AOTCache=$cache
+  else
+    cache+=.jsa; train=-XX:ArchiveClassesAtExit=$cache; use=-XX:SharedArchiveFile=$cache
+  fi
+  if [ "${GANTRY_AOT_TRAIN:-}" = 1 ]; then
+    rm -f "$cache"
+    gantry_jvm_opts+=("$train")
+  elif [ -f "$cache" ] && [ -z "$(find "$jar" "$(dirname "$jar")/lib" -newer "$cache" -print -quit)" ]; then
+    gantry_jvm_opts+=("$use")
+  fi
+}
