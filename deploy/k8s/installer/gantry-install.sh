@@ -22,6 +22,10 @@ CONFIG_FILE=${CONFIG_FILE:-/gantry/config/gantry.toml}
 AGENT_TOKEN_DIR=${AGENT_TOKEN_DIR:-/gantry/agent-token}
 SWITCH_KUBELET=${SWITCH_KUBELET:-false}
 SOCKET_WAIT=${SOCKET_WAIT:-120}
+# A path, so that tests can give a recording stand-in (busybox sh runs its own applet before PATH).
+NSENTER=${NSENTER:-nsenter}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gantry-install.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
 
 # Paths on the host (seen by the host's systemd as written, by this script under $HOST_ROOT).
 PREFIX=/opt/gantry
@@ -37,7 +41,7 @@ log() { echo "gantry-install: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 h() { printf '%s%s' "$HOST_ROOT" "$1"; }
 # A command in the host's namespaces (PID 1's): systemctl talks to the host's systemd.
-host() { log "host: $*"; nsenter -t 1 -m -u -i -n -p -- "$@"; }
+host() { log "host: $*"; "$NSENTER" -t 1 -m -u -i -n -p -- "$@"; }
 sum() { if [ -f "$1" ]; then sha256sum "$1" | cut -d' ' -f1; else echo absent; fi; }
 
 # Functions say what they changed through CHANGED (never through their exit status: `set -e` does
@@ -100,7 +104,7 @@ install_config() {
 install_agent_kubeconfig() {
   [ -f "$AGENT_TOKEN_DIR/token" ] || return 0
   [ -n "${KUBERNETES_SERVICE_HOST:-}" ] || return 0
-  tmp=$(h $STATE)/kubeconfig.gantry-new
+  tmp=$WORK/kubeconfig
   ca=$(base64 < "$AGENT_TOKEN_DIR/ca.crt" | tr -d '\n')
   cat > "$tmp" <<KUBECONFIG
 apiVersion: v1
@@ -153,7 +157,7 @@ switch_kubelet() {
     [ "$waited" -ge "$SOCKET_WAIT" ] && die "gantryd did not create $SOCKET within ${SOCKET_WAIT}s; the kubelet is left as it was"
     sleep 1; waited=$((waited + 1))
   done
-  tmp=$(h $STATE)/dropin.gantry-new
+  tmp=$WORK/dropin
   dropin_text > "$tmp"
   put "$tmp" "$(h $DROPIN)" 0644
   rm -f "$tmp"
@@ -240,6 +244,7 @@ case "${1:-}" in
       log "kubelet restarted on another runtime; exiting"
       exit 0
     fi
+    rm -rf "$WORK"
     trap 'exit 0' TERM INT
     while :; do sleep 3600 & wait $!; done
     ;;
