@@ -173,7 +173,7 @@ public final class KubernetesNodeAgent implements NodeAgent {
                 backoff = Duration.ZERO;
             } catch (KubernetesClientException e) {
                 backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
-                log.warn("node agent: the API server {}: retrying in {} s", describe(e), backoff.toSeconds());
+                log.warn("node agent: Node {}: the API server {}: retrying in {} s", nodeName, describe(e), backoff.toSeconds());
             } catch (RuntimeException e) {
                 backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), maxBackoff);
                 log.warn("node agent: {}: retrying in {} s", e.toString(), backoff.toSeconds(), e);
@@ -195,7 +195,7 @@ public final class KubernetesNodeAgent implements NodeAgent {
     /** Writes one event; one the API server refuses for good (a 4xx but 429: namespace gone, forbidden) is dropped. */
     private void record(PodEvents.Pending pending) {
         try {
-            var event = PodEvents.build(pending, nodeName);
+            var event = PodEvents.build(pending, nodeName, recorded.get());
             client.v1().events().inNamespace(pending.pod().namespace()).resource(event).create();
             recorded.incrementAndGet();
         } catch (KubernetesClientException e) {

@@ -22,11 +22,12 @@ final class PodEvents {
     /** One event to record; {@code at} is when it happened, not when it is written. */
     record Pending(PodRef pod, String reason, String message, Instant at) {}
 
-    static Event build(Pending pending, String nodeName) {
+    /** @param sequence makes the name unique among events of the same instant */
+    static Event build(Pending pending, String nodeName, long sequence) {
         PodRef pod = pending.pod();
         Instant at = pending.at();
         String time = DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS));
-        long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+        long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano() + sequence;
         String message = pending.message().length() > MAX_MESSAGE
                 ? pending.message().substring(0, MAX_MESSAGE - 3) + "..." : pending.message();
         return new EventBuilder()

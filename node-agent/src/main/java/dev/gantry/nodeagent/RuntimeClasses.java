@@ -74,11 +74,11 @@ final class RuntimeClasses {
                 changed++;
             } else if (!Objects.equals(have.getScheduling(), want.getScheduling())
                     || !labels(have).entrySet().containsAll(labels(want).entrySet())) {
-                api.withName(name).edit(rc -> {
-                    rc.getMetadata().getLabels().putAll(labels(want));
-                    rc.setScheduling(want.getScheduling());
-                    return rc;
-                });
+                Map<String, String> labels = new java.util.HashMap<>(labels(have));
+                labels.putAll(labels(want));
+                have.getMetadata().setLabels(labels);
+                have.setScheduling(want.getScheduling());
+                api.resource(have).update();
                 log.info("RuntimeClass {} updated", name);
                 changed++;
             }
