@@ -80,6 +80,7 @@ public final class KubernetesNodeAgent implements NodeAgent {
 
     /** Starts the agent thread; returns at once. */
     KubernetesNodeAgent start() {
+        wake.release(); // the first reconcile
         thread.start();
         return this;
     }

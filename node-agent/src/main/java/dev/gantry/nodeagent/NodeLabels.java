@@ -1,11 +1,7 @@
 package dev.gantry.nodeagent;
 
 import dev.gantry.runtime.node.NodeFacts;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +12,6 @@ import java.util.Map;
  * handlers no longer configured are removed; labels of any other prefix are never touched.
  */
 final class NodeLabels {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String RUNTIME = "node.gantry.dev/runtime";
     static final String VERSION = "node.gantry.dev/version";
@@ -57,16 +51,14 @@ final class NodeLabels {
         if (satisfied(current.getMetadata().getLabels(), desired)) {
             return false;
         }
-        // A merge patch of the labels alone: no read-modify-write race with the kubelet's own updates.
-        Map<String, String> change = new HashMap<>(desired);
-        Map<String, String> labels = current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels();
-        labels.keySet().stream().filter(k -> k.startsWith(HANDLER_PREFIX) && !desired.containsKey(k)).forEach(k -> change.put(k, null));
-        try {
-            node.patch(PatchContext.of(PatchType.JSON_MERGE),
-                    JSON.writeValueAsString(Map.of("metadata", Map.of("labels", change))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        // Fabric8 sends the difference as a JSON patch of the labels alone.
+        node.edit(n -> {
+            Map<String, String> labels = new HashMap<>(n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels());
+            labels.keySet().removeIf(k -> k.startsWith(HANDLER_PREFIX) && !desired.containsKey(k));
+            labels.putAll(desired);
+            n.getMetadata().setLabels(labels);
+            return n;
+        });
         return true;
     }
 
