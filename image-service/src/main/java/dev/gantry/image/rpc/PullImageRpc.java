@@ -14,9 +14,16 @@ import dev.gantry.image.store.ImageRecord;
 public final class PullImageRpc {
 
     private final ImageManager images;
+    private final PodPullFailures podFailures;
 
     public PullImageRpc(ImageManager images) {
+        this(images, PodPullFailures.NONE);
+    }
+
+    /** @param podFailures told of failed pulls made for a pod */
+    public PullImageRpc(ImageManager images, PodPullFailures podFailures) {
         this.images = images;
+        this.podFailures = podFailures;
     }
 
     PullImageResponse handle(PullImageRequest request) {
@@ -24,7 +31,15 @@ public final class PullImageRpc {
         if (spec.isEmpty()) {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PullImage needs image.image, the reference to pull");
         }
-        ImageRecord image = images.pull(ImageReference.parse(spec), credentials(request.getAuth()));
+        ImageRecord image;
+        try {
+            image = images.pull(ImageReference.parse(spec), credentials(request.getAuth()));
+        } catch (GantryException e) {
+            if (request.hasSandboxConfig() && request.getSandboxConfig().hasMetadata()) {
+                podFailures.failed(request.getSandboxConfig().getMetadata(), spec, e.getMessage());
+            }
+            throw e;
+        }
         return PullImageResponse.newBuilder().setImageRef(image.id().toString()).build();
     }
 

@@ -137,7 +137,28 @@ public final class ConfigLoader {
                         values.longInRange("container.exec_sync_max_output", 1024, 1L << 30)),
                 stats(values),
                 stream(values),
-                new GantryConfig.Metrics(values.optionalHostPort("metrics.address")));
+                new GantryConfig.Metrics(values.optionalHostPort("metrics.address")),
+                kubernetes(values));
+    }
+
+    private static GantryConfig.Kubernetes kubernetes(ConfigValues values) {
+        String nodeName = values.string("kubernetes.node_name");
+        // A Node's name is a DNS subdomain (RFC 1123), as the API server checks it.
+        if (!nodeName.isEmpty() && (nodeName.length() > 253
+                || !nodeName.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"))) {
+            throw values.invalid("kubernetes.node_name",
+                    "must be a Node name (lower case letters, digits, '-' and '.'), got \"" + nodeName + "\"");
+        }
+        Duration maxBackoff = values.duration("kubernetes.max_backoff");
+        if (maxBackoff.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw values.invalid("kubernetes.max_backoff", "must be at least 1s, got " + maxBackoff.toMillis() + "ms");
+        }
+        return new GantryConfig.Kubernetes(
+                values.bool("kubernetes.enabled"),
+                optionalPath(values, "kubernetes.kubeconfig"),
+                nodeName.isEmpty() ? Optional.empty() : Optional.of(nodeName),
+                values.intInRange("kubernetes.event_queue_size", 1, 65536),
+                maxBackoff);
     }
 
     private static StreamingConfig stream(ConfigValues values) {

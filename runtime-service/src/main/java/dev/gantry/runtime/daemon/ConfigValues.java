@@ -241,6 +241,10 @@ final class ConfigValues {
         return hosts;
     }
 
+    boolean bool(String key) {
+        return node(key).asBoolean();
+    }
+
     ConfigException invalid(String key, String reason) {
         return new ConfigException(origins.getOrDefault(key, "embedded defaults") + ": key " + key + ": " + reason);
     }

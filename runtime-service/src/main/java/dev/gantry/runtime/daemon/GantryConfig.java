@@ -16,7 +16,7 @@ import java.time.Duration;
 public record GantryConfig(
         Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
         Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers, Stats stats,
-        dev.gantry.runtime.streaming.StreamingConfig stream, Metrics metrics) {
+        dev.gantry.runtime.streaming.StreamingConfig stream, Metrics metrics, Kubernetes kubernetes) {
 
     /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
     public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {}
@@ -59,6 +59,15 @@ public record GantryConfig(
 
     /** The Prometheus endpoint: where {@code /metrics} is served, or empty when it is off. */
     public record Metrics(java.util.Optional<java.net.InetSocketAddress> address) {}
+
+    /**
+     * The node agent ({@code [kubernetes]}).
+     *
+     * @param kubeconfig the kubeconfig file, or empty for the in-cluster service account
+     * @param nodeName   this node's name as configured, or empty to take NODE_NAME or the hostname
+     */
+    public record Kubernetes(boolean enabled, java.util.Optional<Path> kubeconfig, java.util.Optional<String> nodeName,
+                             int eventQueueSize, Duration maxBackoff) {}
 
     /** Log levels an operator may choose, as spelled in the file. */
     public enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }

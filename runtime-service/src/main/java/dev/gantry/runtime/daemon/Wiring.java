@@ -93,6 +93,12 @@ import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.net.NetworkListener;
 import dev.gantry.sandbox.net.PodCidrs;
 import dev.gantry.runtime.rpc.UpdateRuntimeConfigRpc;
+import dev.gantry.runtime.container.ContainerEvent;
+import dev.gantry.runtime.container.ContainerState;
+import dev.gantry.runtime.node.NodeEvents;
+import dev.gantry.runtime.node.NodeFacts;
+import dev.gantry.runtime.node.PodRef;
+import dev.gantry.sandbox.SandboxMetadata;
 import io.grpc.BindableService;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -123,6 +129,9 @@ final class Wiring {
      */
     record Services(List<BindableService> grpc, List<AutoCloseable> resources, ConfigReload reload) {}
 
+    /** Where the node agent's jars are; tests and the distribution may point elsewhere. */
+    static final String AGENT_DIR_PROPERTY = "gantry.agent.dir";
+
     /**
      * @param metrics the metrics to report to, or empty when they are off (every part gets a no-op listener)
      * @param reread  reads the configuration again as it was read at start (same file, same flags), for reloads
@@ -145,6 +154,12 @@ final class Wiring {
         var handlers = new HandlerTable(config.runtimes().defaultHandler(), handlers(config, name -> Optional.empty()));
         ContainerManager containers = containers(config, handlers, sandboxes, images, events, cgroups, clock,
                 metrics.map(Metrics::exits).orElse(ExitListener.NONE));
+        var agents = new NodeAgents(
+                Optional.ofNullable(System.getProperty(AGENT_DIR_PROPERTY)).map(Path::of).orElseGet(NodeAgents::besideGantrydJar),
+                () -> nodeFacts(handlers), System::getenv, Wiring::nodeHostname);
+        events.subscribe(event -> tellOomKills(event, sandboxes, agents));
+        // Off by default: then this loads nothing of the agent (see NodeAgents).
+        agents.apply(config.kubernetes());
         metrics.ifPresent(m -> m.countObjects(
                 () -> sandboxes.list(SandboxStore.Filter.all()).stream().map(PodSandbox::state).toList(),
                 () -> containers.list(ContainerFilter.all()).stream().map(Container::state).toList()));
@@ -195,7 +210,8 @@ final class Wiring {
 
         Directories.create(containerDirs, "rwx------");
         var imageService = new ImageServiceEndpoint(
-                new PullImageRpc(images),
+                new PullImageRpc(images, (pod, image, message) ->
+                        agents.pullFailed(new PodRef(pod.getNamespace(), pod.getName(), pod.getUid()), image, message)),
                 new ImageStatusRpc(images),
                 new ListImagesRpc(images),
                 new RemoveImageRpc(images),
@@ -205,9 +221,39 @@ final class Wiring {
                 .live("registry.hosts", c -> registry.setHosts(RegistryHosts.of(c.registry().hosts())))
                 .live("image.pinned", c -> images.setPinned(c.images().pinned()))
                 // Both keys in one step: a new default usually names a new handler.
-                .live("runtime.default_handler", c -> offerHandlers(c, handlers))
-                .live("runtimes", c -> offerHandlers(c, handlers));
-        return new Services(List.of(runtime, imageService), List.of(streaming), reload);
+                .live("runtime.default_handler", c -> {
+                    offerHandlers(c, handlers);
+                    agents.refresh();
+                })
+                .live("runtimes", c -> {
+                    offerHandlers(c, handlers);
+                    agents.refresh();
+                })
+                .live("kubernetes", c -> agents.apply(c.kubernetes()));
+        return new Services(List.of(runtime, imageService), List.of(streaming, agents), reload);
+    }
+
+    /** What the node agent labels: the handlers offered now, with the default handler's features as Status reports them. */
+    private static NodeFacts nodeFacts(HandlerTable table) {
+        boolean rro = handlerFeatures(table).get(0).recursiveReadOnlyMounts();
+        return new NodeFacts(BuildInfo.version(), table.defaultHandler(),
+                table.offered().stream().map(HandlerTable.Handler::name).toList(),
+                new NodeFacts.Features(HandlerFeatures.USER_NAMESPACES, rro, HandlerFeatures.CHECKPOINT));
+    }
+
+    /** An OOM kill goes to the node agent with the pod it happened in; runs where exits are published, so it only hands off. */
+    private static void tellOomKills(ContainerEvent event, SandboxManager sandboxes, NodeEvents agents) {
+        Container c = event.container();
+        if (event.type() != ContainerEvent.Type.STOPPED
+                || !(c.state() instanceof ContainerState.Exited exited) || !"OOMKilled".equals(exited.reason())) {
+            return;
+        }
+        try {
+            SandboxMetadata pod = sandboxes.status(c.podId()).metadata();
+            agents.oomKilled(new PodRef(pod.namespace(), pod.name(), pod.uid()), c.config().getMetadata().getName(), c.id());
+        } catch (RuntimeException e) {
+            log.debug("OOM kill of container {}: its pod {} is gone, no event: {}", c.id(), c.podId(), e.toString());
+        }
     }
 
     /** New pods get the handlers {@code config} names; a handler already known keeps its driver and features. */

@@ -7,4 +7,11 @@ package dev.gantry.runtime.status;
  * @param recursiveReadOnlyMounts the handler's runtime can make a bind mount read-only with every
  *     mount under it (the CRI's {@code Mount.recursive_read_only})
  */
-public record HandlerFeatures(String name, boolean recursiveReadOnlyMounts) {}
+public record HandlerFeatures(String name, boolean recursiveReadOnlyMounts) {
+
+    /** No handler runs pods in user namespaces: CreateContainer refuses them, and Status says false. */
+    public static final boolean USER_NAMESPACES = false;
+
+    /** No handler checkpoints: CheckpointContainer answers UNIMPLEMENTED (CRIU is not driven). */
+    public static final boolean CHECKPOINT = false;
+}

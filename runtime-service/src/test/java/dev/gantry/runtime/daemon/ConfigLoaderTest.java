@@ -383,4 +383,24 @@ class ConfigLoaderTest {
                 .hasMessageContaining("key image.pinned")
                 .hasMessageContaining("must be lower case");
     }
+
+    @Test
+    void kubernetes_offByDefault_fileEnablesIt_badValuesNamed() throws IOException {
+        GantryConfig.Kubernetes off = loader().load(Optional.empty(), Map.of()).config().kubernetes();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.kubeconfig()).isEmpty();
+        assertThat(off.nodeName()).isEmpty();
+
+        GantryConfig.Kubernetes on = load("[kubernetes]\nenabled = true\nkubeconfig = \"/etc/gantry/kubeconfig\"\nnode_name = \"node-1.example\"\n")
+                .config().kubernetes();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.kubeconfig()).contains(Path.of("/etc/gantry/kubeconfig"));
+        assertThat(on.nodeName()).contains("node-1.example");
+
+        assertThatThrownBy(() -> load("[kubernetes]\nnode_name = \"Node_1\"\n")).hasMessageContaining("key kubernetes.node_name");
+        assertThatThrownBy(() -> load("[kubernetes]\nkubeconfig = \"relative\"\n")).hasMessageContaining("key kubernetes.kubeconfig");
+        assertThatThrownBy(() -> load("[kubernetes]\nenabled = \"yes\"\n")).hasMessageContaining("key kubernetes.enabled: expected a boolean");
+        assertThatThrownBy(() -> load("[kubernetes]\nmaster = \"x\"\n")).hasMessageContaining("unknown key kubernetes.master");
+        assertThatThrownBy(() -> load("[kubernetes]\nmax_backoff = \"10ms\"\n")).hasMessageContaining("key kubernetes.max_backoff");
+    }
 }
