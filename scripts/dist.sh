@@ -41,6 +41,8 @@ modules=java.base,java.logging,java.net.http,jdk.httpserver,jdk.unsupported,java
 
 cp -p "$built/gantryd.jar" "$stage/lib/gantry/"
 cp -pr "$built/lib" "$stage/lib/gantry/lib"
+# the node agent's Fabric8 client, loaded only when [kubernetes] is enabled
+[ -d "$built/agent" ] && cp -pr "$built/agent" "$stage/lib/gantry/agent"
 cp -p scripts/lib/jdk.sh scripts/lib/gantryd-jvm.sh "$stage/lib/gantry/"
 install -m 0755 scripts/dist/gantryd "$stage/bin/gantryd"
 install -m 0644 scripts/dist/gantry.service "$stage/lib/systemd/system/gantry.service"

@@ -13,8 +13,6 @@ gantry_jvm_options() {
     -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
     -XX:CompileThresholdScaling=4 -XX:ReservedCodeCacheSize=64m
     -Xss512k -XX:MaxDirectMemorySize=128m
-    # registry blobs arrive through java.net.http: 64 KiB reads more than double loopback throughput
-    -Djdk.httpclient.bufsize=65536
   )
   feature=$(gantry_jdk_feature "$jdk")
   [ "$feature" -ge 22 ] && gantry_jvm_opts+=(-XX:TrimNativeHeapInterval=1000)

@@ -140,10 +140,10 @@ class ManifestsTest {
     ClusterRoleBinding binding = Manifests.one(objects, ClusterRoleBinding.class, "gantry-node");
     Secret token = Manifests.one(objects, Secret.class, "gantry-node-token");
 
-    assertThat(allows(role.getRules(), "", "nodes")).contains("get", "patch");
+    assertThat(allows(role.getRules(), "", "nodes")).contains("get", "list", "watch", "patch");
     assertThat(allows(role.getRules(), "", "events")).contains("create", "patch");
     assertThat(allows(role.getRules(), "node.k8s.io", "runtimeclasses"))
-        .contains("get", "list", "watch", "create", "update");
+        .contains("get", "list", "watch", "create", "update", "delete");
     assertThat(allows(role.getRules(), "", "secrets")).isEmpty();
     assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
