@@ -3,6 +3,9 @@
 #   scripts/bench.sh [runs]                  daemon cold start to first Version, and daemon RSS (default 10 runs)
 #   scripts/bench.sh images [runs] [small]   image pull + unpack from a local registry: cold, warm, 10 at once,
 #                                            against skopeo copy + umoci unpack (default 5 runs of ~200 MB)
+#   scripts/bench.sh pull [runs]             the big image of issue 15 (busybox + 40/36/32/28/24 MiB of random bytes, gzip)
+#                                            and the same shape of text: cold pulls with ISA-L and with zlib, beside the
+#                                            floors gzip -d, sha256sum and cp + sync of its blobs (default 7 runs)
 #   scripts/bench.sh sandbox [pods]          pod sandboxes with Debian's CNI plugins (root): N sequential pods
 #                                            (run/stop/remove), 20 concurrent runs, the plugin chain by hand (default 100)
 #   scripts/bench.sh containers [n]          containers with runc and conmon (root): create/start/stop/remove of N containers
@@ -34,6 +37,10 @@ if [ "${1:-}" = images ]; then
   shift
   main=dev.gantry.e2e.bench.ImagePullBenchmark
   # the daemon's root follows java.io.tmpdir; keep it on disk with the layers, whatever /tmp is
+  jvm_opts+=(-Djava.io.tmpdir=/var/tmp)
+elif [ "${1:-}" = pull ]; then
+  shift
+  main=dev.gantry.e2e.bench.BigPullBenchmark
   jvm_opts+=(-Djava.io.tmpdir=/var/tmp)
 elif [ "${1:-}" = sandbox ]; then
   shift

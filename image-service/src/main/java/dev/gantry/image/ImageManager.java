@@ -2,6 +2,7 @@ package dev.gantry.image;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.image.content.ContentStore;
 import dev.gantry.image.gc.GarbageCollector;
 import dev.gantry.image.gc.Leases;
@@ -21,6 +22,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's images: pull, look up, list, remove, and what they occupy on disk. Pulls of different
@@ -28,6 +31,8 @@ import java.util.Set;
  * content goes through the one {@link GarbageCollector}.
  */
 public final class ImageManager {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageManager.class);
 
     private final ImageStore images;
     private final ContentStore content;
@@ -103,6 +108,7 @@ public final class ImageManager {
     }
 
     private ImageRecord pullOnce(ImageReference reference, Credentials credentials) {
+        StepTimes times = new StepTimes();
         ImagePuller.Pulled pulled;
         try {
             pulled = puller.pull(reference, credentials);
@@ -110,12 +116,17 @@ public final class ImageManager {
             collector.collect(); // what this pull already published and no image uses goes, so the store is as before
             throw failed;
         }
+        times.lap("manifests, config and layers");
         try (Leases.Lease lease = pulled.lease()) {
             // Blobs and unpacked files reach the disk before the record that makes them an image does:
             // one syncfs instead of an fsync per file, so a power cut never leaves an image with empty files.
             FileOps.syncfs(snapshots.dir());
             FileOps.syncfs(content.blobsDir());
-            return images.put(pulled.image());
+            times.lap("syncfs");
+            ImageRecord record = images.put(pulled.image());
+            times.lap("record");
+            log.debug("pull {}: {}", reference, times);
+            return record;
         } catch (IOException e) {
             collector.collect();
             throw new GantryException(ErrorKind.INTERNAL, "pull " + reference + ": cannot write the image record: " + e.getMessage(), e);
