@@ -3,7 +3,7 @@
 #   scripts/bench.sh [runs]                  daemon cold start to first Version, and daemon RSS (default 10 runs)
 #   scripts/bench.sh images [runs] [small]   image pull + unpack from a local registry: cold, warm, 10 at once,
 #                                            against skopeo copy + umoci unpack (default 5 runs of ~200 MB)
-#   scripts/bench.sh pull [runs]             the big image of issue 15 (busybox + 40/36/32/28/24 MiB of random bytes, gzip)
+#   scripts/bench.sh pull [runs] [engines]   the big image of issue 15 (busybox + 40/36/32/28/24 MiB of random bytes, gzip)
 #                                            and the same shape of text: cold pulls with ISA-L and with zlib, beside the
 #                                            floors gzip -d, sha256sum and cp + sync of its blobs (default 7 runs)
 #   scripts/bench.sh sandbox [pods]          pod sandboxes with Debian's CNI plugins (root): N sequential pods

@@ -4,6 +4,7 @@ import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.image.content.ContentStore;
+import dev.gantry.image.content.Writeback;
 import dev.gantry.image.gc.GarbageCollector;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.image.oci.ImageConfig;
@@ -47,6 +48,9 @@ public final class ImageManager {
     private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Runnable afterPulls;
     private final PullListener pullListener;
+    private final Writeback writeback;
+    /** Flushes while pulls write: short enough to keep the final syncfs small, long enough to cost nothing idle. */
+    private static final java.time.Duration WRITEBACK_PERIOD = java.time.Duration.ofMillis(100);
 
     public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
             Leases leases, Collection<String> pinnedReferences) {
@@ -67,6 +71,7 @@ public final class ImageManager {
         this.puller = puller;
         this.leases = leases;
         this.collector = new GarbageCollector(images, content, snapshots, leases);
+        this.writeback = new Writeback(snapshots.dir(), WRITEBACK_PERIOD);
         this.pinned = normalise(pinnedReferences);
     }
 
@@ -110,11 +115,14 @@ public final class ImageManager {
     private ImageRecord pullOnce(ImageReference reference, Credentials credentials) {
         StepTimes times = new StepTimes();
         ImagePuller.Pulled pulled;
+        writeback.begin();
         try {
             pulled = puller.pull(reference, credentials);
         } catch (RuntimeException | Error failed) {
             collector.collect(); // what this pull already published and no image uses goes, so the store is as before
             throw failed;
+        } finally {
+            writeback.end();
         }
         times.lap("manifests, config and layers");
         try (Leases.Lease lease = pulled.lease()) {

@@ -34,18 +34,19 @@ import java.util.StringJoiner;
  *                              daemon's disk (+ sync), each run one after the other on one core
  * </pre>
  *
- * <p>Usage: {@code BigPullBenchmark [runs]} (default 7). Work files go under /var/tmp.
+ * <p>Usage: {@code BigPullBenchmark [runs] [engines]} (default 7 and {@code isal,zlib}; the engine
+ * {@code default} writes no config, for a gantryd older than {@code image.inflate}). Work files go under /var/tmp.
  */
 public final class BigPullBenchmark {
 
     private static final long MIB = 1L << 20;
     private static final long[] LAYER_MIB = {40, 36, 32, 28, 24};
-    private static final List<String> ENGINES = List.of("isal", "zlib");
 
     private BigPullBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        List<String> engines = List.of((args.length > 1 ? args[1] : "isal,zlib").split(","));
         Path work = Files.createTempDirectory(Path.of("/var/tmp"), "gantry-bench-bigpull-");
         List<Layer> layers = new ArrayList<>();
         try (RegistryServer registry = RegistryServer.anonymous(work)) {
@@ -60,10 +61,12 @@ public final class BigPullBenchmark {
             for (var image : images.entrySet()) {
                 json.add(String.format(Locale.ROOT, "\"%s_mib\":%.1f", image.getKey(), image.getValue().pushed().size() / (double) MIB));
             }
-            for (String engine : ENGINES) {
+            for (String engine : engines) {
                 StringJoiner perImage = new StringJoiner(",", "{", "}");
                 try (GantryDaemon daemon = GantryDaemon.create()) {
-                    Files.writeString(daemon.configFile(), "[image]\ninflate = \"" + engine + "\"\n");
+                    if (!engine.equals("default")) {
+                        Files.writeString(daemon.configFile(), "[image]\ninflate = \"" + engine + "\"\n");
+                    }
                     daemon.startAndAwaitReady();
                     try (CriClient client = CriClient.connect(daemon.socket(), ImagePullBenchmark.PULL_DEADLINE)) {
                         for (var image : images.entrySet()) {
@@ -140,7 +143,7 @@ public final class BigPullBenchmark {
         Files.createDirectories(copy);
         String gunzip = "for f in " + quoted + "; do gzip -dc \"$f\" >/dev/null; done";
         String sha = "sha256sum " + quoted + " >/dev/null";
-        String cp = "cp " + quoted + " " + copy + "/ && sync && rm -f " + copy + "/*";
+        String cp = "i=0; for f in " + quoted + "; do i=$((i+1)); cp \"$f\" " + copy + "/$i; done; sync; rm -f " + copy + "/*";
         return String.format(Locale.ROOT, "{\"gzip_d_ms\":%s,\"sha256sum_ms\":%s,\"cp_sync_ms\":%s}",
                 Stats.of(time(gunzip, runs)).toJson(), Stats.of(time(sha, runs)).toJson(), Stats.of(time(cp, runs)).toJson());
     }
