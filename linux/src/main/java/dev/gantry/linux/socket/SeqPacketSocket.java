@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SeqPacketSocket implements AutoCloseable {
 
     /** {@code sizeof(struct sockaddr_un)}: a 2-byte family, then 108 bytes of NUL-terminated path. */
-    private static final int SOCKADDR_UN_SIZE = 110;
-    private static final int SUN_PATH_OFFSET = 2;
+    static final int SOCKADDR_UN_SIZE = 110;
+    static final int SUN_PATH_OFFSET = 2;
     private static final int EINTR = 4;
 
     private final int fd;

@@ -12,6 +12,7 @@ import com.sun.jna.Platform;
 final class SocketNatives {
 
     static final int AF_UNIX = 1;
+    static final int SOCK_DGRAM = 2;
     static final int SOCK_SEQPACKET = 5;
     static final int SOCK_CLOEXEC = 02000000;
     static final int SHUT_WR = 1;
@@ -43,6 +44,9 @@ final class SocketNatives {
     static native long recv(int fd, byte[] buf, long length, int flags) throws LastErrorException;
 
     static native long send(int fd, byte[] buf, long length, int flags) throws LastErrorException;
+
+    static native long sendto(int fd, byte[] buf, long length, int flags, byte[] address, int addressLength)
+            throws LastErrorException;
 
     static native int shutdown(int fd, int how) throws LastErrorException;
 

@@ -2,6 +2,7 @@ package dev.gantry.runtime.daemon;
 
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
+import dev.gantry.linux.socket.SystemdNotify;
 import dev.gantry.runtime.metrics.Metrics;
 import dev.gantry.runtime.metrics.MetricsServer;
 import java.io.IOException;
@@ -36,6 +37,10 @@ final class Daemon {
     private final AtomicBoolean stopped = new AtomicBoolean();
     /** Set once serving; a SIGHUP before that has nothing to reload into. */
     private final AtomicReference<ConfigReload> reload = new AtomicReference<>();
+    /** Where systemd listens for our state (a Type=notify unit); empty when it did not start us. */
+    private final Optional<SystemdNotify> systemd = SystemdNotify.fromEnvironment();
+    /** What the unit's status line says once serving. */
+    private volatile String serving = "starting";
 
     int serve(DaemonOptions options) {
         LoadedConfig loaded;
@@ -104,6 +109,8 @@ final class Daemon {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running, opened, held), "gantryd-exit"));
         log.info("gantryd {} serving CRI v1 on unix://{} (config: {}, root {}, state {})",
                 BuildInfo.version(), config.grpc().socket(), loaded.source(), config.root(), config.state());
+        serving = "serving CRI v1 on unix://" + config.grpc().socket();
+        notifySystemd(n -> n.ready(serving));
 
         try {
             stopRequested.await();
@@ -111,6 +118,7 @@ final class Daemon {
             Thread.currentThread().interrupt();
         }
         log.info("stopping: finishing calls in flight (up to {} ms)", config.grpc().shutdownTimeout().toMillis());
+        notifySystemd(SystemdNotify::stopping);
         stop(running, opened, held);
         log.info("stopped");
         return EXIT_OK;
@@ -124,11 +132,29 @@ final class Daemon {
             return;
         }
         log.info("SIGHUP: reloading the configuration");
+        notifySystemd(SystemdNotify::reloading);
         try {
             current.reload();
         } catch (RuntimeException e) {
             log.error("configuration reload failed, still running with the configuration in force: {}", e.toString(), e);
         }
+        notifySystemd(n -> n.ready(serving));
+    }
+
+    /** Tells systemd (a Type=notify unit) what gantryd does now; nothing when not started by it. */
+    private void notifySystemd(NotifyStep step) {
+        systemd.ifPresent(notify -> {
+            try {
+                step.send(notify);
+            } catch (IOException e) {
+                log.warn("cannot notify systemd ({}): {}", notify, e.getMessage());
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface NotifyStep {
+        void send(SystemdNotify notify) throws IOException;
     }
 
     private void stop(CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
