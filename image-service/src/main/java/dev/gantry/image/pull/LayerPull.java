@@ -125,34 +125,46 @@ final class LayerPull {
         var budget = new LayerBudget(Decompression.open(layer.mediaType(), compressed, inflaters), layer, limits,
                 Files.getFileStore(prepared.fs()));
         var uncompressed = new HashingInputStream(budget, diffId.newHasher(), null);
-        ApplyResult result;
         try {
-            result = applier.apply(uncompressed, prepared.fs());
-            uncompressed.drain();
-        } catch (IOException | RuntimeException unreadable) {
-            // A corrupt blob often shows first as a decompression or tar error; the digest names the real cause.
-            BlobMismatchException blamed = blobFault(compressed, ingest, unreadable);
-            if (blamed != null) {
-                blamed.addSuppressed(unreadable);
-                throw blamed;
+            ApplyResult result;
+            try {
+                result = applier.apply(uncompressed, prepared.fs());
+                uncompressed.drain();
+            } catch (IOException | RuntimeException unreadable) {
+                // A corrupt blob often shows first as a decompression or tar error; the digest names the real cause.
+                BlobMismatchException blamed = blobFault(compressed, ingest, unreadable);
+                if (blamed != null) {
+                    blamed.addSuppressed(unreadable);
+                    throw blamed;
+                }
+                throw unreadable;
             }
-            throw unreadable;
+            compressed.drain();
+            if (compressed.count() != layer.size()) {
+                throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
+            }
+            if (ingest != null) {
+                ingest.verify();
+            }
+            Digest actualDiffId = Digest.of(diffId.algorithm(), uncompressed.digest());
+            if (!actualDiffId.equals(diffId)) {
+                throw BlobMismatchException.diffId(layer.digest(), diffId, actualDiffId);
+            }
+            if (ingest != null) {
+                ingest.commit();
+            }
+            return snapshots.commit(prepared, new Snapshot(chainId, parent, diffId, result.bytes(), result.entries()));
+        } finally {
+            closeQuietly(budget); // the decoder's native memory now, not at the next GC
         }
-        compressed.drain();
-        if (compressed.count() != layer.size()) {
-            throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
+    }
+
+    private static void closeQuietly(InputStream decoder) {
+        try {
+            decoder.close();
+        } catch (IOException e) {
+            // the layer is done, or already failing for a better reason
         }
-        if (ingest != null) {
-            ingest.verify();
-        }
-        Digest actualDiffId = Digest.of(diffId.algorithm(), uncompressed.digest());
-        if (!actualDiffId.equals(diffId)) {
-            throw BlobMismatchException.diffId(layer.digest(), diffId, actualDiffId);
-        }
-        if (ingest != null) {
-            ingest.commit();
-        }
-        return snapshots.commit(prepared, new Snapshot(chainId, parent, diffId, result.bytes(), result.entries()));
     }
 
     /**
