@@ -119,12 +119,12 @@ public final class BigPullBenchmark {
         double[] ms = new double[runs];
         double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
-            sync();
-            long cpuBefore = cpuMillis(pid);
+            ImagePullBenchmark.settle();
+            long cpuBefore = StartupBenchmark.cpuTicks(pid);
             long start = System.nanoTime();
             client.images().pullImage(PullImageRequest.newBuilder().setImage(spec).build());
             ms[i] = (System.nanoTime() - start) / 1e6;
-            cpu[i] = cpuMillis(pid) - cpuBefore;
+            cpu[i] = (StartupBenchmark.cpuTicks(pid) - cpuBefore) * 10.0; // ticks of 10 ms
             client.images().removeImage(RemoveImageRequest.newBuilder().setImage(spec).build());
         }
         return String.format(Locale.ROOT, "{\"pull_ms\":%s,\"daemon_cpu_ms\":%s}", Stats.of(ms).toJson(), Stats.of(cpu).toJson());
@@ -151,7 +151,7 @@ public final class BigPullBenchmark {
     private static double[] time(String script, int runs) throws IOException, InterruptedException {
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
-            sync();
+            ImagePullBenchmark.settle();
             long start = System.nanoTime();
             Process p = new ProcessBuilder("sh", "-c", script).inheritIO().start();
             if (p.waitFor() != 0) {
@@ -160,18 +160,5 @@ public final class BigPullBenchmark {
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
         return ms;
-    }
-
-    private static void sync() throws IOException, InterruptedException {
-        if (new ProcessBuilder("sync").start().waitFor() != 0) {
-            throw new IOException("sync failed");
-        }
-    }
-
-    /** utime + stime of a process, from /proc/PID/stat (clock ticks of 10 ms). */
-    private static long cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 }

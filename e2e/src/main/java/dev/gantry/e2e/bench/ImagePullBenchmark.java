@@ -275,7 +275,7 @@ public final class ImagePullBenchmark {
     }
 
     /** Flushes dirty pages, so writeback from the previous run is not charged to the next. */
-    private static void settle() throws IOException, InterruptedException {
+    static void settle() throws IOException, InterruptedException {
         Process sync = new ProcessBuilder("sync").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (sync.waitFor() != 0) {
             throw new IOException("sync exited " + sync.exitValue());

@@ -58,7 +58,7 @@ public final class MetricsBenchmark {
             HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
             List<Double> latencies = new ArrayList<>();
             int bytes = 0;
-            long cpuBefore = cpuTicks(daemon.pid());
+            long cpuBefore = StartupBenchmark.cpuTicks(daemon.pid());
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             while (System.nanoTime() < end) {
                 if (scrape) {
@@ -72,19 +72,12 @@ public final class MetricsBenchmark {
                 }
                 Thread.sleep(1000);
             }
-            double cpuMs = (cpuTicks(daemon.pid()) - cpuBefore) * 1000 / CLOCK_TICKS_PER_SECOND;
+            double cpuMs = (StartupBenchmark.cpuTicks(daemon.pid()) - cpuBefore) * 1000 / CLOCK_TICKS_PER_SECOND;
             double rssEnd = StartupBenchmark.rssMib(daemon.pid());
             daemon.stop();
             return new Run(mode, cpuMs * 60 / seconds, rssIdle, rssEnd,
                     scrape ? StartupBenchmark.Stats.of(latencies.stream().mapToDouble(Double::doubleValue).toArray()) : null, bytes);
         }
-    }
-
-    /** utime + stime of the process, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static int freePort() throws IOException {

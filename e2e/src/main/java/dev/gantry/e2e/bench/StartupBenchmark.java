@@ -108,4 +108,11 @@ public final class StartupBenchmark {
         }
         throw new IOException("no VmRSS for pid " + pid);
     }
+
+    /** utime + stime of a process in clock ticks of 10 ms (USER_HZ), fields 14 and 15 of /proc/PID/stat. */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
 }

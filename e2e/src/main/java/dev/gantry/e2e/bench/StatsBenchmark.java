@@ -178,17 +178,11 @@ public final class StatsBenchmark {
     /** gantryd's user + system CPU time while {@code work} runs, scaled to one minute. */
     private static double cpuMsOver(long pid, Work work) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        long before = cpuTicks(pid);
+        long before = StartupBenchmark.cpuTicks(pid);
         work.run();
-        long after = cpuTicks(pid);
+        long after = StartupBenchmark.cpuTicks(pid);
         double minutes = (System.nanoTime() - t0) / 60e9;
         return (after - before) / CLOCK_TICKS * 1000 / minutes;
-    }
-
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
     }
 
     private static void awaitRunning(CriClient client, String id) throws InterruptedException {

@@ -1,6 +1,5 @@
 package dev.gantry.image.registry;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -35,7 +34,7 @@ final class UrlConnectionResponse implements HttpResponse<InputStream> {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a));
         this.headers = HttpHeaders.of(fields, (name, value) -> true);
         InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-        this.body = new Body(stream == null ? InputStream.nullInputStream() : stream, connection);
+        this.body = stream == null ? InputStream.nullInputStream() : stream;
     }
 
     @Override
@@ -76,28 +75,5 @@ final class UrlConnectionResponse implements HttpResponse<InputStream> {
     @Override
     public HttpClient.Version version() {
         return HttpClient.Version.HTTP_1_1;
-    }
-
-    /**
-     * The body, which another thread can {@link #abort}: a read blocked on a silent server ends at once
-     * with an IOException, on a platform thread too (an interrupt frees only a virtual thread's read).
-     */
-    static final class Body extends FilterInputStream {
-        private final HttpURLConnection connection;
-
-        Body(InputStream in, HttpURLConnection connection) {
-            super(in);
-            this.connection = connection;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return in.read(b, off, len); // FilterInputStream's own would do the same through two calls
-        }
-
-        /** Closes the socket under the body; the connection is not reused. */
-        void abort() {
-            connection.disconnect();
-        }
     }
 }

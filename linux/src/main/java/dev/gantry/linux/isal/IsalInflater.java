@@ -200,7 +200,7 @@ public final class IsalInflater implements RawInflater {
         return Optional.empty();
     }
 
-    private static byte[] deflate(byte[] data, int level, byte[] trailer) {
+    static byte[] deflate(byte[] data, int level, byte[] trailer) {
         Deflater deflater = new Deflater(level, true);
         deflater.setInput(data);
         deflater.finish();
@@ -216,7 +216,7 @@ public final class IsalInflater implements RawInflater {
     }
 
     /** Decodes until finished, giving input in pieces of {@code piece} bytes; the unused input stays in the decoder. */
-    private static byte[] decodeAll(RawInflater inflater, byte[] stream, int piece) throws DataFormatException {
+    static byte[] decodeAll(RawInflater inflater, byte[] stream, int piece) throws DataFormatException {
         var output = new java.io.ByteArrayOutputStream();
         byte[] chunk = new byte[1000];
         int position = 0;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gantry.common.io.RawInflater;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.DataFormatException;
@@ -74,33 +73,13 @@ class IsalInflaterTest {
         }
     }
 
+    /** IsalInflater's own self-test helpers: input in pieces of 3,001 bytes, no bytes after the stream. */
     private static byte[] decode(RawInflater inflater, byte[] stream) throws DataFormatException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4099];
-        int position = 0;
-        while (!inflater.finished()) {
-            if (inflater.needsInput()) {
-                int len = Math.min(3001, stream.length - position);
-                assertThat(len).as("input left").isPositive();
-                inflater.setInput(stream, position, len);
-                position += len;
-            }
-            out.write(buffer, 0, inflater.inflate(buffer, 0, buffer.length));
-        }
-        return out.toByteArray();
+        return IsalInflater.decodeAll(inflater, stream, 3001);
     }
 
     private static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        deflater.setInput(data);
-        deflater.finish();
-        byte[] out = new byte[data.length + 1024];
-        int n = 0;
-        while (!deflater.finished()) {
-            n += deflater.deflate(out, n, out.length - n);
-        }
-        deflater.end();
-        return Arrays.copyOf(out, n);
+        return IsalInflater.deflate(data, Deflater.DEFAULT_COMPRESSION, new byte[0]);
     }
 
     private static byte[] text(int size, long seed) {

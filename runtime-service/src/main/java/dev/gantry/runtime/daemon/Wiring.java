@@ -109,6 +109,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import dev.gantry.runtime.container.HandlerTable;
@@ -216,19 +217,17 @@ final class Wiring {
                 new ListImagesRpc(images),
                 new RemoveImageRpc(images),
                 new ImageFsInfoRpc(images, new ContainerDiskUsage(containerDirs, clock, Duration.ofSeconds(10)), clock));
+        Consumer<GantryConfig> handlersChanged = c -> {
+            offerHandlers(c, handlers);
+            agents.refresh();
+        };
         var reload = new ConfigReload(loaded, reread)
                 .live("log_level", c -> LogSetup.setLevel(c.logLevel()))
                 .live("registry.hosts", c -> registry.setHosts(RegistryHosts.of(c.registry().hosts())))
                 .live("image.pinned", c -> images.setPinned(c.images().pinned()))
                 // Both keys in one step: a new default usually names a new handler.
-                .live("runtime.default_handler", c -> {
-                    offerHandlers(c, handlers);
-                    agents.refresh();
-                })
-                .live("runtimes", c -> {
-                    offerHandlers(c, handlers);
-                    agents.refresh();
-                })
+                .live("runtime.default_handler", handlersChanged)
+                .live("runtimes", handlersChanged)
                 .live("kubernetes", c -> agents.apply(c.kubernetes()));
         return new Services(List.of(runtime, imageService), List.of(streaming, agents), reload);
     }
