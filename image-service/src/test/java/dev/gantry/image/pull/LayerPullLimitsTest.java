@@ -92,17 +92,6 @@ class LayerPullLimitsTest {
         assertThat(entries(root.resolve("snapshots"))).isEmpty();
     }
 
-    @Test
-    void ensure_compressibleLayerUnderTheFloor_isCommittedByDefaultLimits() throws IOException {
-        Layer zeros = layer(32L << 20); // ratio ~1000 but below the 64 MiB floor
-
-        var snapshot = pull(LayerLimits.defaults()).ensure(REF, zeros.descriptor(), zeros.diffId(), zeros.diffId(),
-                Optional.empty(), Credentials.anonymous());
-
-        assertThat(snapshot.bytes()).isGreaterThan(32L << 20);
-        assertThat(snapshots.fs(zeros.diffId()).resolve("zeros")).hasSize(32L << 20);
-    }
-
     private LayerPull pull(LayerLimits limits) {
         return new LayerPull(content, snapshots, NO_REGISTRY, new LayerApplier(), 1, limits, dev.gantry.common.io.JdkRawInflater::new);
     }

@@ -230,31 +230,6 @@ class CgroupStatsTest {
         }
     }
 
-    /** The kernel's side of keeping files open: a re-read at offset 0 renders afresh, and a removed cgroup answers ENODEV. */
-    @Test
-    void realCgroupfs_keptFiles_seeChangesAndRemoval() throws IOException {
-        Cgroups host = Cgroups.detect();
-        Path memory = host.v1Hierarchies().entrySet().stream()
-                .filter(h -> java.util.List.of(h.getKey().split(",")).contains("memory")).map(Map.Entry::getValue)
-                .findFirst().orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(memory != null && Files.isWritable(memory), "a writable v1 memory hierarchy (root)");
-        Path leaf = memory.resolve("gantry-statstest-" + ProcessHandle.current().pid());
-        Files.createDirectory(leaf);
-        try {
-            CgroupStats stats = new CgroupStats(new Cgroups(Map.of("memory", memory), Optional.empty()));
-            CgroupStats.Files files = stats.files("/" + leaf.getFileName());
-            assertThat(stats.read(files, reader).orElseThrow().memoryLimit()).isEqualTo(CgroupUsage.UNLIMITED);
-
-            Files.writeString(leaf.resolve("memory.limit_in_bytes"), String.valueOf(64 * MIB));
-            assertThat(stats.read(files, reader).orElseThrow().memoryLimit()).isEqualTo(64 * MIB);
-
-            Files.delete(leaf);
-            assertThat(stats.read(files, reader)).isEmpty();
-        } finally {
-            Files.deleteIfExists(leaf);
-        }
-    }
-
     private Optional<CgroupUsage> read(Cgroups cgroups) {
         CgroupStats stats = new CgroupStats(cgroups);
         return stats.read(stats.files(CGROUP), reader);

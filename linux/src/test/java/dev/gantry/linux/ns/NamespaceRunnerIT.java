@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NamespaceRunnerTest {
+class NamespaceRunnerIT {
 
     private static final Path THREAD_NET = Path.of("/proc/thread-self/ns/net");
 

@@ -21,7 +21,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LayerApplierTest {
+class LayerApplierIT {
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Archives built to escape the snapshot directory. Each test checks the exact refusal or the
  * confined location, and that the sentinel directory beside the layer is exactly as it was.
  */
-class LayerApplierHostileTest {
+class LayerApplierHostileIT {
 
     @TempDir
     Path tmp;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Real cgroupfs as root: a cgroup tree of the test's own, removed afterwards even on failure. */
-class CgroupsTest {
+class CgroupsIT {
 
     private final String top = "/gantry-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final String leaf = top + "/besteffort/pod1";

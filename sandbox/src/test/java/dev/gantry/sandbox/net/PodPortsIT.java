@@ -2,7 +2,6 @@ package dev.gantry.sandbox.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Root: a network namespace made with {@code ip netns add}, an echo server listening on its loopback only. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PodPortsTest {
+class PodPortsIT {
 
     private final NamespaceRunner runner = new NamespaceRunner();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -53,7 +52,6 @@ class PodPortsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         netnsName = "gantry-pf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         run("ip", "netns", "add", netnsName);
         cleanup.add(() -> run("ip", "netns", "delete", netnsName));

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real namespaces as root: sysctls land in the pod's namespaces and never on the host. */
-class PodSysctlsTest {
+class PodSysctlsIT {
 
     private static final String PORT_START = "net.ipv4.ip_unprivileged_port_start";
     private static final String PING_RANGE = "net.ipv4.ping_group_range";

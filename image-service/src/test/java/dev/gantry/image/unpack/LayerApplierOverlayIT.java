@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two applied layers stacked by the kernel's overlayfs: the proof that our whiteouts mean what overlayfs reads. */
-class LayerApplierOverlayTest {
+class LayerApplierOverlayIT {
 
     @TempDir
     Path tmp;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prints (never asserts) how fast a 200 MB synthetic layer applies, in a cold JVM as the first
  * pull after a start would. Asserts only that the layer arrived whole.
  */
-class LayerApplierThroughputTest {
+class LayerApplierThroughputIT {
 
     private static final int BIG_FILES = 150;
     private static final int BIG_SIZE = 1 << 20;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PinnedNamespacesTest {
+class PinnedNamespacesIT {
 
     private static final Set<NamespaceType> ALL = EnumSet.allOf(NamespaceType.class);
     private static final Path HOST_NET = Path.of("/proc/self/ns/net");

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The manager's states and rollback on the real kernel (root): real namespace pins, /dev/shm
  * mounts and catatonit, with a shell-script CNI plugin that records its calls and fails on demand.
  */
-class SandboxManagerTest {
+class SandboxManagerIT {
 
     @TempDir
     Path tmp;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real catatonit, real namespaces, as root. */
-class InfraProcessTest {
+class InfraProcessIT {
 
     private static final Path CATATONIT = Path.of("/usr/bin/catatonit");
 
