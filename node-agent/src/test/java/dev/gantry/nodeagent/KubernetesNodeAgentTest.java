@@ -69,6 +69,11 @@ class KubernetesNodeAgentTest {
         return node == null || node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
     }
 
+    /** A replaced RuntimeClass is briefly absent (delete, then create): a poll may see null. */
+    private static boolean has(RuntimeClass c, java.util.function.Predicate<RuntimeClass> test) {
+        return c != null && test.test(c);
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
@@ -128,7 +133,7 @@ class KubernetesNodeAgentTest {
         start(client, new NodeFacts("v", "runc", List.of("runc", "kata", "crun"), new NodeFacts.Features(false, false, false)), 16);
 
         await("gantry-crun created", () -> classes.withName("gantry-crun").get() != null);
-        await("gantry updated", () -> classes.withName("gantry").get().getScheduling() != null);
+        await("gantry updated", () -> has(classes.withName("gantry").get(), c -> c.getScheduling() != null));
         RuntimeClass crun = classes.withName("gantry-crun").get();
         assertThat(crun.getHandler()).isEqualTo("crun");
         assertThat(crun.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "gantry");
@@ -141,7 +146,7 @@ class KubernetesNodeAgentTest {
 
         // The default handler changes: "gantry" now names crun (a RuntimeClass's handler cannot change: replaced).
         agent.update(new NodeFacts("v", "crun", List.of("runc", "crun"), new NodeFacts.Features(false, false, false)));
-        await("gantry names crun", () -> "crun".equals(classes.withName("gantry").get().getHandler()));
+        await("gantry names crun", () -> has(classes.withName("gantry").get(), c -> "crun".equals(c.getHandler())));
         await("gantry-runc created", () -> classes.withName("gantry-runc").get() != null);
     }
 
