@@ -18,7 +18,7 @@ import dev.gantry.runtime.oci.OciSpec;
 import dev.gantry.runtime.oci.OciSpecJson;
 import dev.gantry.runtime.oci.PidMode;
 import dev.gantry.runtime.oci.PodFacts;
-import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.runtime.oci.StopSignals;
 import dev.gantry.sandbox.NamespaceMode;
 import dev.gantry.sandbox.PodSandbox;
@@ -96,7 +96,7 @@ final class ContainerCreator {
         PodSysctls.validate(podConfig.getLinux().getSysctlsMap(), pod.network().hostNetwork(),
                 pod.namespaces().ipc() == NamespaceMode.NODE);
         String reserved = Container.reservedName(config, podConfig.getMetadata());
-        RuncRuntime runtime = system.runtime(pod.runtimeHandler());
+        OciRuntime runtime = system.runtime(pod.runtimeHandler());
         PodFacts facts = withTarget(podFacts(pod, podConfig), pod, config);
         String cgroupsPath = system.specs().cgroupsPath(facts, id);
         ImageRecord image = prepared.image();
@@ -120,11 +120,11 @@ final class ContainerCreator {
             ContainerPaths paths = system.paths();
             Directories.create(paths.runDir(id), "rwx------");
             rollback.push("remove " + paths.runDir(id), () -> ContainerStore.deleteTree(paths.runDir(id)));
-            ContainerRootfs.mount(system.images().layers(image), paths.upper(id), paths.work(id), paths.rootfs(id));
-            rollback.push("unmount rootfs", () -> ContainerRootfs.unmount(paths.rootfs(id)));
+            system.rootfs().mount(system.images().layers(image), paths.upper(id), paths.work(id), paths.rootfs(id));
+            rollback.push("unmount rootfs", () -> system.rootfs().unmount(paths.rootfs(id)));
             times.lap("rootfs");
 
-            ContainerConfig specConfig = ImageVolumes.mount(config, paths, id, system.images(), lease, rollback);
+            ContainerConfig specConfig = ImageVolumes.mount(config, paths, id, system.images(), system.rootfs(), lease, rollback);
             OciSpec spec = system.specs().build(id, specConfig, prepared.imageConfig(), facts, paths.rootfs(id),
                     system.features(pod.runtimeHandler()));
             AtomicFile.replace(paths.bundle(id).resolve("config.json"), OciSpecJson.write(spec).getBytes(StandardCharsets.UTF_8));
@@ -136,7 +136,7 @@ final class ContainerCreator {
             rollback.push("runc delete " + id, () -> runtime.delete(id));
             // conmon links <state>/attach/<id> to the bundle before runc create, and leaves it when create fails.
             rollback.push("remove attach link", () -> Files.deleteIfExists(paths.attach().resolve(id)));
-            ConmonLaunch launch = system.launcher().launch(conmonCommand(id, config, runtime, prepared.logPath()),
+            ConmonLaunch launch = system.monitor().launch(conmonCommand(id, config, runtime, prepared.logPath()),
                     system.clock().instant().plus(system.createTimeout()));
             rollback.push("remove exit file", () -> Files.deleteIfExists(paths.exitFile(id)));
             times.lap("conmon + runc create");
@@ -167,7 +167,7 @@ final class ContainerCreator {
         }
     }
 
-    private ConmonCommand conmonCommand(String id, ContainerConfig config, RuncRuntime runtime, Path logPath) {
+    private ConmonCommand conmonCommand(String id, ContainerConfig config, OciRuntime runtime, Path logPath) {
         ContainerPaths paths = system.paths();
         return new ConmonCommand(system.conmon(), id, config.getMetadata().getName(), paths.bundle(id), runtime.binary(),
                 runtime.root(), paths.pidFile(id), paths.conmonPidFile(id), logPath == null ? DEV_NULL : logPath,

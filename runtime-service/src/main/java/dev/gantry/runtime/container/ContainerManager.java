@@ -8,9 +8,8 @@ import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.image.gc.Leases;
-import dev.gantry.runtime.monitor.ConmonControl;
 import dev.gantry.runtime.monitor.ExitStatus;
-import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.sandbox.PodMembers;
 import dev.gantry.sandbox.PodSandbox;
 import java.io.IOException;
@@ -95,10 +94,10 @@ public final class ContainerManager implements PodMembers {
      */
     public Container create(String podId, ContainerConfig config, PodSandboxConfig podConfig, BooleanSupplier callerGone)
             throws Exception {
-        String fullPodId = system.sandboxes().status(podId).id();
-        return system.sandboxes().whileLocked(fullPodId, () -> {
+        String fullPodId = system.pods().status(podId).id();
+        return system.pods().whileLocked(fullPodId, () -> {
             // Read again under the lock: a Stop or Remove may have finished while we waited for it.
-            PodSandbox pod = system.sandboxes().status(fullPodId);
+            PodSandbox pod = system.pods().status(fullPodId);
             ContainerCreator.Prepared prepared = creator.prepare(pod, config);
             String reserved = Container.reservedName(config, podConfig.getMetadata());
             Optional<Container> holder = store.findByName(reserved);
@@ -291,7 +290,7 @@ public final class ContainerManager implements PodMembers {
             if (!(store.get(c.id()).state() instanceof ContainerState.Running)) {
                 throw new GantryException(ErrorKind.FAILED_PRECONDITION, "container " + c.id() + " is not running: no log to reopen");
             }
-            ConmonControl.reopenLog(system.paths().bundle(c.id()));
+            system.monitor().reopenLog(system.paths().bundle(c.id()));
             awaitLogFile(c);
         } catch (IOException e) {
             throw new GantryException(ErrorKind.INTERNAL, "reopen the log of container " + c.id() + ": " + e.getMessage(), e);
@@ -349,7 +348,7 @@ public final class ContainerManager implements PodMembers {
         }
         try (var held = locks.lock(id)) {
             Optional<Container> c = store.find(id);
-            RuncRuntime runtime = c.isEmpty() ? null : system.runtimes().get(c.get().runtimeHandler());
+            OciRuntime runtime = c.isEmpty() ? null : system.runtimes().get(c.get().runtimeHandler());
             if (c.isEmpty() || c.get().state().isLive() || c.get().removing() || runtime == null) {
                 return;
             }

@@ -4,7 +4,7 @@ import dev.gantry.common.id.Ids;
 import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.common.store.RecordStore;
 import dev.gantry.image.store.ImageRecord;
-import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.runtime.oci.RuncState;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -99,7 +99,7 @@ public final class ContainerRecovery {
 
     /** A live record checked against runc: what runc says wins. */
     private Container refresh(Container c) {
-        RuncRuntime runtime = system.runtimes().get(c.runtimeHandler());
+        OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
         Optional<RuncState> state = runtime == null ? Optional.empty() : runtime.state(c.id());
         Instant now = system.clock().instant();
         if (state.isPresent()) {
@@ -156,8 +156,8 @@ public final class ContainerRecovery {
             }
         });
         try {
-            ContainerRootfs.unmount(system.paths().rootfs(id));
-            ImageVolumes.unmountAll(system.paths(), id);
+            system.rootfs().unmount(system.paths().rootfs(id));
+            ImageVolumes.unmountAll(system.rootfs(), system.paths(), id);
             ContainerStore.deleteTree(system.paths().runDir(id));
             Files.deleteIfExists(system.paths().exitFile(id));
             Files.deleteIfExists(system.paths().attach().resolve(id));

@@ -2,7 +2,7 @@ package dev.gantry.runtime.container;
 
 import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.image.gc.Leases;
-import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.OciRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
@@ -21,14 +21,14 @@ final class ContainerRemoval {
     static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, boolean runcReleased,
             StepTimes times) {
         ContainerPaths paths = system.paths();
-        RuncRuntime runtime = system.runtimes().get(c.runtimeHandler());
+        OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
         try {
             if (runtime != null && !runcReleased) {
                 runtime.delete(c.id());
             }
             times.lap("runc delete");
-            ContainerRootfs.unmount(paths.rootfs(c.id()));
-            ImageVolumes.unmountAll(paths, c.id());
+            system.rootfs().unmount(paths.rootfs(c.id()));
+            ImageVolumes.unmountAll(system.rootfs(), paths, c.id());
             times.lap("unmount");
             ContainerStore.deleteTree(paths.runDir(c.id()));
             Files.deleteIfExists(paths.exitFile(c.id()));

@@ -1,7 +1,6 @@
 package dev.gantry.runtime.container;
 
 import dev.gantry.linux.fs.NativeArgs;
-import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,12 @@ public final class ContainerRootfs {
     static final int MAX_OPTIONS = 4095;
     static final String EMPTY_LOWER = "empty-lower";
 
+    private final Mounter mounter;
 
-    private ContainerRootfs() {}
+    /** @param mounter makes the mount(2) calls ({@link LinuxMounter}; a fake in unit tests) */
+    public ContainerRootfs(Mounter mounter) {
+        this.mounter = java.util.Objects.requireNonNull(mounter, "mounter");
+    }
 
     /**
      * Mounts the overlay on {@code target}, creating {@code upper}, {@code work} and {@code target}
@@ -43,7 +46,7 @@ public final class ContainerRootfs {
      * @param lowerLowestFirst the image's layer directories, base layer first (the order of the image manifest)
      * @throws IOException if a path cannot be used in overlay options, the options are too long, or mount(2) fails
      */
-    public static void mount(List<Path> lowerLowestFirst, Path upper, Path work, Path target) throws IOException {
+    public void mount(List<Path> lowerLowestFirst, Path upper, Path work, Path target) throws IOException {
         Files.createDirectories(upper);
         Files.createDirectories(work);
         Files.createDirectories(target);
@@ -54,7 +57,7 @@ public final class ContainerRootfs {
             lower.add(empty);
         }
         String options = options(lower, upper, work);
-        Mounts.mount("overlay", target, "overlay", options);
+        mounter.mount("overlay", target, "overlay", options);
     }
 
     /**
@@ -62,7 +65,7 @@ public final class ContainerRootfs {
      * can be written. Overlay wants two lower dirs at least without an upper one; a one-layer image
      * gets an empty dir beside the target as its second.
      */
-    public static void mountReadOnly(List<Path> lowerLowestFirst, Path target) throws IOException {
+    public void mountReadOnly(List<Path> lowerLowestFirst, Path target) throws IOException {
         Files.createDirectories(target);
         List<Path> lower = new ArrayList<>(lowerLowestFirst);
         if (lower.size() < 2) {
@@ -79,7 +82,7 @@ public final class ContainerRootfs {
             throw new IOException("read-only overlay for " + lower.size() + " layers needs more mount options than the kernel's limit of "
                     + MAX_OPTIONS + " bytes (one page)");
         }
-        Mounts.mount("overlay", target, "overlay", options);
+        mounter.mount("overlay", target, "overlay", options);
     }
 
     /** The overlay mount data, lower layers reversed to topmost first. */
@@ -111,11 +114,11 @@ public final class ContainerRootfs {
      * done (removal is retried by the kubelet); a mount still busy (a process has its cwd in it) is
      * detached lazily, so the kernel frees it when the last user goes.
      */
-    public static void unmount(Path target) throws IOException {
-        Mounts.unmountOrDetach(target);
+    public void unmount(Path target) throws IOException {
+        mounter.unmountOrDetach(target);
     }
 
-    public static boolean isMounted(Path target) throws IOException {
-        return Mounts.isMountPoint(target);
+    public boolean isMounted(Path target) throws IOException {
+        return mounter.isMountPoint(target);
     }
 }

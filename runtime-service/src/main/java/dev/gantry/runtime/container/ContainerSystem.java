@@ -1,12 +1,10 @@
 package dev.gantry.runtime.container;
 
-import dev.gantry.image.ImageManager;
-import dev.gantry.runtime.monitor.ConmonLauncher;
+import dev.gantry.runtime.monitor.ContainerMonitor;
 import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.OciSpecBuilder;
 import dev.gantry.runtime.oci.RuncFeatures;
-import dev.gantry.runtime.oci.RuncRuntime;
-import dev.gantry.sandbox.SandboxManager;
+import dev.gantry.runtime.oci.OciRuntime;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,43 +14,48 @@ import java.util.Objects;
 /**
  * What the container manager works with, gathered so constructors stay readable.
  *
- * @param handlers      the runtime handlers: a runc driver and its features per name
+ * @param pods          the pod sandboxes containers are made in
+ * @param handlers      the runtime handlers: an OCI runtime and its features per name
+ * @param monitor       starts conmon, which creates the container through the runtime
+ * @param rootfs        mounts the containers' overlays
  * @param createTimeout how long conmon and {@code runc create} may take
  */
 public record ContainerSystem(
         ContainerPaths paths,
-        SandboxManager sandboxes,
-        ImageManager images,
+        ContainerPods pods,
+        ContainerImages images,
         OciSpecBuilder specs,
         HandlerTable handlers,
         Path conmon,
-        ConmonLauncher launcher,
+        ContainerMonitor monitor,
+        ContainerRootfs rootfs,
         OomCheck oomCheck,
         Clock clock,
         Duration createTimeout) {
 
     public ContainerSystem {
         Objects.requireNonNull(paths, "paths");
-        Objects.requireNonNull(sandboxes, "sandboxes");
+        Objects.requireNonNull(pods, "pods");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(specs, "specs");
         Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(conmon, "conmon");
-        Objects.requireNonNull(launcher, "launcher");
+        Objects.requireNonNull(monitor, "monitor");
+        Objects.requireNonNull(rootfs, "rootfs");
         Objects.requireNonNull(oomCheck, "oomCheck");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(createTimeout, "createTimeout");
     }
 
-    /** The runc driver for a handler; the pod's handler was checked at RunPodSandbox, so a miss is a config change. */
-    public RuncRuntime runtime(String handler) {
+    /** The OCI runtime of a handler; the pod's handler was checked at RunPodSandbox, so a miss is a config change. */
+    public OciRuntime runtime(String handler) {
         return handlers.known(handler).map(HandlerTable.Handler::runtime).orElseThrow(() ->
                 new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.FAILED_PRECONDITION,
                         "runtime handler '" + handler + "' is no longer configured"));
     }
 
-    /** The runc driver of every handler this run has known, by name. */
-    public Map<String, RuncRuntime> runtimes() {
+    /** The OCI runtime of every handler this run has known, by name. */
+    public Map<String, OciRuntime> runtimes() {
         return handlers.runtimes();
     }
 

@@ -1,7 +1,7 @@
 package dev.gantry.runtime.container;
 
 import dev.gantry.runtime.oci.RuncFeatures;
-import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.OciRuntime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class HandlerTable {
 
-    /** One handler: its name, its runc driver and what that runtime supports. */
-    public record Handler(String name, RuncRuntime runtime, RuncFeatures features) {}
+    /** One handler: its name, its OCI runtime and what that runtime supports. */
+    public record Handler(String name, OciRuntime runtime, RuncFeatures features) {}
 
     private record Offer(String defaultHandler, Map<String, Handler> handlers) {}
 
@@ -54,9 +54,9 @@ public final class HandlerTable {
         return Optional.ofNullable(known.get(name));
     }
 
-    /** The runc drivers of every handler this run has known, by name. */
-    public Map<String, RuncRuntime> runtimes() {
-        Map<String, RuncRuntime> out = new LinkedHashMap<>();
+    /** The OCI runtimes of every handler this run has known, by name. */
+    public Map<String, OciRuntime> runtimes() {
+        Map<String, OciRuntime> out = new LinkedHashMap<>();
         known.forEach((name, handler) -> out.put(name, handler.runtime()));
         return out;
     }

@@ -6,7 +6,6 @@ import dev.gantry.common.fs.RootPath;
 import dev.gantry.common.lifecycle.Rollback;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.Mount;
-import dev.gantry.image.ImageManager;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.image.store.ImageRecord;
 import java.io.IOException;
@@ -35,8 +34,8 @@ final class ImageVolumes {
      * container's {@code lease}, and returns the config the spec is built from: each image mount
      * turned into a read-only bind of its overlay. The container keeps the kubelet's own config.
      */
-    static ContainerConfig mount(ContainerConfig config, ContainerPaths paths, String id, ImageManager images,
-                                 Leases.Lease lease, Rollback rollback) throws IOException {
+    static ContainerConfig mount(ContainerConfig config, ContainerPaths paths, String id, ContainerImages images,
+                                 ContainerRootfs rootfs, Leases.Lease lease, Rollback rollback) throws IOException {
         ContainerConfig.Builder rewritten = config.toBuilder();
         for (int i = 0; i < config.getMountsCount(); i++) {
             Mount mount = config.getMounts(i);
@@ -50,8 +49,8 @@ final class ImageVolumes {
             lease.extend(image.chainIds());
             Path target = paths.runDir(id).resolve(DIR).resolve(Integer.toString(i));
             Files.createDirectories(target);
-            ContainerRootfs.mountReadOnly(images.layers(image), target);
-            rollback.push("unmount image volume " + target, () -> ContainerRootfs.unmount(target));
+            rootfs.mountReadOnly(images.layers(image), target);
+            rollback.push("unmount image volume " + target, () -> rootfs.unmount(target));
             Path source = subPath(target, mount);
             rewritten.setMounts(i, mount.toBuilder().clearImage().clearImageSubPath()
                     .setHostPath(source.toString()).setReadonly(true));
@@ -73,14 +72,14 @@ final class ImageVolumes {
     }
 
     /** Unmounts every image volume of the container; none, or already unmounted, is fine. */
-    static void unmountAll(ContainerPaths paths, String id) throws IOException {
+    static void unmountAll(ContainerRootfs rootfs, ContainerPaths paths, String id) throws IOException {
         Path dir = paths.runDir(id).resolve(DIR);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (DirectoryStream<Path> volumes = Files.newDirectoryStream(dir)) {
             for (Path volume : volumes) {
-                ContainerRootfs.unmount(volume);
+                rootfs.unmount(volume);
             }
         }
     }

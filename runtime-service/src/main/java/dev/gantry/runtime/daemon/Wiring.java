@@ -49,7 +49,11 @@ import dev.gantry.runtime.status.RuntimeHealth;
 import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.runtime.container.ContainerPaths;
+import dev.gantry.runtime.container.ContainerImages;
+import dev.gantry.runtime.container.ContainerPods;
 import dev.gantry.runtime.container.ContainerRecovery;
+import dev.gantry.runtime.container.ContainerRootfs;
+import dev.gantry.runtime.container.LinuxMounter;
 import dev.gantry.runtime.container.ContainerStore;
 import dev.gantry.runtime.container.ContainerSystem;
 import dev.gantry.runtime.monitor.ConmonLauncher;
@@ -315,9 +319,9 @@ final class Wiring {
         Directories.create(paths.containersState(), "rwx------");
         Directories.create(paths.exits(), "rwx------");
         Directories.create(paths.attach(), "rwx------");
-        var system = new ContainerSystem(paths, sandboxes, images,
+        var system = new ContainerSystem(paths, ContainerPods.of(sandboxes), ContainerImages.of(images),
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
-                handlers, conmon, new ConmonLauncher(clock), new OomCheck(cgroups), clock,
+                handlers, conmon, new ConmonLauncher(clock), new ContainerRootfs(new LinuxMounter()), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
         var manager = new ContainerManager(store, system, events, exitListener);

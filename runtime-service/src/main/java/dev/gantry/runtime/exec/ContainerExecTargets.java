@@ -6,7 +6,7 @@ import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.runtime.container.ContainerState;
 import dev.gantry.runtime.container.ContainerSystem;
-import dev.gantry.runtime.oci.RuncRuntime;
+import dev.gantry.runtime.oci.OciRuntime;
 
 /** The containers of the container manager as exec targets. */
 final class ContainerExecTargets implements ExecTargets {
@@ -29,7 +29,7 @@ final class ContainerExecTargets implements ExecTargets {
             throw new GantryException(ErrorKind.FAILED_PRECONDITION,
                     "exec in container " + c.id() + ": it is " + c.state().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ", not running");
         }
-        RuncRuntime runtime = system.runtime(c.runtimeHandler());
+        OciRuntime runtime = system.runtime(c.runtimeHandler());
         return new ExecTarget(c.id(), runtime.binary(), runtime.root(), system.paths().bundle(c.id()), system.paths().runDir(c.id()));
     }
 

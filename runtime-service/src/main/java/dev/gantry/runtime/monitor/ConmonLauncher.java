@@ -42,7 +42,7 @@ import java.util.OptionalLong;
  * <p>conmon's own stdout and stderr, which carry its complaints before it forks (bad flags), come
  * back on a third pipe and go into the failure message.
  */
-public final class ConmonLauncher {
+public final class ConmonLauncher implements ContainerMonitor {
 
     private static final int SYNC_FD = 3;
     private static final int START_FD = 4;
@@ -70,6 +70,7 @@ public final class ConmonLauncher {
      * @throws ConmonLaunchException INTERNAL with conmon's or the runtime's message, DEADLINE_EXCEEDED
      *                               when {@code deadline} passed first (conmon is killed then), CANCELLED when interrupted
      */
+    @Override
     public ConmonLaunch launch(ConmonCommand command, Instant deadline) {
         String what = "create container " + command.containerId() + " with conmon";
         try {
@@ -108,6 +109,12 @@ public final class ConmonLauncher {
         } catch (IOException e) {
             throw new ConmonLaunchException(ErrorKind.INTERNAL, what + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Through conmon's control fifo, see {@link ConmonControl}. */
+    @Override
+    public void reopenLog(Path bundleDir) throws IOException {
+        ConmonControl.reopenLog(bundleDir);
     }
 
     /** The byte conmon waits for; if conmon is gone already (EPIPE), its output says why. */

@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * retries Stop and Remove and gantryd may ask again after a restart. Whether runc knows the
  * container is judged from its state directory ({@code <root>/<id>}), not from error wording.
  */
-public final class RuncRuntime {
+public final class RuncRuntime implements OciRuntime {
 
     private static final int MAX_OUTPUT = 1 << 20;
     private static final Duration PIPE_GRACE = Duration.ofSeconds(1);
@@ -62,15 +62,18 @@ public final class RuncRuntime {
         }
     }
 
+    @Override
     public Path binary() {
         return runc;
     }
 
+    @Override
     public Path root() {
         return root;
     }
 
     /** Runs the created container's process: {@code runc start}. */
+    @Override
     public void start(String id) {
         Result r = run("start", id, null, "start", id);
         r.check();
@@ -80,6 +83,7 @@ public final class RuncRuntime {
      * Sends {@code signal} to the container's init, or with {@code all} to every process in it. A
      * container that is stopped or unknown is not an error: there is nothing left to signal.
      */
+    @Override
     public void kill(String id, int signal, boolean all) {
         Result r = run("kill", id, null, killArgs(id, signal, all));
         if (r.ok()) {
@@ -94,6 +98,7 @@ public final class RuncRuntime {
     }
 
     /** {@code runc state}; empty when runc does not know the id. */
+    @Override
     public Optional<RuncState> state(String id) {
         Result r = run("state", id, null, "state", id);
         if (!r.ok()) {
@@ -106,6 +111,7 @@ public final class RuncRuntime {
     }
 
     /** {@code runc delete --force}: kills what still runs and removes runc's state; unknown is fine. */
+    @Override
     public void delete(String id) {
         Result r = run("delete", id, null, "delete", "--force", id);
         if (!r.ok() && known(id)) {
@@ -118,6 +124,7 @@ public final class RuncRuntime {
      * {@code linux.resources} JSON on stdin. Device rules are left out: runc 1.1 does not update
      * them, and the container keeps those of its spec.
      */
+    @Override
     public void update(String id, OciSpec.Resources resources) {
         Result r = run("update", id, resourcesJson(resources), "update", "--resources", "-", id);
         if (!r.ok() && r.stderr().contains("unable to set memory limit")) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** Real overlay mounts (root). */
 class ContainerRootfsIT {
 
+    private static final ContainerRootfs ROOTFS = new ContainerRootfs(new LinuxMounter());
+
     private Path dir;
     private Path lower1;
     private Path lower2;
@@ -47,7 +49,7 @@ class ContainerRootfsIT {
             if (busy != null) {
                 busy.destroyForcibly().waitFor();
             }
-            ContainerRootfs.unmount(target);
+            ROOTFS.unmount(target);
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -57,9 +59,9 @@ class ContainerRootfsIT {
 
     @Test
     void mount_twoLayers_mergesWithUpperLayerWinningAndWritesGoToUpper() throws Exception {
-        ContainerRootfs.mount(List.of(lower1, lower2), upper, work, target);
+        ROOTFS.mount(List.of(lower1, lower2), upper, work, target);
 
-        assertThat(ContainerRootfs.isMounted(target)).isTrue();
+        assertThat(ROOTFS.isMounted(target)).isTrue();
         assertThat(Files.readString(target.resolve("base.txt"))).isEqualTo("base");
         assertThat(Files.readString(target.resolve("top.txt"))).isEqualTo("top");
         assertThat(Files.readString(target.resolve("shared.txt"))).isEqualTo("from layer 2");
@@ -76,29 +78,29 @@ class ContainerRootfsIT {
 
     @Test
     void unmount_mounted_unmountsAndRepeatsAreFine() throws Exception {
-        ContainerRootfs.mount(List.of(lower1, lower2), upper, work, target);
+        ROOTFS.mount(List.of(lower1, lower2), upper, work, target);
 
-        ContainerRootfs.unmount(target);
+        ROOTFS.unmount(target);
 
-        assertThat(ContainerRootfs.isMounted(target)).isFalse();
+        assertThat(ROOTFS.isMounted(target)).isFalse();
         assertThat(target.resolve("top.txt")).doesNotExist();
-        ContainerRootfs.unmount(target);
-        ContainerRootfs.unmount(dir.resolve("never/made"));
-        assertThat(ContainerRootfs.isMounted(dir.resolve("never/made"))).isFalse();
+        ROOTFS.unmount(target);
+        ROOTFS.unmount(dir.resolve("never/made"));
+        assertThat(ROOTFS.isMounted(dir.resolve("never/made"))).isFalse();
     }
 
     @Test
     void mount_oneLayer_showsIt() throws Exception {
-        ContainerRootfs.mount(List.of(lower1), upper, work, target);
+        ROOTFS.mount(List.of(lower1), upper, work, target);
 
         assertThat(Files.readString(target.resolve("shared.txt"))).isEqualTo("from layer 1");
     }
 
     @Test
     void mount_noLayers_givesEmptyWritableRoot() throws Exception {
-        ContainerRootfs.mount(List.of(), upper, work, target);
+        ROOTFS.mount(List.of(), upper, work, target);
 
-        assertThat(ContainerRootfs.isMounted(target)).isTrue();
+        assertThat(ROOTFS.isMounted(target)).isTrue();
         try (Stream<Path> entries = Files.list(target)) {
             assertThat(entries).isEmpty();
         }
@@ -108,12 +110,12 @@ class ContainerRootfsIT {
 
     @Test
     void unmount_processHasCwdInside_detachesLazily() throws Exception {
-        ContainerRootfs.mount(List.of(lower1), upper, work, target);
+        ROOTFS.mount(List.of(lower1), upper, work, target);
         busy = new ProcessBuilder("/bin/sleep", "600").directory(target.toFile()).start();
         assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(busy.pid()), "cwd"))).isEqualTo(target);
 
-        ContainerRootfs.unmount(target);
+        ROOTFS.unmount(target);
 
-        assertThat(ContainerRootfs.isMounted(target)).isFalse();
+        assertThat(ROOTFS.isMounted(target)).isFalse();
     }
 }

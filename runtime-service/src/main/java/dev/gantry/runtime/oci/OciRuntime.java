@@ -1,0 +1,51 @@
+package dev.gantry.runtime.oci;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What gantryd asks of an OCI runtime (runc) for a container that exists.
+ *
+ * <p>Creation is not here: conmon runs {@code runc create} itself (see
+ * {@code runtime.monitor.ContainerMonitor}), and so does exec ({@code runc exec} under the exec
+ * engine). Both need to know which binary and state root to hand over, hence {@link #binary} and
+ * {@link #root}. Everything else gantryd does to a container after it was created goes through
+ * this interface.
+ *
+ * <pre>
+ *            monitor: create          start            exit (or kill)
+ *   (none) ───────────────► created ─────────► running ──────────────► stopped
+ *      ▲                       │                                         │
+ *      └──────────── delete ───┴─────────────────────────────────────────┘
+ * </pre>
+ *
+ * <p>kill, state and delete are idempotent over a container that is gone: the kubelet retries
+ * Stop and Remove, and gantryd asks again after a restart. {@code OciRuntimeContract} holds every
+ * implementation, fakes included, to the same behaviour.
+ */
+public interface OciRuntime {
+
+    /** The runtime's executable, which conmon and exec run themselves. */
+    Path binary();
+
+    /** The runtime's state directory ({@code --root}). */
+    Path root();
+
+    /** Runs the created container's process. */
+    void start(String id);
+
+    /**
+     * Sends {@code signal} to the container's init, or with {@code all} to every process in it. A
+     * container that is stopped or unknown is not an error: there is nothing left to signal.
+     */
+    void kill(String id, int signal, boolean all);
+
+    /** What the runtime knows of the container; empty when it does not know the id. */
+    Optional<RuncState> state(String id);
+
+    /** Kills what still runs and forgets the container; an unknown id is fine. */
+    void delete(String id);
+
+    /** Changes the running or created container's cgroup limits. */
+    void update(String id, OciSpec.Resources resources);
+}

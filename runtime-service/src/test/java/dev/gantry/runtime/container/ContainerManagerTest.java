@@ -1,0 +1,230 @@
+package dev.gantry.runtime.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.v1.LinuxContainerResources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lifecycle over fakes (no root, runc or conmon); the real one is proven by the e2e Container*IT. */
+class ContainerManagerTest {
+
+    @TempDir
+    Path dir;
+    private Lifecycle lc;
+    private final List<ContainerEvent.Type> events = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        lc = new Lifecycle(dir);
+        lc.events.subscribe(e -> {
+            synchronized (events) {
+                events.add(e.type());
+            }
+        });
+    }
+
+    @Test
+    void createStartStopRemove_walksTheStatesAndLeavesNothing() throws Exception {
+        Container c = lc.create("app");
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Created.class);
+
+        lc.manager.start(c.id());
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Running.class);
+        assertThat(lc.runtime.state(c.id()).orElseThrow().status()).isEqualTo("running");
+
+        lc.manager.stop(c.id(), Duration.ofSeconds(5));
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class,
+                e -> assertThat(e.exitCode()).isEqualTo(137));
+
+        lc.manager.remove(c.id());
+        lc.assertGone(c.id());
+        assertThat(lc.images.openLeases()).isZero();
+        synchronized (events) {
+            assertThat(events).containsExactly(ContainerEvent.Type.CREATED, ContainerEvent.Type.STARTED,
+                    ContainerEvent.Type.STOPPED, ContainerEvent.Type.DELETED);
+        }
+    }
+
+    @Test
+    void stop_sendsTheStopSignalThenSigkillAtTheDeadline() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+        lc.runtime.ignore(15);
+
+        lc.manager.stop(c.id(), Duration.ofMillis(50));
+
+        assertThat(lc.runtime.calls()).containsSubsequence("kill " + c.id() + " 15", "kill " + c.id() + " 9 all");
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stopAndRemove_twiceOrUnknown_areNoErrors() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+
+        lc.manager.stop(c.id(), Duration.ZERO);
+        lc.manager.stop(c.id(), Duration.ZERO);
+        lc.manager.remove(c.id());
+        lc.manager.remove(c.id());
+        lc.manager.stop(c.id(), Duration.ZERO);
+        lc.manager.stop("f".repeat(64), Duration.ZERO);
+        lc.manager.remove("f".repeat(64));
+
+        lc.assertGone(c.id());
+    }
+
+    @Test
+    void remove_createdContainer_killsAndRemovesIt() throws Exception {
+        Container c = lc.create("app");
+
+        lc.manager.remove(c.id());
+
+        lc.assertGone(c.id());
+        assertThat(lc.images.openLeases()).isZero();
+    }
+
+    @Test
+    void start_runtimeFails_exitedContainerCannotRun() throws Exception {
+        Container c = lc.create("app");
+        lc.runtime.failNext("start");
+
+        assertThatThrownBy(() -> lc.manager.start(c.id())).isInstanceOf(GantryException.class);
+
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class,
+                e -> assertThat(e.reason()).isEqualTo("ContainerCannotRun"));
+    }
+
+    @Test
+    void start_twice_failedPrecondition() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+
+        assertThatThrownBy(() -> lc.manager.start(c.id())).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+    }
+
+    @Test
+    void start_afterStopOfCreated_failedPrecondition() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.stop(c.id(), Duration.ZERO);
+
+        assertThatThrownBy(() -> lc.manager.start(c.id())).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+    }
+
+    @Test
+    void create_sameNameTwice_alreadyExists() throws Exception {
+        lc.create("app");
+
+        assertThatThrownBy(() -> lc.create("app")).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.ALREADY_EXISTS));
+    }
+
+    @Test
+    void create_retriedAfterCallerGaveUp_getsTheSameContainer() throws Exception {
+        Container first = lc.manager.create(ContainerFixtures.POD, Lifecycle.config("app"), Lifecycle.podConfig(), () -> true);
+
+        Container retried = lc.create("app");
+
+        assertThat(retried.id()).isEqualTo(first.id());
+        assertThat(lc.store.list()).hasSize(1);
+    }
+
+    @Test
+    void updateResources_running_updatesRuntimeAndRecord() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+
+        Container updated = lc.manager.updateResources(c.id(), LinuxContainerResources.newBuilder().setCpuShares(256).build());
+
+        assertThat(updated.resources().getCpuShares()).isEqualTo(256);
+        assertThat(lc.runtime.calls()).contains("update " + c.id());
+    }
+
+    @Test
+    void reopenLog_running_asksTheMonitor() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+        java.nio.file.Files.createDirectories(Path.of(c.logPath()).getParent());
+        java.nio.file.Files.writeString(Path.of(c.logPath()), "");
+
+        lc.manager.reopenLog(c.id());
+
+        assertThat(lc.monitor.reopened()).containsExactly(lc.paths.bundle(c.id()));
+    }
+
+    @RepeatedTest(20)
+    void parallelStopAndRemove_oneContainer_endsRemovedAndConsistent() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try (threads) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                done.add(threads.submit(() -> {
+                    go.await();
+                    lc.manager.stop(c.id(), Duration.ofSeconds(1));
+                    return null;
+                }));
+                done.add(threads.submit(() -> {
+                    go.await();
+                    lc.manager.remove(c.id());
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+
+        lc.assertGone(c.id());
+        assertThat(lc.images.openLeases()).isZero();
+        synchronized (events) {
+            assertThat(events).containsOnlyOnce(ContainerEvent.Type.STOPPED, ContainerEvent.Type.DELETED);
+        }
+    }
+
+    @RepeatedTest(10)
+    void parallelStartAndStop_createdContainer_endsExited() throws Exception {
+        Container c = lc.create("app");
+        CountDownLatch go = new CountDownLatch(1);
+        Thread start = Thread.ofVirtual().start(() -> {
+            try {
+                go.await();
+                lc.manager.start(c.id());
+            } catch (InterruptedException | GantryException expected) {
+                // A start that lost the race is refused.
+            }
+        });
+        Thread stop = Thread.ofVirtual().start(() -> {
+            try {
+                go.await();
+                lc.manager.stop(c.id(), Duration.ZERO);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        go.countDown();
+        start.join();
+        stop.join();
+
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+        lc.runtime.state(c.id()).ifPresent(s -> assertThat(s.status()).isEqualTo("stopped"));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gantry.runtime.container;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+import dev.gantry.sandbox.NamespaceMode;
+import dev.gantry.sandbox.NamespaceOptions;
+import dev.gantry.sandbox.PodNetwork;
+import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.SandboxMetadata;
+import dev.gantry.sandbox.SandboxPaths;
+import dev.gantry.sandbox.SandboxState;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** One ready pod, {@link ContainerFixtures#POD}, with its own log directory. */
+final class FakePods implements ContainerPods {
+
+    private final PodSandbox pod;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    FakePods(Path dir) {
+        String id = ContainerFixtures.POD;
+        pod = new PodSandbox(id, new SandboxMetadata("web", "default", "uid-web", 0), SandboxState.READY,
+                Instant.parse("2026-11-24T06:30:18.123456789Z"), Map.of(), Map.of(), "runc",
+                dir.resolve("logs").toString(), "web", PodNetwork.namespace("/run/gantry/ns/net/" + id),
+                new NamespaceOptions(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD),
+                new SandboxPaths(dir.resolve("pod").toString(), Map.of("net", "/run/gantry/ns/net/" + id), ""),
+                "/kubepods/podweb", true, Optional.empty());
+    }
+
+    PodSandbox pod() {
+        return pod;
+    }
+
+    @Override
+    public PodSandbox status(String idOrPrefix) {
+        if (!pod.id().startsWith(idOrPrefix)) {
+            throw new GantryException(ErrorKind.NOT_FOUND, "pod sandbox " + idOrPrefix + " not found");
+        }
+        return pod;
+    }
+
+    @Override
+    public <T> T whileLocked(String podId, Callable<T> action) throws Exception {
+        lock.lock();
+        try {
+            return action.call();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
