@@ -66,6 +66,7 @@ final class PodRecordCodec implements RecordStore.Codec<PodSandbox> {
         root.put("cgroupParent", pod.cgroupParent());
         root.put("cgroupCreated", pod.cgroupCreated());
         pod.infra().ifPresent(infra -> root.putObject("infra").put("pid", infra.pid()).put("startTime", infra.startTime()));
+        root.set("sysctls", mapper.valueToTree(pod.sysctls()));
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
@@ -103,7 +104,9 @@ final class PodRecordCodec implements RecordStore.Codec<PodSandbox> {
                     new SandboxPaths(text(paths, "podDirectory"), stringMap(required(paths, "namespacePaths")), text(paths, "shmPath")),
                     text(root, "cgroupParent"),
                     required(root, "cgroupCreated").asBoolean(),
-                    infra(root.get("infra")));
+                    infra(root.get("infra")),
+                    // Records from before the pod kept its sysctls have none: its namespaces already carry them.
+                    root.has("sysctls") ? stringMap(root.get("sysctls")) : Map.of());
         } catch (DateTimeParseException | IllegalArgumentException | NullPointerException e) {
             throw new IOException("bad field: " + e.getMessage(), e);
         }

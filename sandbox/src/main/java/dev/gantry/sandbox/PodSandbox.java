@@ -16,6 +16,8 @@ import dev.gantry.sandbox.infra.InfraPid;
  * @param cgroupParent the pod's cgroup parent, as the kubelet gave it ("" when none)
  * @param cgroupCreated true when gantry made the cgroup parent and so removes it with the pod
  * @param infra the process holding the pod's shared PID namespace, when the pod has one
+ * @param sysctls the namespaced sysctls the pod asked for: its containers get them from here, not
+ *     from the sandbox config a CreateContainer repeats
  */
 public record PodSandbox(
         String id,
@@ -32,7 +34,8 @@ public record PodSandbox(
         SandboxPaths paths,
         String cgroupParent,
         boolean cgroupCreated,
-        Optional<InfraPid> infra) {
+        Optional<InfraPid> infra,
+        Map<String, String> sysctls) {
 
     public PodSandbox {
         Ids.requireValid(id, "pod sandbox id");
@@ -49,6 +52,7 @@ public record PodSandbox(
         Objects.requireNonNull(paths, "paths");
         Objects.requireNonNull(cgroupParent, "cgroupParent");
         Objects.requireNonNull(infra, "infra");
+        sysctls = Map.copyOf(sysctls);
     }
 
     /** {@code name_namespace_uid_attempt}: the name this sandbox holds while it exists. */
@@ -62,18 +66,18 @@ public record PodSandbox(
 
     public PodSandbox withState(SandboxState newState) {
         return new PodSandbox(id, metadata, newState, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, network, namespaces, paths, cgroupParent, cgroupCreated, infra);
+                hostname, network, namespaces, paths, cgroupParent, cgroupCreated, infra, sysctls);
     }
 
     public PodSandbox withNetwork(PodNetwork newNetwork) {
         return new PodSandbox(id, metadata, state, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, newNetwork, namespaces, paths, cgroupParent, cgroupCreated, infra);
+                hostname, newNetwork, namespaces, paths, cgroupParent, cgroupCreated, infra, sysctls);
     }
 
     /** The record once the run steps are done: where the cgroup and infra process ended up. */
     public PodSandbox withResources(boolean newCgroupCreated, Optional<InfraPid> newInfra) {
         return new PodSandbox(id, metadata, state, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, network, namespaces, paths, cgroupParent, newCgroupCreated, newInfra);
+                hostname, network, namespaces, paths, cgroupParent, newCgroupCreated, newInfra, sysctls);
     }
 
     public boolean isCreating() {
@@ -82,6 +86,6 @@ public record PodSandbox(
 
     public PodSandbox withPaths(SandboxPaths newPaths) {
         return new PodSandbox(id, metadata, state, createdAt, labels, annotations, runtimeHandler, logDirectory,
-                hostname, network, namespaces, newPaths, cgroupParent, cgroupCreated, infra);
+                hostname, network, namespaces, newPaths, cgroupParent, cgroupCreated, infra, sysctls);
     }
 }

@@ -161,7 +161,7 @@ final class SandboxBuilder {
         return new PodSandbox(id, request.metadata(), SandboxState.CREATING, clock.instant(), request.labels(),
                 request.annotations(), request.runtimeHandler(), request.logDirectory(), hostname.value(), network,
                 request.namespaces(), new SandboxPaths(podDir.toString(), nsPaths, shm), request.cgroupParent(), false,
-                Optional.empty());
+                Optional.empty(), request.sysctls());
     }
 
     /** The namespaces a pod pins: its own network and UTS unless on the node's network, its own IPC unless the node's. */

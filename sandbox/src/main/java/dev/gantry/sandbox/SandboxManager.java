@@ -34,7 +34,6 @@ public final class SandboxManager {
     private final SandboxBuilder builder;
     private final SandboxTeardown teardown;
     private final dev.gantry.common.lifecycle.KeyedLocks locks = new dev.gantry.common.lifecycle.KeyedLocks();
-    private volatile PodMembers members = PodMembers.NONE;
     private final Set<String> unclaimed = ConcurrentHashMap.newKeySet();
 
     public SandboxManager(SandboxStore store, SandboxSystem system, ExecutorService cniThreads, Clock clock) {
@@ -85,29 +84,17 @@ public final class SandboxManager {
         return holder;
     }
 
-    /** Wires in the containers: set once at start, before requests are served (the container manager needs this manager first). */
-    public void setMembers(PodMembers members) {
-        this.members = java.util.Objects.requireNonNull(members, "members");
-    }
-
     /**
-     * Runs {@code action} holding the pod's lock, so it cannot interleave with Stop or Remove of the
-     * pod: CreateContainer uses it, so no container is made in a pod being torn down.
+     * Stops the sandbox: network down, infra process gone. Idempotent; an unknown id is not an error.
+     * The pod's containers are not this manager's: whoever stops a whole pod stops them first
+     * (runtime-service's pod coordinator, as the CRI orders it).
      */
-    public <T> T whileLocked(String podId, java.util.concurrent.Callable<T> action) throws Exception {
-        try (var held = locks.lock(podId)) {
-            return action.call();
-        }
-    }
-
-    /** Stops the sandbox: network down, infra process gone. Idempotent; an unknown id is not an error. */
     public void stop(String id) throws Exception {
-        Optional<PodSandbox> pod = findVisible(id);
+        Optional<PodSandbox> pod = find(id);
         if (pod.isEmpty()) {
             return;
         }
         try (var held = locks.lock(pod.get().id())) {
-            members.stopAll(pod.get().id());
             Optional<PodSandbox> current = store.find(pod.get().id());
             if (current.isPresent() && !teardown.stop(current.get()).equals(current.get())) {
                 log.info("pod sandbox {} ({}) stopped", current.get().id(), current.get().reservedName());
@@ -115,15 +102,17 @@ public final class SandboxManager {
         }
     }
 
-    /** Removes the sandbox, stopping it first if it is still READY. Idempotent. */
+    /**
+     * Removes the sandbox, stopping it first if it is still READY. Idempotent. The pod's containers
+     * are removed before, by whoever removes the whole pod.
+     */
     public void remove(String id) throws Exception {
-        Optional<PodSandbox> pod = findVisible(id);
+        Optional<PodSandbox> pod = find(id);
         if (pod.isEmpty()) {
             return;
         }
         String full = pod.get().id();
         try (var held = locks.lock(full)) {
-            members.removeAll(full);
             Optional<PodSandbox> current = store.find(full);
             if (current.isPresent()) {
                 teardown.remove(current.get());
@@ -166,7 +155,13 @@ public final class SandboxManager {
         return new SandboxRecovery(store, system, teardown).run();
     }
 
-    private Optional<PodSandbox> findVisible(String id) {
+    /**
+     * The sandbox with this id or unique id prefix, one still being created included; empty when
+     * there is none.
+     *
+     * @throws GantryException INVALID_ARGUMENT for an empty id
+     */
+    public Optional<PodSandbox> find(String id) {
         if (id == null || id.isEmpty()) {
             throw new GantryException(ErrorKind.INVALID_ARGUMENT, "pod sandbox id is empty");
         }

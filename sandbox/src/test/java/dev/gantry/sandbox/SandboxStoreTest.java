@@ -3,6 +3,8 @@ package dev.gantry.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.Ids;
@@ -36,7 +38,8 @@ class SandboxStoreTest {
                 "/var/log/pods/default_" + name, name, PodNetwork.namespace("/run/gantry/ns/net/" + id),
                 new NamespaceOptions(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD),
                 new SandboxPaths("/var/lib/gantry/pods/" + id, Map.of("net", "/run/gantry/ns/net/" + id), "/run/gantry/shm/" + id),
-                "/kubepods/pod" + name, true, Optional.of(new InfraPid(4242, 987654321L)));
+                "/kubepods/pod" + name, true, Optional.of(new InfraPid(4242, 987654321L)),
+                Map.of("kernel.shm_rmid_forced", "1", "net.ipv4.ip_unprivileged_port_start", "80"));
     }
 
     private static PodSandbox pod(String name) {
@@ -134,6 +137,23 @@ class SandboxStoreTest {
         assertThat(reloaded.get(web.id()).createdAt().getNano()).isEqualTo(123456789);
         assertThatThrownBy(() -> reloaded.create(pod(Ids.random(), "web", Map.of())))
                 .isInstanceOf(NameReservedException.class);
+    }
+
+    @Test
+    void load_recordFromBeforeSysctlsWereKept_podHasNone() throws IOException {
+        SandboxStore store = store();
+        PodSandbox web = store.create(pod("web"));
+        Path record = store.podDirectory(web.id()).resolve(SandboxStore.RECORD);
+        var json = (ObjectNode) new ObjectMapper().readTree(record.toFile());
+        json.remove("sysctls");
+        Files.writeString(record, json.toString());
+
+        SandboxStore reloaded = new SandboxStore(root);
+        assertThat(reloaded.load()).isEmpty();
+
+        assertThat(web.sysctls()).isNotEmpty();
+        assertThat(reloaded.get(web.id()).sysctls()).isEmpty();
+        assertThat(reloaded.get(web.id()).reservedName()).isEqualTo(web.reservedName());
     }
 
     @Test

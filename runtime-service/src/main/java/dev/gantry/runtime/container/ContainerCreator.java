@@ -24,7 +24,6 @@ import dev.gantry.sandbox.NamespaceMode;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.files.PodFiles;
 import dev.gantry.sandbox.infra.InfraPid;
-import dev.gantry.sandbox.ns.PodSysctls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,12 +91,10 @@ final class ContainerCreator {
 
     /** Runs the create steps for a new container id; the caller holds the pod's container lock. */
     Container create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
-        // The request's copy of the pod config reaches runc's spec: a sysctl RunPodSandbox would refuse is refused here too.
-        PodSysctls.validate(podConfig.getLinux().getSysctlsMap(), pod.network().hostNetwork(),
-                pod.namespaces().ipc() == NamespaceMode.NODE);
+        // The pod's sysctls come from its record (checked by RunPodSandbox), not the copy this request repeats.
         String reserved = Container.reservedName(config, podConfig.getMetadata());
         OciRuntime runtime = system.runtime(pod.runtimeHandler());
-        PodFacts facts = withTarget(podFacts(pod, podConfig), pod, config);
+        PodFacts facts = withTarget(podFacts(pod), pod, config);
         String cgroupsPath = system.specs().cgroupsPath(facts, id);
         ImageRecord image = prepared.image();
         String imageRef = image.digestReferenceFor(
@@ -236,7 +233,7 @@ final class ContainerCreator {
         return facts.withTargetPid(target.pid());
     }
 
-    static PodFacts podFacts(PodSandbox pod, PodSandboxConfig podConfig) {
+    static PodFacts podFacts(PodSandbox pod) {
         Map<String, String> ns = pod.paths().namespacePaths();
         PidMode pid = switch (pod.namespaces().pid()) {
             case POD -> PidMode.POD;
@@ -251,6 +248,6 @@ final class ContainerCreator {
                 pod.network().hostNetwork() ? null : ns.get("uts"),
                 pid, pod.infra().map(InfraPid::pid).orElse(0L), pod.hostname(),
                 podDir.resolve(PodFiles.HOSTNAME), podDir.resolve(PodFiles.HOSTS), podDir.resolve(PodFiles.RESOLV_CONF),
-                shm.isEmpty() ? null : Path.of(shm), podConfig);
+                shm.isEmpty() ? null : Path.of(shm), pod.sysctls());
     }
 }

@@ -10,7 +10,6 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.runtime.monitor.ExitStatus;
 import dev.gantry.runtime.oci.OciRuntime;
-import dev.gantry.sandbox.PodMembers;
 import dev.gantry.sandbox.PodSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * STOPPED. Nothing waits for an exit while holding the lock: Stop and Remove signal under it, then
  * wait outside it for {@link #onExit} to record the exit.
  */
-public final class ContainerManager implements PodMembers {
+public final class ContainerManager {
 
     /** How long ReopenContainerLog waits for conmon to make the log file again, and how often it looks. */
     private static final int LOG_REOPEN_WAIT_MILLIS = 2000;
@@ -85,37 +84,33 @@ public final class ContainerManager implements PodMembers {
     }
 
     /**
-     * CreateContainer. The name is the container's for as long as it exists: a second create with it
-     * is ALREADY_EXISTS naming the holder, unless the holder's own create was abandoned by its caller
-     * (the kubelet's deadline passed): then the retry gets that container, as the kubelet expects,
-     * and never a second one.
+     * CreateContainer in {@code pod}, which the caller read under the pod's lock (the pod
+     * coordinator's: no container is made in a pod being stopped or removed). The name is the
+     * container's for as long as it exists: a second create with it is ALREADY_EXISTS naming the
+     * holder, unless the holder's own create was abandoned by its caller (the kubelet's deadline
+     * passed): then the retry gets that container, as the kubelet expects, and never a second one.
      *
      * @param callerGone true once the caller has stopped waiting (deadline or cancel)
      */
-    public Container create(String podId, ContainerConfig config, PodSandboxConfig podConfig, BooleanSupplier callerGone)
+    public Container create(PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, BooleanSupplier callerGone)
             throws Exception {
-        String fullPodId = system.pods().status(podId).id();
-        return system.pods().whileLocked(fullPodId, () -> {
-            // Read again under the lock: a Stop or Remove may have finished while we waited for it.
-            PodSandbox pod = system.pods().status(fullPodId);
-            ContainerCreator.Prepared prepared = creator.prepare(pod, config);
-            String reserved = Container.reservedName(config, podConfig.getMetadata());
-            Optional<Container> holder = store.findByName(reserved);
-            if (holder.isPresent() && unclaimed.remove(holder.get().id())) {
-                log.info("CreateContainer of {} retried: handing over container {}, whose caller gave up", reserved, holder.get().id());
-                return holder.get();
+        ContainerCreator.Prepared prepared = creator.prepare(pod, config);
+        String reserved = Container.reservedName(config, podConfig.getMetadata());
+        Optional<Container> holder = store.findByName(reserved);
+        if (holder.isPresent() && unclaimed.remove(holder.get().id())) {
+            log.info("CreateContainer of {} retried: handing over container {}, whose caller gave up", reserved, holder.get().id());
+            return holder.get();
+        }
+        String id = dev.gantry.common.id.Ids.random();
+        try (var held = locks.lock(id)) {
+            Container created = creator.create(id, pod, config, podConfig, prepared);
+            events.publish(new ContainerEvent(ContainerEvent.Type.CREATED, created, system.clock().instant()));
+            log.info("container {} ({}) created in pod {}", id, reserved, pod.id());
+            if (callerGone.getAsBoolean()) {
+                unclaimed.add(id);
             }
-            String id = dev.gantry.common.id.Ids.random();
-            try (var held = locks.lock(id)) {
-                Container created = creator.create(id, pod, config, podConfig, prepared);
-                events.publish(new ContainerEvent(ContainerEvent.Type.CREATED, created, system.clock().instant()));
-                log.info("container {} ({}) created in pod {}", id, reserved, pod.id());
-                if (callerGone.getAsBoolean()) {
-                    unclaimed.add(id);
-                }
-                return created;
-            }
-        });
+            return created;
+        }
     }
 
     /**
@@ -363,14 +358,14 @@ public final class ContainerManager implements PodMembers {
         }
     }
 
-    @Override
+    /** Stops every container of the pod, killing at once; idempotent. */
     public void stopAll(String podId) throws InterruptedException {
         for (Container c : store.inPod(podId)) {
             stop(c.id(), Duration.ZERO);
         }
     }
 
-    @Override
+    /** Removes every container of the pod; idempotent. */
     public void removeAll(String podId) throws Exception {
         for (Container c : store.inPod(podId)) {
             remove(c.id());

@@ -48,6 +48,7 @@ import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.pod.PodCoordinator;
 import dev.gantry.runtime.container.ContainerPaths;
 import dev.gantry.runtime.container.ContainerImages;
 import dev.gantry.runtime.container.ContainerPods;
@@ -159,6 +160,7 @@ final class Wiring {
         var handlers = new HandlerTable(config.runtimes().defaultHandler(), handlers(config, name -> Optional.empty()));
         ContainerManager containers = containers(config, handlers, sandboxes, images, events, cgroups, clock,
                 metrics.map(Metrics::exits).orElse(ExitListener.NONE));
+        var pods = new PodCoordinator(sandboxes, containers);
         var agents = new NodeAgents(
                 Optional.ofNullable(System.getProperty(AGENT_DIR_PROPERTY)).map(Path::of).orElseGet(NodeAgents::besideGantrydJar),
                 () -> nodeFacts(handlers), System::getenv, Wiring::nodeHostname);
@@ -187,12 +189,12 @@ final class Wiring {
                 new RuntimeConfigRpc(config.cgroupDriver()),
                 new RuntimeServiceEndpoint.SandboxRpcs(
                         new RunPodSandboxRpc(sandboxes, handlers::resolve),
-                        new StopPodSandboxRpc(sandboxes),
-                        new RemovePodSandboxRpc(sandboxes),
+                        new StopPodSandboxRpc(pods),
+                        new RemovePodSandboxRpc(pods),
                         new PodSandboxStatusRpc(sandboxes, clock),
                         new ListPodSandboxRpc(sandboxes)),
                 new RuntimeServiceEndpoint.ContainerRpcs(
-                        new CreateContainerRpc(containers),
+                        new CreateContainerRpc(pods),
                         new StartContainerRpc(containers),
                         new StopContainerRpc(containers),
                         new RemoveContainerRpc(containers),
@@ -329,7 +331,6 @@ final class Wiring {
         log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
                 report.live(), report.exited(), report.undone(), report.removed());
         new ExitWatcher(paths.exits(), manager::onExit).start();
-        sandboxes.setMembers(manager);
         return manager;
     }
 

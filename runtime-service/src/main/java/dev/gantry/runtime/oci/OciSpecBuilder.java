@@ -100,7 +100,7 @@ public final class OciSpecBuilder {
         OciSpec.Resources resources = new OciSpec.Resources(
                 rules, limits.memory(), limits.cpu(), limits.pids(), limits.hugepageLimits(), limits.unified());
 
-        Map<String, String> sysctls = pod.podConfig().getLinux().getSysctlsMap();
+        Map<String, String> sysctls = pod.sysctls();
         Linux linux = new Linux(
                 namespaces(security, pod),
                 null,

@@ -1,7 +1,7 @@
 package dev.gantry.runtime.oci;
 
-import dev.gantry.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What a container joins from its pod. Paths are absolute.
@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * @param hostsFile bound on /etc/hosts; {@code null} for none
  * @param resolvConfFile bound on /etc/resolv.conf; {@code null} for none
  * @param shmPath the pod's /dev/shm tmpfs; {@code null} binds the node's /dev/shm
- * @param podConfig the sandbox config (sysctls); may be the default instance
+ * @param sysctls the namespaced sysctls the pod was run with (its stored record's, not a request's copy)
  * @param targetPid for a container whose pid namespace mode is TARGET (an ephemeral debug
  *     container), the pid of the running target container it joins; {@code 0} otherwise
  */
@@ -36,20 +36,24 @@ public record PodFacts(
         Path hostsFile,
         Path resolvConfFile,
         Path shmPath,
-        PodSandboxConfig podConfig,
+        Map<String, String> sysctls,
         long targetPid) {
+
+    public PodFacts {
+        sysctls = Map.copyOf(sysctls);
+    }
 
     /** Facts for a container that targets no other container's PID namespace. */
     public PodFacts(String podId, String cgroupParent, String netnsPath, String ipcnsPath, String utsnsPath, PidMode pidMode,
                     long infraPid, String hostname, Path hostnameFile, Path hostsFile, Path resolvConfFile, Path shmPath,
-                    PodSandboxConfig podConfig) {
+                    Map<String, String> sysctls) {
         this(podId, cgroupParent, netnsPath, ipcnsPath, utsnsPath, pidMode, infraPid, hostname, hostnameFile, hostsFile,
-                resolvConfFile, shmPath, podConfig, 0);
+                resolvConfFile, shmPath, sysctls, 0);
     }
 
     /** The same facts for a container joining the PID namespace of the process {@code pid}. */
     public PodFacts withTargetPid(long pid) {
         return new PodFacts(podId, cgroupParent, netnsPath, ipcnsPath, utsnsPath, pidMode, infraPid, hostname, hostnameFile,
-                hostsFile, resolvConfFile, shmPath, podConfig, pid);
+                hostsFile, resolvConfFile, shmPath, sysctls, pid);
     }
 }

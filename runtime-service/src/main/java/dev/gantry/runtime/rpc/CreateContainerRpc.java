@@ -3,7 +3,7 @@ package dev.gantry.runtime.rpc;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.CreateContainerResponse;
-import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.pod.PodCoordinator;
 
 /**
  * CreateContainer: the ContainerConfig and the pod's config travel down as the spec of what to build.
@@ -14,15 +14,15 @@ public final class CreateContainerRpc {
 
     private static final String RPC = "CreateContainer";
 
-    private final ContainerManager containers;
+    private final PodCoordinator pods;
 
-    public CreateContainerRpc(ContainerManager containers) {
-        this.containers = containers;
+    public CreateContainerRpc(PodCoordinator pods) {
+        this.pods = pods;
     }
 
     CreateContainerResponse handle(CreateContainerRequest request) throws Exception {
         check(request);
-        var container = containers.create(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig(),
+        var container = pods.createContainer(request.getPodSandboxId(), request.getConfig(), request.getSandboxConfig(),
                 CallerGone.ofCurrentCall());
         return CreateContainerResponse.newBuilder().setContainerId(container.id()).build();
     }

@@ -2,19 +2,19 @@ package dev.gantry.runtime.rpc;
 
 import dev.gantry.cri.v1.RemovePodSandboxRequest;
 import dev.gantry.cri.v1.RemovePodSandboxResponse;
-import dev.gantry.sandbox.SandboxManager;
+import dev.gantry.runtime.pod.PodCoordinator;
 
 /** RemovePodSandbox: stops a READY pod first; idempotent, OK for an unknown id. */
 public final class RemovePodSandboxRpc {
 
-    private final SandboxManager sandboxes;
+    private final PodCoordinator pods;
 
-    public RemovePodSandboxRpc(SandboxManager sandboxes) {
-        this.sandboxes = sandboxes;
+    public RemovePodSandboxRpc(PodCoordinator pods) {
+        this.pods = pods;
     }
 
     RemovePodSandboxResponse handle(RemovePodSandboxRequest request) throws Exception {
-        sandboxes.remove(request.getPodSandboxId());
+        pods.removePod(request.getPodSandboxId());
         return RemovePodSandboxResponse.getDefaultInstance();
     }
 }

@@ -7,6 +7,7 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.Mount;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -71,6 +72,15 @@ class ContainerCreatorTest {
         Container created = create(withImageVolume());
 
         assertThat(created.state()).isInstanceOf(ContainerState.Created.class);
+    }
+
+    @Test
+    void create_sysctls_fromTheStoredPodNotTheRequestsSandboxConfig() throws Exception {
+        create(Lifecycle.config("app"));
+
+        String spec = Files.readString(lc.paths.bundle(ID).resolve("config.json"));
+        assertThat(Lifecycle.podConfig().getLinux().getSysctlsMap()).isEmpty();
+        assertThat(spec).contains("\"net.ipv4.ping_group_range\"").contains("\"0 2147483647\"");
     }
 
     @Test

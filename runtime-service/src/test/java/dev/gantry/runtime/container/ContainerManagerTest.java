@@ -136,7 +136,7 @@ class ContainerManagerTest {
 
     @Test
     void create_retriedAfterCallerGaveUp_getsTheSameContainer() throws Exception {
-        Container first = lc.manager.create(ContainerFixtures.POD, Lifecycle.config("app"), Lifecycle.podConfig(), () -> true);
+        Container first = lc.manager.create(lc.pods.pod(), Lifecycle.config("app"), Lifecycle.podConfig(), () -> true);
 
         Container retried = lc.create("app");
 

@@ -13,14 +13,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** One ready pod, {@link ContainerFixtures#POD}, with its own log directory. */
 final class FakePods implements ContainerPods {
 
     private final PodSandbox pod;
-    private final ReentrantLock lock = new ReentrantLock();
 
     FakePods(Path dir) {
         String id = ContainerFixtures.POD;
@@ -29,7 +26,7 @@ final class FakePods implements ContainerPods {
                 dir.resolve("logs").toString(), "web", PodNetwork.namespace("/run/gantry/ns/net/" + id),
                 new NamespaceOptions(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD),
                 new SandboxPaths(dir.resolve("pod").toString(), Map.of("net", "/run/gantry/ns/net/" + id), ""),
-                "/kubepods/podweb", true, Optional.empty());
+                "/kubepods/podweb", true, Optional.empty(), Map.of("net.ipv4.ping_group_range", "0 2147483647"));
     }
 
     PodSandbox pod() {
@@ -42,15 +39,5 @@ final class FakePods implements ContainerPods {
             throw new GantryException(ErrorKind.NOT_FOUND, "pod sandbox " + idOrPrefix + " not found");
         }
         return pod;
-    }
-
-    @Override
-    public <T> T whileLocked(String podId, Callable<T> action) throws Exception {
-        lock.lock();
-        try {
-            return action.call();
-        } finally {
-            lock.unlock();
-        }
     }
 }

@@ -75,7 +75,7 @@ final class Lifecycle {
     }
 
     Container create(String name) throws Exception {
-        return manager.create(ContainerFixtures.POD, config(name), podConfig(), () -> false);
+        return manager.create(pods.pod(), config(name), podConfig(), () -> false);
     }
 
     /** Nothing of container {@code id} is left: record (on disk too), mounts, leases, runtime state, files. */

@@ -10,7 +10,6 @@ import dev.gantry.cri.v1.LinuxContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.LinuxContainerSecurityContext;
 import dev.gantry.cri.v1.Mount;
-import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.SecurityProfile;
 import dev.gantry.image.oci.ImageConfig;
 import dev.gantry.linux.mount.Mounts;
@@ -162,7 +161,7 @@ class OciSpecBuilderRuncIT {
         Path shm = Files.createDirectories(pod.resolve("shm"));
         PodFacts facts = new PodFacts("pod-" + name, CGROUP_PARENT, null, null, null, PidMode.CONTAINER, 0, "",
                 pod.resolve("hostname"), pod.resolve("hosts"), pod.resolve("resolv.conf"), shm,
-                PodSandboxConfig.getDefaultInstance());
+                Map.of());
 
         RuncFeatures features = new RuncRuntime(RUNC, dir.resolve("state"), Duration.ofSeconds(30))
                 .features(Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0));

@@ -13,16 +13,15 @@ import dev.gantry.cri.v1.KeyValue;
 import dev.gantry.cri.v1.LinuxContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.LinuxContainerSecurityContext;
-import dev.gantry.cri.v1.LinuxPodSandboxConfig;
 import dev.gantry.cri.v1.NamespaceMode;
 import dev.gantry.cri.v1.NamespaceOption;
-import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.image.oci.ImageConfig;
 import dev.gantry.runtime.oci.OciSpec.Namespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,7 +154,7 @@ class OciSpecBuilderTest {
                 LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(mode))));
 
         OciSpec spec = fx.builder().build("c1", config.build(), image(),
-                fx.pod(podMode, infraPid, PodSandboxConfig.getDefaultInstance()), fx.rootfs, fx.runtime);
+                fx.pod(podMode, infraPid, Map.of()), fx.rootfs, fx.runtime);
 
         List<Namespace> pid = spec.linux().namespaces().stream().filter(n -> n.type().equals("pid")).toList();
         switch (expected) {
@@ -181,7 +180,7 @@ class OciSpecBuilderTest {
                         NamespaceOption.newBuilder().setPid(NamespaceMode.TARGET).setTargetId("other")))).build();
 
         OciSpec spec = fx.builder().build("c1", config, image(),
-                fx.pod(PidMode.CONTAINER, 0, PodSandboxConfig.getDefaultInstance()).withTargetPid(4321), fx.rootfs, fx.runtime);
+                fx.pod(PidMode.CONTAINER, 0, Map.of()).withTargetPid(4321), fx.rootfs, fx.runtime);
 
         assertThat(spec.linux().namespaces().stream().filter(n -> n.type().equals("pid")))
                 .containsExactly(new Namespace("pid", "/proc/4321/ns/pid"));
@@ -199,7 +198,7 @@ class OciSpecBuilderTest {
         PodFacts pod = fx.pod();
         PodFacts withParent = new PodFacts(pod.podId(), parent, pod.netnsPath(), pod.ipcnsPath(), pod.utsnsPath(),
                 pod.pidMode(), pod.infraPid(), pod.hostname(), pod.hostnameFile(), pod.hostsFile(),
-                pod.resolvConfFile(), pod.shmPath(), pod.podConfig());
+                pod.resolvConfFile(), pod.shmPath(), pod.sysctls());
 
         assertThat(fx.builder().cgroupsPath(withParent, "c1")).isEqualTo(expected);
     }
@@ -209,7 +208,7 @@ class OciSpecBuilderTest {
         fx.systemd = true;
         PodFacts pod = fx.pod();
         PodFacts bad = new PodFacts(pod.podId(), "/kubepods/pod1", null, null, null, PidMode.NODE, 0, "", null, null,
-                null, null, pod.podConfig());
+                null, null, pod.sysctls());
 
         assertInvalid(() -> fx.builder().cgroupsPath(bad, "c1"), "cgroup_parent");
     }
@@ -244,13 +243,11 @@ class OciSpecBuilderTest {
 
     @Test
     void build_podSysctls_copiedIntoLinux() {
-        PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
-                .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("net.ipv4.ip_unprivileged_port_start", "0"))
-                .build();
+        Map<String, String> sysctls = Map.of("net.ipv4.ip_unprivileged_port_start", "0");
 
-        OciSpec spec = fx.builder().build("c1", config().build(), image(), fx.pod(PidMode.CONTAINER, 0, podConfig), fx.rootfs, fx.runtime);
+        OciSpec spec = fx.builder().build("c1", config().build(), image(), fx.pod(PidMode.CONTAINER, 0, sysctls), fx.rootfs, fx.runtime);
 
-        assertThat(spec.linux().sysctl()).containsExactly(java.util.Map.entry("net.ipv4.ip_unprivileged_port_start", "0"));
+        assertThat(spec.linux().sysctl()).containsExactly(Map.entry("net.ipv4.ip_unprivileged_port_start", "0"));
         assertThat(fx.build(config()).linux().sysctl()).isNull();
     }
 

@@ -6,7 +6,6 @@ import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.ContainerMetadata;
-import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.image.oci.ImageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,19 +73,19 @@ final class SpecFixture {
     }
 
     PodFacts pod() {
-        return pod(PidMode.CONTAINER, 0, PodSandboxConfig.getDefaultInstance());
+        return pod(PidMode.CONTAINER, 0, Map.of());
     }
 
-    PodFacts pod(PidMode pidMode, long infraPid, PodSandboxConfig config) {
+    PodFacts pod(PidMode pidMode, long infraPid, Map<String, String> sysctls) {
         Path files = dir.resolve("pod");
         return new PodFacts("pod1", "", "/run/gantry/ns/net/pod1", "/run/gantry/ns/ipc/pod1",
                 "/run/gantry/ns/uts/pod1", pidMode, infraPid, "web-0", files.resolve("hostname"),
-                files.resolve("hosts"), files.resolve("resolv.conf"), dir.resolve("shm"), config);
+                files.resolve("hosts"), files.resolve("resolv.conf"), dir.resolve("shm"), sysctls);
     }
 
     PodFacts hostNetworkPod() {
         return new PodFacts("pod1", "", null, null, null, PidMode.NODE, 0, "node1", null, null, null, null,
-                PodSandboxConfig.getDefaultInstance());
+                Map.of());
     }
 
     static ImageConfig image(String user, List<String> env, List<String> entrypoint, List<String> cmd, String workingDir) {

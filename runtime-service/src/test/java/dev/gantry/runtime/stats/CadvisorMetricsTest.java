@@ -95,6 +95,6 @@ class CadvisorMetricsTest {
                 Map.of(), Map.of(), "runc", "/var/log/pods/web", "web", PodNetwork.namespace("/run/gantry/ns/net/" + POD_ID),
                 new NamespaceOptions(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD),
                 new SandboxPaths("/var/lib/gantry/pods/" + POD_ID, Map.of("net", "/run/gantry/ns/net/" + POD_ID), ""),
-                "/kubepods/podweb", true, Optional.empty());
+                "/kubepods/podweb", true, Optional.empty(), Map.of());
     }
 }

@@ -205,7 +205,7 @@ class PodPortsIT {
     private static PodSandbox pod(String id, PodNetwork network, SandboxState state) {
         return new PodSandbox(id, new SandboxMetadata("pf", "default", "uid-pf", 0), state, Instant.now(), Map.of(), Map.of(), "runc",
                 "", "pf", network, new NamespaceOptions(NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD),
-                new SandboxPaths("/nonexistent/" + id, Map.of(), ""), "", false, Optional.empty());
+                new SandboxPaths("/nonexistent/" + id, Map.of(), ""), "", false, Optional.empty(), Map.of());
     }
 
     private static void run(String... argv) throws Exception {
