@@ -1,10 +1,9 @@
-package dev.gantry.sandbox.net;
+package dev.gantry.sandbox;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
-import dev.gantry.sandbox.PodSandbox;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
