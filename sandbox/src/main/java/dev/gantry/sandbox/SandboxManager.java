@@ -7,8 +7,10 @@ import dev.gantry.common.id.Ids;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
@@ -87,14 +89,14 @@ public final class SandboxManager {
 
     /** Wires in the containers: set once at start, before requests are served (the container manager needs this manager first). */
     public void setMembers(PodMembers members) {
-        this.members = java.util.Objects.requireNonNull(members, "members");
+        this.members = Objects.requireNonNull(members, "members");
     }
 
     /**
      * Runs {@code action} holding the pod's lock, so it cannot interleave with Stop or Remove of the
      * pod: CreateContainer uses it, so no container is made in a pod being torn down.
      */
-    public <T> T whileLocked(String podId, java.util.concurrent.Callable<T> action) throws Exception {
+    public <T> T whileLocked(String podId, Callable<T> action) throws Exception {
         try (var held = locks.lock(podId)) {
             return action.call();
         }
