@@ -15,6 +15,7 @@ import dev.gantry.sandbox.net.PodNetworking;
 import dev.gantry.sandbox.ns.PodSysctls;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -152,7 +155,7 @@ final class SandboxBuilder {
 
     private PodSandbox plan(String id, SandboxRequest request, Hostname hostname) {
         Path podDir = store.podDirectory(id);
-        Map<String, String> nsPaths = new java.util.TreeMap<>();
+        Map<String, String> nsPaths = new TreeMap<>();
         for (NamespaceType type : namespaceTypes(request)) {
             nsPaths.put(type.procName(), system.namespaces().pinPath(id, type).toString());
         }
@@ -231,7 +234,7 @@ final class SandboxBuilder {
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            } catch (ExecutionException | CancellationException e) {
                 break;
             }
         }
@@ -243,7 +246,7 @@ final class SandboxBuilder {
     private static String read(Path file) throws IOException {
         try {
             return Files.readString(file);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return "";
         }
     }

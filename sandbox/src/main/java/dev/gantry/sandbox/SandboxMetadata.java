@@ -1,9 +1,10 @@
 package dev.gantry.sandbox;
 
+import dev.gantry.sandbox.net.PodIdentity;
 import java.util.Objects;
 
 /** The kubelet's identity of a pod sandbox; together these are unique on a node. */
-public record SandboxMetadata(String name, String namespace, String uid, int attempt) {
+public record SandboxMetadata(String name, String namespace, String uid, int attempt) implements PodIdentity {
 
     public SandboxMetadata {
         Objects.requireNonNull(name, "name");

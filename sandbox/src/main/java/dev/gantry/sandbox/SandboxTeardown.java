@@ -6,6 +6,7 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.Failpoints;
 import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -113,7 +114,7 @@ final class SandboxTeardown {
         Mounts.unmount(shm);
         try {
             Files.deleteIfExists(shm);
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
+        } catch (DirectoryNotEmptyException e) {
             throw new GantryException(ErrorKind.INTERNAL, "remove pod /dev/shm " + shm + ": still holds files after unmount", e);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -125,7 +126,7 @@ public final class GantryDaemon implements AutoCloseable {
      * /etc/cni/net.d, which another runtime or {@code scripts/run.sh} may have filled.
      */
     public List<String> command() {
-        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString(),
+        List<String> command = new ArrayList<>(List.of(launcher.toString(),
                 "--config", configFile.toString(),
                 "--root", root.toString(),
                 "--state", state.toString(),

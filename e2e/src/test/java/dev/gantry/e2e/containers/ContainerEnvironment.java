@@ -11,6 +11,7 @@ import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import dev.gantry.e2e.harness.GantryDaemon;
+import dev.gantry.e2e.harness.NodeCleanup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -194,41 +195,24 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
 
     @Override
     public void afterEach(ExtensionContext context) {
-        List<Throwable> problems = new ArrayList<>();
-        if (context.getExecutionException().isPresent()) {
-            System.err.println("---- gantryd output for failed " + context.getDisplayName() + " ----\n"
-                    + allOutput() + "---- end of gantryd output ----");
-        }
-        step(problems, this::removeContainersAndPods);
-        step(problems, () -> {
+        NodeCleanup cleanup = NodeCleanup.after(context, first, daemon);
+        cleanup.step(this::removeContainersAndPods);
+        cleanup.step(() -> {
             if (client != null) {
                 client.close();
             }
         });
-        step(problems, () -> {
-            if (daemon != first) {
-                daemon.stop();
-            }
-            first.stop();
-        });
-        step(problems, this::killLeftProcesses);
-        step(problems, this::unmountUnder);
-        step(problems, this::removeCgroups);
-        step(problems, network::close);
-        step(problems, first::close);
-        step(problems, () -> deleteTree(logRoot));
+        cleanup.step(() -> NodeCleanup.stop(first, daemon));
+        cleanup.step(this::killLeftProcesses);
+        cleanup.step(() -> NodeCleanup.unmountUnder(first.dir(), podIds));
+        cleanup.step(this::removeCgroups);
+        cleanup.step(network::close);
+        cleanup.step(first::close);
+        cleanup.step(() -> NodeCleanup.deleteTree(logRoot));
         for (Path dir : tempDirs) {
-            step(problems, () -> deleteTree(dir));
+            cleanup.step(() -> NodeCleanup.deleteTree(dir));
         }
-        if (!problems.isEmpty()) {
-            AssertionError error = new AssertionError("cleanup failed: " + problems);
-            problems.forEach(error::addSuppressed);
-            throw error;
-        }
-    }
-
-    private String allOutput() {
-        return daemon == first ? first.output() : first.output() + "---- restarted daemon ----\n" + daemon.output();
+        cleanup.finish();
     }
 
     private void removeContainersAndPods() {
@@ -335,19 +319,6 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
         return roots;
     }
 
-    /** Lazily unmounts anything still mounted under the daemon's directory, deepest first. */
-    private void unmountUnder() throws IOException {
-        String prefix = first.dir().toString() + "/";
-        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
-                .filter(p -> p.startsWith(prefix) || podIds.stream().anyMatch(p::contains))
-                .sorted(Comparator.comparingInt(String::length).reversed())
-                .toList();
-        for (String mountPoint : mountPoints) {
-            HostCommands.quietly("umount", "-l", mountPoint);
-        }
-    }
-
     private void removeCgroups() throws IOException {
         for (Path root : cgroupRoots()) {
             try (Stream<Path> dirs = Files.walk(root)) {
@@ -367,31 +338,10 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
     /** Mount points under the daemon's state dir, for before/after comparisons. */
     public List<String> mountsUnderState() throws IOException {
         String prefix = daemon.state().toString() + "/";
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
+        return NodeCleanup.mountPoints().stream()
                 .filter(p -> p.startsWith(prefix))
                 .sorted()
                 .toList();
     }
 
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void step(List<Throwable> problems, Step step) {
-        try {
-            step.run();
-        } catch (Throwable t) {
-            problems.add(t);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

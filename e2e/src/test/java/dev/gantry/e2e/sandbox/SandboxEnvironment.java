@@ -7,12 +7,12 @@ import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import dev.gantry.e2e.harness.GantryDaemon;
+import dev.gantry.e2e.harness.NodeCleanup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -154,15 +154,14 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
             throw new IllegalStateException("stop the daemon before wiping its state dir");
         }
         String prefix = daemon.state() + "/";
-        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
+        List<String> mountPoints = NodeCleanup.mountPoints().stream()
                 .filter(p -> p.startsWith(prefix))
                 .sorted(Comparator.comparingInt(String::length).reversed())
                 .toList();
         for (String mountPoint : mountPoints) {
             HostCommands.run("umount", "-l", mountPoint);
         }
-        deleteTree(daemon.state());
+        NodeCleanup.deleteTree(daemon.state());
     }
 
     PodCalls pods() {
@@ -206,38 +205,21 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
 
     @Override
     public void afterEach(ExtensionContext context) {
-        List<Throwable> problems = new ArrayList<>();
-        if (context.getExecutionException().isPresent()) {
-            System.err.println("---- gantryd output for failed " + context.getDisplayName() + " ----\n"
-                    + allOutput() + "---- end of gantryd output ----");
-        }
-        step(problems, this::removePods);
-        step(problems, () -> {
+        NodeCleanup cleanup = NodeCleanup.after(context, first, daemon);
+        cleanup.step(this::removePods);
+        cleanup.step(() -> {
             if (client != null) {
                 client.close();
             }
         });
-        step(problems, () -> {
-            if (daemon != first) {
-                daemon.stop();
-            }
-            first.stop();
-        });
-        step(problems, this::killInfra);
-        step(problems, this::unmountUnder);
-        step(problems, this::removeCgroups);
-        step(problems, network::close);
-        step(problems, first::close);
-        step(problems, () -> deleteTree(logRoot));
-        if (!problems.isEmpty()) {
-            AssertionError error = new AssertionError("cleanup failed: " + problems);
-            problems.forEach(error::addSuppressed);
-            throw error;
-        }
-    }
-
-    private String allOutput() {
-        return daemon == first ? first.output() : first.output() + "---- restarted daemon ----\n" + daemon.output();
+        cleanup.step(() -> NodeCleanup.stop(first, daemon));
+        cleanup.step(this::killInfra);
+        cleanup.step(() -> NodeCleanup.unmountUnder(first.dir(), podIds));
+        cleanup.step(this::removeCgroups);
+        cleanup.step(network::close);
+        cleanup.step(first::close);
+        cleanup.step(() -> NodeCleanup.deleteTree(logRoot));
+        cleanup.finish();
     }
 
     private void removePods() {
@@ -269,19 +251,6 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
         }
     }
 
-    /** Lazily unmounts anything still mounted under the daemon's directory, deepest first. */
-    private void unmountUnder() throws IOException {
-        String prefix = first.dir().toString() + "/";
-        List<String> mountPoints = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .map(line -> line.split(" ")[4])
-                .filter(p -> p.startsWith(prefix) || podIds.stream().anyMatch(p::contains))
-                .sorted(Comparator.comparingInt(String::length).reversed())
-                .toList();
-        for (String mountPoint : mountPoints) {
-            HostCommands.quietly("umount", "-l", mountPoint);
-        }
-    }
-
     private void removeCgroups() {
         for (Path hierarchy : Leftovers.hierarchies()) {
             Path root = hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1));
@@ -297,26 +266,6 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
         }
     }
 
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void step(List<Throwable> problems, Step step) {
-        try {
-            step.run();
-        } catch (Throwable t) {
-            problems.add(t);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 
     /** PodCalls that remember every pod id they ran, for cleanup. */
     private final class RecordingCalls extends PodCalls {

@@ -5,6 +5,7 @@ import dev.gantry.common.fs.Directories;
 import dev.gantry.linux.socket.SystemdNotify;
 import dev.gantry.runtime.metrics.Metrics;
 import dev.gantry.runtime.metrics.MetricsServer;
+import io.grpc.ServerInterceptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ final class Daemon {
                 resources.add(scraped);
                 log.info("serving metrics on http://{}:{}/metrics", scraped.address().getHostString(), scraped.address().getPort());
             }
-            server = CriServer.start(config.grpc(), services.grpc(), metrics.map(m -> List.of(m.criCalls())).orElse(List.of()));
+            server = CriServer.start(config.grpc(), services.grpc(), metrics.map(m -> List.<ServerInterceptor>of(new CriCallInterceptor(m.criCalls()))).orElse(List.of()));
             reload.set(services.reload());
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());

@@ -5,7 +5,7 @@ import dev.gantry.runtime.exec.ExecSessions;
 import dev.gantry.runtime.streaming.ProcessSession;
 import dev.gantry.runtime.streaming.StreamBackends;
 import dev.gantry.runtime.streaming.StreamRequest;
-import dev.gantry.sandbox.net.PodPorts;
+import dev.gantry.sandbox.PodPorts;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 

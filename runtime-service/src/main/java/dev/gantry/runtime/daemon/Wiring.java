@@ -81,7 +81,7 @@ import dev.gantry.runtime.rpc.AttachRpc;
 import dev.gantry.runtime.rpc.ExecRpc;
 import dev.gantry.runtime.rpc.PortForwardRpc;
 import dev.gantry.runtime.streaming.StreamingServer;
-import dev.gantry.sandbox.net.PodPorts;
+import dev.gantry.sandbox.PodPorts;
 import dev.gantry.runtime.rpc.ContainerStatsRpc;
 import dev.gantry.runtime.rpc.PodSandboxMetricsRpc;
 import dev.gantry.runtime.rpc.PodSandboxStatsRpc;

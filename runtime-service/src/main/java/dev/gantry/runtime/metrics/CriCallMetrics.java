@@ -1,12 +1,5 @@
 package dev.gantry.runtime.metrics;
 
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -15,16 +8,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Counts and times every CRI call, RuntimeService and ImageService alike, by method and final gRPC
- * code. An interceptor on the server, not a line in {@code Unary}, because it is the one place that
- * also sees the streaming RPCs, the methods answered UNIMPLEMENTED by grpc-java's defaults, and codes
- * set after the handler returned (the response size limit). It must be the outermost interceptor
- * for that: the server calls the last one added first.
+ * code. The daemon's {@code CriCallInterceptor} reports to it: gRPC stays in the daemon and the RPC
+ * layer, the metrics know a call only by its method name and the name of its code.
  *
- * <p>A call ends either by {@code close} (the code it was answered with) or by the client cancelling
- * it first (CANCELLED); each call is recorded once. The duration of GetContainerEvents is the life of
- * its subscription.
+ * <p>Each call is recorded once, however many ends are reported. The duration of
+ * GetContainerEvents is the life of its subscription.
  */
-final class CriCallMetrics implements ServerInterceptor {
+public final class CriCallMetrics {
 
     /** From 1 ms (Version, List* from memory) to 2 min (a large pull, a slow create). */
     private static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
@@ -51,46 +41,27 @@ final class CriCallMetrics implements ServerInterceptor {
                 .register(registry);
     }
 
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        var observed = new ObservedCall<>(call, call.getMethodDescriptor().getBareMethodName(), nanoTime.getAsLong());
-        ServerCall.Listener<Q> listener;
-        try {
-            listener = next.startCall(observed, headers);
-        } catch (RuntimeException e) {
-            observed.record(Status.Code.UNKNOWN);
-            throw e;
-        }
-        return new SimpleForwardingServerCallListener<>(listener) {
-            @Override
-            public void onCancel() {
-                observed.record(Status.Code.CANCELLED);
-                super.onCancel();
-            }
-        };
+    /** A call of {@code method} (the bare gRPC method name, "Version") arrived now. */
+    public Call started(String method) {
+        return new Call(method, nanoTime.getAsLong());
     }
 
-    private final class ObservedCall<Q, R> extends SimpleForwardingServerCall<Q, R> {
+    /** One call in flight; the first {@link #ended} counts, later ones are ignored. */
+    public final class Call {
 
         private final String method;
         private final long startNanos;
         private final AtomicBoolean recorded = new AtomicBoolean();
 
-        ObservedCall(ServerCall<Q, R> call, String method, long startNanos) {
-            super(call);
+        private Call(String method, long startNanos) {
             this.method = method;
             this.startNanos = startNanos;
         }
 
-        @Override
-        public void close(Status status, Metadata trailers) {
-            record(status.getCode());
-            super.close(status, trailers);
-        }
-
-        void record(Status.Code code) {
+        /** @param code the name of the gRPC status code the call ended with ("OK", "CANCELLED") */
+        public void ended(String code) {
             if (recorded.compareAndSet(false, true)) {
-                requests.labelValues(method, code.name()).inc();
+                requests.labelValues(method, code).inc();
                 duration.labelValues(method).observe((nanoTime.getAsLong() - startNanos) / 1e9);
             }
         }

@@ -5,7 +5,6 @@ import dev.gantry.runtime.container.ContainerState;
 import dev.gantry.runtime.container.ExitListener;
 import dev.gantry.sandbox.SandboxState;
 import dev.gantry.sandbox.net.NetworkListener;
-import io.grpc.ServerInterceptor;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
@@ -67,8 +66,8 @@ public final class Metrics {
         return new Metrics(nanoTime, false);
     }
 
-    /** Counts and times every CRI call; must be the server's outermost interceptor (added last). */
-    public ServerInterceptor criCalls() {
+    /** Counts and times every CRI call; the daemon's {@code CriCallInterceptor} reports to it. */
+    public CriCallMetrics criCalls() {
         return criCalls;
     }
 

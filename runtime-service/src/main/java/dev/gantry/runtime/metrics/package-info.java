@@ -2,7 +2,7 @@
  * The daemon's Prometheus metrics, served as text on {@code [metrics] address} when it is set.
  *
  * <pre>
- *   CriServer ── CriCallMetrics (ServerInterceptor) ──▶ gantry_cri_requests_total, gantry_cri_request_duration_seconds
+ *   CriServer ── CriCallInterceptor ── CriCallMetrics ▶ gantry_cri_requests_total, gantry_cri_request_duration_seconds
  *   ImageManager ── PullListener ── PullMetrics ──────▶ gantry_image_pull*
  *   PodNetworking ── NetworkListener ── CniMetrics ──▶ gantry_cni_operation*
  *   ContainerManager ── ExitListener ── ExitMetrics ─▶ gantry_container_exits_total

@@ -11,6 +11,7 @@ import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.cri.v1.VersionResponse;
+import dev.gantry.runtime.daemon.CriCallInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -61,7 +62,7 @@ class CriCallMetricsTest {
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(new Runtime())
                 .addService(new Images())
-                .intercept(metrics.criCalls())
+                .intercept(new CriCallInterceptor(metrics.criCalls()))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
@@ -102,7 +103,7 @@ class CriCallMetricsTest {
         try {
             String name = InProcessServerBuilder.generateName();
             Server server = InProcessServerBuilder.forName(name).directExecutor()
-                    .addService(test.new Runtime()).intercept(metrics.criCalls()).build().start();
+                    .addService(test.new Runtime()).intercept(new CriCallInterceptor(metrics.criCalls())).build().start();
             ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
             try {
                 RuntimeServiceGrpc.newBlockingStub(channel).version(VersionRequest.getDefaultInstance());

@@ -3,14 +3,12 @@ package dev.gantry.runtime.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.runtime.logs.CriLogLine;
 import dev.gantry.runtime.oci.RuncRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,17 +57,6 @@ class ConmonControlIT {
     }
 
     @Test
-    void format_conmonLines_matchWhatConmonWrote() throws Exception {
-        runc.start(container.id());
-        Path log = container.logPath();
-        BusyboxContainer.await(() -> lines(log).size() >= 2, "two lines in " + log);
-
-        for (String line : complete(lines(log))) {
-            assertThat(CriLogLine.parse(line).format(ZoneId.systemDefault())).isEqualTo(line);
-        }
-    }
-
-    @Test
     void resize_containerWithoutTerminal_isAcceptedAndHarmless() throws Exception {
         runc.start(container.id());
 
@@ -90,6 +77,14 @@ class ConmonControlIT {
         assertThatThrownBy(() -> ConmonControl.reopenLog(container.bundle()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("conmon has exited");
+    }
+
+    /** A CRI log line as conmon writes it: {@code <time> <stream> <P|F> <content>}. e2e's CriLog reads the format in full. */
+    private record CriLogLine(String stream, String content) {
+        static CriLogLine parse(String line) {
+            String[] fields = line.split(" ", 4);
+            return new CriLogLine(fields[1], fields.length == 4 ? fields[3] : "");
+        }
     }
 
     private static int number(CriLogLine line) {

@@ -5,6 +5,7 @@ import dev.gantry.common.errors.GantryException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -114,8 +115,8 @@ public final class PodCidrs {
         if (bestStart < 0) {
             return full;
         }
-        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
         return head + "::" + tail;
     }
 

@@ -8,7 +8,6 @@ import dev.gantry.cni.result.CniResult;
 import dev.gantry.linux.net.Links;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
-import dev.gantry.sandbox.SandboxMetadata;
 import dev.gantry.sandbox.files.DnsConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ public final class PodNetworking {
      * @throws dev.gantry.common.errors.GantryException FAILED_PRECONDITION when the pod network is not
      *     ready; INTERNAL with the plugin's code and message when a plugin fails
      */
-    public Attached attach(String podId, Path netns, SandboxMetadata metadata, RuntimeConfig capabilities) {
+    public Attached attach(String podId, Path netns, PodIdentity metadata, RuntimeConfig capabilities) {
         CniNetwork network = networks.require();
         NetworkListener.Call call = listener.started(NetworkListener.Operation.ADD);
         CniResult result;
@@ -86,7 +85,7 @@ public final class PodNetworking {
     }
 
     /** Runs the DEL chain of the network the pod was attached to; idempotent (the kubelet retries Stop). */
-    public void detach(String podId, Path netns, SandboxMetadata metadata, String network) {
+    public void detach(String podId, Path netns, PodIdentity metadata, String network) {
         NetworkListener.Call call = listener.started(NetworkListener.Operation.DEL);
         try {
             networks.detach(network, attachment(podId, netns, metadata, RuntimeConfig.NONE));
@@ -98,7 +97,7 @@ public final class PodNetworking {
     }
 
     /** The ADD result kept for the pod, e.g. for verbose status after a restart. */
-    public Optional<CniResult> result(String podId, Path netns, SandboxMetadata metadata, String network) {
+    public Optional<CniResult> result(String podId, Path netns, PodIdentity metadata, String network) {
         return networks.cachedResult(network, attachment(podId, netns, metadata, RuntimeConfig.NONE));
     }
 
@@ -119,7 +118,7 @@ public final class PodNetworking {
         return new RuntimeConfig(ports, Bandwidths.fromAnnotations(annotations), cniDns, List.of());
     }
 
-    private static Attachment attachment(String podId, Path netns, SandboxMetadata metadata, RuntimeConfig capabilities) {
+    private static Attachment attachment(String podId, Path netns, PodIdentity metadata, RuntimeConfig capabilities) {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("IgnoreUnknown", "1");
         args.put("K8S_POD_NAMESPACE", metadata.namespace());

@@ -1,14 +1,15 @@
-package dev.gantry.sandbox.net;
+package dev.gantry.sandbox;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
-import dev.gantry.sandbox.PodSandbox;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -85,7 +86,7 @@ public final class PodPorts {
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("port-forward to port " + port + " of pod sandbox " + pod.id() + ": interrupted");
+            throw new InterruptedIOException("port-forward to port " + port + " of pod sandbox " + pod.id() + ": interrupted");
         } catch (Exception e) {
             throw new IOException("port-forward to port " + port + " of pod sandbox " + pod.id() + ": " + e.getMessage(), e);
         }
@@ -102,7 +103,7 @@ public final class PodPorts {
     private static InetAddress ipv4Loopback() {
         try {
             return InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-        } catch (java.net.UnknownHostException impossible) {
+        } catch (UnknownHostException impossible) {
             throw new AssertionError(impossible);
         }
     }

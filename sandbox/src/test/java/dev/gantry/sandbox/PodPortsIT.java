@@ -1,4 +1,4 @@
-package dev.gantry.sandbox.net;
+package dev.gantry.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,13 +8,6 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.Ids;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
-import dev.gantry.sandbox.NamespaceMode;
-import dev.gantry.sandbox.NamespaceOptions;
-import dev.gantry.sandbox.PodNetwork;
-import dev.gantry.sandbox.PodSandbox;
-import dev.gantry.sandbox.SandboxMetadata;
-import dev.gantry.sandbox.SandboxPaths;
-import dev.gantry.sandbox.SandboxState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
