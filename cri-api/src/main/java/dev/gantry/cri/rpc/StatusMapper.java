@@ -70,6 +70,18 @@ public final class StatusMapper {
     }
 
     /**
+     * The status for a call whose caller gave up before its work started: its deadline passed, or it
+     * cancelled. Thrown as a {@link StatusRuntimeException}, not a {@link GantryException}, so that
+     * {@link Streaming} can tell a caller that went away (nothing to answer) from a failure to report.
+     */
+    static StatusRuntimeException callerGone(String what, boolean deadlinePassed) {
+        Status status = deadlinePassed
+                ? Status.DEADLINE_EXCEEDED.withDescription(what + ": deadline passed before the work started")
+                : Status.CANCELLED.withDescription(what + ": caller cancelled");
+        return status.asRuntimeException();
+    }
+
+    /**
      * A status message as sent: messages quote callers' values (names, paths, hostnames), so control
      * characters are escaped and the whole is cut, and a 1 MiB hostname is not echoed back whole;
      * Java class names a message quotes are left out (the log has the stack trace).

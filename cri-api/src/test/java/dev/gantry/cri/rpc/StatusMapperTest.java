@@ -110,4 +110,20 @@ class StatusMapperTest {
         assertThat(status.getDescription()).startsWith("hostname \"a\\nforged line").doesNotContain("\n")
                 .hasSizeLessThan(StatusMapper.MAX_DESCRIPTION + 64);
     }
+
+    @Test
+    void callerGone_deadlinePassed_isDeadlineExceededNamingTheCall() {
+        Status status = StatusMapper.callerGone("ContainerStatus abc", true).getStatus();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(status.getDescription()).isEqualTo("ContainerStatus abc: deadline passed before the work started");
+    }
+
+    @Test
+    void callerGone_cancelled_isCancelledNamingTheCall() {
+        Status status = StatusMapper.callerGone("ListContainers", false).getStatus();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.CANCELLED);
+        assertThat(status.getDescription()).isEqualTo("ListContainers: caller cancelled");
+    }
 }
