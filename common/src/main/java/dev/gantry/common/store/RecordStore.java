@@ -1,5 +1,6 @@
 package dev.gantry.common.store;
 
+import dev.gantry.common.errors.DiskFull;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.AtomicFile;
@@ -330,7 +331,7 @@ public final class RecordStore<T> {
     /** A failed disk operation as the CRI sees it: RESOURCE_EXHAUSTED when the disk is full, INTERNAL otherwise. */
     public static GantryException failure(String action, IOException e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        ErrorKind kind = detail.contains("No space left on device") ? ErrorKind.RESOURCE_EXHAUSTED : ErrorKind.INTERNAL;
+        ErrorKind kind = DiskFull.causedBy(e) ? ErrorKind.RESOURCE_EXHAUSTED : ErrorKind.INTERNAL;
         return new GantryException(kind, action + ": " + detail, e);
     }
 }

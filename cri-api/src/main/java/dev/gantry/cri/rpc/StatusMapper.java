@@ -1,5 +1,6 @@
 package dev.gantry.cri.rpc;
 
+import dev.gantry.common.errors.DiskFull;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.Failures;
 import dev.gantry.common.errors.GantryException;
@@ -9,7 +10,6 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +58,7 @@ public final class StatusMapper {
         if (t instanceof GantryException e) {
             return Status.fromCode(codeOf(e.kind())).withDescription(safe(e.getMessage())).withCause(e);
         }
-        if (t instanceof IOException e && isDiskFull(e)) {
+        if (t instanceof IOException e && DiskFull.causedBy(e)) {
             return Status.RESOURCE_EXHAUSTED.withDescription(safe(what(rpc, objectId) + ": " + e.getMessage())).withCause(e);
         }
         if (t instanceof CancellationException || t instanceof InterruptedException) {
@@ -101,7 +101,7 @@ public final class StatusMapper {
                 || t instanceof StatusException
                 || t instanceof CancellationException
                 || t instanceof InterruptedException
-                || (t instanceof IOException e && isDiskFull(e)));
+                || (t instanceof IOException e && DiskFull.causedBy(e)));
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -110,11 +110,6 @@ public final class StatusMapper {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static boolean isDiskFull(IOException e) {
-        String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
-        return reason != null && (reason.contains("No space left on device") || reason.contains("Disk quota exceeded"));
     }
 
     private static String what(String rpc, String objectId) {
