@@ -1,6 +1,5 @@
 package dev.gantry.common.id;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import java.util.Locale;
 import java.util.NavigableSet;
@@ -48,13 +47,13 @@ public final class IdIndex {
      */
     public String resolve(String idOrPrefix) {
         if (idOrPrefix == null || idOrPrefix.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, subject + " id is empty");
+            throw new InvalidIdException(subject + " id is empty");
         }
         // ids are lower-case hex; crictl users may paste upper case
         String prefix = idOrPrefix.toLowerCase(Locale.ROOT);
         String first = ids.ceiling(prefix);
         if (first == null || !first.startsWith(prefix)) {
-            throw new GantryException(ErrorKind.NOT_FOUND, subject + " " + idOrPrefix + " not found");
+            throw new IdNotFoundException(subject + " " + idOrPrefix + " not found");
         }
         if (first.length() == prefix.length()) {
             return first;
@@ -62,7 +61,7 @@ public final class IdIndex {
         String second = ids.higher(first);
         if (second != null && second.startsWith(prefix)) {
             long matches = ids.tailSet(prefix, true).stream().takeWhile(id -> id.startsWith(prefix)).count();
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
+            throw new IdPrefixAmbiguousException(
                     subject + " id prefix " + idOrPrefix + " matches " + matches + " ids");
         }
         return first;

@@ -30,8 +30,7 @@ public final class StatusMapper {
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
-            case CONFLICT -> Status.Code.ABORTED;
-            case NOT_INITIALIZED, UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case DATA_LOSS -> Status.Code.DATA_LOSS;

@@ -22,8 +22,6 @@ class StatusMapperTest {
             Map.entry(ErrorKind.NOT_FOUND, Status.Code.NOT_FOUND),
             Map.entry(ErrorKind.ALREADY_EXISTS, Status.Code.ALREADY_EXISTS),
             Map.entry(ErrorKind.FAILED_PRECONDITION, Status.Code.FAILED_PRECONDITION),
-            Map.entry(ErrorKind.CONFLICT, Status.Code.ABORTED),
-            Map.entry(ErrorKind.NOT_INITIALIZED, Status.Code.UNAVAILABLE),
             Map.entry(ErrorKind.UNAVAILABLE, Status.Code.UNAVAILABLE),
             Map.entry(ErrorKind.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED),
             Map.entry(ErrorKind.PERMISSION_DENIED, Status.Code.PERMISSION_DENIED),
