@@ -1,7 +1,6 @@
 package dev.gantry.sandbox;
 
 import dev.gantry.cni.result.CniResult;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.id.InvalidIdException;
@@ -171,13 +170,6 @@ public final class SandboxManager {
         if (id == null || id.isEmpty()) {
             throw new InvalidIdException("pod sandbox id is empty");
         }
-        try {
-            return Optional.of(store.get(id));
-        } catch (GantryException e) {
-            if (e.kind() == ErrorKind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.findByIdOrPrefix(id);
     }
 }

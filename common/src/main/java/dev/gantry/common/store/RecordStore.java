@@ -239,6 +239,16 @@ public final class RecordStore<T> {
         return record;
     }
 
+    /**
+     * The object with this id or unique id prefix, if any: empty when nothing matches (or it was
+     * removed meanwhile), so callers need not catch NOT_FOUND.
+     *
+     * @throws GantryException INVALID_ARGUMENT for an empty or ambiguous prefix, as {@link #get}
+     */
+    public Optional<T> findByIdOrPrefix(String idOrPrefix) {
+        return index.find(idOrPrefix).map(records::get);
+    }
+
     /** The object with exactly this full id, if any. */
     public Optional<T> find(String id) {
         return id == null ? Optional.empty() : Optional.ofNullable(records.get(id));
