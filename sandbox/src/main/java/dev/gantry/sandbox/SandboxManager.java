@@ -1,9 +1,10 @@
 package dev.gantry.sandbox;
 
 import dev.gantry.cni.result.CniResult;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.Ids;
+import dev.gantry.common.id.InvalidIdException;
+import dev.gantry.common.id.NameReservedException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -56,8 +57,7 @@ public final class SandboxManager {
             if (holder.isReady() && unclaimed.remove(holder.id())) {
                 return holder;
             }
-            throw new GantryException(ErrorKind.ALREADY_EXISTS,
-                    "pod sandbox name " + name + " is reserved by sandbox " + holder.id());
+            throw new NameReservedException(name, holder.id(), "pod sandbox name " + name + " is reserved by sandbox " + holder.id());
         }
         String id = Ids.random();
         try (var held = locks.lock(id)) {
@@ -131,7 +131,7 @@ public final class SandboxManager {
     public PodSandbox status(String id) {
         PodSandbox pod = store.get(id);
         if (pod.isCreating()) {
-            throw new GantryException(ErrorKind.NOT_FOUND, "pod sandbox " + id + " not found");
+            throw new PodSandboxNotFoundException("pod sandbox " + id + " not found");
         }
         return pod;
     }
@@ -163,15 +163,8 @@ public final class SandboxManager {
      */
     public Optional<PodSandbox> find(String id) {
         if (id == null || id.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "pod sandbox id is empty");
+            throw new InvalidIdException("pod sandbox id is empty");
         }
-        try {
-            return Optional.of(store.get(id));
-        } catch (GantryException e) {
-            if (e.kind() == ErrorKind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return store.findByIdOrPrefix(id);
     }
 }

@@ -82,6 +82,15 @@ public final class SandboxStore {
         return records.get(idOrPrefix);
     }
 
+    /**
+     * The sandbox with this id or unique id prefix, if any.
+     *
+     * @throws GantryException INVALID_ARGUMENT for an empty or ambiguous prefix
+     */
+    public Optional<PodSandbox> findByIdOrPrefix(String idOrPrefix) {
+        return records.findByIdOrPrefix(idOrPrefix);
+    }
+
     /** The sandbox with exactly this full id, if any. */
     public Optional<PodSandbox> find(String id) {
         return records.find(id);

@@ -13,10 +13,6 @@ public enum ErrorKind {
     ALREADY_EXISTS,
     /** The object is in the wrong state for the request (start a running container). */
     FAILED_PRECONDITION,
-    /** Another operation on the same object is in flight. */
-    CONFLICT,
-    /** The daemon is still recovering its state after a start. */
-    NOT_INITIALIZED,
     /** A dependency (a registry, a plugin endpoint) cannot be reached right now. */
     UNAVAILABLE,
     /** A registry refused our credentials (401). */

@@ -1,10 +1,10 @@
 package dev.gantry.common.id;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import java.util.Locale;
 import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
@@ -47,25 +47,35 @@ public final class IdIndex {
      * @throws GantryException INVALID_ARGUMENT for an empty or ambiguous prefix, NOT_FOUND when nothing matches
      */
     public String resolve(String idOrPrefix) {
+        return find(idOrPrefix).orElseThrow(() -> new IdNotFoundException(subject + " " + idOrPrefix + " not found"));
+    }
+
+    /**
+     * The full id for an exact id or a unique prefix, empty when nothing matches: for callers to whom
+     * an unknown id is an answer (Stop and Remove of an unknown id are OK), not a failure.
+     *
+     * @throws GantryException INVALID_ARGUMENT for an empty or ambiguous prefix
+     */
+    public Optional<String> find(String idOrPrefix) {
         if (idOrPrefix == null || idOrPrefix.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, subject + " id is empty");
+            throw new InvalidIdException(subject + " id is empty");
         }
         // ids are lower-case hex; crictl users may paste upper case
         String prefix = idOrPrefix.toLowerCase(Locale.ROOT);
         String first = ids.ceiling(prefix);
         if (first == null || !first.startsWith(prefix)) {
-            throw new GantryException(ErrorKind.NOT_FOUND, subject + " " + idOrPrefix + " not found");
+            return Optional.empty();
         }
         if (first.length() == prefix.length()) {
-            return first;
+            return Optional.of(first);
         }
         String second = ids.higher(first);
         if (second != null && second.startsWith(prefix)) {
             long matches = ids.tailSet(prefix, true).stream().takeWhile(id -> id.startsWith(prefix)).count();
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
+            throw new IdPrefixAmbiguousException(
                     subject + " id prefix " + idOrPrefix + " matches " + matches + " ids");
         }
-        return first;
+        return Optional.of(first);
     }
 
     public int size() {

@@ -1,7 +1,5 @@
 package dev.gantry.common.id;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -28,7 +26,7 @@ public final class Ids {
     /** Returns {@code id} if valid, else throws INVALID_ARGUMENT naming {@code what} ("pod sandbox id"). */
     public static String requireValid(String id, String what) {
         if (!isValid(id)) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, what + " \"" + id + "\" is not 64 lower-case hex characters");
+            throw new InvalidIdException(what + " \"" + id + "\" is not 64 lower-case hex characters");
         }
         return id;
     }

@@ -15,6 +15,13 @@ public final class NameReservedException extends GantryException {
         this.holder = holder;
     }
 
+    /** With a message that names the subject ("pod sandbox name … is reserved by sandbox …"). */
+    public NameReservedException(String name, String holder, String message) {
+        super(ErrorKind.ALREADY_EXISTS, message);
+        this.name = name;
+        this.holder = holder;
+    }
+
     public String name() {
         return name;
     }

@@ -1,10 +1,12 @@
 package dev.gantry.common.store;
 
-import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.DiskFull;
+import dev.gantry.common.errors.DiskFullException;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.AtomicFile;
 import dev.gantry.common.fs.Directories;
 import dev.gantry.common.id.IdIndex;
+import dev.gantry.common.id.IdNotFoundException;
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.id.NameRegistry;
 import java.io.IOException;
@@ -161,7 +163,7 @@ public final class RecordStore<T> {
         lock.lock();
         try {
             if (records.containsKey(id)) {
-                throw new GantryException(ErrorKind.ALREADY_EXISTS, subject + " " + id + " already exists");
+                throw new RecordExistsException(subject + " " + id + " already exists");
             }
             String name = codec.reservedName(record);
             names.reserve(name, id);
@@ -235,6 +237,16 @@ public final class RecordStore<T> {
             throw notFound(idOrPrefix);
         }
         return record;
+    }
+
+    /**
+     * The object with this id or unique id prefix, if any: empty when nothing matches (or it was
+     * removed meanwhile), so callers need not catch NOT_FOUND.
+     *
+     * @throws GantryException INVALID_ARGUMENT for an empty or ambiguous prefix, as {@link #get}
+     */
+    public Optional<T> findByIdOrPrefix(String idOrPrefix) {
+        return index.find(idOrPrefix).map(records::get);
     }
 
     /** The object with exactly this full id, if any. */
@@ -324,13 +336,13 @@ public final class RecordStore<T> {
     }
 
     private GantryException notFound(String idOrPrefix) {
-        return new GantryException(ErrorKind.NOT_FOUND, subject + " " + idOrPrefix + " not found");
+        return new IdNotFoundException(subject + " " + idOrPrefix + " not found");
     }
 
     /** A failed disk operation as the CRI sees it: RESOURCE_EXHAUSTED when the disk is full, INTERNAL otherwise. */
     public static GantryException failure(String action, IOException e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        ErrorKind kind = detail.contains("No space left on device") ? ErrorKind.RESOURCE_EXHAUSTED : ErrorKind.INTERNAL;
-        return new GantryException(kind, action + ": " + detail, e);
+        return DiskFull.causedBy(e) ? new DiskFullException(action + ": " + detail, e)
+                : new StorageFailedException(action + ": " + detail, e);
     }
 }

@@ -88,4 +88,24 @@ class IdIndexTest {
         assertThat(Ids.isValid(a)).isTrue();
         assertThat(a).isNotEqualTo(b);
     }
+
+    @Test
+    void find_unknownId_isEmpty_uniquePrefix_isFullId() {
+        index.add(A1);
+        index.add(B);
+
+        assertThat(index.find("c")).isEmpty();
+        assertThat(index.find("abc")).contains(A1);
+        assertThat(index.find(B)).contains(B);
+    }
+
+    @Test
+    void find_ambiguousPrefix_invalidArgumentAsResolve() {
+        index.add(A1);
+        index.add(A2);
+
+        assertThatThrownBy(() -> index.find("abc"))
+                .isInstanceOf(IdPrefixAmbiguousException.class)
+                .hasMessage("pod sandbox id prefix abc matches 2 ids");
+    }
 }

@@ -3,6 +3,8 @@ package dev.gantry.common.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,5 +67,33 @@ class RecordStoreTest {
 
         assertThat(Files.exists(dir.resolve(id))).isFalse();
         assertThat(store.create(new Thing(other, "web")).id()).as("the name is free again").isEqualTo(other);
+    }
+
+    @Test
+    void findByIdOrPrefix_unknownUniqueAndAmbiguous() {
+        RecordStore<Thing> store = new RecordStore<>(dir, "thing.json", "thing", "rwx------", new ThingCodec());
+        String a1 = "a1" + "0".repeat(62);
+        String a2 = "a2" + "0".repeat(62);
+        store.create(new Thing(a1, "one"));
+        store.create(new Thing(a2, "two"));
+
+        assertThat(store.findByIdOrPrefix("b")).isEmpty();
+        assertThat(store.findByIdOrPrefix("a2")).map(Thing::name).contains("two");
+        assertThat(store.findByIdOrPrefix(a1)).map(Thing::name).contains("one");
+        assertThatThrownBy(() -> store.findByIdOrPrefix("a"))
+                .isInstanceOf(GantryException.class)
+                .hasMessage("thing id prefix a matches 2 ids")
+                .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+        assertThatThrownBy(() -> store.findByIdOrPrefix(""))
+                .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void get_unknownId_isNotFoundNamingSubject() {
+        RecordStore<Thing> store = new RecordStore<>(dir, "thing.json", "thing", "rwx------", new ThingCodec());
+
+        assertThatThrownBy(() -> store.get("b1"))
+                .isInstanceOf(dev.gantry.common.id.IdNotFoundException.class)
+                .hasMessage("thing b1 not found");
     }
 }

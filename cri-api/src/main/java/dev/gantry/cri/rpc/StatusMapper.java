@@ -1,5 +1,6 @@
 package dev.gantry.cri.rpc;
 
+import dev.gantry.common.errors.DiskFull;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.Failures;
 import dev.gantry.common.errors.GantryException;
@@ -9,7 +10,6 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -30,8 +30,7 @@ public final class StatusMapper {
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
-            case CONFLICT -> Status.Code.ABORTED;
-            case NOT_INITIALIZED, UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case UNAUTHENTICATED -> Status.Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case DATA_LOSS -> Status.Code.DATA_LOSS;
@@ -58,7 +57,7 @@ public final class StatusMapper {
         if (t instanceof GantryException e) {
             return Status.fromCode(codeOf(e.kind())).withDescription(safe(e.getMessage())).withCause(e);
         }
-        if (t instanceof IOException e && isDiskFull(e)) {
+        if (t instanceof IOException e && DiskFull.causedBy(e)) {
             return Status.RESOURCE_EXHAUSTED.withDescription(safe(what(rpc, objectId) + ": " + e.getMessage())).withCause(e);
         }
         if (t instanceof CancellationException || t instanceof InterruptedException) {
@@ -67,6 +66,18 @@ public final class StatusMapper {
         return Status.INTERNAL
                 .withDescription(safe(what(rpc, objectId) + ": internal error: " + Failures.describe(t)))
                 .withCause(t);
+    }
+
+    /**
+     * The status for a call whose caller gave up before its work started: its deadline passed, or it
+     * cancelled. Thrown as a {@link StatusRuntimeException}, not a {@link GantryException}, so that
+     * {@link Streaming} can tell a caller that went away (nothing to answer) from a failure to report.
+     */
+    static StatusRuntimeException callerGone(String what, boolean deadlinePassed) {
+        Status status = deadlinePassed
+                ? Status.DEADLINE_EXCEEDED.withDescription(what + ": deadline passed before the work started")
+                : Status.CANCELLED.withDescription(what + ": caller cancelled");
+        return status.asRuntimeException();
     }
 
     /**
@@ -89,7 +100,7 @@ public final class StatusMapper {
                 || t instanceof StatusException
                 || t instanceof CancellationException
                 || t instanceof InterruptedException
-                || (t instanceof IOException e && isDiskFull(e)));
+                || (t instanceof IOException e && DiskFull.causedBy(e)));
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -98,11 +109,6 @@ public final class StatusMapper {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static boolean isDiskFull(IOException e) {
-        String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
-        return reason != null && (reason.contains("No space left on device") || reason.contains("Disk quota exceeded"));
     }
 
     private static String what(String rpc, String objectId) {

@@ -70,10 +70,7 @@ public final class Unary {
             return;
         }
         Deadline deadline = context.getDeadline();
-        if (deadline != null && deadline.isExpired()) {
-            throw Status.DEADLINE_EXCEEDED.withDescription(what + ": deadline passed before the work started").asRuntimeException();
-        }
-        throw Status.CANCELLED.withDescription(what + ": caller cancelled").asRuntimeException();
+        throw StatusMapper.callerGone(what, deadline != null && deadline.isExpired());
     }
 
     private static <T> void send(StreamObserver<T> observer, Status status) {

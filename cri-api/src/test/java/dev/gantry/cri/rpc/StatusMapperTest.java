@@ -22,8 +22,6 @@ class StatusMapperTest {
             Map.entry(ErrorKind.NOT_FOUND, Status.Code.NOT_FOUND),
             Map.entry(ErrorKind.ALREADY_EXISTS, Status.Code.ALREADY_EXISTS),
             Map.entry(ErrorKind.FAILED_PRECONDITION, Status.Code.FAILED_PRECONDITION),
-            Map.entry(ErrorKind.CONFLICT, Status.Code.ABORTED),
-            Map.entry(ErrorKind.NOT_INITIALIZED, Status.Code.UNAVAILABLE),
             Map.entry(ErrorKind.UNAVAILABLE, Status.Code.UNAVAILABLE),
             Map.entry(ErrorKind.UNAUTHENTICATED, Status.Code.UNAUTHENTICATED),
             Map.entry(ErrorKind.PERMISSION_DENIED, Status.Code.PERMISSION_DENIED),
@@ -109,5 +107,21 @@ class StatusMapperTest {
 
         assertThat(status.getDescription()).startsWith("hostname \"a\\nforged line").doesNotContain("\n")
                 .hasSizeLessThan(StatusMapper.MAX_DESCRIPTION + 64);
+    }
+
+    @Test
+    void callerGone_deadlinePassed_isDeadlineExceededNamingTheCall() {
+        Status status = StatusMapper.callerGone("ContainerStatus abc", true).getStatus();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(status.getDescription()).isEqualTo("ContainerStatus abc: deadline passed before the work started");
+    }
+
+    @Test
+    void callerGone_cancelled_isCancelledNamingTheCall() {
+        Status status = StatusMapper.callerGone("ListContainers", false).getStatus();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.CANCELLED);
+        assertThat(status.getDescription()).isEqualTo("ListContainers: caller cancelled");
     }
 }

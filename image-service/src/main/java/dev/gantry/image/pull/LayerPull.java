@@ -1,5 +1,6 @@
 package dev.gantry.image.pull;
 
+import dev.gantry.common.errors.DiskFull;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.io.RawInflater;
 import dev.gantry.common.errors.GantryException;
@@ -211,7 +212,7 @@ final class LayerPull {
             if (cause instanceof InterruptedException) {
                 return ErrorKind.CANCELLED;
             }
-            if (cause instanceof IOException io && String.valueOf(io.getMessage()).contains("No space left")) {
+            if (cause instanceof IOException io && DiskFull.causedBy(io)) {
                 return ErrorKind.RESOURCE_EXHAUSTED;
             }
             // Content that ends early or does not decompress is the registry's or the image's fault, not ours,

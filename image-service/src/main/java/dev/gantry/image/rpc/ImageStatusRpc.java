@@ -1,5 +1,6 @@
 package dev.gantry.image.rpc;
 
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.image.oci.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.common.errors.ErrorKind;
@@ -28,7 +29,7 @@ public final class ImageStatusRpc {
     ImageStatusResponse handle(ImageStatusRequest request) {
         String spec = request.getImage().getImage();
         if (spec.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ImageStatus needs image.image, an image id or reference");
+            throw new InvalidRequestException("ImageStatus needs image.image, an image id or reference");
         }
         Optional<ImageRecord> found = images.find(spec);
         if (found.isEmpty()) {

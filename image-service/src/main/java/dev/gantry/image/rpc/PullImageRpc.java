@@ -1,7 +1,7 @@
 package dev.gantry.image.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.AuthConfig;
 import dev.gantry.cri.v1.PullImageRequest;
 import dev.gantry.cri.v1.PullImageResponse;
@@ -29,7 +29,7 @@ public final class PullImageRpc {
     PullImageResponse handle(PullImageRequest request) {
         String spec = request.getImage().getImage();
         if (spec.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PullImage needs image.image, the reference to pull");
+            throw new InvalidRequestException("PullImage needs image.image, the reference to pull");
         }
         ImageRecord image;
         try {

@@ -1,7 +1,6 @@
 package dev.gantry.image.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.RemoveImageRequest;
 import dev.gantry.cri.v1.RemoveImageResponse;
 import dev.gantry.image.ImageManager;
@@ -18,7 +17,7 @@ public final class RemoveImageRpc {
     RemoveImageResponse handle(RemoveImageRequest request) {
         String spec = request.getImage().getImage();
         if (spec.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "RemoveImage needs image.image, an image id or reference");
+            throw new InvalidRequestException("RemoveImage needs image.image, an image id or reference");
         }
         images.remove(spec);
         return RemoveImageResponse.getDefaultInstance();

@@ -1,9 +1,10 @@
 package dev.gantry.linux.fs;
 
+import dev.gantry.common.errors.ErrnoFailure;
 import java.io.IOException;
 
 /** A failed libc call: the message names the call, the path and the C library's words for the errno. */
-public final class ErrnoException extends IOException {
+public final class ErrnoException extends IOException implements ErrnoFailure {
 
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
@@ -32,6 +33,7 @@ public final class ErrnoException extends IOException {
         this.errno = errno;
     }
 
+    @Override
     public int errno() {
         return errno;
     }

@@ -1,12 +1,12 @@
 package dev.gantry.runtime.attach;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.linux.fs.ErrnoException;
 import dev.gantry.linux.socket.SeqPacketSocket;
 import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.container.ContainerPaths;
 import dev.gantry.runtime.container.ContainerState;
+import dev.gantry.runtime.errors.ContainerNotRunningException;
 import dev.gantry.runtime.streaming.ProcessSession;
 import dev.gantry.runtime.streaming.StreamRequest;
 import java.io.IOException;
@@ -81,7 +81,7 @@ public final class ContainerAttach {
     }
 
     private static GantryException notRunning(String id, String state) {
-        return new GantryException(ErrorKind.FAILED_PRECONDITION,
+        return new ContainerNotRunningException(
                 "attach to container " + id + ": it is " + state + ", only a running container can be attached to");
     }
 }

@@ -392,15 +392,6 @@ public final class ContainerManager {
     }
 
     private Optional<Container> findVisible(String idOrPrefix) {
-        Container c;
-        try {
-            c = store.get(idOrPrefix);
-        } catch (GantryException e) {
-            if (e.kind() == ErrorKind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        return c.state() instanceof ContainerState.Creating ? Optional.empty() : Optional.of(c);
+        return store.findByIdOrPrefix(idOrPrefix).filter(c -> !(c.state() instanceof ContainerState.Creating));
     }
 }

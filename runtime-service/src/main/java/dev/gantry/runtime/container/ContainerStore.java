@@ -52,6 +52,11 @@ public final class ContainerStore {
         return records.get(idOrPrefix);
     }
 
+    /** The container with this id or unique prefix; empty when there is none. */
+    public Optional<Container> findByIdOrPrefix(String idOrPrefix) {
+        return records.findByIdOrPrefix(idOrPrefix);
+    }
+
     public Optional<Container> find(String id) {
         return records.find(id);
     }

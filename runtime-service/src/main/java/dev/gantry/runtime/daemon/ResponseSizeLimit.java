@@ -1,6 +1,7 @@
 package dev.gantry.runtime.daemon;
 
 import com.google.protobuf.MessageLite;
+import dev.gantry.cri.rpc.StatusMapper;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -42,9 +43,9 @@ final class ResponseSizeLimit implements ServerInterceptor {
                 return;
             }
             if (message instanceof MessageLite m && m.getSerializedSize() > maxBytes) {
-                close(Status.RESOURCE_EXHAUSTED.withDescription(getMethodDescriptor().getBareMethodName()
-                        + ": response of " + m.getSerializedSize() + " bytes exceeds grpc.max_send_message_size ("
-                        + maxBytes + " bytes)"), new Metadata());
+                String rpc = getMethodDescriptor().getBareMethodName();
+                close(StatusMapper.toStatus(new ResponseTooLargeException(rpc, m.getSerializedSize(), maxBytes), rpc, ""),
+                        new Metadata());
                 return;
             }
             super.sendMessage(message);

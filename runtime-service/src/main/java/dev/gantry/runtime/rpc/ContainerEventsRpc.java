@@ -1,6 +1,7 @@
 package dev.gantry.runtime.rpc;
 
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.StatusMapper;
 import dev.gantry.cri.v1.ContainerEventResponse;
 import dev.gantry.cri.v1.ContainerEventType;
 import dev.gantry.runtime.container.Container;
@@ -9,7 +10,6 @@ import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerFilter;
 import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.sandbox.SandboxManager;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -74,8 +74,8 @@ public final class ContainerEventsRpc {
                 if (backlog[0] > MAX_BACKLOG) {
                     ended[0] = true;
                     subscription[0].close();
-                    call.onError(Status.RESOURCE_EXHAUSTED.withDescription("GetContainerEvents: the client read no events while "
-                            + MAX_BACKLOG + " were waiting; the stream is closed, subscribe again").asRuntimeException());
+                    call.onError(StatusMapper.toStatus(new EventSubscriberTooSlowException(MAX_BACKLOG), "GetContainerEvents", "")
+                            .asRuntimeException());
                     return;
                 }
                 call.onNext(message);

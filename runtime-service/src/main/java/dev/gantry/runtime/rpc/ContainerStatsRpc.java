@@ -1,7 +1,6 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ContainerStats;
 import dev.gantry.cri.v1.ContainerStatsFilter;
 import dev.gantry.cri.v1.ContainerStatsRequest;
@@ -24,7 +23,7 @@ public final class ContainerStatsRpc {
 
     ContainerStatsResponse handle(ContainerStatsRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ContainerStats: container_id is empty");
+            throw new InvalidRequestException("ContainerStats: container_id is empty");
         }
         return ContainerStatsResponse.newBuilder()
                 .setStats(messages.container(stats.container(request.getContainerId())))

@@ -2,8 +2,7 @@ package dev.gantry.runtime.rpc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.ContainerStatusResponse;
 import dev.gantry.runtime.container.Container;
@@ -24,7 +23,7 @@ public final class ContainerStatusRpc {
 
     ContainerStatusResponse handle(ContainerStatusRequest request) throws Exception {
         if (request.getContainerId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ContainerStatus: container_id is empty");
+            throw new InvalidRequestException("ContainerStatus: container_id is empty");
         }
         Container c = containers.status(request.getContainerId());
         ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder().setStatus(ContainerMessages.status(c));

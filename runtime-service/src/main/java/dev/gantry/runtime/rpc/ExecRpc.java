@@ -1,7 +1,6 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ExecRequest;
 import dev.gantry.cri.v1.ExecResponse;
 import dev.gantry.runtime.container.Container;
@@ -22,7 +21,7 @@ public final class ExecRpc {
 
     ExecResponse handle(ExecRequest request) {
         if (request.getCmdCount() == 0) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "Exec: cmd is empty");
+            throw new InvalidRequestException("Exec: cmd is empty");
         }
         RequestChecks.noNul("Exec", "", request);
         StreamChecks.streams("Exec", request.getTty(), request.getStdin(), request.getStdout(), request.getStderr());

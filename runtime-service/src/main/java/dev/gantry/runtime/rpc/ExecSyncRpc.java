@@ -1,8 +1,7 @@
 package dev.gantry.runtime.rpc;
 
 import com.google.protobuf.ByteString;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ExecSyncRequest;
 import dev.gantry.cri.v1.ExecSyncResponse;
 import dev.gantry.runtime.exec.ExecResult;
@@ -24,10 +23,10 @@ public final class ExecSyncRpc {
 
     ExecSyncResponse handle(ExecSyncRequest request) throws InterruptedException {
         if (request.getContainerId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ExecSync: container_id is empty");
+            throw new InvalidRequestException("ExecSync: container_id is empty");
         }
         if (request.getCmdCount() == 0) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "ExecSync in container " + request.getContainerId() + ": cmd is empty");
+            throw new InvalidRequestException("ExecSync in container " + request.getContainerId() + ": cmd is empty");
         }
         RequestChecks.noNul("ExecSync", "", request);
         Duration timeout = RequestChecks.timeout("ExecSync", "timeout", request.getTimeout());

@@ -1,7 +1,6 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.PodSandboxStats;
 import dev.gantry.cri.v1.PodSandboxStatsFilter;
 import dev.gantry.cri.v1.PodSandboxStatsRequest;
@@ -24,7 +23,7 @@ public final class PodSandboxStatsRpc {
 
     PodSandboxStatsResponse handle(PodSandboxStatsRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PodSandboxStats: pod_sandbox_id is empty");
+            throw new InvalidRequestException("PodSandboxStats: pod_sandbox_id is empty");
         }
         return PodSandboxStatsResponse.newBuilder()
                 .setStats(messages.pod(stats.pod(request.getPodSandboxId())))

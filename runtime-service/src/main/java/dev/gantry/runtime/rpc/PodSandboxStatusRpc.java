@@ -2,8 +2,7 @@ package dev.gantry.runtime.rpc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.PodSandboxStatus;
 import dev.gantry.cri.v1.PodSandboxStatusRequest;
 import dev.gantry.cri.v1.PodSandboxStatusResponse;
@@ -29,7 +28,7 @@ public final class PodSandboxStatusRpc {
 
     PodSandboxStatusResponse handle(PodSandboxStatusRequest request) throws Exception {
         if (request.getPodSandboxId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PodSandboxStatus: pod_sandbox_id is empty");
+            throw new InvalidRequestException("PodSandboxStatus: pod_sandbox_id is empty");
         }
         PodSandbox pod = sandboxes.status(request.getPodSandboxId());
         PodSandboxStatus.Builder status = SandboxMessages.status(pod);

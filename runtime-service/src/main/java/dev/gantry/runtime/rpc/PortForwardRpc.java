@@ -1,12 +1,12 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.PortForwardRequest;
 import dev.gantry.cri.v1.PortForwardResponse;
 import dev.gantry.runtime.streaming.StreamRequest;
 import dev.gantry.runtime.streaming.StreamUrls;
 import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.PodSandboxNotReadyException;
 import dev.gantry.sandbox.SandboxManager;
 
 /**
@@ -25,16 +25,16 @@ public final class PortForwardRpc {
 
     PortForwardResponse handle(PortForwardRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PortForward: pod_sandbox_id is empty");
+            throw new InvalidRequestException("PortForward: pod_sandbox_id is empty");
         }
         for (int port : request.getPortList()) {
             if (port < 1 || port > 65535) {
-                throw new GantryException(ErrorKind.INVALID_ARGUMENT, "PortForward: port " + port + " is not in 1..65535");
+                throw new InvalidRequestException("PortForward: port " + port + " is not in 1..65535");
             }
         }
         PodSandbox pod = sandboxes.status(request.getPodSandboxId());
         if (!pod.isReady()) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+            throw new PodSandboxNotReadyException(
                     "PortForward: pod sandbox " + pod.id() + " is not ready, its network may be gone");
         }
         String url = urls.urlFor(new StreamRequest.PortForward(pod.id(), request.getPortList()));

@@ -2,8 +2,8 @@ package dev.gantry.runtime.rpc;
 
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.MessageOrBuilder;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +174,6 @@ final class RequestChecks {
     }
 
     static GantryException invalid(String rpc, String message) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, rpc + ": " + message);
+        return new InvalidRequestException(rpc + ": " + message);
     }
 }

@@ -1,7 +1,6 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.StartContainerResponse;
 import dev.gantry.runtime.container.ContainerManager;
@@ -17,7 +16,7 @@ public final class StartContainerRpc {
 
     StartContainerResponse handle(StartContainerRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "StartContainer: container_id is empty");
+            throw new InvalidRequestException("StartContainer: container_id is empty");
         }
         containers.start(request.getContainerId());
         return StartContainerResponse.getDefaultInstance();

@@ -1,7 +1,6 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.UpdateContainerResourcesRequest;
 import dev.gantry.cri.v1.UpdateContainerResourcesResponse;
 import dev.gantry.runtime.container.ContainerManager;
@@ -17,7 +16,7 @@ public final class UpdateContainerResourcesRpc {
 
     UpdateContainerResourcesResponse handle(UpdateContainerResourcesRequest request) {
         if (!request.hasLinux()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "UpdateContainerResources: linux resources are required");
+            throw new InvalidRequestException("UpdateContainerResources: linux resources are required");
         }
         RequestChecks.noNul("UpdateContainerResources", "", request);
         containers.updateResources(request.getContainerId(), request.getLinux());

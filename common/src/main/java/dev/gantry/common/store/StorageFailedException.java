@@ -1,0 +1,12 @@
+package dev.gantry.common.store;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+
+/** A record could not be read, written or removed for a reason other than a full disk. */
+public final class StorageFailedException extends GantryException {
+
+    StorageFailedException(String message, Throwable cause) {
+        super(ErrorKind.INTERNAL, message, cause);
+    }
+}
