@@ -1,6 +1,5 @@
 package dev.gantry.runtime.container;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.AtomicFile;
 import dev.gantry.common.fs.Directories;
@@ -12,16 +11,22 @@ import dev.gantry.cri.v1.Signal;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.image.oci.ImageConfig;
 import dev.gantry.image.store.ImageRecord;
+import dev.gantry.runtime.errors.ContainerImageNotFoundException;
+import dev.gantry.runtime.errors.ContainerNotFoundException;
+import dev.gantry.runtime.errors.ContainerSetupFailedException;
+import dev.gantry.runtime.errors.ContainerWrongStateException;
+import dev.gantry.runtime.errors.InvalidContainerConfigException;
 import dev.gantry.runtime.monitor.ConmonCommand;
 import dev.gantry.runtime.monitor.ConmonLaunch;
+import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.runtime.oci.OciSpec;
 import dev.gantry.runtime.oci.OciSpecJson;
 import dev.gantry.runtime.oci.PidMode;
 import dev.gantry.runtime.oci.PodFacts;
-import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.runtime.oci.StopSignals;
 import dev.gantry.sandbox.NamespaceMode;
 import dev.gantry.sandbox.PodSandbox;
+import dev.gantry.sandbox.PodSandboxNotReadyException;
 import dev.gantry.sandbox.files.PodFiles;
 import dev.gantry.sandbox.infra.InfraPid;
 import java.io.IOException;
@@ -66,18 +71,18 @@ final class ContainerCreator {
     /** Checks everything that can be checked before anything is made; returns the image to use. */
     Prepared prepare(PodSandbox pod, ContainerConfig config) {
         if (!config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container config: metadata.name is required");
+            throw new InvalidContainerConfigException("container config: metadata.name is required");
         }
         if (!pod.isReady()) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
+            throw new PodSandboxNotReadyException(
                     "pod sandbox " + pod.id() + " is not ready: containers can only be created in a ready pod");
         }
         String spec = config.getImage().getImage();
         if (spec.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container config: image.image is required");
+            throw new InvalidContainerConfigException("container config: image.image is required");
         }
         ImageRecord image = system.images().find(spec)
-                .orElseThrow(() -> new GantryException(ErrorKind.NOT_FOUND, "image " + spec + " not found: pull it first"));
+                .orElseThrow(() -> new ContainerImageNotFoundException("image " + spec + " not found: pull it first"));
         ImageConfig imageConfig = system.images().imageConfig(image);
         Path logPath = logPath(pod.logDirectory(), config.getLogPath());
         int stopSignal = config.getStopSignal() == Signal.RUNTIME_DEFAULT || config.getStopSignal() == Signal.UNRECOGNIZED
@@ -160,7 +165,7 @@ final class ContainerCreator {
             if (e instanceof GantryException g) {
                 throw g;
             }
-            throw new GantryException(ErrorKind.INTERNAL, rollback.operation() + ": " + e.getMessage(), e);
+            throw new ContainerSetupFailedException(rollback.operation() + ": " + e.getMessage(), e);
         }
     }
 
@@ -182,25 +187,23 @@ final class ContainerCreator {
             return null;
         }
         if (logDirectory.isEmpty()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
-                    "container log_path " + logPath + " given but the pod sandbox has no log_directory");
+            throw new InvalidContainerConfigException("container log_path " + logPath + " given but the pod sandbox has no log_directory");
         }
         for (String part : logPath.split("/")) {
             if (part.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
-                throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container log_path " + shown(logPath)
+                throw new InvalidContainerConfigException("container log_path " + shown(logPath)
                         + " has a name longer than " + NAME_MAX + " bytes, which no file system takes");
             }
         }
         if ((logDirectory + "/" + logPath).getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "container log_path " + shown(logPath)
+            throw new InvalidContainerConfigException("container log_path " + shown(logPath)
                     + " under log_directory " + shown(logDirectory) + " is " + PATH_MAX + " bytes or longer (PATH_MAX)");
         }
         Path dir = Path.of(logDirectory).normalize();
         Path relative = Path.of(logPath);
         Path resolved = dir.resolve(relative).normalize();
         if (relative.isAbsolute() || !resolved.startsWith(dir) || resolved.equals(dir)) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
-                    "container log_path " + logPath + " must be a relative path inside the pod's log directory " + logDirectory);
+            throw new InvalidContainerConfigException("container log_path " + logPath + " must be a relative path inside the pod's log directory " + logDirectory);
         }
         return resolved;
     }
@@ -224,10 +227,10 @@ final class ContainerCreator {
         try {
             target = store.get(targetId);
         } catch (GantryException e) {
-            throw new GantryException(ErrorKind.NOT_FOUND, "namespace_options target_id: container " + targetId + " not found");
+            throw new ContainerNotFoundException("namespace_options target_id: container " + targetId + " not found");
         }
         if (!target.podId().equals(pod.id()) || !(target.state() instanceof ContainerState.Running) || target.pid() <= 0) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION, "namespace_options target_id: container " + targetId
+            throw new ContainerWrongStateException("namespace_options target_id: container " + targetId
                     + " must be a running container of pod " + pod.id());
         }
         return facts.withTargetPid(target.pid());

@@ -1,13 +1,17 @@
 package dev.gantry.runtime.container;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.common.lifecycle.KeyedLocks;
 import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.image.gc.Leases;
+import dev.gantry.runtime.errors.ContainerNotFoundException;
+import dev.gantry.runtime.errors.ContainerNotRunningException;
+import dev.gantry.runtime.errors.ContainerSetupFailedException;
+import dev.gantry.runtime.errors.ContainerStopTimeoutException;
+import dev.gantry.runtime.errors.ContainerWrongStateException;
 import dev.gantry.runtime.monitor.ExitStatus;
 import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.sandbox.PodSandbox;
@@ -122,12 +126,10 @@ public final class ContainerManager {
         try (var held = locks.lock(c.id())) {
             c = store.get(c.id());
             if (!(c.state() instanceof ContainerState.Created)) {
-                throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                        "container " + c.id() + " is " + ContainerStates.describe(c.state()) + ": only a created container can be started");
+                throw new ContainerWrongStateException("container " + c.id() + " is " + ContainerStates.describe(c.state()) + ": only a created container can be started");
             }
             if (c.removing() || killedBeforeStart.contains(c.id())) {
-                throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                        "container " + c.id() + " is being " + (c.removing() ? "removed" : "stopped") + ": it can no longer be started");
+                throw new ContainerWrongStateException("container " + c.id() + " is being " + (c.removing() ? "removed" : "stopped") + ": it can no longer be started");
             }
             Instant now = system.clock().instant();
             try {
@@ -165,7 +167,7 @@ public final class ContainerManager {
         if (!signal(id, SIGKILL) || await(exited, KILL_WAIT)) {
             return;
         }
-        throw new GantryException(ErrorKind.DEADLINE_EXCEEDED, "stop container " + id + ": its process was killed but its exit was not reported within "
+        throw new ContainerStopTimeoutException("stop container " + id + ": its process was killed but its exit was not reported within "
                 + KILL_WAIT.toSeconds() + " s");
     }
 
@@ -234,7 +236,7 @@ public final class ContainerManager {
     /** ContainerStatus; NOT_FOUND for an unknown id, or one still being created. */
     public Container status(String idOrPrefix) {
         return findVisible(idOrPrefix).orElseThrow(
-                () -> new GantryException(ErrorKind.NOT_FOUND, "container " + idOrPrefix + " not found"));
+                () -> new ContainerNotFoundException("container " + idOrPrefix + " not found"));
     }
 
     /** ListContainers, from memory. */
@@ -258,7 +260,7 @@ public final class ContainerManager {
             c = store.get(c.id());
             if (!c.state().isLive()) {
                 // containerd refuses too; a created container's update is stored and applies at start.
-                throw new GantryException(ErrorKind.FAILED_PRECONDITION, "container " + c.id() + " is "
+                throw new ContainerWrongStateException("container " + c.id() + " is "
                         + ContainerStates.describe(c.state()) + ": only a created or running container's resources can be updated");
             }
             LinuxContainerResources merged = ResourcesUpdate.merge(c.resources(), update);
@@ -271,7 +273,7 @@ public final class ContainerManager {
                             .withResources(Files.readString(config), oci).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
             } catch (IOException | IllegalArgumentException e) {
-                throw new GantryException(ErrorKind.INTERNAL, "update the resources of container " + c.id() + " in " + config
+                throw new ContainerSetupFailedException("update the resources of container " + c.id() + " in " + config
                         + ": " + e.getMessage(), e);
             }
             return store.update(c.id(), x -> x.withResources(merged));
@@ -283,15 +285,15 @@ public final class ContainerManager {
         Container c = status(idOrPrefix);
         try (var held = locks.lock(c.id())) {
             if (!(store.get(c.id()).state() instanceof ContainerState.Running)) {
-                throw new GantryException(ErrorKind.FAILED_PRECONDITION, "container " + c.id() + " is not running: no log to reopen");
+                throw new ContainerNotRunningException("container " + c.id() + " is not running: no log to reopen");
             }
             system.monitor().reopenLog(system.paths().bundle(c.id()));
             awaitLogFile(c);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "reopen the log of container " + c.id() + ": " + e.getMessage(), e);
+            throw new ContainerSetupFailedException("reopen the log of container " + c.id() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GantryException(ErrorKind.CANCELLED, "reopen the log of container " + c.id() + ": interrupted", e);
+            throw new InterruptedOperationException("reopen the log of container " + c.id() + ": interrupted", e);
         }
     }
 

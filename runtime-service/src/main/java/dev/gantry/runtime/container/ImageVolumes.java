@@ -1,13 +1,13 @@
 package dev.gantry.runtime.container;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.RootPath;
 import dev.gantry.common.lifecycle.Rollback;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.Mount;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.image.store.ImageRecord;
+import dev.gantry.runtime.errors.ContainerImageNotFoundException;
+import dev.gantry.runtime.errors.InvalidContainerConfigException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -43,8 +43,7 @@ final class ImageVolumes {
                 continue;
             }
             String spec = mount.getImage().getImage();
-            ImageRecord image = images.find(spec).orElseThrow(() -> new GantryException(ErrorKind.NOT_FOUND,
-                    "mount at " + mount.getContainerPath() + ": image " + spec + " not found: pull it first"));
+            ImageRecord image = images.find(spec).orElseThrow(() -> new ContainerImageNotFoundException("mount at " + mount.getContainerPath() + ": image " + spec + " not found: pull it first"));
             lease.extend(image.blobs());
             lease.extend(image.chainIds());
             Path target = paths.runDir(id).resolve(DIR).resolve(Integer.toString(i));
@@ -65,7 +64,7 @@ final class ImageVolumes {
         }
         Path inside = RootPath.resolve(volume, mount.getImageSubPath());
         if (!Files.exists(inside, LinkOption.NOFOLLOW_LINKS)) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "mount at " + mount.getContainerPath() + ": image_sub_path "
+            throw new InvalidContainerConfigException("mount at " + mount.getContainerPath() + ": image_sub_path "
                     + mount.getImageSubPath() + " does not exist in image " + mount.getImage().getImage());
         }
         return inside;

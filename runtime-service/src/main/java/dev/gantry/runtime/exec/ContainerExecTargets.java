@@ -1,12 +1,12 @@
 package dev.gantry.runtime.exec;
 
 import dev.gantry.common.errors.GantryException;
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.runtime.container.ContainerState;
 import dev.gantry.runtime.container.ContainerSystem;
 import dev.gantry.runtime.errors.ContainerNotRunningException;
+import dev.gantry.runtime.errors.InvalidExecRequestException;
 import dev.gantry.runtime.oci.OciRuntime;
 
 /** The containers of the container manager as exec targets. */
@@ -23,7 +23,7 @@ final class ContainerExecTargets implements ExecTargets {
     @Override
     public ExecTarget running(String idOrPrefix) {
         if (idOrPrefix == null || idOrPrefix.isEmpty()) {
-            throw new InvalidRequestException("exec: container_id is empty");
+            throw new InvalidExecRequestException("exec: container_id is empty");
         }
         Container c = containers.status(idOrPrefix);
         if (!(c.state() instanceof ContainerState.Running)) {

@@ -1,6 +1,6 @@
 package dev.gantry.runtime.exec;
 
-import dev.gantry.cri.rpc.InvalidRequestException;
+import dev.gantry.runtime.errors.InvalidExecRequestException;
 import dev.gantry.runtime.streaming.ProcessSession;
 import dev.gantry.runtime.streaming.StreamRequest;
 import java.io.IOException;
@@ -28,7 +28,7 @@ public final class ExecSessions {
      */
     public ProcessSession open(StreamRequest.Exec request) throws IOException {
         if (request.command().isEmpty()) {
-            throw new InvalidRequestException("exec in container " + request.containerId() + ": the command is empty");
+            throw new InvalidExecRequestException("exec in container " + request.containerId() + ": the command is empty");
         }
         ExecTarget target = targets.running(request.containerId());
         byte[] process = specs.forExec(target.containerId(), target.bundle(), request.command(), request.tty());

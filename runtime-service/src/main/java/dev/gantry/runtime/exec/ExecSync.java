@@ -2,8 +2,8 @@ package dev.gantry.runtime.exec;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.errors.InvalidExecRequestException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,10 +72,10 @@ public final class ExecSync {
      */
     public ExecResult run(String idOrPrefix, List<String> cmd, Duration timeout, BooleanSupplier callerGone) throws InterruptedException {
         if (cmd.isEmpty()) {
-            throw new InvalidRequestException("exec in container " + idOrPrefix + ": cmd is empty");
+            throw new InvalidExecRequestException("exec in container " + idOrPrefix + ": cmd is empty");
         }
         if (timeout.isNegative()) {
-            throw new InvalidRequestException("exec in container " + idOrPrefix + ": negative timeout " + timeout.toSeconds());
+            throw new InvalidExecRequestException("exec in container " + idOrPrefix + ": negative timeout " + timeout.toSeconds());
         }
         ExecTarget target = targets.running(idOrPrefix);
         String what = "exec " + cmd + " in container " + target.containerId();

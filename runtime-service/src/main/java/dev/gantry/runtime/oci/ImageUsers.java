@@ -2,11 +2,12 @@ package dev.gantry.runtime.oci;
 
 import static dev.gantry.runtime.oci.SpecErrors.invalid;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.RootPath;
 import dev.gantry.cri.v1.LinuxContainerSecurityContext;
 import dev.gantry.cri.v1.SupplementalGroupsPolicy;
+import dev.gantry.runtime.errors.ContainerSetupFailedException;
+import dev.gantry.runtime.errors.InvalidContainerConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,11 +208,11 @@ final class ImageUsers {
                 String parent = current.substring(0, current.lastIndexOf('/') + 1);
                 current = target.startsWith("/") ? target : parent + target;
             }
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "image's " + name + ": too many levels of symbolic links");
+            throw new InvalidContainerConfigException("image's " + name + ": too many levels of symbolic links");
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "read the image's " + name + " in " + rootfs + ": " + e, e);
+            throw new ContainerSetupFailedException("read the image's " + name + " in " + rootfs + ": " + e, e);
         }
     }
 
@@ -258,13 +259,12 @@ final class ImageUsers {
 
     private static void appendLine(ByteArrayOutputStream line, byte[] bytes, int offset, int length, String name) {
         if (line.size() + length > MAX_LINE_BYTES) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
-                    "image's " + name + " has a line longer than " + MAX_LINE_BYTES + " bytes");
+            throw new InvalidContainerConfigException("image's " + name + " has a line longer than " + MAX_LINE_BYTES + " bytes");
         }
         line.write(bytes, offset, length);
     }
 
     private static GantryException tooLarge(String name) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, "image's " + name + " is larger than " + MAX_FILE_BYTES + " bytes");
+        return new InvalidContainerConfigException("image's " + name + " is larger than " + MAX_FILE_BYTES + " bytes");
     }
 }

@@ -2,8 +2,8 @@ package dev.gantry.runtime.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.runtime.errors.OciRuntimeFailedException;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +35,7 @@ public record RuncFeatures(boolean recursiveReadOnlyMounts) {
         try {
             root = JSON.readTree(featuresJson);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "runc features: unreadable answer: " + e.getMessage(), e);
+            throw new OciRuntimeFailedException("runc features: unreadable answer: " + e.getMessage(), e);
         }
         boolean rro = false;
         for (JsonNode option : root.path("mountOptions")) {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.common.io.BlockingIo;
+import dev.gantry.runtime.errors.ContainerWrongStateException;
+import dev.gantry.runtime.errors.OciRuntimeFailedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,7 +131,7 @@ public final class RuncRuntime implements OciRuntime {
         Result r = run("update", id, resourcesJson(resources), "update", "--resources", "-", id);
         if (!r.ok() && r.stderr().contains("unable to set memory limit")) {
             // The kernel refuses a limit below what the container already uses: its state, not our failure.
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION, r.what() + ": " + message(r.stderr()));
+            throw new ContainerWrongStateException(r.what() + ": " + message(r.stderr()));
         }
         r.check();
     }
@@ -177,7 +179,7 @@ public final class RuncRuntime implements OciRuntime {
             return new RuncState(node.path("id").asText(id), node.path("status").asText(), node.path("pid").asLong(),
                     Instant.parse(node.path("created").asText()));
         } catch (JsonProcessingException | DateTimeParseException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "runc state " + id + ": unreadable answer: " + e.getMessage(), e);
+            throw new OciRuntimeFailedException("runc state " + id + ": unreadable answer: " + e.getMessage(), e);
         }
     }
 
@@ -226,7 +228,7 @@ public final class RuncRuntime implements OciRuntime {
             p = new ProcessBuilder(argv).redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
                     : ProcessBuilder.Redirect.PIPE).start();
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, what + ": " + e.getMessage(), e);
+            throw new OciRuntimeFailedException(what + ": " + e.getMessage(), e);
         }
         try {
             Drain outDrain = new Drain(p.getInputStream());
@@ -243,7 +245,7 @@ public final class RuncRuntime implements OciRuntime {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 p.waitFor();
-                throw new GantryException(ErrorKind.INTERNAL, what + ": no answer within " + timeout.toMillis() + " ms, runc killed");
+                throw new OciRuntimeFailedException(what + ": no answer within " + timeout.toMillis() + " ms, runc killed");
             }
             // The pipes close when runc exits, unless something it started kept them: then don't wait for them.
             out.join(PIPE_GRACE);
@@ -252,7 +254,7 @@ public final class RuncRuntime implements OciRuntime {
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new GantryException(ErrorKind.CANCELLED, what + ": interrupted", e);
+            throw new InterruptedOperationException(what + ": interrupted", e);
         }
     }
 
@@ -263,7 +265,7 @@ public final class RuncRuntime implements OciRuntime {
 
         void check() {
             if (!ok()) {
-                throw new GantryException(ErrorKind.INTERNAL, what + ": " + message(stderr));
+                throw new OciRuntimeFailedException(what + ": " + message(stderr));
             }
         }
     }

@@ -2,9 +2,8 @@ package dev.gantry.runtime.oci;
 
 import static dev.gantry.runtime.oci.SpecErrors.invalid;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.linux.fs.FileOps;
+import dev.gantry.runtime.errors.ContainerSetupFailedException;
 import dev.gantry.runtime.oci.OciSpec.Device;
 import dev.gantry.runtime.oci.OciSpec.DeviceRule;
 import java.io.IOException;
@@ -75,7 +74,7 @@ final class SpecDevices {
                 }
             });
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "list the devices under " + devRoot + ": " + e, e);
+            throw new ContainerSetupFailedException("list the devices under " + devRoot + ": " + e, e);
         }
         return devices;
     }
@@ -87,7 +86,7 @@ final class SpecDevices {
         } catch (NoSuchFileException e) {
             throw invalid("device host_path " + hostPath + " does not exist");
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "stat device " + hostPath + ": " + e, e);
+            throw new ContainerSetupFailedException("stat device " + hostPath + ": " + e, e);
         }
         int mode = (Integer) attrs.get("mode");
         String type = switch (mode & FileOps.S_IFMT) {

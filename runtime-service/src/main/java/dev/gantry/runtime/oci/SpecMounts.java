@@ -2,11 +2,10 @@ package dev.gantry.runtime.oci;
 
 import static dev.gantry.runtime.oci.SpecErrors.invalid;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.Failures;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.RootPath;
 import dev.gantry.cri.v1.ContainerConfig;
+import dev.gantry.runtime.errors.ContainerSetupFailedException;
 import dev.gantry.runtime.oci.OciSpec.Mount;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -116,7 +115,7 @@ final class SpecMounts {
                 throw invalid("mount at container_path " + destination + ": host_path " + source
                         + " does not exist and cannot be created: " + reason);
             } catch (IOException e) {
-                throw new GantryException(ErrorKind.INTERNAL, "mount at container_path " + destination
+                throw new ContainerSetupFailedException("mount at container_path " + destination
                         + ": create missing host_path " + source + ": " + Failures.describe(e), e);
             }
         }

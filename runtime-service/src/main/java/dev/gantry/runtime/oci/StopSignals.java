@@ -1,7 +1,7 @@
 package dev.gantry.runtime.oci;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.runtime.errors.InvalidContainerConfigException;
 import java.util.Locale;
 import java.util.Map;
 
@@ -98,6 +98,6 @@ public final class StopSignals {
     }
 
     private static GantryException unknown(String signal) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, "stop signal \"" + signal + "\" is not a Linux signal");
+        return new InvalidContainerConfigException("stop signal \"" + signal + "\" is not a Linux signal");
     }
 }

@@ -1,0 +1,16 @@
+package dev.gantry.runtime.errors;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+
+/** CreateContainer names an image (or an image volume) this node has not pulled. */
+public final class ContainerImageNotFoundException extends GantryException {
+
+    public ContainerImageNotFoundException(String message) {
+        super(ErrorKind.NOT_FOUND, message);
+    }
+
+    public ContainerImageNotFoundException(String message, Throwable cause) {
+        super(ErrorKind.NOT_FOUND, message, cause);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.gantry.runtime.errors;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+
+/** No container has the id or prefix asked for (or the container a namespace target names). */
+public final class ContainerNotFoundException extends GantryException {
+
+    public ContainerNotFoundException(String message) {
+        super(ErrorKind.NOT_FOUND, message);
+    }
+
+    public ContainerNotFoundException(String message, Throwable cause) {
+        super(ErrorKind.NOT_FOUND, message, cause);
+    }
+}
