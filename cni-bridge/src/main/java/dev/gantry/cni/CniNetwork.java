@@ -10,7 +10,6 @@ import dev.gantry.cni.exec.PluginCall;
 import dev.gantry.cni.exec.PluginExecutor;
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,8 +127,7 @@ public final class CniNetwork {
         if (config.disableCheck() || VERSIONS_WITHOUT_CHECK.contains(config.cniVersion())) {
             return;
         }
-        ResultCache.Entry entry = cache.read(config.name(), a).orElseThrow(() -> new GantryException(
-                ErrorKind.FAILED_PRECONDITION, "CNI CHECK of " + a.containerId() + " on network " + config.name()
+        ResultCache.Entry entry = cache.read(config.name(), a).orElseThrow(() -> new NetworkNotReadyException("CNI CHECK of " + a.containerId() + " on network " + config.name()
                         + ": no cached ADD result"));
         PluginCall call = call(CniCommand.CHECK, a, entry.runtimeConfig().orElse(a.capabilities()));
         for (ObjectNode plugin : entry.config().plugins()) {

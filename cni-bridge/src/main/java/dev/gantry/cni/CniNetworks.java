@@ -5,8 +5,8 @@ import dev.gantry.cni.config.ConfigLoadResult;
 import dev.gantry.cni.config.ConfigLoader;
 import dev.gantry.cni.exec.PluginExecutor;
 import dev.gantry.cni.result.CniResult;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.store.StorageFailedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,7 +71,7 @@ public final class CniNetworks implements AutoCloseable {
         try {
             watcher.start();
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "watch network config dir " + confDir + ": " + e.getMessage(), e);
+            throw new StorageFailedException("watch network config dir " + confDir + ": " + e.getMessage(), e);
         }
         reload();
     }
@@ -124,7 +124,7 @@ public final class CniNetworks implements AutoCloseable {
         Loaded l = loaded;
         NetworkStatus status = statusOf(l);
         if (!status.ready()) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION, "pod network is not ready: " + status.message());
+            throw new NetworkNotReadyException("pod network is not ready: " + status.message());
         }
         return l.network();
     }

@@ -7,8 +7,7 @@ import dev.gantry.cni.config.ConfigLoader;
 import dev.gantry.cni.config.NetworkConfigList;
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.store.StorageFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,7 +36,7 @@ final class ResultCache {
     Path fileFor(String network, Attachment a) {
         String name = network + "-" + a.containerId() + "-" + a.ifName();
         if (name.contains("/") || name.contains("\0")) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "CNI attachment " + name + ": '/' not allowed in network, container id or interface name");
+            throw new InvalidAttachmentException("CNI attachment " + name + ": '/' not allowed in network, container id or interface name");
         }
         return dir.resolve(network + "-" + a.containerId() + "-" + a.ifName() + ".json");
     }
@@ -56,7 +55,7 @@ final class ResultCache {
             // IPAM lease that survives a reboot is released by DEL with the current config, by container id.
             dev.gantry.common.fs.AtomicFile.replace(file, mapper.writeValueAsBytes(root));
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "write CNI result cache " + file + ": " + e.getMessage(), e);
+            throw new StorageFailedException("write CNI result cache " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -68,7 +67,7 @@ final class ResultCache {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "read CNI result cache " + file + ": " + e.getMessage(), e);
+            throw new StorageFailedException("read CNI result cache " + file + ": " + e.getMessage(), e);
         }
         try {
             JsonNode root = mapper.readTree(bytes);
@@ -78,7 +77,7 @@ final class ResultCache {
             Optional<RuntimeConfig> runtimeConfig = rc == null || rc.isNull() ? Optional.empty() : Optional.of(RuntimeConfigJson.read(rc));
             return Optional.of(new Entry(config, result, runtimeConfig));
         } catch (IOException | RuntimeException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "CNI result cache " + file + " is unreadable: " + e.getMessage(), e);
+            throw new StorageFailedException("CNI result cache " + file + " is unreadable: " + e.getMessage(), e);
         }
     }
 
@@ -87,7 +86,7 @@ final class ResultCache {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "delete CNI result cache " + file + ": " + e.getMessage(), e);
+            throw new StorageFailedException("delete CNI result cache " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.gantry.image;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.StepTimes;
+import dev.gantry.common.store.StorageFailedException;
 import dev.gantry.image.content.ContentStore;
 import dev.gantry.image.content.Writeback;
 import dev.gantry.image.gc.GarbageCollector;
@@ -137,7 +138,7 @@ public final class ImageManager {
             return record;
         } catch (IOException e) {
             collector.collect();
-            throw new GantryException(ErrorKind.INTERNAL, "pull " + reference + ": cannot write the image record: " + e.getMessage(), e);
+            throw new StorageFailedException("pull " + reference + ": cannot write the image record: " + e.getMessage(), e);
         }
     }
 
@@ -158,7 +159,7 @@ public final class ImageManager {
         try {
             images.remove(image.get().id());
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "remove image " + spec + ": " + e.getMessage(), e);
+            throw new StorageFailedException("remove image " + spec + ": " + e.getMessage(), e);
         }
         collector.collect();
         return image;
@@ -174,7 +175,7 @@ public final class ImageManager {
         try {
             return content.read(image.id());
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "read config of image " + image.id() + ": " + e.getMessage(), e);
+            throw new StorageFailedException("read config of image " + image.id() + ": " + e.getMessage(), e);
         }
     }
 

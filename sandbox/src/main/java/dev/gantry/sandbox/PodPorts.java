@@ -1,9 +1,9 @@
 package dev.gantry.sandbox;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
@@ -50,12 +50,11 @@ public final class PodPorts {
      */
     public SocketChannel connect(String podSandboxId, int port) throws IOException {
         if (port < 1 || port > 65535) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "port-forward to pod " + podSandboxId + ": port " + port + " is not 1..65535");
+            throw new InvalidPodConfigException("port-forward to pod " + podSandboxId + ": port " + port + " is not 1..65535");
         }
         PodSandbox pod = pods.apply(podSandboxId);
         if (!pod.isReady()) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                    "port-forward to port " + port + " of pod sandbox " + pod.id() + ": the pod is not ready");
+            throw new PodSandboxNotReadyException("port-forward to port " + port + " of pod sandbox " + pod.id() + ": the pod is not ready");
         }
         SocketChannel channel = open(pod, port);
         try {
@@ -76,8 +75,7 @@ public final class PodPorts {
         }
         String netns = pod.network().namespacePath();
         if (netns.isEmpty()) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                    "port-forward to port " + port + " of pod sandbox " + pod.id() + ": the pod has no network namespace");
+            throw new PodSandboxNotReadyException("port-forward to port " + port + " of pod sandbox " + pod.id() + ": the pod has no network namespace");
         }
         try {
             return runner.runIn(Path.of(netns), NamespaceType.NET, () -> SocketChannel.open(StandardProtocolFamily.INET));

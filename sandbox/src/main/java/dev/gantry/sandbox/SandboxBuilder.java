@@ -1,13 +1,12 @@
 package dev.gantry.sandbox;
 
 import dev.gantry.cni.exec.RuntimeConfig;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.Rollback;
 import dev.gantry.linux.mount.Mounts;
 import dev.gantry.linux.ns.NamespaceType;
-import dev.gantry.sandbox.files.HostsFile;
+import dev.gantry.sandbox.errors.PodSetupFailedException;
 import dev.gantry.sandbox.files.Hostname;
+import dev.gantry.sandbox.files.HostsFile;
 import dev.gantry.sandbox.files.PodFiles;
 import dev.gantry.sandbox.files.ResolvConf;
 import dev.gantry.sandbox.infra.InfraPid;
@@ -188,7 +187,7 @@ final class SandboxBuilder {
         try {
             return new EnumMap<>(system.namespaces().create(id, types, hostname.value()));
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "pin the namespaces of pod " + id + ": " + e.getMessage(), e);
+            throw new PodSetupFailedException("pin the namespaces of pod " + id + ": " + e.getMessage(), e);
         }
     }
 

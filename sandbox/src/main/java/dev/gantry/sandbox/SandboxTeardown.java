@@ -1,10 +1,9 @@
 package dev.gantry.sandbox;
 
 import dev.gantry.cni.CniNetwork;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.Failpoints;
 import dev.gantry.linux.mount.Mounts;
+import dev.gantry.sandbox.errors.PodSetupFailedException;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -115,7 +114,7 @@ final class SandboxTeardown {
         try {
             Files.deleteIfExists(shm);
         } catch (DirectoryNotEmptyException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "remove pod /dev/shm " + shm + ": still holds files after unmount", e);
+            throw new PodSetupFailedException("remove pod /dev/shm " + shm + ": still holds files after unmount", e);
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.gantry.common.errors.GantryException;
 /** A record could not be read, written or removed for a reason other than a full disk. */
 public final class StorageFailedException extends GantryException {
 
-    StorageFailedException(String message, Throwable cause) {
+    public StorageFailedException(String message, Throwable cause) {
         super(ErrorKind.INTERNAL, message, cause);
     }
 }

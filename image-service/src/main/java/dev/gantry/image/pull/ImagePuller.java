@@ -2,6 +2,7 @@ package dev.gantry.image.pull;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.common.io.JdkRawInflater;
 import dev.gantry.common.io.RawInflater;
 import dev.gantry.image.content.ContentStore;
@@ -87,15 +88,14 @@ public final class ImagePuller {
             List<Digest> blobs = new ArrayList<>();
             if (MediaTypes.isIndex(top.mediaType())) {
                 ImageIndex index = OciJson.index(top.content(), top.mediaType(), "index " + top.digest() + " of " + ref);
-                Descriptor chosen = index.select(platform).orElseThrow(() -> new GantryException(ErrorKind.NOT_FOUND,
-                        "image " + ref + " has no manifest for this node's platform " + platform + " (the index offers "
+                Descriptor chosen = index.select(platform).orElseThrow(() -> new PlatformNotFoundException("image " + ref + " has no manifest for this node's platform " + platform + " (the index offers "
                                 + index.manifests().stream().map(d -> d.platform().map(Platform::toString).orElse("none")).toList() + ")"));
                 blobs.add(top.digest());
                 lease.extend(List.of(top.digest())); // held before it is stored, so no collection races the put
                 content.put(top.digest(), top.content());
                 fetched = registry.fetchManifest(ref, chosen.digest().toString(), credentials);
                 if (!MediaTypes.isManifest(fetched.mediaType())) {
-                    throw new GantryException(ErrorKind.INVALID_ARGUMENT, "image " + ref + ": the index entry for " + platform
+                    throw new ImageMalformedException("image " + ref + ": the index entry for " + platform
                             + " is a " + fetched.mediaType() + ", not an image manifest");
                 }
             }
@@ -109,7 +109,7 @@ public final class ImagePuller {
             byte[] configBytes = config(ref, manifest.config(), credentials);
             ImageConfig config = OciJson.config(configBytes, "config " + manifest.config().digest() + " of " + ref);
             if (config.diffIds().size() != manifest.layers().size()) {
-                throw new GantryException(ErrorKind.INVALID_ARGUMENT, "image " + ref + ": the manifest lists "
+                throw new ImageMalformedException("image " + ref + ": the manifest lists "
                         + manifest.layers().size() + " layers but the config lists " + config.diffIds().size() + " diff_ids");
             }
             List<Digest> chainIds = ChainIds.of(config.diffIds());
@@ -126,7 +126,7 @@ public final class ImagePuller {
             return new Pulled(image, lease);
         } catch (IOException e) {
             lease.close();
-            throw new GantryException(ErrorKind.INTERNAL, "pull " + ref + ": " + e.getMessage(), e);
+            throw new PullFailedException("pull " + ref + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             lease.close(); // Errors too: a lease left open keeps its blobs from the collector for good
             throw e;
@@ -138,7 +138,7 @@ public final class ImagePuller {
             return content.read(descriptor.digest());
         }
         if (descriptor.size() > MAX_CONFIG_SIZE) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "image " + ref + ": config " + descriptor.digest()
+            throw new ImageMalformedException("image " + ref + ": config " + descriptor.digest()
                     + " is " + descriptor.size() + " bytes, more than the " + MAX_CONFIG_SIZE + " an image config may be");
         }
         byte[] bytes;
@@ -170,7 +170,7 @@ public final class ImagePuller {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running.forEach(f -> f.cancel(true));
-                throw new GantryException(ErrorKind.CANCELLED, "pull " + ref + " interrupted", e);
+                throw new InterruptedOperationException("pull " + ref + " interrupted", e);
             } catch (ExecutionException e) {
                 if (first == null) {
                     first = describe(ref, manifest.layers().get(i), e.getCause());

@@ -1,6 +1,5 @@
 package dev.gantry.image.pull;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.oci.Descriptor;
 import java.io.IOException;
@@ -74,8 +73,7 @@ final class LayerBudget extends InputStream {
                 ? "the limit of " + allowed + " bytes a layer may unpack to (image.max_layer_size)"
                 : "the limit of " + allowed + " bytes, " + limits.maxRatio() + " times its compressed size of " + layer.size()
                         + " bytes (image.max_layer_ratio)";
-        return new GantryException(ErrorKind.RESOURCE_EXHAUSTED,
-                "unpack layer " + layer.digest() + ": refused, it unpacks to more than " + limit);
+        return new LayerTooLargeException("unpack layer " + layer.digest() + ": refused, it unpacks to more than " + limit);
     }
 
     private void checkFreeSpace() throws IOException {
@@ -84,7 +82,7 @@ final class LayerBudget extends InputStream {
         }
         long usable = disk.getUsableSpace();
         if (usable < limits.minFreeSpace()) {
-            throw new GantryException(ErrorKind.RESOURCE_EXHAUSTED, "unpack layer " + layer.digest()
+            throw new LayerTooLargeException("unpack layer " + layer.digest()
                     + ": stopped, the image store's file system has " + usable + " bytes free, less than the "
                     + limits.minFreeSpace() + " bytes pulls must leave (image.min_free_space)");
         }

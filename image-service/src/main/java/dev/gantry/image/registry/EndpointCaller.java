@@ -1,7 +1,7 @@
 package dev.gantry.image.registry;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.errors.InterruptedOperationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -135,7 +135,7 @@ final class EndpointCaller {
     }
 
     private static GantryException interrupted(RequestSpec spec, Endpoint endpoint) {
-        return new GantryException(ErrorKind.CANCELLED, spec.what() + " from " + endpoint + ": interrupted");
+        return new InterruptedOperationException(spec.what() + " from " + endpoint + ": interrupted");
     }
 
     /** A certificate the endpoint's trust rejects stays rejected; everything else may be transient. */

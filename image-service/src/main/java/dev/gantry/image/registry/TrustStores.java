@@ -1,7 +1,5 @@
 package dev.gantry.image.registry;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,7 +34,7 @@ final class TrustStores {
                 extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
             }
             if (extra.isEmpty()) {
-                throw new GantryException(ErrorKind.INVALID_ARGUMENT, "CA bundle " + caFile + " holds no PEM certificate");
+                throw new InvalidCaBundleException("CA bundle " + caFile + " holds no PEM certificate");
             }
             for (Certificate certificate : extra) {
                 store.setCertificateEntry("ca-" + n++, certificate);
@@ -47,7 +45,7 @@ final class TrustStores {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "read CA bundle " + caFile + ": " + e.getMessage(), e);
+            throw new InvalidCaBundleException("read CA bundle " + caFile + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.gantry.image.rpc;
 
-import dev.gantry.cri.rpc.InvalidRequestException;
-import dev.gantry.image.oci.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.store.StorageFailedException;
+import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ImageStatusRequest;
 import dev.gantry.cri.v1.ImageStatusResponse;
 import dev.gantry.image.ImageManager;
+import dev.gantry.image.oci.Json;
 import dev.gantry.image.store.ImageRecord;
 import java.io.IOException;
 import java.util.Optional;
@@ -52,7 +51,7 @@ public final class ImageStatusRpc {
             info.set("imageSpec", Json.mapper().readTree(images.config(image)));
             return Json.mapper().writeValueAsString(info);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "image " + image.id() + ": config is not readable JSON: " + e.getMessage(), e);
+            throw new StorageFailedException("image " + image.id() + ": config is not readable JSON: " + e.getMessage(), e);
         }
     }
 }

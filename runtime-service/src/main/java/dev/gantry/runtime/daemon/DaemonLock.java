@@ -1,7 +1,5 @@
 package dev.gantry.runtime.daemon;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,8 +47,7 @@ final class DaemonLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                    "another gantryd (pid " + holder(file) + ") holds the " + role + " " + dir + " (lock " + file
+            throw new HostResourceInUseException("another gantryd (pid " + holder(file) + ") holds the " + role + " " + dir + " (lock " + file
                             + "); refusing to serve " + servedWhat);
         }
         channel.truncate(0);

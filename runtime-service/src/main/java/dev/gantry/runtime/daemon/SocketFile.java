@@ -1,7 +1,5 @@
 package dev.gantry.runtime.daemon;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -35,12 +33,10 @@ final class SocketFile {
             return;
         }
         if ((mode & S_IFMT) != S_IFSOCK) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                    socket + " exists and is not a socket; refusing to replace it");
+            throw new HostResourceInUseException(socket + " exists and is not a socket; refusing to replace it");
         }
         if (isServed(socket)) {
-            throw new GantryException(ErrorKind.FAILED_PRECONDITION,
-                    "another process is serving " + socket + " (connect succeeded); refusing to replace it");
+            throw new HostResourceInUseException("another process is serving " + socket + " (connect succeeded); refusing to replace it");
         }
         Files.deleteIfExists(socket);
     }

@@ -1,9 +1,12 @@
 package dev.gantry.runtime.exec;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.errors.ContainerNotRunningException;
+import dev.gantry.runtime.errors.ExecOutputTooLargeException;
+import dev.gantry.runtime.errors.ExecTimedOutException;
 import dev.gantry.runtime.errors.InvalidExecRequestException;
+import dev.gantry.runtime.errors.OciRuntimeFailedException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +87,7 @@ public final class ExecSync {
         try {
             runc = RuncExecProcess.start(target, process, false, true, true, false, false);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, what + ": start runc: " + e.getMessage(), e);
+            throw new OciRuntimeFailedException(what + ": start runc: " + e.getMessage(), e);
         }
         try (runc) {
             OutputCap output = new OutputCap(maxOutput);
@@ -99,22 +102,21 @@ public final class ExecSync {
             out.finish(DRAIN_GRACE);
             err.finish(DRAIN_GRACE);
             switch (ending) {
-                case TIMED_OUT -> throw new GantryException(ErrorKind.DEADLINE_EXCEEDED,
-                        what + ": timed out after " + timeout.toSeconds() + " s; the command and all it started were killed");
-                case CALLER_GONE -> throw new GantryException(ErrorKind.CANCELLED, what + ": the caller went away; the command was killed");
+                case TIMED_OUT -> throw new ExecTimedOutException(what + ": timed out after " + timeout.toSeconds() + " s; the command and all it started were killed");
+                case CALLER_GONE -> throw new InterruptedOperationException(what + ": the caller went away; the command was killed");
                 case EXITED -> { }
             }
             if (output.exceeded()) {
-                throw new GantryException(ErrorKind.RESOURCE_EXHAUSTED, what + ": stdout and stderr together exceeded the "
+                throw new ExecOutputTooLargeException(what + ": stdout and stderr together exceeded the "
                         + output.max() + " bytes ExecSync may return ([container] exec_sync_max_output); the command was killed");
             }
             if (out.failure() != null || err.failure() != null) {
                 IOException failure = out.failure() != null ? out.failure() : err.failure();
-                throw new GantryException(ErrorKind.INTERNAL, what + ": read its output: " + failure.getMessage(), failure);
+                throw new OciRuntimeFailedException(what + ": read its output: " + failure.getMessage(), failure);
             }
-            int exitCode = code.orElseThrow(() -> new GantryException(ErrorKind.INTERNAL, what + ": runc did not exit"));
+            int exitCode = code.orElseThrow(() -> new OciRuntimeFailedException(what + ": runc did not exit"));
             if (exitCode == RUNC_FAILED && !targets.stillRunning(target.containerId())) {
-                throw new GantryException(ErrorKind.FAILED_PRECONDITION, what + ": the container stopped: " + new String(output.stderr()).strip());
+                throw new ContainerNotRunningException(what + ": the container stopped: " + new String(output.stderr()).strip());
             }
             return new ExecResult(output.stdout(), output.stderr(), exitCode);
         }

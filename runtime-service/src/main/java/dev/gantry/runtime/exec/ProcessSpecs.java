@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.runtime.errors.ContainerSetupFailedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ final class ProcessSpecs {
         try {
             return json.writeValueAsBytes(process);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "exec in container " + containerId + ": write the process spec: " + e.getMessage(), e);
+            throw new ContainerSetupFailedException("exec in container " + containerId + ": write the process spec: " + e.getMessage(), e);
         }
     }
 
@@ -74,10 +73,10 @@ final class ProcessSpecs {
         try {
             process = json.readTree(configJson.toFile()).path("process");
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.INTERNAL, "exec in container " + containerId + ": read its OCI spec " + configJson + ": " + e.getMessage(), e);
+            throw new ContainerSetupFailedException("exec in container " + containerId + ": read its OCI spec " + configJson + ": " + e.getMessage(), e);
         }
         if (!(process instanceof ObjectNode object)) {
-            throw new GantryException(ErrorKind.INTERNAL, "exec in container " + containerId + ": its OCI spec " + configJson + " has no process");
+            throw new ContainerSetupFailedException("exec in container " + containerId + ": its OCI spec " + configJson + " has no process");
         }
         return object;
     }

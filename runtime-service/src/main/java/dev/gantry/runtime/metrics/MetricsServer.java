@@ -1,7 +1,6 @@
 package dev.gantry.runtime.metrics;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -30,8 +29,7 @@ public final class MetricsServer implements AutoCloseable {
         try {
             server = HttpServer.create(address, 16);
         } catch (IOException e) {
-            throw new GantryException(ErrorKind.UNAVAILABLE,
-                    "serve metrics on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
+            throw new MetricsServerException("serve metrics on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
         }
         ExecutorService requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("metrics-", 0).factory());
         server.setExecutor(requests);

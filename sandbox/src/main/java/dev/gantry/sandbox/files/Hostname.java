@@ -1,7 +1,8 @@
 package dev.gantry.sandbox.files;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
+import dev.gantry.sandbox.errors.PodSetupFailedException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -77,19 +78,18 @@ public record Hostname(String value) {
 
     private static Hostname node(String nodeHostname) {
         if (nodeHostname == null || nodeHostname.isEmpty()) {
-            throw new GantryException(ErrorKind.INTERNAL, "pod hostname: none requested and the node's hostname is empty");
+            throw new PodSetupFailedException("pod hostname: none requested and the node's hostname is empty");
         }
         if (nodeHostname.getBytes(StandardCharsets.UTF_8).length > MAX_LENGTH
                 || nodeHostname.chars().anyMatch(c -> c <= ' ' || c == 127)) {
-            throw new GantryException(ErrorKind.INTERNAL,
-                    "pod hostname: none requested and the node's hostname '" + nodeHostname
+            throw new PodSetupFailedException("pod hostname: none requested and the node's hostname '" + nodeHostname
                             + "' is over " + MAX_LENGTH + " bytes or holds whitespace or control characters");
         }
         return new Hostname(nodeHostname);
     }
 
     private static GantryException invalid(String name, String rule) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, "invalid pod hostname '" + name + "': it " + rule);
+        return new InvalidPodConfigException("invalid pod hostname '" + name + "': it " + rule);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.gantry.sandbox.files;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
 import java.util.List;
 
 /**
@@ -36,8 +36,7 @@ public final class HostsFile {
         StringBuilder text = new StringBuilder(BOILERPLATE);
         for (String ip : podIps) {
             if (ip == null || !(IpLiteral.isIpv4(ip) || IpLiteral.isIpv6(ip, false))) {
-                throw new GantryException(ErrorKind.INVALID_ARGUMENT,
-                        "pod hosts file for " + hostname + ": pod IP '" + ip + "' is not an IPv4 or IPv6 address");
+                throw new InvalidPodConfigException("pod hosts file for " + hostname + ": pod IP '" + ip + "' is not an IPv4 or IPv6 address");
             }
             text.append(ip).append('\t').append(hostname.value()).append('\n');
         }

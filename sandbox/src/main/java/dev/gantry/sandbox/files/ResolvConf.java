@@ -1,7 +1,7 @@
 package dev.gantry.sandbox.files;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
 
 /**
  * Renders a pod's resolv.conf (resolv.conf(5)): {@code search a b}, one {@code nameserver x} line
@@ -90,6 +90,6 @@ public final class ResolvConf {
     }
 
     private static GantryException invalid(String problem) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, "invalid pod DNS config: " + problem);
+        return new InvalidPodConfigException("invalid pod DNS config: " + problem);
     }
 }

@@ -1,8 +1,7 @@
 package dev.gantry.sandbox.net;
 
 import dev.gantry.cni.exec.RuntimeConfig;
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,8 +38,7 @@ final class Bandwidths {
     static long bitsPerSecond(String key, String quantity) {
         Matcher m = QUANTITY.matcher(quantity.strip());
         if (!m.matches()) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT,
-                    "annotation " + key + ": '" + quantity + "' is not a quantity such as 10M or 1Gi");
+            throw new InvalidPodConfigException("annotation " + key + ": '" + quantity + "' is not a quantity such as 10M or 1Gi");
         }
         BigDecimal value = new BigDecimal(m.group(1));
         String suffix = m.group(2) == null ? "" : m.group(2);
@@ -57,7 +55,7 @@ final class Bandwidths {
         };
         long bits = value.multiply(BigDecimal.valueOf(multiplier)).longValue();
         if (bits <= 0) {
-            throw new GantryException(ErrorKind.INVALID_ARGUMENT, "annotation " + key + ": '" + quantity + "' must be above zero");
+            throw new InvalidPodConfigException("annotation " + key + ": '" + quantity + "' must be above zero");
         }
         return bits;
     }

@@ -1,7 +1,7 @@
 package dev.gantry.sandbox.net;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -121,6 +121,6 @@ public final class PodCidrs {
     }
 
     private static GantryException invalid(String whole, String reason) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, "pod CIDR \"" + whole + "\": " + reason);
+        return new InvalidPodConfigException("pod CIDR \"" + whole + "\": " + reason);
     }
 }

@@ -1,11 +1,13 @@
 package dev.gantry.sandbox.ns;
 
-import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.linux.fs.ErrnoException;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.proc.ProcSys;
+import dev.gantry.sandbox.errors.InvalidPodConfigException;
+import dev.gantry.sandbox.errors.PodSetupFailedException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -81,10 +83,9 @@ public final class PodSysctls {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GantryException(ErrorKind.CANCELLED, "interrupted while setting pod sysctls " + sysctls.keySet(), e);
+            throw new InterruptedOperationException("interrupted while setting pod sysctls " + sysctls.keySet(), e);
         } catch (Exception e) {
-            throw new GantryException(ErrorKind.INTERNAL,
-                    "set sysctls " + sysctls.keySet() + " in " + type.procName() + " namespace " + nsPath + ": " + e.getMessage(), e);
+            throw new PodSetupFailedException("set sysctls " + sysctls.keySet() + " in " + type.procName() + " namespace " + nsPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -94,8 +95,9 @@ public final class PodSysctls {
             ProcSys.write(file, value);
         } catch (ErrnoException e) {
             boolean refused = e.errno() == ProcSys.EINVAL || e.errno() == ProcSys.ENOENT || e.errno() == ProcSys.ERANGE;
-            throw new GantryException(refused ? ErrorKind.INVALID_ARGUMENT : ErrorKind.INTERNAL,
-                    "set sysctl " + name + "=" + value + ": " + e.getMessage(), e);
+            String message = "set sysctl " + name + "=" + value + ": " + e.getMessage();
+            // The kernel refusing the value is the caller's mistake; any other errno is ours.
+            throw refused ? new InvalidPodConfigException(message, e) : new PodSetupFailedException(message, e);
         }
     }
 
@@ -163,6 +165,6 @@ public final class PodSysctls {
     }
 
     private static GantryException invalid(String message) {
-        return new GantryException(ErrorKind.INVALID_ARGUMENT, message);
+        return new InvalidPodConfigException(message);
     }
 }

@@ -1,0 +1,16 @@
+package dev.gantry.cni;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+
+/** A network attachment named with characters no file name may hold. */
+public final class InvalidAttachmentException extends GantryException {
+
+    public InvalidAttachmentException(String message) {
+        super(ErrorKind.INVALID_ARGUMENT, message);
+    }
+
+    public InvalidAttachmentException(String message, Throwable cause) {
+        super(ErrorKind.INVALID_ARGUMENT, message, cause);
+    }
+}

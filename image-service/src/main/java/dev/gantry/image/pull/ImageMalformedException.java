@@ -1,0 +1,16 @@
+package dev.gantry.image.pull;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+
+/** The image's manifest, index or config contradict each other or break a size limit. */
+public final class ImageMalformedException extends GantryException {
+
+    public ImageMalformedException(String message) {
+        super(ErrorKind.INVALID_ARGUMENT, message);
+    }
+
+    public ImageMalformedException(String message, Throwable cause) {
+        super(ErrorKind.INVALID_ARGUMENT, message, cause);
+    }
+}

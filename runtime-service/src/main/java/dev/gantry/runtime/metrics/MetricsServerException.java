@@ -1,0 +1,16 @@
+package dev.gantry.runtime.metrics;
+
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
+
+/** The metrics endpoint cannot listen on its address. */
+public final class MetricsServerException extends GantryException {
+
+    public MetricsServerException(String message) {
+        super(ErrorKind.UNAVAILABLE, message);
+    }
+
+    public MetricsServerException(String message, Throwable cause) {
+        super(ErrorKind.UNAVAILABLE, message, cause);
+    }
+}
