@@ -2,7 +2,6 @@ package dev.gantry.sandbox;
 
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.common.lifecycle.Rollback;
-import dev.gantry.linux.mount.Mounts;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.sandbox.errors.PodSetupFailedException;
 import dev.gantry.sandbox.files.Hostname;
@@ -194,9 +193,9 @@ final class SandboxBuilder {
     private void mountShm(String id, Rollback rollback) throws IOException {
         Path shm = system.shmPath(id);
         Files.createDirectories(system.shmBase());
-        rollback.push("remove /dev/shm of the pod", () -> SandboxTeardown.unmountShm(shm));
+        rollback.push("remove /dev/shm of the pod", () -> SandboxTeardown.unmountShm(system.mounts(), shm));
         Files.createDirectories(shm);
-        Mounts.mountTmpfs(shm, "mode=1777,size=" + system.shmSize());
+        system.mounts().mountTmpfs(shm, "mode=1777,size=" + system.shmSize());
     }
 
     private boolean createCgroup(String parent, Rollback rollback) throws IOException {

@@ -2,7 +2,6 @@ package dev.gantry.sandbox;
 
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.store.RecordStore;
-import dev.gantry.linux.mount.Mounts;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.proc.NamespaceMembers;
 import dev.gantry.linux.proc.Pidfd;
@@ -92,7 +91,7 @@ public final class SandboxRecovery {
             teardown.detachNetwork(pod);
             killMembers(pod.id());
             system.namespaces().remove(pod.id());
-            SandboxTeardown.unmountShm(system.shmPath(pod.id()));
+            SandboxTeardown.unmountShm(system.mounts(), system.shmPath(pod.id()));
             removeCgroupIfEmpty(pod);
             store.remove(pod.id());
         } catch (RuntimeException | IOException e) {
@@ -121,7 +120,7 @@ public final class SandboxRecovery {
     private String lostResource(PodSandbox pod) {
         for (var entry : pod.paths().namespacePaths().entrySet()) {
             try {
-                if (!Mounts.isMountPoint(Path.of(entry.getValue()))) {
+                if (!system.mounts().isMountPoint(Path.of(entry.getValue()))) {
                     return entry.getKey() + " namespace pin " + entry.getValue() + " is gone";
                 }
             } catch (IOException e) {
@@ -151,7 +150,7 @@ public final class SandboxRecovery {
             Path shm = system.shmPath(id);
             if (Files.exists(shm)) {
                 found = true;
-                SandboxTeardown.unmountShm(shm);
+                SandboxTeardown.unmountShm(system.mounts(), shm);
             }
         } catch (IOException | RuntimeException e) {
             log.warn("pod {}: leftover namespaces or /dev/shm could not be removed: {}", id, e.getMessage());
@@ -167,7 +166,7 @@ public final class SandboxRecovery {
     private void detachOrphan(String id) {
         Path netns = system.namespaces().pinPath(id, NamespaceType.NET);
         try {
-            if (!Mounts.isMountPoint(netns)) {
+            if (!system.mounts().isMountPoint(netns)) {
                 return;
             }
             Optional<String> network = system.network().networks().current().map(dev.gantry.cni.CniNetwork::name);
@@ -186,7 +185,7 @@ public final class SandboxRecovery {
     private void killMembers(String id) throws IOException {
         for (NamespaceType type : NamespaceType.values()) {
             Path pin = system.namespaces().pinPath(id, type);
-            if (!Mounts.isMountPoint(pin)) {
+            if (!system.mounts().isMountPoint(pin)) {
                 continue;
             }
             for (long pid : NamespaceMembers.of(pin, type.procName())) {

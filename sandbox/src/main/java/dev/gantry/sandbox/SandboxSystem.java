@@ -1,6 +1,7 @@
 package dev.gantry.sandbox;
 
 import dev.gantry.linux.cgroup.Cgroups;
+import dev.gantry.linux.mount.Mounter;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.PinnedNamespaces;
 import dev.gantry.sandbox.infra.InfraProcess;
@@ -18,6 +19,7 @@ import java.util.function.Supplier;
  * @param shmSize bytes per pod /dev/shm
  * @param cgroups the cgroupfs hierarchies, or null when another manager (systemd) owns pod cgroups
  * @param nodeHostname the node's hostname, for pods on the node's network
+ * @param mounts the mount(2) calls of a pod's /dev/shm and the checks on its pins
  */
 public record SandboxSystem(
         PinnedNamespaces namespaces,
@@ -28,7 +30,8 @@ public record SandboxSystem(
         PodSysctls sysctls,
         PodNetworking network,
         NamespaceRunner runner,
-        Supplier<String> nodeHostname) {
+        Supplier<String> nodeHostname,
+        Mounter mounts) {
 
     public SandboxSystem {
         Objects.requireNonNull(namespaces, "namespaces");
@@ -38,6 +41,7 @@ public record SandboxSystem(
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(runner, "runner");
         Objects.requireNonNull(nodeHostname, "nodeHostname");
+        Objects.requireNonNull(mounts, "mounts");
     }
 
     Path shmPath(String podId) {

@@ -2,7 +2,7 @@ package dev.gantry.sandbox;
 
 import dev.gantry.cni.CniNetwork;
 import dev.gantry.common.lifecycle.Failpoints;
-import dev.gantry.linux.mount.Mounts;
+import dev.gantry.linux.mount.Mounter;
 import dev.gantry.sandbox.errors.PodSetupFailedException;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -57,7 +57,7 @@ final class SandboxTeardown {
             system.infra().stop(pod.infra().get());
         }
         if (!pod.paths().shmPath().isEmpty()) {
-            unmountShm(Path.of(pod.paths().shmPath()));
+            unmountShm(system.mounts(), Path.of(pod.paths().shmPath()));
         }
         PodNetwork network = pod.network().hostNetwork() ? pod.network()
                 : pod.network().withAttachment("", "", pod.network().ips());
@@ -96,21 +96,21 @@ final class SandboxTeardown {
     }
 
     /** True while the pod may still hold a network attachment, an infra process or a /dev/shm mount. */
-    private static boolean holdsResources(PodSandbox pod) {
+    private boolean holdsResources(PodSandbox pod) {
         boolean attached = !pod.network().hostNetwork() && !pod.network().cniNetworkName().isEmpty();
         return attached || pod.infra().isPresent() || (!pod.paths().shmPath().isEmpty() && isMounted(pod.paths().shmPath()));
     }
 
-    private static boolean isMounted(String path) {
+    private boolean isMounted(String path) {
         try {
-            return Mounts.isMountPoint(Path.of(path));
+            return system.mounts().isMountPoint(Path.of(path));
         } catch (IOException e) {
             return true; // cannot tell: unmount again, which is idempotent
         }
     }
 
-    static void unmountShm(Path shm) throws IOException {
-        Mounts.unmount(shm);
+    static void unmountShm(Mounter mounts, Path shm) throws IOException {
+        mounts.unmount(shm);
         try {
             Files.deleteIfExists(shm);
         } catch (DirectoryNotEmptyException e) {

@@ -10,6 +10,7 @@ import dev.gantry.cni.exec.ProcessBuilderLauncher;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.linux.mount.Mounts;
+import dev.gantry.linux.mount.LinuxMounter;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.PinnedNamespaces;
 import dev.gantry.sandbox.files.DnsConfig;
@@ -75,7 +76,7 @@ class SandboxManagerIT {
         NamespaceRunner runner = new NamespaceRunner();
         system = new SandboxSystem(new PinnedNamespaces(tmp.resolve("state/ns")), tmp.resolve("state/shm"), 1 << 20, null,
                 new InfraProcess(Path.of("/usr/bin/catatonit"), runner), new PodSysctls(runner),
-                new PodNetworking(networks, runner), runner, () -> "node-1");
+                new PodNetworking(networks, runner), runner, () -> "node-1", new LinuxMounter());
         cniThreads = Executors.newVirtualThreadPerTaskExecutor();
         manager = new SandboxManager(new SandboxStore(tmp.resolve("root")), system, cniThreads, Clock.systemUTC());
         manager.recover();

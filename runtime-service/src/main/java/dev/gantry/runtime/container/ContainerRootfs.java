@@ -1,6 +1,8 @@
 package dev.gantry.runtime.container;
 
 import dev.gantry.linux.fs.NativeArgs;
+import dev.gantry.linux.mount.LinuxMounter;
+import dev.gantry.linux.mount.Mounter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

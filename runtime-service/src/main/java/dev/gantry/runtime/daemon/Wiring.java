@@ -54,7 +54,7 @@ import dev.gantry.runtime.container.ContainerImages;
 import dev.gantry.runtime.container.ContainerPods;
 import dev.gantry.runtime.container.ContainerRecovery;
 import dev.gantry.runtime.container.ContainerRootfs;
-import dev.gantry.runtime.container.LinuxMounter;
+import dev.gantry.linux.mount.LinuxMounter;
 import dev.gantry.runtime.container.ContainerStore;
 import dev.gantry.runtime.container.ContainerSystem;
 import dev.gantry.runtime.monitor.ConmonLauncher;
@@ -298,7 +298,8 @@ final class Wiring {
                 new PodSysctls(runner),
                 new PodNetworking(networks, runner, networkListener, podCidrs),
                 runner,
-                Wiring::nodeHostname);
+                Wiring::nodeHostname,
+                new LinuxMounter());
         var store = new SandboxStore(config.root());
         ExecutorService cniThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cni-", 0).factory());
         var manager = new SandboxManager(store, system, cniThreads, clock);

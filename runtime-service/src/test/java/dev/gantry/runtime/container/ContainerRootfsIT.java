@@ -3,6 +3,7 @@ package dev.gantry.runtime.container;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gantry.linux.mount.LinuxMounter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;

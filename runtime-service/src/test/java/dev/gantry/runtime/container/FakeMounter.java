@@ -1,5 +1,6 @@
 package dev.gantry.runtime.container;
 
+import dev.gantry.linux.mount.Mounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -21,8 +22,18 @@ final class FakeMounter implements Mounter {
     }
 
     @Override
+    public synchronized void mountTmpfs(Path target, String options) throws IOException {
+        mount("shm", target, "tmpfs", options);
+    }
+
+    @Override
     public synchronized void unmountOrDetach(Path target) {
         mounted.removeIf(p -> p.startsWith(target));
+    }
+
+    @Override
+    public synchronized void unmount(Path target) {
+        unmountOrDetach(target);
     }
 
     @Override

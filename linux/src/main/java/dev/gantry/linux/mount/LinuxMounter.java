@@ -1,10 +1,9 @@
-package dev.gantry.runtime.container;
+package dev.gantry.linux.mount;
 
-import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** The real mounts, through the linux module's syscalls (root). */
+/** The real mounts, through {@link Mounts}' syscalls (root). */
 public final class LinuxMounter implements Mounter {
 
     @Override
@@ -13,8 +12,18 @@ public final class LinuxMounter implements Mounter {
     }
 
     @Override
+    public void mountTmpfs(Path target, String options) throws IOException {
+        Mounts.mountTmpfs(target, options);
+    }
+
+    @Override
     public void unmountOrDetach(Path target) throws IOException {
         Mounts.unmountOrDetach(target);
+    }
+
+    @Override
+    public void unmount(Path target) throws IOException {
+        Mounts.unmount(target);
     }
 
     @Override
