@@ -84,7 +84,7 @@ public final class StreamSession implements AutoCloseable {
             try {
                 known = ExitStatus.decode(protocol, error.readAllBytes());
             } catch (IOException e) {
-                known = new ExitStatus.Failed(String.valueOf(e.getMessage()));
+                known = new ExitStatus.Failed(e.getMessage());
             }
             status = known;
         }
