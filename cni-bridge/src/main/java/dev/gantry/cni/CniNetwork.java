@@ -13,6 +13,7 @@ import dev.gantry.cni.result.CniResult;
 import dev.gantry.common.errors.GantryException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -68,8 +69,10 @@ public final class CniNetwork {
             result = executor.execute(plugin, config.name(), config.cniVersion(), prev, call)
                     .orElseThrow(() -> new CniPluginException(type, CniCommand.ADD, -1, "no result", null, null));
         }
-        cache.write(config, a, result, a.capabilities());
-        return result;
+        // A network list has at least one plugin (ConfigLoader refuses an empty one).
+        CniResult last = Objects.requireNonNull(result, "result");
+        cache.write(config, a, last, a.capabilities());
+        return last;
     }
 
     /**

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,7 @@ public final class CniNetworks implements AutoCloseable {
     private volatile Loaded loaded;
 
     /** What the last reload found: a network, or the reason there is none. */
-    private record Loaded(ConfigLoadResult result, CniNetwork network) {}
+    private record Loaded(ConfigLoadResult result, @Nullable CniNetwork network) {}
 
     public CniNetworks(Path confDir, PluginExecutor executor, Path cacheDir, ObjectMapper mapper) {
         this(confDir, executor, cacheDir, mapper, Clock.systemUTC(), RECHECK, STATUS_TTL);
@@ -116,7 +118,8 @@ public final class CniNetworks implements AutoCloseable {
     /** The network to ADD on now; empty while not ready. */
     public Optional<CniNetwork> current() {
         Loaded l = loaded;
-        return statusOf(l).ready() ? Optional.of(l.network()) : Optional.empty();
+        CniNetwork network = l.network();
+        return network != null && statusOf(l).ready() ? Optional.of(network) : Optional.empty();
     }
 
     /** The network to ADD on now, or FAILED_PRECONDITION saying why there is none. */
@@ -126,7 +129,7 @@ public final class CniNetworks implements AutoCloseable {
         if (!status.ready()) {
             throw new NetworkNotReadyException("pod network is not ready: " + status.message());
         }
-        return l.network();
+        return Objects.requireNonNull(l.network(), "network"); // ready means there is one
     }
 
     /**

@@ -9,7 +9,9 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,10 @@ final class ConfigDirWatcher implements AutoCloseable {
     private final Path dir;
     private final Duration recheck;
     private final Runnable onChange;
-    private WatchService service;
-    private Thread thread;
-    private WatchKey key;
-    private Path watched;
+    private @Nullable WatchService service;
+    private @Nullable Thread thread;
+    private @Nullable WatchKey key;
+    private @Nullable Path watched;
 
     ConfigDirWatcher(Path dir, Duration recheck, Runnable onChange) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -60,10 +62,11 @@ final class ConfigDirWatcher implements AutoCloseable {
     }
 
     private void loop() {
+        WatchService watch = Objects.requireNonNull(service, "service"); // start() set it before starting this thread
         while (true) {
             WatchKey signalled;
             try {
-                signalled = service.poll(recheck.toMillis(), TimeUnit.MILLISECONDS);
+                signalled = watch.poll(recheck.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             }
@@ -75,7 +78,7 @@ final class ConfigDirWatcher implements AutoCloseable {
                     changed = true;
                 }
                 signalled.reset();
-                signalled = service.poll();
+                signalled = watch.poll();
             }
             if (key == null || !key.isValid() || !nearestExisting().equals(watched)) {
                 changed |= register();
@@ -135,9 +138,10 @@ final class ConfigDirWatcher implements AutoCloseable {
         } catch (IOException e) {
             log.debug("closing the watch service of {}: {}", dir, e.toString());
         }
-        thread.interrupt();
+        Thread watcher = Objects.requireNonNull(thread, "thread"); // set with service, by start()
+        watcher.interrupt();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            watcher.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,6 +2,7 @@ package dev.gantry.cni;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** The pod network cannot be used yet: no usable CNI config, or no attachment to check. */
 public final class NetworkNotReadyException extends GantryException {
@@ -10,7 +11,7 @@ public final class NetworkNotReadyException extends GantryException {
         super(ErrorKind.FAILED_PRECONDITION, message);
     }
 
-    public NetworkNotReadyException(String message, Throwable cause) {
+    public NetworkNotReadyException(String message, @Nullable Throwable cause) {
         super(ErrorKind.FAILED_PRECONDITION, message, cause);
     }
 }

@@ -6,16 +6,19 @@ import dev.gantry.cni.exec.CniCommand;
 import dev.gantry.cni.exec.CniPluginException;
 import dev.gantry.cni.exec.PluginCall;
 import dev.gantry.cni.exec.PluginExecutor;
+import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.common.errors.GantryException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a valid network config can be used now: every plugin binary it names (chain plugins and
@@ -29,7 +32,7 @@ final class PluginProbe {
     private final Clock clock;
     private final Duration statusTtl;
     private final ReentrantLock statusLock = new ReentrantLock();
-    private StatusAnswer last;
+    private @Nullable StatusAnswer last;
 
     private record StatusAnswer(NetworkConfigList config, Instant at, Optional<String> problem) {}
 
@@ -71,7 +74,7 @@ final class PluginProbe {
 
     /** STATUS carries no attachment: only the command, CNI_PATH and the plugin's config on stdin. */
     private Optional<String> runStatus(NetworkConfigList config) {
-        PluginCall call = new PluginCall(CniCommand.STATUS, null, null, null, null, null);
+        PluginCall call = new PluginCall(CniCommand.STATUS, null, null, null, Map.of(), RuntimeConfig.NONE);
         for (ObjectNode plugin : config.plugins()) {
             try {
                 executor.execute(plugin, config.name(), config.cniVersion(), null, call);

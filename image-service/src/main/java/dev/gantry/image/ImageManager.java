@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class ImageManager {
     /** Normalised references; replaced whole by {@link #setPinned} (a configuration reload). */
     private volatile Set<String> pinned;
     /** Parsed configs by image id: a config never changes, and every CreateContainer needs one. Built on first use. */
-    private volatile com.github.benmanes.caffeine.cache.Cache<dev.gantry.image.reference.Digest, ImageConfig> parsedConfigs;
+    private volatile com.github.benmanes.caffeine.cache.@Nullable Cache<dev.gantry.image.reference.Digest, ImageConfig> parsedConfigs;
     private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Runnable afterPulls;
     private final PullListener pullListener;
@@ -184,10 +185,11 @@ public final class ImageManager {
         var cache = parsedConfigs;
         if (cache == null) {
             synchronized (this) {
-                if (parsedConfigs == null) {
-                    parsedConfigs = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(256).build();
-                }
                 cache = parsedConfigs;
+                if (cache == null) {
+                    cache = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(256).build();
+                    parsedConfigs = cache;
+                }
             }
         }
         return cache.get(image.id(), id -> OciJson.config(config(image), "config of image " + id));

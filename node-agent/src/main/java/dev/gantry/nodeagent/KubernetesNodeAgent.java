@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +63,11 @@ public final class KubernetesNodeAgent implements NodeAgent {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final Thread thread;
+
+    /** The facts now: set at construction and replaced by {@link #update}, never null. */
+    private NodeFacts currentFacts() {
+        return Objects.requireNonNull(facts.get(), "facts");
+    }
 
     /**
      * @param ownsClient whether {@link #close} closes {@code client} too
@@ -157,7 +163,7 @@ public final class KubernetesNodeAgent implements NodeAgent {
             try {
                 if (reconcileNeeded.getAndSet(false)) {
                     try {
-                        reconcile(facts.get());
+                        reconcile(currentFacts());
                     } catch (RuntimeException e) {
                         reconcileNeeded.set(true);
                         throw e;
@@ -217,7 +223,7 @@ public final class KubernetesNodeAgent implements NodeAgent {
         }
         informers.add(client.nodes().withField("metadata.name", nodeName).runnableInformer(0)
                 .addEventHandler(new Changed<Node>(node -> !NodeLabels.satisfied(node.getMetadata().getLabels(),
-                        NodeLabels.desired(facts.get())))));
+                        NodeLabels.desired(currentFacts())))));
         informers.add(client.resources(RuntimeClass.class).withLabel(RuntimeClasses.MANAGED_BY, RuntimeClasses.GANTRY)
                 .runnableInformer(0)
                 .addEventHandler(new Changed<RuntimeClass>(rc -> true)));

@@ -2,6 +2,7 @@ package dev.gantry.sandbox;
 
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.common.lifecycle.Rollback;
+import dev.gantry.linux.cgroup.Cgroups;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.sandbox.errors.PodSetupFailedException;
 import dev.gantry.sandbox.files.Hostname;
@@ -20,6 +21,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,9 +90,10 @@ final class SandboxBuilder {
             Map<NamespaceType, Path> pins = pin(id, request, hostname);
             Path netns = pins.get(NamespaceType.NET);
             if (!hostNetwork) {
+                Path podNetns = Objects.requireNonNull(netns, "network namespace pin"); // pinned: not the node's network
                 rollback.push("CNI DEL", () -> teardown.detachNetwork(planned));
-                attach = CompletableFuture.supplyAsync(() -> system.network().attach(id, netns, request.metadata(), capabilities), cniThreads);
-                system.network().loopbackUp(netns);
+                attach = CompletableFuture.supplyAsync(() -> system.network().attach(id, podNetns, request.metadata(), capabilities), cniThreads);
+                system.network().loopbackUp(podNetns);
             }
             join(recording);
             recorded = true;
@@ -158,7 +162,7 @@ final class SandboxBuilder {
             nsPaths.put(type.procName(), system.namespaces().pinPath(id, type).toString());
         }
         String shm = request.hostIpc() ? "" : system.shmPath(id).toString();
-        PodNetwork network = request.hostNetwork() ? PodNetwork.host() : PodNetwork.namespace(nsPaths.get(NamespaceType.NET.procName()));
+        PodNetwork network = request.hostNetwork() ? PodNetwork.host() : PodNetwork.namespace(Objects.requireNonNull(nsPaths.get(NamespaceType.NET.procName())));
         return new PodSandbox(id, request.metadata(), SandboxState.CREATING, clock.instant(), request.labels(),
                 request.annotations(), request.runtimeHandler(), request.logDirectory(), hostname.value(), network,
                 request.namespaces(), new SandboxPaths(podDir.toString(), nsPaths, shm), request.cgroupParent(), false,
@@ -199,12 +203,13 @@ final class SandboxBuilder {
     }
 
     private boolean createCgroup(String parent, Rollback rollback) throws IOException {
-        if (parent.isEmpty() || system.cgroups() == null) {
+        Cgroups cgroups = system.cgroups();
+        if (parent.isEmpty() || cgroups == null) {
             return false;
         }
-        boolean created = system.cgroups().create(parent);
+        boolean created = cgroups.create(parent);
         if (created) {
-            rollback.push("remove cgroup " + parent, () -> system.cgroups().remove(parent));
+            rollback.push("remove cgroup " + parent, () -> cgroups.remove(parent));
         }
         return created;
     }
@@ -221,7 +226,7 @@ final class SandboxBuilder {
     }
 
     /** A failed run must not DEL while the ADD is still running: wait for it, whatever it ends with. */
-    private static void awaitQuietly(CompletableFuture<?> future) {
+    private static void awaitQuietly(@Nullable CompletableFuture<?> future) {
         if (future == null) {
             return;
         }

@@ -69,12 +69,12 @@ public final class SandboxRecovery {
                     undone++;
                 }
                 case SandboxState.Ready r -> {
-                    String lost = lostResource(pod);
-                    if (lost == null) {
+                    Optional<String> lost = lostResource(pod);
+                    if (lost.isEmpty()) {
                         ready++;
                     } else {
-                        log.warn("pod sandbox {} ({}) is not ready after the restart: {}", pod.id(), pod.reservedName(), lost);
-                        store.update(pod.id(), p -> p.withState(new SandboxState.NotReady(lost)));
+                        log.warn("pod sandbox {} ({}) is not ready after the restart: {}", pod.id(), pod.reservedName(), lost.get());
+                        store.update(pod.id(), p -> p.withState(new SandboxState.NotReady(lost.get())));
                         notReady++;
                     }
                 }
@@ -116,25 +116,25 @@ public final class SandboxRecovery {
         }
     }
 
-    /** Null when everything the READY pod needs is still there, else what is missing. */
-    private String lostResource(PodSandbox pod) {
+    /** Empty when everything the READY pod needs is still there, else what is missing. */
+    private Optional<String> lostResource(PodSandbox pod) {
         for (var entry : pod.paths().namespacePaths().entrySet()) {
             try {
                 if (!system.mounts().isMountPoint(Path.of(entry.getValue()))) {
-                    return entry.getKey() + " namespace pin " + entry.getValue() + " is gone";
+                    return Optional.of(entry.getKey() + " namespace pin " + entry.getValue() + " is gone");
                 }
             } catch (IOException e) {
-                return entry.getKey() + " namespace pin " + entry.getValue() + " is unreadable: " + e.getMessage();
+                return Optional.of(entry.getKey() + " namespace pin " + entry.getValue() + " is unreadable: " + e.getMessage());
             }
         }
         try {
             if (pod.infra().isPresent() && !system.infra().isAlive(pod.infra().get())) {
-                return "infra process " + pod.infra().get().pid() + " has exited";
+                return Optional.of("infra process " + pod.infra().get().pid() + " has exited");
             }
         } catch (IOException e) {
-            return "infra process " + pod.infra().get().pid() + " cannot be checked: " + e.getMessage();
+            return Optional.of("infra process " + pod.infra().get().pid() + " cannot be checked: " + e.getMessage());
         }
-        return null;
+        return Optional.empty();
     }
 
     /** Unpins and unmounts what a pod without a usable record may have left; true if anything was there. */

@@ -10,6 +10,7 @@ import dev.gantry.sandbox.ns.PodSysctls;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node-side pieces a pod is made of, shared by the steps that build a pod and those that tear
@@ -25,7 +26,7 @@ public record SandboxSystem(
         PinnedNamespaces namespaces,
         Path shmBase,
         long shmSize,
-        Cgroups cgroups,
+        @Nullable Cgroups cgroups,
         InfraProcess infra,
         PodSysctls sysctls,
         PodNetworking network,

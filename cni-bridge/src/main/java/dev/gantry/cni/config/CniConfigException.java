@@ -2,6 +2,7 @@ package dev.gantry.cni.config;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** A network config file that cannot be used; the message names the file and the field. */
 public final class CniConfigException extends GantryException {
@@ -10,7 +11,7 @@ public final class CniConfigException extends GantryException {
         super(ErrorKind.INVALID_ARGUMENT, message);
     }
 
-    public CniConfigException(String message, Throwable cause) {
+    public CniConfigException(String message, @Nullable Throwable cause) {
         super(ErrorKind.INVALID_ARGUMENT, message, cause);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One CNI network: a list of plugins run in order for ADD and in reverse for DEL. Each plugin is kept as
@@ -13,7 +14,8 @@ import java.util.Objects;
  *
  * @param source the file this came from, for messages; may be null when rebuilt from a cache
  */
-public record NetworkConfigList(String cniVersion, String name, boolean disableCheck, List<ObjectNode> plugins, String source) {
+public record NetworkConfigList(String cniVersion, String name, boolean disableCheck, List<ObjectNode> plugins,
+                                @Nullable String source) {
 
     public NetworkConfigList {
         Objects.requireNonNull(cniVersion, "cniVersion");

@@ -2,6 +2,7 @@ package dev.gantry.cni.exec;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A CNI plugin failed. {@code code} is the CNI error code from the plugin's error JSON, or -1 when the
@@ -15,9 +16,10 @@ public final class CniPluginException extends GantryException {
     private final String pluginType;
     private final CniCommand command;
     private final int code;
-    private final String msg;
+    private final @Nullable String msg;
 
-    public CniPluginException(String pluginType, CniCommand command, int code, String msg, String details, Throwable cause) {
+    public CniPluginException(String pluginType, CniCommand command, int code, @Nullable String msg, @Nullable String details,
+            @Nullable Throwable cause) {
         super(ErrorKind.INTERNAL, format(pluginType, command, code, msg, details), cause);
         this.pluginType = pluginType;
         this.command = command;
@@ -25,7 +27,7 @@ public final class CniPluginException extends GantryException {
         this.msg = msg;
     }
 
-    private static String format(String type, CniCommand command, int code, String msg, String details) {
+    private static String format(String type, CniCommand command, int code, @Nullable String msg, @Nullable String details) {
         StringBuilder s = new StringBuilder("CNI plugin ").append(type).append(' ').append(command).append(" failed: ");
         if (code >= 0) {
             s.append("code ").append(code).append(": ");
@@ -49,7 +51,7 @@ public final class CniPluginException extends GantryException {
         return code;
     }
 
-    public String msg() {
+    public @Nullable String msg() {
         return msg;
     }
 

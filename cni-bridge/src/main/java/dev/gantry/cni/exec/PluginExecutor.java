@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Runs one CNI plugin of a network config and decodes what it answers. */
 public final class PluginExecutor {
@@ -42,7 +43,7 @@ public final class PluginExecutor {
      * @throws CniPluginException when the binary is missing, fails to run, exits non-zero or answers garbage
      */
     public Optional<CniResult> execute(ObjectNode plugin, String networkName, String cniVersion,
-                                       JsonNode prevResult, PluginCall call) {
+                                       @Nullable JsonNode prevResult, PluginCall call) {
         String type = plugin.path("type").asText();
         Path binary = find(type, call.command());
         ObjectNode stdin = PluginInput.stdin(mapper, plugin, networkName, cniVersion, prevResult, call.runtimeConfig());

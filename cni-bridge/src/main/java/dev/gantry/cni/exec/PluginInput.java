@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Pure functions that build a plugin's environment and stdin, as the CNI spec defines them. */
 final class PluginInput {
@@ -39,7 +40,7 @@ final class PluginInput {
      * and a runtimeConfig holding only the capabilities the plugin declares.
      */
     static ObjectNode stdin(ObjectMapper mapper, ObjectNode plugin, String networkName, String cniVersion,
-                            JsonNode prevResult, RuntimeConfig runtimeConfig) {
+                            @Nullable JsonNode prevResult, RuntimeConfig runtimeConfig) {
         ObjectNode config = plugin.deepCopy();
         config.put("name", networkName);
         config.put("cniVersion", cniVersion);

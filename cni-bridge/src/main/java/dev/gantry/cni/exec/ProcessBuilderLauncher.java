@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,8 @@ public final class ProcessBuilderLauncher implements ProcessLauncher {
             Thread.currentThread().interrupt();
             throw new IOException(binary + " interrupted", e);
         } catch (ExecutionException e) {
-            throw new IOException(binary + ": cannot read output: " + e.getCause().getMessage(), e.getCause());
+            Throwable cause = Objects.requireNonNull(e.getCause(), "cause");
+            throw new IOException(binary + ": cannot read output: " + cause.getMessage(), cause);
         }
     }
 

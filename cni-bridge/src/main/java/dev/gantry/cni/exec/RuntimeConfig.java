@@ -1,12 +1,14 @@
 package dev.gantry.cni.exec;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Capability arguments for plugins (the CNI CONVENTIONS "runtimeConfig"): each reaches only the plugins
  * that declare it in their {@code capabilities}. Null or empty means "not requested".
  */
-public record RuntimeConfig(List<PortMapping> portMappings, Bandwidth bandwidth, Dns dns, List<String> ips, List<String> ipRanges) {
+public record RuntimeConfig(
+        List<PortMapping> portMappings, @Nullable Bandwidth bandwidth, @Nullable Dns dns, List<String> ips, List<String> ipRanges) {
 
     public static final RuntimeConfig NONE = new RuntimeConfig(List.of(), null, null, List.of());
 
@@ -20,7 +22,7 @@ public record RuntimeConfig(List<PortMapping> portMappings, Bandwidth bandwidth,
         ipRanges = ipRanges == null ? List.of() : List.copyOf(ipRanges);
     }
 
-    public RuntimeConfig(List<PortMapping> portMappings, Bandwidth bandwidth, Dns dns, List<String> ips) {
+    public RuntimeConfig(List<PortMapping> portMappings, @Nullable Bandwidth bandwidth, @Nullable Dns dns, List<String> ips) {
         this(portMappings, bandwidth, dns, ips, List.of());
     }
 
@@ -30,7 +32,7 @@ public record RuntimeConfig(List<PortMapping> portMappings, Bandwidth bandwidth,
     }
 
     /** @param protocol "tcp", "udp" or "sctp"; hostIP may be null */
-    public record PortMapping(int hostPort, int containerPort, String protocol, String hostIP) {}
+    public record PortMapping(int hostPort, int containerPort, String protocol, @Nullable String hostIP) {}
 
     /** Rates in bits per second, bursts in bits, as the bandwidth plugin expects. */
     public record Bandwidth(long ingressRate, long ingressBurst, long egressRate, long egressBurst) {}

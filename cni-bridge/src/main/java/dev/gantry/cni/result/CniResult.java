@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of a CNI ADD. Versions 0.3.0 to 1.x share this shape; 0.3.x/0.4.0 add a {@code version}
@@ -20,10 +21,11 @@ public record CniResult(String cniVersion, List<Interface> interfaces, List<IpCo
 
     private static final Set<String> READABLE_VERSIONS = Set.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
 
-    public record Interface(String name, String mac, String sandbox) {}
+    /** Each field is null when the plugin left it out. */
+    public record Interface(@Nullable String name, @Nullable String mac, @Nullable String sandbox) {}
 
-    /** @param address CIDR notation, e.g. 10.0.0.2/24 or fd00::2/64; interfaceIndex may be null */
-    public record IpConfig(String address, String gateway, Integer interfaceIndex) {
+    /** @param address CIDR notation, e.g. 10.0.0.2/24 or fd00::2/64; gateway and interfaceIndex may be null */
+    public record IpConfig(String address, @Nullable String gateway, @Nullable Integer interfaceIndex) {
 
         /** The address without its prefix length. */
         public String addressWithoutPrefix() {
@@ -36,9 +38,9 @@ public record CniResult(String cniVersion, List<Interface> interfaces, List<IpCo
         }
     }
 
-    public record Route(String dst, String gw) {}
+    public record Route(@Nullable String dst, @Nullable String gw) {}
 
-    public record Dns(List<String> nameservers, String domain, List<String> search, List<String> options) {
+    public record Dns(List<String> nameservers, @Nullable String domain, List<String> search, List<String> options) {
         public static final Dns EMPTY = new Dns(List.of(), null, List.of(), List.of());
     }
 
@@ -110,7 +112,7 @@ public record CniResult(String cniVersion, List<Interface> interfaces, List<IpCo
         return list(array, JsonNode::asText);
     }
 
-    private static String text(JsonNode node, String field) {
+    private static @Nullable String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() ? null : value.asText();
     }

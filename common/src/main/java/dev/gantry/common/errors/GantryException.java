@@ -1,6 +1,7 @@
 package dev.gantry.common.errors;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one exception type domain code throws on purpose. Subclasses are named
@@ -15,12 +16,18 @@ public class GantryException extends RuntimeException {
         this(kind, message, null);
     }
 
-    public GantryException(ErrorKind kind, String message, Throwable cause) {
+    public GantryException(ErrorKind kind, String message, @Nullable Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
     }
 
     public ErrorKind kind() {
         return kind;
+    }
+
+    /** Never null: every GantryException is made with a message. */
+    @Override
+    public String getMessage() {
+        return Objects.requireNonNull(super.getMessage());
     }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.common.errors;
 
+import org.jspecify.annotations.Nullable;
+
 /** The thread doing the work was interrupted (shutdown, or its caller went away); the message names the work. */
 public final class InterruptedOperationException extends GantryException {
 
@@ -7,7 +9,7 @@ public final class InterruptedOperationException extends GantryException {
         super(ErrorKind.CANCELLED, message);
     }
 
-    public InterruptedOperationException(String message, Throwable cause) {
+    public InterruptedOperationException(String message, @Nullable Throwable cause) {
         super(ErrorKind.CANCELLED, message, cause);
     }
 }

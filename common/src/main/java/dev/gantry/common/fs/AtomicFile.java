@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,7 +22,7 @@ public final class AtomicFile {
 
     public static void write(Path file, byte[] content) throws IOException {
         writeAndRename(file, content, true);
-        syncDirectory(file.toAbsolutePath().getParent());
+        syncDirectory(parentOf(file));
     }
 
     /**
@@ -32,8 +33,13 @@ public final class AtomicFile {
         writeAndRename(file, content, false);
     }
 
+    /** The directory holding {@code file}; a file is never the root. */
+    private static Path parentOf(Path file) {
+        return Objects.requireNonNull(file.toAbsolutePath().getParent(), "parent");
+    }
+
     private static void writeAndRename(Path file, byte[] content, boolean sync) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = parentOf(file);
         Path temp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

@@ -51,7 +51,7 @@ public final class NameRegistry {
         try {
             String holder = idByName.remove(name);
             if (holder != null) {
-                Set<String> names = namesById.get(holder);
+                Set<String> names = Objects.requireNonNull(namesById.get(holder), "names"); // kept in step with idByName
                 names.remove(name);
                 if (names.isEmpty()) {
                     namesById.remove(holder);

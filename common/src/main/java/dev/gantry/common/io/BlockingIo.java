@@ -2,6 +2,7 @@ package dev.gantry.common.io;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +56,7 @@ public final class BlockingIo {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting in a native call");
         } catch (ExecutionException e) {
-            switch (e.getCause()) {
+            switch (Objects.requireNonNull(e.getCause(), "cause")) {
                 case IOException io -> throw io;
                 case RuntimeException r -> throw r;
                 case Error err -> throw err;

@@ -2,12 +2,13 @@ package dev.gantry.common.io;
 
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.jspecify.annotations.Nullable;
 
 /** {@link RawInflater} over the JDK's zlib: always there, the fallback of every faster decoder. */
 public final class JdkRawInflater implements RawInflater {
 
     private final Inflater inflater = new Inflater(true);
-    private byte[] input;
+    private byte @Nullable [] input;
     private int inputEnd;
 
     @Override

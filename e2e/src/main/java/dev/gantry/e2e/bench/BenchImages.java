@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The images {@link ImagePullBenchmark} pulls, built from fixed seeds (equal workloads give equal
@@ -33,8 +35,8 @@ final class BenchImages implements AutoCloseable {
     static final int CONCURRENT_IMAGES = 10;
 
     private final List<Layer> layers = new ArrayList<>();
-    private Pushed cold;
-    private Pushed warm;
+    private @Nullable Pushed cold;
+    private @Nullable Pushed warm;
     private final List<Pushed> concurrent = new ArrayList<>();
     private long concurrentBytes;
     private int coldFiles;
@@ -54,11 +56,11 @@ final class BenchImages implements AutoCloseable {
     }
 
     Pushed cold() {
-        return cold;
+        return Objects.requireNonNull(cold, "cold"); // build() pushed it
     }
 
     Pushed warm() {
-        return warm;
+        return Objects.requireNonNull(warm, "warm"); // build() pushed it
     }
 
     List<Pushed> concurrent() {
@@ -71,7 +73,7 @@ final class BenchImages implements AutoCloseable {
     }
 
     int coldLayers() {
-        return cold.image().layerDigests().size();
+        return cold().image().layerDigests().size();
     }
 
     /** Regular files in the cold image. */

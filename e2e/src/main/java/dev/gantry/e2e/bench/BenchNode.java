@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The node a container benchmark runs against: a registry on loopback serving {@value #IMAGE}
@@ -39,8 +41,8 @@ final class BenchNode {
 
     private final String name;
     private final List<String> applets = new ArrayList<>();
-    private String bridge;
-    private String v4Subnet;
+    private @Nullable String bridge;
+    private @Nullable String v4Subnet;
 
     private BenchNode(String name) {
         this.name = name;
@@ -75,7 +77,8 @@ final class BenchNode {
      * @param network the pods' CNI network, or {@code null} when none was asked for
      * @param cgroupParent the parent of every pod cgroup of this run
      */
-    record Node(CriClient client, GantryDaemon daemon, CniTestNetwork network, Path logRoot, String image, String cgroupParent) {
+    record Node(CriClient client, GantryDaemon daemon, @Nullable CniTestNetwork network, Path logRoot, String image,
+            String cgroupParent) {
 
         /** A pod as {@link PodConfigs#named}, with its cgroup under this run's parent. */
         PodSandboxConfig.Builder pod(String podName) {
@@ -97,7 +100,7 @@ final class BenchNode {
         }
         try (RegistryServer registry = RegistryServer.anonymous(null);
                 Layer busybox = layer.build();
-                CniTestNetwork network = bridge == null ? null : CniTestNetwork.ipv4("gantry-bench-" + name, bridge, v4Subnet);
+                CniTestNetwork network = bridge == null ? null : CniTestNetwork.ipv4("gantry-bench-" + name, bridge, Objects.requireNonNull(v4Subnet));
                 GantryDaemon daemon = GantryDaemon.create()) {
             OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), REPOSITORY, TAG);
             String image = registry.registry().reference(REPOSITORY, TAG);

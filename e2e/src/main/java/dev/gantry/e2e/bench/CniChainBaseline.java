@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The network's plugin chain run by hand, as the CNI spec describes it and without gantryd: a netns
@@ -71,7 +72,7 @@ final class CniChainBaseline {
         }
     }
 
-    private JsonNode exec(String command, String containerId, String netns, JsonNode conflist, JsonNode plugin, JsonNode prevResult)
+    private @Nullable JsonNode exec(String command, String containerId, String netns, JsonNode conflist, JsonNode plugin, @Nullable JsonNode prevResult)
             throws IOException {
         ObjectNode config = plugin.deepCopy();
         config.put("cniVersion", conflist.path("cniVersion").asText());

@@ -28,7 +28,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Containers through a real gantryd (runc under conmon, Debian's CNI plugins, a busybox image from
@@ -61,7 +63,11 @@ public final class ContainerBenchmark {
 
     /** The summary printed as JSON. */
     public record Result(int containers, Stats createMs, Stats startMs, Stats stopMs, Stats removeMs, Stats listMs, Stats statusMs,
-            Stats podStartMs, ConmonMemory conmon, double rssIdleMib, double rssPodsMib) {
+            Stats podStartMs, @Nullable ConmonMemory conmon, double rssIdleMib, double rssPodsMib) {
+
+        private ConmonMemory measuredConmon() {
+            return Objects.requireNonNull(conmon, "conmon"); // measured in every run that writes JSON
+        }
 
         public String toJson() {
             return String.format(Locale.ROOT,
@@ -74,7 +80,7 @@ public final class ContainerBenchmark {
                             + "\"daemon_rss_idle_mib\":%.1f,\"daemon_rss_pods\":%d,\"daemon_rss_with_pods_mib\":%.1f}",
                     containers, PODS_FOR_CALLS, System.getProperty("java.version"),
                     createMs.toJson(), startMs.toJson(), stopMs.toJson(), removeMs.toJson(), listMs.toJson(), statusMs.toJson(),
-                    POD_START, podStartMs.toJson(), conmon.rssMib(), conmon.rssMib() / POD_START, conmon.pssMib(), conmon.anonMib(),
+                    POD_START, podStartMs.toJson(), measuredConmon().rssMib(), measuredConmon().rssMib() / POD_START, measuredConmon().pssMib(), measuredConmon().anonMib(),
                     rssIdleMib, RSS_PODS, rssPodsMib);
         }
     }
@@ -259,7 +265,7 @@ public final class ContainerBenchmark {
         private void checkEmpty(String when) {
             int containers = client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount();
             int pods = client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsCount();
-            CniTestNetwork network = node.network();
+            CniTestNetwork network = Objects.requireNonNull(node.network(), "the benchmark's network");
             if (containers != 0 || pods != 0 || !network.bridgePorts().isEmpty() || !network.reservations().isEmpty()) {
                 throw new IllegalStateException(when + ": " + containers + " containers and " + pods + " pods listed, veths "
                         + network.bridgePorts() + ", reservations " + network.reservations());

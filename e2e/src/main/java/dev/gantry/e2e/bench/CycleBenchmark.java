@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -92,7 +93,7 @@ public final class CycleBenchmark {
                 double floor = lap(t0);
                 if (i >= 0) {
                     for (int s = 0; s < STEPS.size(); s++) {
-                        steps.get(STEPS.get(s))[i] = one[s];
+                        Objects.requireNonNull(steps.get(STEPS.get(s)))[i] = one[s];
                     }
                     cycles[i] = Arrays.stream(one).skip(1).sum(); // the 7 pod steps; version is the connection's cost
                     noop[i] = floor;
@@ -116,7 +117,7 @@ public final class CycleBenchmark {
             json.append(String.format(Locale.ROOT,
                     ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
                             + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f}",
-                    median(sum(steps.get("create"), steps.get("start"))), median(cycles), CONCURRENT_PODS, median(concurrent),
+                    median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles), CONCURRENT_PODS, median(concurrent),
                     median(grpc)));
             return json.toString();
         }

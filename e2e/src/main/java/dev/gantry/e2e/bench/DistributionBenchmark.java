@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +32,7 @@ public final class DistributionBenchmark {
             if (tar.waitFor() != 0) {
                 throw new IllegalStateException("tar -xzf " + tarball + " exited " + tar.exitValue());
             }
-            Path jars = GantryDaemon.launcher().getParent().resolveSibling("runtime-service/target/gantryd");
+            Path jars = Objects.requireNonNull(GantryDaemon.launcher().getParent()).resolveSibling("runtime-service/target/gantryd");
             StartupBenchmark.Result maven = StartupBenchmark.measure(runs);
             StartupBenchmark.Result dist = StartupBenchmark.measure(runs, home.resolve("bin/gantryd"));
             System.out.println(String.format(Locale.ROOT,

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cost of {@code /metrics}: a daemon with metrics off, one with them on and never scraped, and
@@ -26,7 +27,8 @@ public final class MetricsBenchmark {
 
     private static final double CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-    record Run(String mode, double cpuMsPerMinute, double rssIdleMib, double rssEndMib, StartupBenchmark.Stats scrapeMillis, int scrapeBytes) {
+    record Run(String mode, double cpuMsPerMinute, double rssIdleMib, double rssEndMib, StartupBenchmark.@Nullable Stats scrapeMillis,
+            int scrapeBytes) {
 
         String toJson() {
             return String.format(Locale.ROOT, "\"%s\":{\"cpu_ms_per_min\":%.0f,\"rss_idle_mib\":%.1f,\"rss_end_mib\":%.1f%s}",

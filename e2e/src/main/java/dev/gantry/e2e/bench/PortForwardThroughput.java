@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * PortForward throughput, both ways, to endpoints that are never the bottleneck: a host-network
@@ -129,7 +130,7 @@ final class PortForwardThroughput implements AutoCloseable {
         }
     }
 
-    private static Path crictl() {
+    private static @Nullable Path crictl() {
         String env = System.getenv("CRICTL");
         Path candidate = env != null && !env.isEmpty() ? Path.of(env) : CRI_TOOLS_CRICTL;
         return Files.isExecutable(candidate) ? candidate.toAbsolutePath() : null;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -171,7 +172,8 @@ public final class SandboxBenchmark {
                     }
                     wall = (System.nanoTime() - start) / 1e6;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException("concurrent RunPodSandbox: " + e.getCause().getMessage() + BenchCleanup.tail(daemon), e.getCause());
+                    Throwable cause = Objects.requireNonNull(e.getCause());
+                    throw new IllegalStateException("concurrent RunPodSandbox: " + cause.getMessage() + BenchCleanup.tail(daemon), cause);
                 }
                 double rssAfter = StartupBenchmark.rssMib(daemon.pid());
                 for (String id : ids) {

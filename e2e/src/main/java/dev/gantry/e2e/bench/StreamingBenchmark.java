@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -148,7 +149,7 @@ public final class StreamingBenchmark {
         private void exec(String containerId, String... command) throws Exception {
             ExecOptions options = ExecOptions.over(Transport.SPDY).withStdout().withStderr();
             try (StreamSession session = streams.exec(client.exec(containerId, options, command), options)) {
-                String out = new String(session.stdout().readAllBytes(), StandardCharsets.UTF_8);
+                String out = new String(Objects.requireNonNull(session.stdout()).readAllBytes(), StandardCharsets.UTF_8);
                 ExitStatus status = session.awaitStatus(STATUS_WAIT);
                 String expected = command[0].equals("echo") ? String.join(" ", List.of(command).subList(1, command.length)) + "\n" : "";
                 if (!status.equals(new ExitStatus.Exited(0)) || !out.equals(expected)) {
@@ -176,7 +177,7 @@ public final class StreamingBenchmark {
                     String script = "exit " + i;
                     results.add(pool.submit(() -> {
                         try (StreamSession session = streams.exec(client.exec(containerId, options, "sh", "-c", script), options)) {
-                            session.stdout().readAllBytes();
+                            Objects.requireNonNull(session.stdout()).readAllBytes();
                             return session.awaitStatus(STATUS_WAIT);
                         }
                     }));

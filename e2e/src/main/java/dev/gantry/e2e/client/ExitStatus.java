@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an exec or attach ended, as client-go's remotecommand reads the error stream: nothing, or a
@@ -16,7 +17,8 @@ public sealed interface ExitStatus {
     record Exited(int code) implements ExitStatus {}
 
     /** The session failed: the server's message, or what the client saw go wrong. */
-    record Failed(String message) implements ExitStatus {}
+    /** {@code message} is null only for a lost connection whose IOException had none. */
+    record Failed(@Nullable String message) implements ExitStatus {}
 
     /**
      * Decodes a finished error stream. v4 and v5 carry a JSON metav1.Status; v2 and v3 carry the

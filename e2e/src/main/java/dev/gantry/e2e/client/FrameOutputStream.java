@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sending end of one remote stream: every write becomes frames of at most {@link #MAX_CHUNK}
@@ -25,16 +26,16 @@ final class FrameOutputStream extends OutputStream {
     private final Channel channel;
     private final String name;
     private final BiFunction<byte[], Integer, Object> framer;
-    private final Runnable closer;
+    private final @Nullable Runnable closer;
     private final Semaphore room = new Semaphore(IN_FLIGHT);
-    private volatile Throwable failure;
+    private volatile @Nullable Throwable failure;
     private boolean closed;
 
     /**
      * @param framer builds one frame from a byte array and the count of its bytes to send
      * @param closer sends the end of input; may be null when the protocol has none
      */
-    FrameOutputStream(Channel channel, String name, BiFunction<byte[], Integer, Object> framer, Runnable closer) {
+    FrameOutputStream(Channel channel, String name, BiFunction<byte[], Integer, Object> framer, @Nullable Runnable closer) {
         this.channel = channel;
         this.name = name;
         this.framer = framer;

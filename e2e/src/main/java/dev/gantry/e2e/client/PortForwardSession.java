@@ -3,6 +3,8 @@ package dev.gantry.e2e.client;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One port-forward session: many connections to the pod's ports over one upgraded connection. On
@@ -13,12 +15,12 @@ import java.util.Map;
 public final class PortForwardSession implements AutoCloseable {
 
     private final Transport transport;
-    private final SpdyConnection spdy;
-    private final WebSocketConnection webSocket;
+    private final @Nullable SpdyConnection spdy;
+    private final @Nullable WebSocketConnection webSocket;
     private final Map<Integer, PortConnection> webSocketPorts;
     private int nextRequestId;
 
-    private PortForwardSession(Transport transport, SpdyConnection spdy, WebSocketConnection webSocket,
+    private PortForwardSession(Transport transport, @Nullable SpdyConnection spdy, @Nullable WebSocketConnection webSocket,
             Map<Integer, PortConnection> webSocketPorts) {
         this.transport = transport;
         this.spdy = spdy;
@@ -34,12 +36,17 @@ public final class PortForwardSession implements AutoCloseable {
         return new PortForwardSession(Transport.WEBSOCKET, null, connection, new HashMap<>(ports));
     }
 
+    /** One of spdy and webSocket is set. */
+    private WebSocketConnection webSocket() {
+        return Objects.requireNonNull(webSocket, "webSocket");
+    }
+
     public Transport transport() {
         return transport;
     }
 
     public String protocol() {
-        return spdy != null ? spdy.protocol() : webSocket.protocol();
+        return spdy != null ? spdy.protocol() : webSocket().protocol();
     }
 
     /** A connection to {@code port} in the pod. */
@@ -56,6 +63,7 @@ public final class PortForwardSession implements AutoCloseable {
         headers.put(StreamProtocols.PORT, Integer.toString(port));
         headers.put(StreamProtocols.REQUEST_ID, Integer.toString(requestId));
         headers.put(StreamProtocols.STREAM_TYPE, StreamProtocols.ERROR);
+        SpdyConnection spdy = Objects.requireNonNull(this.spdy, "spdy"); // not WebSocket: then it is SPDY
         SpdyConnection.Stream error = spdy.create(headers);
         error.output.close(); // client-go: "we're not writing to this stream"
         headers.put(StreamProtocols.STREAM_TYPE, StreamProtocols.DATA);
@@ -68,7 +76,7 @@ public final class PortForwardSession implements AutoCloseable {
         if (spdy != null) {
             spdy.abort();
         } else {
-            webSocket.abort();
+            webSocket().abort();
         }
     }
 
@@ -77,7 +85,7 @@ public final class PortForwardSession implements AutoCloseable {
         if (spdy != null) {
             spdy.close();
         } else {
-            webSocket.close();
+            webSocket().close();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plain TCP connection to the streaming server for bad-input tests: send any request head or
@@ -23,7 +24,7 @@ public final class RawConnection implements AutoCloseable {
     /** A response head: the status code and the header lines as sent. */
     public record Head(int status, List<String> lines) {
         /** The first value of {@code name} (case-insensitive), or null. */
-        public String header(String name) {
+        public @Nullable String header(String name) {
             for (String line : lines) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
@@ -84,7 +85,7 @@ public final class RawConnection implements AutoCloseable {
      * Reads a response head up to its empty line, byte by byte so nothing after it is consumed.
      * Null if the server closed the connection before a status line.
      */
-    public Head readHead() throws IOException {
+    public @Nullable Head readHead() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         List<String> lines = new java.util.ArrayList<>();
         while (true) {

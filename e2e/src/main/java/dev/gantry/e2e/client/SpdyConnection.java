@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One upgraded SPDY/3.1 connection, client side, as moby/spdystream behaves for client-go: the
@@ -54,7 +55,7 @@ final class SpdyConnection implements AutoCloseable {
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock createLock = new ReentrantLock();
     private int nextId = 1;
-    private volatile IOException closed;
+    private volatile @Nullable IOException closed;
 
     private SpdyConnection(Channel channel, String protocol) {
         this.channel = channel;

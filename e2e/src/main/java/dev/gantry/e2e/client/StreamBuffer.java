@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving end of one remote stream: the event loop {@link #offer offers} bytes as frames
@@ -27,10 +28,10 @@ final class StreamBuffer extends InputStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
-    private byte[] head;
+    private byte @Nullable [] head;
     private int headPos;
     private boolean ended;
-    private IOException failure;
+    private @Nullable IOException failure;
     private long received;
 
     StreamBuffer(String name) {
@@ -79,7 +80,7 @@ final class StreamBuffer extends InputStream {
         finish(cause);
     }
 
-    private void finish(IOException cause) {
+    private void finish(@Nullable IOException cause) {
         lock.lock();
         try {
             if (!ended) {

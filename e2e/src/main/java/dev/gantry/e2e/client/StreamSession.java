@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One exec or attach session, over SPDY or WebSocket alike. A stream the options did not ask for
@@ -22,16 +23,17 @@ import java.util.concurrent.TimeoutException;
 public final class StreamSession implements AutoCloseable {
 
     private final String protocol;
-    private final OutputStream stdin;
-    private final InputStream stdout;
-    private final InputStream stderr;
-    private final OutputStream resize;
+    private final @Nullable OutputStream stdin;
+    private final @Nullable InputStream stdout;
+    private final @Nullable InputStream stderr;
+    private final @Nullable OutputStream resize;
     private final StreamBuffer error;
     private final Runnable abort;
     private final Runnable close;
-    private ExitStatus status;
+    private @Nullable ExitStatus status;
 
-    StreamSession(String protocol, OutputStream stdin, InputStream stdout, InputStream stderr, OutputStream resize, StreamBuffer error,
+    StreamSession(String protocol, @Nullable OutputStream stdin, @Nullable InputStream stdout, @Nullable InputStream stderr,
+            @Nullable OutputStream resize, StreamBuffer error,
             Runnable abort, Runnable close) {
         this.protocol = protocol;
         this.stdin = stdin;
@@ -48,15 +50,15 @@ public final class StreamSession implements AutoCloseable {
         return protocol;
     }
 
-    public OutputStream stdin() {
+    public @Nullable OutputStream stdin() {
         return stdin;
     }
 
-    public InputStream stdout() {
+    public @Nullable InputStream stdout() {
         return stdout;
     }
 
-    public InputStream stderr() {
+    public @Nullable InputStream stderr() {
         return stderr;
     }
 
@@ -74,17 +76,19 @@ public final class StreamSession implements AutoCloseable {
      * lost before the error stream ended is a {@link ExitStatus.Failed} saying so.
      */
     public synchronized ExitStatus awaitStatus(Duration timeout) throws InterruptedException, TimeoutException {
-        if (status == null) {
+        ExitStatus known = status;
+        if (known == null) {
             if (!error.awaitEnd(timeout)) {
                 throw new TimeoutException("no exit status within " + timeout + " (" + error.received() + " bytes on the error stream)");
             }
             try {
-                status = ExitStatus.decode(protocol, error.readAllBytes());
+                known = ExitStatus.decode(protocol, error.readAllBytes());
             } catch (IOException e) {
-                status = new ExitStatus.Failed(e.getMessage());
+                known = new ExitStatus.Failed(e.getMessage());
             }
+            status = known;
         }
-        return status;
+        return known;
     }
 
     /** Drops the connection at once, as a killed client would: no end of input, no goodbye. */

@@ -1,6 +1,8 @@
 package dev.gantry.e2e.harness;
 
 import dev.gantry.e2e.client.CriClient;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,8 +20,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 public final class DaemonExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
-    private GantryDaemon daemon;
-    private CriClient client;
+    // Set by beforeAll, before any test can ask for them.
+    private @Nullable GantryDaemon daemon;
+    private @Nullable CriClient client;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -55,10 +58,10 @@ public final class DaemonExtension implements BeforeAllCallback, AfterAllCallbac
     }
 
     public GantryDaemon daemon() {
-        return daemon;
+        return Objects.requireNonNull(daemon, "beforeAll has not run");
     }
 
     public CriClient client() {
-        return client;
+        return Objects.requireNonNull(client, "beforeAll has not run");
     }
 }

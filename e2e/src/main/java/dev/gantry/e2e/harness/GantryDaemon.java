@@ -16,9 +16,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real gantryd, started through the same launcher an operator uses, as a separate process with a
@@ -40,7 +42,7 @@ public final class GantryDaemon implements AutoCloseable {
     private final Map<String, String> env;
     private final Set<String> unsetEnv;
     private final boolean ownsDir;
-    private Process process;
+    private @Nullable Process process;
 
     private GantryDaemon(Path launcher, Path dir, Path root, Path state, Path socket, Path configFile, Map<String, String> env,
             Set<String> unsetEnv, boolean ownsDir) {
@@ -183,8 +185,8 @@ public final class GantryDaemon implements AutoCloseable {
         Instant giveUp = Instant.now().plus(timeout);
         try (CriClient client = CriClient.connect(socket, Duration.ofSeconds(2))) {
             while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("gantryd exited with " + process.exitValue() + " before it was ready:\n" + output());
+                if (!running().isAlive()) {
+                    throw new IllegalStateException("gantryd exited with " + running().exitValue() + " before it was ready:\n" + output());
                 }
                 if (Files.exists(socket)) {
                     try {
@@ -208,10 +210,10 @@ public final class GantryDaemon implements AutoCloseable {
     /** Waits for the process to exit by itself (for runs expected to fail) and returns its code. */
     public int awaitExit(Duration timeout) {
         try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!running().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("gantryd still running after " + timeout + ":\n" + output());
             }
-            return process.exitValue();
+            return running().exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -240,8 +242,13 @@ public final class GantryDaemon implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The process once started; only asked for after start. */
+    private Process running() {
+        return Objects.requireNonNull(process, "not started");
+    }
+
     public long pid() {
-        return process.pid();
+        return running().pid();
     }
 
     public CriClient client() {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -93,7 +94,7 @@ public final class NodeCleanup {
     }
 
     /** Deletes a directory tree, files first; nothing when it is null or gone. */
-    public static void deleteTree(Path dir) throws IOException {
+    public static void deleteTree(@Nullable Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

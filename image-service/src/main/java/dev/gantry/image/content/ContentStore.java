@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verified blobs by digest ({@code content/blobs/<alg>/<hex>}). Bytes arrive in the ingest area and
@@ -128,7 +129,7 @@ public final class ContentStore {
         private final MessageDigest hasher;
         private long written;
         private boolean done;
-        private Optional<BlobMismatchException> verdict;
+        private @Nullable Optional<BlobMismatchException> verdict;
 
         private Ingest(Digest expected, long expectedSize, Path file, OutputStream out, MessageDigest hasher) {
             this.expected = expected;

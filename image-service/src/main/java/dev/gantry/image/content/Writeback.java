@@ -5,6 +5,8 @@ import dev.gantry.linux.fs.FileOps;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,7 @@ public final class Writeback {
     private final Path dir;
     private final Duration period;
     private int pulls;
-    private Thread flusher;
+    private @Nullable Thread flusher;
 
     /** @param dir any directory on the file system to flush */
     public Writeback(Path dir, Duration period) {
@@ -40,7 +42,7 @@ public final class Writeback {
     /** A pull is done writing; the last stops the flusher. */
     public synchronized void end() {
         if (--pulls == 0) {
-            flusher.interrupt();
+            Objects.requireNonNull(flusher, "flusher").interrupt(); // started by the first begin()
             flusher = null;
         }
     }

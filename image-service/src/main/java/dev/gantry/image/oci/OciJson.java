@@ -111,7 +111,7 @@ public final class OciJson {
             }
             return root;
         } catch (IOException e) {
-            throw invalid(what, "it is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw invalid(what, "it is not valid JSON: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
     }
 

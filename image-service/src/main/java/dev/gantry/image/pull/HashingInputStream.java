@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts the bytes that pass, hashes them when given a hasher, and copies them to {@code copy} when
@@ -12,11 +14,11 @@ import java.security.MessageDigest;
  */
 final class HashingInputStream extends FilterInputStream {
 
-    private final MessageDigest hasher;
-    private final OutputStream copy;
+    private final @Nullable MessageDigest hasher;
+    private final @Nullable OutputStream copy;
     private long count;
 
-    HashingInputStream(InputStream in, MessageDigest hasher, OutputStream copy) {
+    HashingInputStream(InputStream in, @Nullable MessageDigest hasher, @Nullable OutputStream copy) {
         super(in);
         this.hasher = hasher;
         this.copy = copy;
@@ -75,7 +77,8 @@ final class HashingInputStream extends FilterInputStream {
         return count;
     }
 
+    /** Only for a stream made with a hasher. */
     byte[] digest() {
-        return hasher.digest();
+        return Objects.requireNonNull(hasher, "no hasher").digest();
     }
 }

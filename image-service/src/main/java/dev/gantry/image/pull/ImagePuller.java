@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -173,7 +174,7 @@ public final class ImagePuller {
                 throw new InterruptedOperationException("pull " + ref + " interrupted", e);
             } catch (ExecutionException e) {
                 if (first == null) {
-                    first = describe(ref, manifest.layers().get(i), e.getCause());
+                    first = describe(ref, manifest.layers().get(i), Objects.requireNonNull(e.getCause(), "cause"));
                 }
             }
         }

@@ -21,12 +21,14 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,7 +121,7 @@ final class LayerPull {
      * hashed again as the diffID, unpacked. A blob from the local store was verified when it was
      * committed and is not hashed again.
      */
-    private Snapshot apply(InputStream source, ContentStore.Ingest ingest, Descriptor layer, Digest diffId, Digest chainId,
+    private Snapshot apply(InputStream source, ContentStore.@Nullable Ingest ingest, Descriptor layer, Digest diffId, Digest chainId,
             Optional<Digest> parent, SnapshotStore.Prepared prepared) throws IOException {
         var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), null,
                 ingest == null ? null : ingest.stream());
@@ -133,10 +135,10 @@ final class LayerPull {
                 uncompressed.drain();
             } catch (IOException | RuntimeException unreadable) {
                 // A corrupt blob often shows first as a decompression or tar error; the digest names the real cause.
-                BlobMismatchException blamed = blobFault(compressed, ingest, unreadable);
-                if (blamed != null) {
-                    blamed.addSuppressed(unreadable);
-                    throw blamed;
+                Optional<BlobMismatchException> blamed = blobFault(compressed, ingest, unreadable);
+                if (blamed.isPresent()) {
+                    blamed.get().addSuppressed(unreadable);
+                    throw blamed.get();
                 }
                 throw unreadable;
             }
@@ -172,18 +174,19 @@ final class LayerPull {
      * Reads the rest of the compressed stream to see whether the blob holds its digest: if not, the
      * failure is the blob's (DATA_LOSS with both digests), whatever the decompressor or tar reader said first.
      */
-    private static BlobMismatchException blobFault(HashingInputStream compressed, ContentStore.Ingest ingest, Exception unreadable) {
+    private static Optional<BlobMismatchException> blobFault(HashingInputStream compressed, ContentStore.@Nullable Ingest ingest,
+            Exception unreadable) {
         if (ingest == null || unreadable instanceof GantryException g && g.kind() != ErrorKind.INTERNAL) {
-            return null; // a verified local blob, or refused for what it says (an escaping path), not how it is encoded
+            return Optional.empty(); // a verified local blob, or refused for what it says (an escaping path), not how it is encoded
         }
         try {
             compressed.drain();
             ingest.verify();
-            return null;
+            return Optional.empty();
         } catch (BlobMismatchException mismatch) {
-            return mismatch;
+            return Optional.of(mismatch);
         } catch (IOException stillBroken) {
-            return null;
+            return Optional.empty();
         }
     }
 
@@ -198,7 +201,7 @@ final class LayerPull {
             if (cause instanceof Error error) {
                 throw error;
             }
-            throw new LayerPullException(cause);
+            throw new LayerPullException(Objects.requireNonNull(cause, "cause"));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gantry.image.pull;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** A pull failed on this node's side (files, threads), not the registry's. */
 public final class PullFailedException extends GantryException {
@@ -10,7 +11,7 @@ public final class PullFailedException extends GantryException {
         super(ErrorKind.INTERNAL, message);
     }
 
-    public PullFailedException(String message, Throwable cause) {
+    public PullFailedException(String message, @Nullable Throwable cause) {
         super(ErrorKind.INTERNAL, message, cause);
     }
 }

@@ -3,8 +3,10 @@ package dev.gantry.image.reference;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A normalised image reference: {@code domain/path[:tag][@digest]}, parsed with the grammar of the
@@ -15,7 +17,7 @@ import java.util.regex.Pattern;
  * name that digest. An image id (64 hex digits, with or without {@code sha256:}) is refused, as Docker
  * refuses it: it names content, not a repository, and must never be sent to docker.io as one.
  */
-public record ImageReference(String domain, String path, String tag, Digest digest) {
+public record ImageReference(String domain, String path, @Nullable String tag, @Nullable Digest digest) {
 
     public static final String DOCKER_HUB = "docker.io";
     private static final String LEGACY_DOCKER_HUB = "index.docker.io";
@@ -133,7 +135,7 @@ public record ImageReference(String domain, String path, String tag, Digest dige
 
     /** What the registry is asked for in {@code /v2/<path>/manifests/<reference>}: the digest if there is one. */
     public String manifestReference() {
-        return digest != null ? digest.toString() : tag;
+        return digest != null ? digest.toString() : Objects.requireNonNull(tag, "tag"); // one of them, by the constructor
     }
 
     /** The same repository at another digest: {@code domain/path@digest}, as repo_digests lists it. */

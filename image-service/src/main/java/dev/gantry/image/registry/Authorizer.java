@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Registry authorization, per endpoint. A request goes anonymous first; a 401 names the scheme in
@@ -46,8 +48,8 @@ final class Authorizer {
     private final EndpointCaller caller;
     private final Ticker ticker;
     // Built on first use: Caffeine loads ~70 classes, which a daemon that has not pulled yet does not need.
-    private Cache<String, Challenge> challenges;
-    private Cache<TokenKey, Token> tokens;
+    private @Nullable Cache<String, Challenge> challenges;
+    private @Nullable Cache<TokenKey, Token> tokens;
     private final Map<TokenKey, CompletableFuture<Token>> pending = new ConcurrentHashMap<>();
 
     Authorizer(EndpointCaller caller, Ticker ticker) {
@@ -79,7 +81,7 @@ final class Authorizer {
     }
 
     /** The cache key: no secret in it, only the credentials' hashed identity. */
-    record TokenKey(String realm, String service, String scope, String identity) {
+    record TokenKey(String realm, @Nullable String service, String scope, String identity) {
     }
 
     /** A bearer token; its toString hides the value. */
@@ -100,9 +102,9 @@ final class Authorizer {
         private final Endpoint endpoint;
         private final String scope;
         private final Credentials credentials;
-        private String current;
+        private @Nullable String current;
         private boolean currentIsFresh;
-        private Token currentToken;
+        private @Nullable Token currentToken;
         private int reauthorizations;
 
         private Session(Endpoint endpoint, String scope, Credentials credentials) {
@@ -112,27 +114,27 @@ final class Authorizer {
         }
 
         @Override
-        public String initialAuthorization() {
+        public Optional<String> initialAuthorization() {
             reauthorizations = 0;
             Challenge known = challenges().getIfPresent(endpoint.toString());
             return known == null ? setCurrent(null, false, null) : authorize(known, false);
         }
 
         @Override
-        public String afterUnauthorized(HttpResponse<InputStream> response) {
+        public Optional<String> afterUnauthorized(HttpResponse<InputStream> response) {
             Challenge challenge = Challenge.select(response.headers().allValues("WWW-Authenticate")).orElse(null);
             if (challenge == null) {
-                return null;
+                return Optional.empty();
             }
             challenges().put(endpoint.toString(), challenge);
             if ((current != null && currentIsFresh) || ++reauthorizations > MAX_REAUTHORIZATIONS) {
-                return null;
+                return Optional.empty();
             }
             return authorize(challenge, current != null);
         }
 
         /** @param stale whether the header just sent was refused although not fresh: drop its token */
-        private String authorize(Challenge challenge, boolean stale) {
+        private Optional<String> authorize(Challenge challenge, boolean stale) {
             return switch (challenge.scheme()) {
                 case Challenge.BASIC -> setCurrent(credentials.basicAuthorization().orElse(null), true, null);
                 case Challenge.BEARER -> {
@@ -145,12 +147,13 @@ final class Authorizer {
             };
         }
 
-        private String bearer(Challenge challenge, boolean stale) {
-            if (challenge.realm() == null || challenge.realm().isBlank()) {
+        private Optional<String> bearer(Challenge challenge, boolean stale) {
+            String realm = challenge.realm();
+            if (realm == null || realm.isBlank()) {
                 throw new RegistryProtocolException(ErrorKind.INTERNAL,
                         "authorize at " + endpoint + ": the Bearer challenge names no realm");
             }
-            TokenKey key = new TokenKey(challenge.realm(), challenge.service(), scope, credentials.identity());
+            TokenKey key = new TokenKey(realm, challenge.service(), scope, credentials.identity());
             if (stale && currentToken != null) {
                 // Only the token we were refused with: another request may already have put a new one.
                 tokens().asMap().remove(key, currentToken);
@@ -169,8 +172,8 @@ final class Authorizer {
             try {
                 Token token = tokens().getIfPresent(key); // put while we were looking
                 boolean fetched = token == null;
-                if (fetched) {
-                    token = fetchToken(challenge);
+                if (token == null) {
+                    token = fetchToken(realm, challenge.service());
                     tokens().put(key, token);
                 }
                 mine.complete(token);
@@ -191,24 +194,23 @@ final class Authorizer {
             }
         }
 
-        private String setCurrent(String header, boolean fresh, Token token) {
+        private Optional<String> setCurrent(@Nullable String header, boolean fresh, @Nullable Token token) {
             current = header;
             currentIsFresh = fresh;
             currentToken = token;
-            return header;
+            return Optional.ofNullable(header);
         }
 
-        private Token fetchToken(Challenge challenge) {
-            String realm = challenge.realm();
+        private Token fetchToken(String realm, @Nullable String service) {
             if (!realm.startsWith("https://") && !realm.startsWith("http://")) {
                 throw new RegistryProtocolException(ErrorKind.INTERNAL,
                         "authorize at " + endpoint + ": the Bearer realm \"" + realm + "\" is not an http(s) URL");
             }
-            String service = challenge.service();
             RequestSpec spec;
             String authorization = null;
-            if (credentials.identityToken() != null) {
-                String form = "grant_type=refresh_token&refresh_token=" + encode(credentials.identityToken())
+            String identityToken = credentials.identityToken();
+            if (identityToken != null) {
+                String form = "grant_type=refresh_token&refresh_token=" + encode(identityToken)
                         + (service == null ? "" : "&service=" + encode(service))
                         + "&scope=" + encode(scope) + "&client_id=gantry";
                 spec = RequestSpec.postForm("token for " + scope, uri(realm), form);
@@ -277,16 +279,16 @@ final class Authorizer {
     }
 
     /** For a token request: its own Basic header, if any, and no challenge dance. */
-    private static EndpointCaller.AuthSession fixed(String authorization) {
+    private static EndpointCaller.AuthSession fixed(@Nullable String authorization) {
         return new EndpointCaller.AuthSession() {
             @Override
-            public String initialAuthorization() {
-                return authorization;
+            public Optional<String> initialAuthorization() {
+                return Optional.ofNullable(authorization);
             }
 
             @Override
-            public String afterUnauthorized(HttpResponse<InputStream> response) {
-                return null;
+            public Optional<String> afterUnauthorized(HttpResponse<InputStream> response) {
+                return Optional.empty();
             }
         };
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code WWW-Authenticate} challenge (RFC 7235): a scheme, lower-cased, and its parameters with
@@ -21,11 +22,11 @@ record Challenge(String scheme, Map<String, String> params) {
         params = Map.copyOf(params);
     }
 
-    String realm() {
+    @Nullable String realm() {
         return params.get("realm");
     }
 
-    String service() {
+    @Nullable String service() {
         return params.get("service");
     }
 

@@ -4,13 +4,19 @@ import dev.gantry.image.reference.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a pull may authenticate with, as CRI's AuthConfig carries it. Empty strings count as absent
  * (protobuf has no null). {@code auth} is base64 of {@code user:password}, as in a docker config.json.
  * {@link #toString()} says which fields are set, never their values.
  */
-public record Credentials(String username, String password, String auth, String identityToken, String registryToken) {
+public record Credentials(
+        @Nullable String username,
+        @Nullable String password,
+        @Nullable String auth,
+        @Nullable String identityToken,
+        @Nullable String registryToken) {
 
     private static final Credentials ANONYMOUS = new Credentials(null, null, null, null, null);
 
@@ -26,7 +32,7 @@ public record Credentials(String username, String password, String auth, String 
         return ANONYMOUS;
     }
 
-    public static Credentials basic(String username, String password) {
+    public static Credentials basic(@Nullable String username, @Nullable String password) {
         return new Credentials(username, password, null, null, null);
     }
 
@@ -59,7 +65,7 @@ public record Credentials(String username, String password, String auth, String 
         return Digest.sha256(secret.getBytes(StandardCharsets.UTF_8)).hex();
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isEmpty() ? null : value;
     }
 
@@ -70,7 +76,7 @@ public record Credentials(String username, String password, String auth, String 
                 + ", identityToken=" + shown(identityToken) + ", registryToken=" + shown(registryToken) + "]";
     }
 
-    private static String shown(String secret) {
+    private static String shown(@Nullable String secret) {
         return secret == null ? "<none>" : "<set>";
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +33,11 @@ final class EndpointCaller {
 
     /** The authorization side of one logical request; see {@link Authorizer.Session}. */
     interface AuthSession {
-        /** The header for a new attempt, or null to go anonymous. */
-        String initialAuthorization();
+        /** The header for a new attempt; empty to go anonymous. */
+        Optional<String> initialAuthorization();
 
-        /** After a 401: the header to try next, or null when the 401 is final. Reads only the headers. */
-        String afterUnauthorized(HttpResponse<InputStream> response);
+        /** After a 401: the header to try next; empty when the 401 is final. Reads only the headers. */
+        Optional<String> afterUnauthorized(HttpResponse<InputStream> response);
     }
 
     private final HttpTransport transport;
@@ -56,7 +57,7 @@ final class EndpointCaller {
      * @param auth null for a request that authorizes itself or needs nothing
      * @param reader owns the body when it returns normally; it is closed here otherwise
      */
-    <T> Outcome<T> call(Endpoint endpoint, RequestSpec spec, int attempts, AuthSession auth, BodyReader<T> reader) {
+    <T> Outcome<T> call(Endpoint endpoint, RequestSpec spec, int attempts, @Nullable AuthSession auth, BodyReader<T> reader) {
         for (int attempt = 1; ; attempt++) {
             Duration pause;
             HttpResponse<InputStream> response = null;
@@ -102,26 +103,26 @@ final class EndpointCaller {
         }
     }
 
-    private HttpResponse<InputStream> sendAuthorized(Endpoint endpoint, RequestSpec spec, AuthSession auth)
+    private HttpResponse<InputStream> sendAuthorized(Endpoint endpoint, RequestSpec spec, @Nullable AuthSession auth)
             throws IOException, InterruptedException {
-        String authorization = auth == null ? null : auth.initialAuthorization();
+        String authorization = auth == null ? null : auth.initialAuthorization().orElse(null);
         while (true) {
             HttpResponse<InputStream> response = transport.send(endpoint, spec, authorization);
             if (response.statusCode() != 401 || auth == null) {
                 return response;
             }
-            String next;
+            Optional<String> next;
             try {
                 next = auth.afterUnauthorized(response);
             } catch (RuntimeException e) {
                 HttpTransport.closeQuietly(response);
                 throw e;
             }
-            if (next == null) {
+            if (next.isEmpty()) {
                 return response;
             }
             HttpTransport.discard(response);
-            authorization = next;
+            authorization = next.get();
         }
     }
 

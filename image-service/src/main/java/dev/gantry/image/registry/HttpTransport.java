@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends requests through the JDK's {@link HttpURLConnection}, HTTP/1.1 with its keep-alive
@@ -52,7 +53,7 @@ final class HttpTransport implements AutoCloseable {
      * {@code authorization} (may be null) goes only to the host and port of the request's own URI.
      * The caller owns the returned body and must close it.
      */
-    HttpResponse<InputStream> send(Endpoint endpoint, RequestSpec spec, String authorization)
+    HttpResponse<InputStream> send(Endpoint endpoint, RequestSpec spec, @Nullable String authorization)
             throws IOException, InterruptedException {
         URI origin = spec.uri();
         URI uri = origin;
@@ -120,7 +121,7 @@ final class HttpTransport implements AutoCloseable {
      * Connects, sends the request and reads the status and headers. A timeout before the connection
      * stands is a connect timeout; one after it, a registry that did not answer in time.
      */
-    private HttpResponse<InputStream> exchange(HttpURLConnection connection, URI uri, byte[] body)
+    private HttpResponse<InputStream> exchange(HttpURLConnection connection, URI uri, byte @Nullable [] body)
             throws IOException, InterruptedException {
         if (body != null) {
             connection.setDoOutput(true);

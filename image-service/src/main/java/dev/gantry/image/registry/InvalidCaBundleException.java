@@ -2,6 +2,7 @@ package dev.gantry.image.registry;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** A registry host's CA file that is unreadable or holds no PEM certificate. */
 public final class InvalidCaBundleException extends GantryException {
@@ -10,7 +11,7 @@ public final class InvalidCaBundleException extends GantryException {
         super(ErrorKind.INVALID_ARGUMENT, message);
     }
 
-    public InvalidCaBundleException(String message, Throwable cause) {
+    public InvalidCaBundleException(String message, @Nullable Throwable cause) {
         super(ErrorKind.INVALID_ARGUMENT, message, cause);
     }
 }

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where a failed {@link Outcome} becomes a registry exception, and where a registry's
@@ -88,7 +90,7 @@ final class RegistryErrors {
     static String describe(IOException error, String where) {
         String host = hostOf(where);
         if (error instanceof ResumingBlobInputStream.BrokenConnectionException broken) {
-            return broken.getMessage(); // already described, with the byte it broke at
+            return String.valueOf(broken.getMessage()); // already described, with the byte it broke at
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof CertificateException) {
@@ -110,7 +112,7 @@ final class RegistryErrors {
                 return "TLS handshake with " + host + " failed" + (blank(message) ? "" : ": " + message);
             }
             if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-                if (!blank(message) && !message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+                if (message != null && !message.isBlank() && !message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
                     return "cannot connect to registry " + host + ": " + message;
                 }
                 if (blank(message) && cause.getCause() instanceof ConnectException) {
@@ -136,7 +138,7 @@ final class RegistryErrors {
         }
     }
 
-    private static boolean blank(String text) {
+    private static boolean blank(@Nullable String text) {
         return text == null || text.isBlank();
     }
 
@@ -154,19 +156,18 @@ final class RegistryErrors {
             return "(no message)";
         }
         String text = new String(body, StandardCharsets.UTF_8);
-        String message = fromJson(text);
-        return oneLine(message != null ? message : text);
+        return oneLine(fromJson(text).orElse(text));
     }
 
-    private static String fromJson(String text) {
+    private static Optional<String> fromJson(String text) {
         JsonNode json;
         try {
             json = Json.mapper().readTree(text);
         } catch (IOException e) {
-            return null;
+            return Optional.empty();
         }
         if (json == null || !json.isObject()) {
-            return null;
+            return Optional.empty();
         }
         List<String> parts = new ArrayList<>();
         for (JsonNode error : json.path("errors")) {
@@ -184,7 +185,7 @@ final class RegistryErrors {
         if (parts.isEmpty() && json.path("message").isTextual()) {
             parts.add(json.path("message").asText());
         }
-        return parts.isEmpty() ? null : String.join("; ", parts);
+        return parts.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", parts));
     }
 
     private static String oneLine(String text) {

@@ -2,6 +2,7 @@ package dev.gantry.image.registry;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry could not be reached, or kept answering 429/5xx, through every retry. The message starts
@@ -12,7 +13,7 @@ public final class RegistryUnavailableException extends GantryException {
 
     static final String PREFIX = "RegistryUnavailable: ";
 
-    RegistryUnavailableException(String message, Throwable cause) {
+    RegistryUnavailableException(String message, @Nullable Throwable cause) {
         super(ErrorKind.UNAVAILABLE, PREFIX + message, cause);
     }
 }

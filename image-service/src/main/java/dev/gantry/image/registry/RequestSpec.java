@@ -3,12 +3,13 @@ package dev.gantry.image.registry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP request to make, before authorization and redirects: {@code what} names it in logs and is
  * never a secret; {@code headers} go to every hop of a redirect chain (unlike Authorization).
  */
-record RequestSpec(String what, String method, URI uri, Map<String, String> headers, byte[] body) {
+record RequestSpec(String what, String method, URI uri, Map<String, String> headers, byte @Nullable [] body) {
 
     RequestSpec {
         headers = Map.copyOf(headers);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blob as one stream whatever happens to the connections under it. A read that fails, or a body
@@ -18,7 +19,7 @@ import java.util.Objects;
 final class ResumingBlobInputStream extends InputStream {
 
     private final BlobSource source;
-    private InputStream current;
+    private @Nullable InputStream current;
     private long position;
     private int failuresInARow;
     private boolean closed;
@@ -52,7 +53,7 @@ final class ResumingBlobInputStream extends InputStream {
             }
             int n;
             try {
-                n = current.read(b, off, (int) Math.min(len, remaining)); // a stalled read times out here
+                n = Objects.requireNonNull(current, "current").read(b, off, (int) Math.min(len, remaining)); // a stalled read times out here
                 if (n < 0) {
                     throw new EOFException("the body ended at byte " + position + " of " + source.size());
                 }

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -70,7 +71,7 @@ public final class ImageStore {
         if (reference != null) {
             Digest id = byReference.get(reference.toString());
             if (id != null) {
-                return Optional.of(byId.get(id));
+                return Optional.of(Objects.requireNonNull(byId.get(id), "indexed image")); // the indexes follow byId
             }
         }
         if (hex.length() >= 3 && hex.matches("[a-f0-9]+")) {
@@ -95,7 +96,7 @@ public final class ImageStore {
         for (String reference : references) {
             Digest holder = byReference.get(reference);
             if (holder != null && !holder.equals(image.id())) {
-                ImageRecord old = byId.get(holder);
+                ImageRecord old = Objects.requireNonNull(byId.get(holder), "indexed image");
                 ImageRecord moved = old.withReferences(without(old.repoTags(), reference), without(old.repoDigests(), reference));
                 write(moved);
                 byId.put(holder, moved);

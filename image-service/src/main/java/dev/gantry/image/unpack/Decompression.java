@@ -5,6 +5,7 @@ import dev.gantry.common.io.RawInflater;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Turns a layer blob into its uncompressed tar stream, by the media type of its descriptor. */
@@ -25,10 +26,7 @@ public final class Decompression {
      * @throws UnsupportedLayerException for any other media type (the stream is left open)
      */
     public static InputStream open(String mediaType, InputStream compressed, Supplier<RawInflater> inflaters) throws IOException {
-        Compression compression = compression(mediaType);
-        if (compression == null) {
-            throw new UnsupportedLayerException(mediaType);
-        }
+        Compression compression = compression(mediaType).orElseThrow(() -> new UnsupportedLayerException(mediaType));
         return switch (compression) {
             case NONE -> compressed;
             case GZIP -> new GzipMembersInputStream(compressed, inflaters.get());
@@ -38,8 +36,8 @@ public final class Decompression {
 
     private enum Compression { NONE, GZIP, ZSTD }
 
-    /** Null when unsupported. Parameters after ';' do not change the compression. */
-    private static Compression compression(String mediaType) {
+    /** Empty when unsupported. Parameters after ';' do not change the compression. */
+    private static Optional<Compression> compression(String mediaType) {
         String type = mediaType;
         int parameters = type.indexOf(';');
         if (parameters >= 0) {
@@ -47,10 +45,10 @@ public final class Decompression {
         }
         type = type.strip().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case OCI, OCI_NONDISTRIBUTABLE -> Compression.NONE;
-            case OCI + "+gzip", OCI_NONDISTRIBUTABLE + "+gzip", DOCKER_GZIP, DOCKER_FOREIGN_GZIP -> Compression.GZIP;
-            case OCI + "+zstd", OCI_NONDISTRIBUTABLE + "+zstd" -> Compression.ZSTD;
-            default -> null;
+            case OCI, OCI_NONDISTRIBUTABLE -> Optional.of(Compression.NONE);
+            case OCI + "+gzip", OCI_NONDISTRIBUTABLE + "+gzip", DOCKER_GZIP, DOCKER_FOREIGN_GZIP -> Optional.of(Compression.GZIP);
+            case OCI + "+zstd", OCI_NONDISTRIBUTABLE + "+zstd" -> Optional.of(Compression.ZSTD);
+            default -> Optional.empty();
         };
     }
 }

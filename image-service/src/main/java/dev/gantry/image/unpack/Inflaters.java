@@ -5,6 +5,7 @@ import dev.gantry.common.io.RawInflater;
 import dev.gantry.linux.isal.IsalInflater;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class Inflaters {
                 yield IsalInflater::new;
             }
             case AUTO -> new Supplier<>() {
-                private volatile Supplier<RawInflater> chosen;
+                private volatile @Nullable Supplier<RawInflater> chosen;
 
                 @Override
                 public RawInflater get() {

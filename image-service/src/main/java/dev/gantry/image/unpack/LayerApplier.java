@@ -8,6 +8,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ public final class LayerApplier {
 
     private static final Logger log = LoggerFactory.getLogger(LayerApplier.class);
 
-    private final Executor readAhead;
+    private final @Nullable Executor readAhead;
 
     /** Reads the stream on the calling thread. */
     public LayerApplier() {

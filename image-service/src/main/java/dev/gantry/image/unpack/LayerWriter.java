@@ -21,6 +21,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -161,7 +162,7 @@ final class LayerWriter {
 
     private void whiteout(TarEntry entry, String parentName, String base) throws IOException {
         if (base.equals(OPAQUE)) {
-            Path dir = parentName.isEmpty() ? root : paths.resolve(parentName + "/" + base).getParent();
+            Path dir = parentName.isEmpty() ? root : Objects.requireNonNull(paths.resolve(parentName + "/" + base).getParent());
             BasicFileAttributes existing = lstat(entry, dir);
             if (existing == null) {
                 makeParents(entry, dir.resolve(base));
@@ -262,7 +263,7 @@ final class LayerWriter {
     /** Creates the missing directories above {@code path}, each root:root 0755. */
     private void makeParents(TarEntry entry, Path path) throws IOException {
         Deque<Path> missing = new ArrayDeque<>();
-        for (Path p = path.getParent(); !p.equals(root); p = p.getParent()) {
+        for (Path p = Objects.requireNonNull(path.getParent()); !p.equals(root); p = Objects.requireNonNull(p.getParent())) {
             if (!p.startsWith(root)) {
                 throw new IllegalStateException(path + " resolved outside of " + root);
             }

@@ -4,9 +4,11 @@ import dev.gantry.common.errors.GantryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a stream on another thread, a few 128 KiB chunks ahead of its consumer, so that
@@ -23,13 +25,13 @@ final class ReadAheadInputStream extends InputStream {
     private static final byte[] STOP = new byte[0];
 
     /** A chunk of data, or the end of the source ({@code length < 0}), or the failure that ended it. */
-    private record Chunk(byte[] data, int length, Throwable failure) {}
+    private record Chunk(byte @Nullable [] data, int length, @Nullable Throwable failure) {}
 
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 1);
     // room for every buffer and the end: the producer never blocks on it
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(DEPTH + 1);
     private volatile boolean closed;
-    private Chunk current;
+    private @Nullable Chunk current;
     private int position;
     private boolean ended;
 
@@ -54,8 +56,9 @@ final class ReadAheadInputStream extends InputStream {
         if (!nextChunk()) {
             return -1;
         }
-        int n = Math.min(len, current.length() - position);
-        System.arraycopy(current.data(), position, b, off, n);
+        Chunk chunk = Objects.requireNonNull(current, "current"); // nextChunk() found one
+        int n = Math.min(len, chunk.length() - position);
+        System.arraycopy(chunk.data(), position, b, off, n);
         position += n;
         return n;
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams the members of a tar archive (ustar, PAX, GNU long names, old v7) out of one 128 KiB
@@ -43,7 +44,7 @@ final class TarReader {
     }
 
     /** The next member, skipping whatever of the previous one was not read; null at the end of the archive. */
-    TarEntry next() throws IOException {
+    @Nullable TarEntry next() throws IOException {
         skipContent();
         if (ended) {
             return null;
@@ -110,7 +111,8 @@ final class TarReader {
         }
     }
 
-    private TarEntry entry(int h, char typeFlag, long size, Map<String, byte[]> pax, String longName, String longLink)
+    private TarEntry entry(int h, char typeFlag, long size, Map<String, byte[]> pax, @Nullable String longName,
+            @Nullable String longLink)
             throws IOException {
         String name = pax.containsKey("path") ? PaxRecords.utf8(pax.get("path")) : longName != null ? longName : headerName(h);
         String linkName = pax.containsKey("linkpath") ? PaxRecords.utf8(pax.get("linkpath"))
@@ -165,7 +167,7 @@ final class TarReader {
                 major, minor, xattrs);
     }
 
-    private Map<String, byte[]> merge(Map<String, byte[]> local) {
+    private Map<String, byte[]> merge(@Nullable Map<String, byte[]> local) {
         if (local == null) {
             return globalPax;
         }

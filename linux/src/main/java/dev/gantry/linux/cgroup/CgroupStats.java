@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a cgroup's CPU, memory, swap and process figures from whichever hierarchy holds each
@@ -41,7 +42,7 @@ public final class CgroupStats {
     private final Layout pids;
 
     /** Which tree a controller's files are read from, and its root there; NONE when no tree has it. */
-    private record Layout(Kind kind, Path root) {
+    private record Layout(Kind kind, @Nullable Path root) {
         static final Layout NONE = new Layout(Kind.NONE, null);
     }
 
@@ -54,17 +55,18 @@ public final class CgroupStats {
      */
     public static final class Files implements AutoCloseable {
         private final String cgroupPath;
-        private final KeptFile cpu;
-        private final KeptFile memoryUsage;
-        private final KeptFile memoryLimit;
-        private final KeptFile memoryStat;
-        private final KeptFile swapUsage;
-        private final KeptFile swapLimit;
-        private final KeptFile pids;
+        private final @Nullable KeptFile cpu;
+        private final @Nullable KeptFile memoryUsage;
+        private final @Nullable KeptFile memoryLimit;
+        private final @Nullable KeptFile memoryStat;
+        private final @Nullable KeptFile swapUsage;
+        private final @Nullable KeptFile swapLimit;
+        private final @Nullable KeptFile pids;
         private final List<Path> dirs;
 
-        private Files(String cgroupPath, String cpu, String memoryUsage, String memoryLimit, String memoryStat,
-                      String swapUsage, String swapLimit, String pids, List<String> dirs) {
+        private Files(String cgroupPath, @Nullable String cpu, @Nullable String memoryUsage, @Nullable String memoryLimit,
+                      @Nullable String memoryStat, @Nullable String swapUsage, @Nullable String swapLimit, @Nullable String pids,
+                      List<String> dirs) {
             this.cgroupPath = cgroupPath;
             this.cpu = kept(cpu);
             this.memoryUsage = kept(memoryUsage);
@@ -76,7 +78,7 @@ public final class CgroupStats {
             this.dirs = dirs.stream().map(Path::of).toList();
         }
 
-        private static KeptFile kept(String path) {
+        private static @Nullable KeptFile kept(@Nullable String path) {
             return path == null ? null : new KeptFile(path);
         }
 
@@ -139,8 +141,9 @@ public final class CgroupStats {
                 java.util.stream.Stream.of(cpuDir, memDir, pidsDir).filter(d -> d != null).distinct().toList());
     }
 
-    private static String dir(Layout layout, String relative) {
-        return layout.kind() == Kind.NONE ? null : layout.root().resolve(relative).toString();
+    private static @Nullable String dir(Layout layout, String relative) {
+        Path root = layout.root(); // null only in NONE
+        return layout.kind() == Kind.NONE || root == null ? null : root.resolve(relative).toString();
     }
 
     /**
@@ -195,18 +198,18 @@ public final class CgroupStats {
         return limit != CgroupUsage.ABSENT && limit > (1L << 62) ? CgroupUsage.UNLIMITED : limit;
     }
 
-    private long optional(Files files, KeptFile file, StatFileReader reader) throws Gone {
+    private long optional(Files files, @Nullable KeptFile file, StatFileReader reader) throws Gone {
         return load(files, file, reader) ? reader.value() : CgroupUsage.ABSENT;
     }
 
-    private void keyed(Files files, KeptFile file, byte[][] keys, long[] out, StatFileReader reader) throws Gone {
+    private void keyed(Files files, @Nullable KeptFile file, byte[][] keys, long[] out, StatFileReader reader) throws Gone {
         if (load(files, file, reader)) {
             reader.keyed(keys, out);
         }
     }
 
     /** Whether {@code file} was loaded into {@code reader}; false when the cgroup lacks it. */
-    private static boolean load(Files files, KeptFile file, StatFileReader reader) throws Gone {
+    private static boolean load(Files files, @Nullable KeptFile file, StatFileReader reader) throws Gone {
         if (file == null) {
             return false;
         }

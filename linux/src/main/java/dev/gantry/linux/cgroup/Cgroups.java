@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -192,7 +193,7 @@ public final class Cgroups {
         for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
             Path own = dir.resolve(file);
             if (Files.readString(own).isBlank()) {
-                String parent = Files.readString(dir.getParent().resolve(file)).strip();
+                String parent = Files.readString(Objects.requireNonNull(dir.getParent()).resolve(file)).strip();
                 Files.writeString(own, parent, StandardOpenOption.WRITE);
             }
         }

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Direct-mapped libc calls for {@link FileOps}. Paths travel as NUL-terminated byte arrays in the
@@ -20,9 +21,9 @@ final class Libc {
 
     static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
 
-    static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
+    static native long lgetxattr(byte[] path, byte[] name, byte @Nullable [] value, long size) throws LastErrorException;
 
-    static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
+    static native long llistxattr(byte[] path, byte @Nullable [] list, long size) throws LastErrorException;
 
     static native int mknod(byte[] path, int mode, long dev) throws LastErrorException;
 

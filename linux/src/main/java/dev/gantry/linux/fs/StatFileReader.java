@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads small kernel stat files (cgroup files, /proc/PID/net/dev) into one reused buffer and parses
@@ -22,7 +23,7 @@ public final class StatFileReader {
 
     private final byte[] buffer = new byte[SIZE];
     /** For {@link #load(FileChannel)}: a heap buffer would be copied through a temporary direct one each read. */
-    private ByteBuffer direct;
+    private @Nullable ByteBuffer direct;
     private int length;
 
     /**

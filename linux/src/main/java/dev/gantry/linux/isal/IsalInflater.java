@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link RawInflater} over ISA-L's {@code isal_inflate}. Input is copied into a native buffer and
@@ -20,7 +21,8 @@ public final class IsalInflater implements RawInflater {
 
     private static final int OUT_CAPACITY = 128 * 1024;
 
-    private static volatile Optional<String> unavailable;
+    /** Null until {@link #unavailableReason()} first runs. */
+    private static volatile @Nullable Optional<String> unavailable;
 
     private final Memory state = new Memory(IsalNatives.STATE_SIZE);
     private final Memory out = new Memory(OUT_CAPACITY);
@@ -36,8 +38,8 @@ public final class IsalInflater implements RawInflater {
      * @throws IllegalStateException when the library is missing or failed its self-test; see {@link #unavailableReason()}
      */
     public IsalInflater() {
-        if (IsalNatives.LOAD_FAILURE != null) {
-            throw new IllegalStateException(IsalNatives.LOAD_FAILURE);
+        if (IsalNatives.LOAD_FAILURE.isPresent()) {
+            throw new IllegalStateException(IsalNatives.LOAD_FAILURE.get());
         }
         state.clear();
         IsalNatives.isal_inflate_init(state);
@@ -50,7 +52,7 @@ public final class IsalInflater implements RawInflater {
             synchronized (IsalInflater.class) {
                 known = unavailable;
                 if (known == null) {
-                    known = IsalNatives.LOAD_FAILURE != null ? Optional.of(IsalNatives.LOAD_FAILURE) : selfTest();
+                    known = IsalNatives.LOAD_FAILURE.isPresent() ? IsalNatives.LOAD_FAILURE : selfTest();
                     unavailable = known;
                 }
             }

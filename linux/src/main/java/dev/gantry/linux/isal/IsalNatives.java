@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The three calls of libisal's inflate API that a streaming decoder needs, and the layout of the
@@ -32,8 +33,8 @@ final class IsalNatives {
     static final int INVALID_SYMBOL = -2;
     static final int INVALID_LOOKBACK = -3;
 
-    /** Why the library cannot be used; null when it loaded. */
-    static final String LOAD_FAILURE = load();
+    /** Why the library cannot be used; empty when it loaded. */
+    static final Optional<String> LOAD_FAILURE = load();
 
     private IsalNatives() {}
 
@@ -43,17 +44,17 @@ final class IsalNatives {
 
     static native int isal_inflate(Pointer state);
 
-    private static String load() {
-        UnsatisfiedLinkError last = null;
+    private static Optional<String> load() {
+        String last = "";
         for (String name : NAMES) {
             try {
                 Native.register(IsalNatives.class, NativeLibrary.getInstance(name));
-                return null;
+                return Optional.empty();
             } catch (UnsatisfiedLinkError e) {
-                last = e;
+                last = e.getMessage();
             }
         }
-        return "libisal.so.2 not found (Debian package libisal2): " + last.getMessage();
+        return Optional.of("libisal.so.2 not found (Debian package libisal2): " + last);
     }
 
     static String describe(int code) {

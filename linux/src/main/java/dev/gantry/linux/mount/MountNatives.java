@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import org.jspecify.annotations.Nullable;
 
 /** Direct-mapped libc calls for {@link Mounts}. Strings travel as NUL-terminated byte arrays; {@code null} is NULL. */
 final class MountNatives {
@@ -14,7 +15,8 @@ final class MountNatives {
 
     private MountNatives() {}
 
-    static native int mount(byte[] source, byte[] target, byte[] fsType, long flags, byte[] data) throws LastErrorException;
+    static native int mount(byte[] source, byte[] target, byte @Nullable [] fsType, long flags, byte @Nullable [] data)
+            throws LastErrorException;
 
     static native int umount2(byte[] target, int flags) throws LastErrorException;
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The mount calls the runtime needs: bind mounts (namespace pins, pod files), tmpfs (/dev/shm) and
@@ -48,7 +49,7 @@ public final class Mounts {
      * Mounts a new tmpfs on {@code target} with nosuid, nodev and noexec, as /dev/shm is mounted in
      * containers; {@code options} are tmpfs data such as {@code "mode=1777,size=65536k"}.
      */
-    public static void mountTmpfs(Path target, String options) throws IOException {
+    public static void mountTmpfs(Path target, @Nullable String options) throws IOException {
         byte[] data = options == null || options.isEmpty() ? null : NativeArgs.string(options);
         try {
             MountNatives.mount(NativeArgs.string("shm"), NativeArgs.path(target), NativeArgs.string("tmpfs"), MS_NOSUID | MS_NODEV | MS_NOEXEC, data);
@@ -61,7 +62,7 @@ public final class Mounts {
      * Mounts a file system of {@code fsType} from {@code source} on {@code target} with {@code data}
      * as its options (an overlay's {@code lowerdir=…,upperdir=…,workdir=…}).
      */
-    public static void mount(String source, Path target, String fsType, String data) throws IOException {
+    public static void mount(String source, Path target, String fsType, @Nullable String data) throws IOException {
         try {
             MountNatives.mount(NativeArgs.string(source), NativeArgs.path(target), NativeArgs.string(fsType), 0,
                     data == null ? null : NativeArgs.string(data));

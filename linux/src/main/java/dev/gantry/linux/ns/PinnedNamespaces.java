@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pod's network, IPC and UTS namespaces, held by bind mounts rather than by a process:
@@ -143,7 +144,8 @@ public final class PinnedNamespaces {
     }
 
     /** Runs on the throwaway thread: after unshare this thread lives in the new namespaces. */
-    private static void unshareAndPin(Set<NamespaceType> types, byte[] hostname, Map<NamespaceType, Path> pins, List<Path> mounted)
+    private static void unshareAndPin(Set<NamespaceType> types, byte @Nullable [] hostname, Map<NamespaceType, Path> pins,
+            List<Path> mounted)
             throws IOException {
         int flags = 0;
         for (NamespaceType type : types) {

@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
 
 /** Direct-mapped libc calls for process handles and /proc/sys writes (pidfd wrappers need glibc 2.36). */
 final class ProcNatives {
@@ -24,7 +25,7 @@ final class ProcNatives {
     static native int pidfd_open(int pid, int flags) throws LastErrorException;
 
     /** {@code info} may be null: the kernel then fills it in as kill(2) would. */
-    static native int pidfd_send_signal(int pidfd, int sig, Pointer info, int flags) throws LastErrorException;
+    static native int pidfd_send_signal(int pidfd, int sig, @Nullable Pointer info, int flags) throws LastErrorException;
 
     /** {@code fds} points at {@code struct pollfd[nfds]}: int fd, short events, short revents. */
     static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;

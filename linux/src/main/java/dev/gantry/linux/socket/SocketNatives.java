@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Direct-mapped libc socket calls for {@link SeqPacketSocket}. Addresses travel as a
@@ -39,7 +40,7 @@ final class SocketNatives {
 
     static native int listen(int fd, int backlog) throws LastErrorException;
 
-    static native int accept4(int fd, byte[] address, int[] length, int flags) throws LastErrorException;
+    static native int accept4(int fd, byte @Nullable [] address, int @Nullable [] length, int flags) throws LastErrorException;
 
     static native long recv(int fd, byte[] buf, long length, int flags) throws LastErrorException;
 

@@ -1,6 +1,7 @@
 package dev.gantry.runtime.attach;
 
 import dev.gantry.common.io.PipeBuffer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +23,11 @@ final class AttachDemux {
 
     private static final Logger log = LoggerFactory.getLogger(AttachDemux.class);
 
-    private final PipeBuffer stdout;
-    private final PipeBuffer stderr;
+    private final @Nullable PipeBuffer stdout;
+    private final @Nullable PipeBuffer stderr;
     private final String containerId;
 
-    AttachDemux(String containerId, PipeBuffer stdout, PipeBuffer stderr) {
+    AttachDemux(String containerId, @Nullable PipeBuffer stdout, @Nullable PipeBuffer stderr) {
         this.containerId = containerId;
         this.stdout = stdout;
         this.stderr = stderr;

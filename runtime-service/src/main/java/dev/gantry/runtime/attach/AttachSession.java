@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +50,11 @@ final class AttachSession implements ProcessSession {
     private final SeqPacketSocket socket;
     private final Path bundle;
     private final boolean terminal;
-    private final PipeBuffer stdout;
-    private final PipeBuffer stderr;
+    private final @Nullable PipeBuffer stdout;
+    private final @Nullable PipeBuffer stderr;
     private final AttachDemux demux;
-    private final ExecutorService writer;
-    private final OutputStream stdin;
+    private final @Nullable ExecutorService writer;
+    private final @Nullable OutputStream stdin;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,8 +82,10 @@ final class AttachSession implements ProcessSession {
             this.writer = null;
             this.stdin = OutputStream.nullOutputStream();
         } else {
-            this.writer = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("attach-in-" + shortId()).factory());
-            this.stdin = new Input();
+            ExecutorService inputWriter =
+                    Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("attach-in-" + shortId()).factory());
+            this.writer = inputWriter;
+            this.stdin = new Input(inputWriter);
         }
     }
 
@@ -117,17 +120,17 @@ final class AttachSession implements ProcessSession {
     }
 
     @Override
-    public OutputStream stdin() {
+    public @Nullable OutputStream stdin() {
         return stdin;
     }
 
     @Override
-    public InputStream stdout() {
+    public @Nullable InputStream stdout() {
         return stdout == null ? null : stdout.input();
     }
 
     @Override
-    public InputStream stderr() {
+    public @Nullable InputStream stderr() {
         return stderr == null ? null : stderr.input();
     }
 
@@ -169,6 +172,11 @@ final class AttachSession implements ProcessSession {
     private final class Input extends OutputStream {
 
         private final AtomicBoolean shut = new AtomicBoolean();
+        private final ExecutorService writer;
+
+        Input(ExecutorService writer) {
+            this.writer = writer;
+        }
 
         @Override
         public void write(int b) throws IOException {

@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,7 @@ final class ContainerCreator {
         ImageRecord image = system.images().find(spec)
                 .orElseThrow(() -> new ContainerImageNotFoundException("image " + spec + " not found: pull it first"));
         ImageConfig imageConfig = system.images().imageConfig(image);
-        Path logPath = logPath(pod.logDirectory(), config.getLogPath());
+        Optional<Path> logPath = logPath(pod.logDirectory(), config.getLogPath());
         int stopSignal = config.getStopSignal() == Signal.RUNTIME_DEFAULT || config.getStopSignal() == Signal.UNRECOGNIZED
                 ? StopSignals.parse(imageConfig.stopSignal())
                 : StopSignals.parse(config.getStopSignal().name());
@@ -92,7 +93,7 @@ final class ContainerCreator {
         return new Prepared(image, imageConfig, logPath, stopSignal, checked);
     }
 
-    record Prepared(ImageRecord image, ImageConfig imageConfig, Path logPath, int stopSignal, OciSpec.Resources resources) {}
+    record Prepared(ImageRecord image, ImageConfig imageConfig, Optional<Path> logPath, int stopSignal, OciSpec.Resources resources) {}
 
     /** Runs the create steps for a new container id; the caller holds the pod's container lock. */
     Container create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
@@ -105,7 +106,7 @@ final class ContainerCreator {
         String imageRef = image.digestReferenceFor(
                 List.of(config.getImage().getImage(), config.getImage().getUserSpecifiedImage()));
         Container record = new Container(id, pod.id(), reserved, config, config.getImage().getImage(), image.id().toString(),
-                imageRef, system.clock().instant(), prepared.logPath() == null ? "" : prepared.logPath().toString(), cgroupsPath,
+                imageRef, system.clock().instant(), prepared.logPath().map(Path::toString).orElse(""), cgroupsPath,
                 pod.runtimeHandler(), prepared.stopSignal(), config.getLinux().getResources(), 0, 0, List.of(), 0,
                 new ContainerState.Creating(), false);
         Rollback rollback = new Rollback("create container " + id + " (" + reserved + ")");
@@ -130,8 +131,8 @@ final class ContainerCreator {
             OciSpec spec = system.specs().build(id, specConfig, prepared.imageConfig(), facts, paths.rootfs(id),
                     system.features(pod.runtimeHandler()));
             AtomicFile.replace(paths.bundle(id).resolve("config.json"), OciSpecJson.write(spec).getBytes(StandardCharsets.UTF_8));
-            if (prepared.logPath() != null) {
-                Files.createDirectories(prepared.logPath().getParent());
+            if (prepared.logPath().isPresent()) {
+                Files.createDirectories(prepared.logPath().get().getParent());
             }
             times.lap("spec");
 
@@ -169,22 +170,22 @@ final class ContainerCreator {
         }
     }
 
-    private ConmonCommand conmonCommand(String id, ContainerConfig config, OciRuntime runtime, Path logPath) {
+    private ConmonCommand conmonCommand(String id, ContainerConfig config, OciRuntime runtime, Optional<Path> logPath) {
         ContainerPaths paths = system.paths();
         return new ConmonCommand(system.conmon(), id, config.getMetadata().getName(), paths.bundle(id), runtime.binary(),
-                runtime.root(), paths.pidFile(id), paths.conmonPidFile(id), logPath == null ? DEV_NULL : logPath,
+                runtime.root(), paths.pidFile(id), paths.conmonPidFile(id), logPath.orElse(DEV_NULL),
                 paths.exits(), paths.attach(), config.getTty(), config.getStdin(), config.getStdinOnce(),
                 OptionalLong.empty());
     }
 
     /**
      * The container's log file: {@code log_path} under the pod's log directory. Both empty means no
-     * log (null). A path that is absolute or climbs out of the directory is refused: conmon would
+     * log (empty). A path that is absolute or climbs out of the directory is refused: conmon would
      * write wherever it points.
      */
-    static Path logPath(String logDirectory, String logPath) {
+    static Optional<Path> logPath(String logDirectory, String logPath) {
         if (logPath.isEmpty()) {
-            return null;
+            return Optional.empty();
         }
         if (logDirectory.isEmpty()) {
             throw new InvalidContainerConfigException("container log_path " + logPath + " given but the pod sandbox has no log_directory");
@@ -205,7 +206,7 @@ final class ContainerCreator {
         if (relative.isAbsolute() || !resolved.startsWith(dir) || resolved.equals(dir)) {
             throw new InvalidContainerConfigException("container log_path " + logPath + " must be a relative path inside the pod's log directory " + logDirectory);
         }
-        return resolved;
+        return Optional.of(resolved);
     }
 
     /** {@code value}, cut after 80 characters so a message stays readable. */

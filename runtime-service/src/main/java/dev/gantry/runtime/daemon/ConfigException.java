@@ -2,6 +2,7 @@ package dev.gantry.runtime.daemon;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration cannot be used. The message names where the value came from (the file or
@@ -13,7 +14,7 @@ public final class ConfigException extends GantryException {
         super(ErrorKind.INVALID_ARGUMENT, message);
     }
 
-    public ConfigException(String message, Throwable cause) {
+    public ConfigException(String message, @Nullable Throwable cause) {
         super(ErrorKind.INVALID_ARGUMENT, message, cause);
     }
 }

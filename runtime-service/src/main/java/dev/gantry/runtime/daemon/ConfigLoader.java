@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.time.Duration;
 import io.netty.util.NetUtil;
@@ -252,7 +253,7 @@ public final class ConfigLoader {
             if (!entry.getValue().isObject()) {
                 throw new ConfigException(origin + ": key " + entryKey + ": expected a table, got " + typeName(entry.getValue()));
             }
-            ObjectNode template = parse(MAP_TABLES.get(key), "template of " + key);
+            ObjectNode template = parse(Objects.requireNonNull(MAP_TABLES.get(key), key), "template of " + key); // a MAP_TABLES key
             overlay(template, (ObjectNode) entry.getValue(), entryKey + ".", origin, origins);
             into.set(entry.getKey(), template);
         }

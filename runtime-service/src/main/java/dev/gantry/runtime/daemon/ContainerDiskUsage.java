@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the containers' writable layers hold, for ImageFsInfo. The kubelet asks every few seconds; a
@@ -20,7 +21,7 @@ final class ContainerDiskUsage implements Supplier<ContainerFsUsage> {
     private final Path dir;
     private final Clock clock;
     private final Duration maxAge;
-    private ContainerFsUsage last;
+    private @Nullable ContainerFsUsage last;
     private Instant measuredAt = Instant.MIN;
 
     ContainerDiskUsage(Path dir, Clock clock, Duration maxAge) {

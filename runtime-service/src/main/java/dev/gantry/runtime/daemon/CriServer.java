@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,7 @@ final class CriServer implements AutoCloseable {
     private static final Executor ON_EVENT_LOOP = Runnable::run;
 
     /** The executor for one call: the event loop for {@link #INLINE} methods, else null (the virtual threads). */
-    private static Executor inlineExecutor(ServerCall<?, ?> call, Metadata headers) {
+    private static @Nullable Executor inlineExecutor(ServerCall<?, ?> call, Metadata headers) {
         return INLINE.contains(call.getMethodDescriptor().getFullMethodName()) ? ON_EVENT_LOOP : null;
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -158,20 +159,20 @@ final class Daemon {
         void send(SystemdNotify notify) throws IOException;
     }
 
-    private void stop(CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
+    private void stop(@Nullable CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
         if (stopped.compareAndSet(false, true)) {
             closeAll(server, resources, locks);
         }
     }
 
     /** The server first (calls in flight finish), then what it used, then the locks that let another daemon start. */
-    private static void closeAll(CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
+    private static void closeAll(@Nullable CriServer server, List<AutoCloseable> resources, List<DaemonLock> locks) {
         closeQuietly(server);
         closeQuietly(resources.toArray(AutoCloseable[]::new));
         closeQuietly(locks.toArray(AutoCloseable[]::new));
     }
 
-    private static void closeQuietly(AutoCloseable... resources) {
+    private static void closeQuietly(@Nullable AutoCloseable... resources) {
         for (AutoCloseable resource : resources) {
             if (resource == null) {
                 continue;

@@ -4,29 +4,30 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
-/** The flags that override configuration keys; shared by {@code gantryd} and {@code gantryd serve}. */
+/** The flags that override configuration keys; shared by {@code gantryd} and {@code gantryd serve}. Null: not given. */
 final class DaemonOptions {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "TOML configuration file (default: /etc/gantry/gantry.toml when it exists)")
-    Path config;
+    @Nullable Path config;
 
     @Option(names = "--root", paramLabel = "DIR", description = "persistent data directory (key: root)")
-    String root;
+    @Nullable String root;
 
     @Option(names = "--state", paramLabel = "DIR", description = "runtime state directory, on tmpfs (key: state)")
-    String state;
+    @Nullable String state;
 
     @Option(names = "--listen", paramLabel = "ENDPOINT", description = "CRI endpoint, unix:///path (key: grpc.listen)")
-    String listen;
+    @Nullable String listen;
 
     @Option(names = "--cni-conf-dir", paramLabel = "DIR", description = "CNI network configs, watched (key: cni.conf_dir)")
-    String cniConfDir;
+    @Nullable String cniConfDir;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (key: log_level)")
-    String logLevel;
+    @Nullable String logLevel;
 
     Optional<Path> configFile() {
         return Optional.ofNullable(config);
@@ -55,7 +56,7 @@ final class DaemonOptions {
         return merged;
     }
 
-    private static void put(Map<String, ConfigLoader.Flag> flags, String key, String flag, String value) {
+    private static void put(Map<String, ConfigLoader.Flag> flags, String key, String flag, @Nullable String value) {
         if (value != null) {
             flags.put(key, new ConfigLoader.Flag(flag, value));
         }

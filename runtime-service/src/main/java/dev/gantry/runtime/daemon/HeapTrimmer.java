@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gives memory back after a burst of work. A pull streams hundreds of megabytes through short-lived
@@ -20,7 +21,7 @@ final class HeapTrimmer implements Runnable {
         thread.setDaemon(true);
         return thread;
     });
-    private ScheduledFuture<?> pending;
+    private @Nullable ScheduledFuture<?> pending;
 
     HeapTrimmer(Duration quiet) {
         this.quiet = quiet;

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +46,9 @@ final class NodeAgents implements NodeEvents, AutoCloseable {
     private final Function<String, String> environment;
     private final Supplier<String> hostname;
     private final ReentrantLock changing = new ReentrantLock();
-    private volatile NodeAgent current;
-    private GantryConfig.Kubernetes inForce;
-    private URLClassLoader loader;
+    private volatile @Nullable NodeAgent current;
+    private GantryConfig.@Nullable Kubernetes inForce;
+    private @Nullable URLClassLoader loader;
 
     /**
      * @param agentDir    where the agent's jars are ({@code agent/} beside gantryd.jar)

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
 
 /**
  * The socket's place in the file system: its parent made 0711 (others may reach a path below, not
@@ -25,7 +26,7 @@ final class SocketFile {
 
     /** Makes {@code socket}'s path ready for a bind; refuses to touch a socket someone serves. */
     static void prepare(Path socket) throws IOException {
-        Directories.create(socket.getParent(), "rwx--x--x");
+        Directories.create(Objects.requireNonNull(socket.getParent(), "socket directory"), "rwx--x--x");
         int mode;
         try {
             mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);

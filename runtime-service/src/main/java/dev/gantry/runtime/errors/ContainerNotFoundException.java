@@ -2,6 +2,7 @@ package dev.gantry.runtime.errors;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** No container has the id or prefix asked for (or the container a namespace target names). */
 public final class ContainerNotFoundException extends GantryException {
@@ -10,7 +11,7 @@ public final class ContainerNotFoundException extends GantryException {
         super(ErrorKind.NOT_FOUND, message);
     }
 
-    public ContainerNotFoundException(String message, Throwable cause) {
+    public ContainerNotFoundException(String message, @Nullable Throwable cause) {
         super(ErrorKind.NOT_FOUND, message, cause);
     }
 }

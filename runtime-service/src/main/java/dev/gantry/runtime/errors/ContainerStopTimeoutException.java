@@ -2,6 +2,7 @@ package dev.gantry.runtime.errors;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** A killed container's exit was not reported in time. */
 public final class ContainerStopTimeoutException extends GantryException {
@@ -10,7 +11,7 @@ public final class ContainerStopTimeoutException extends GantryException {
         super(ErrorKind.DEADLINE_EXCEEDED, message);
     }
 
-    public ContainerStopTimeoutException(String message, Throwable cause) {
+    public ContainerStopTimeoutException(String message, @Nullable Throwable cause) {
         super(ErrorKind.DEADLINE_EXCEEDED, message, cause);
     }
 }

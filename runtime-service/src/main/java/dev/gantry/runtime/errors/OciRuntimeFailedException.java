@@ -2,6 +2,7 @@ package dev.gantry.runtime.errors;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** The OCI runtime (runc) failed or gave an answer we cannot read; the message carries its stderr. */
 public final class OciRuntimeFailedException extends GantryException {
@@ -10,7 +11,7 @@ public final class OciRuntimeFailedException extends GantryException {
         super(ErrorKind.INTERNAL, message);
     }
 
-    public OciRuntimeFailedException(String message, Throwable cause) {
+    public OciRuntimeFailedException(String message, @Nullable Throwable cause) {
         super(ErrorKind.INTERNAL, message, cause);
     }
 }

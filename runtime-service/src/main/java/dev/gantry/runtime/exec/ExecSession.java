@@ -4,7 +4,9 @@ import dev.gantry.runtime.streaming.ProcessSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /** One streaming exec: the command's streams, its terminal's size, its exit code, and the kill when the client leaves. */
 final class ExecSession implements ProcessSession {
@@ -23,17 +25,17 @@ final class ExecSession implements ProcessSession {
     }
 
     @Override
-    public OutputStream stdin() {
+    public @Nullable OutputStream stdin() {
         return runc.stdinStream();
     }
 
     @Override
-    public InputStream stdout() {
+    public @Nullable InputStream stdout() {
         return runc.stdoutStream();
     }
 
     @Override
-    public InputStream stderr() {
+    public @Nullable InputStream stderr() {
         return tty ? null : runc.stderrStream();
     }
 
@@ -49,8 +51,9 @@ final class ExecSession implements ProcessSession {
         try {
             return runc.exit().get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("wait for exec in container " + runc.target().containerId() + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            Throwable cause = Objects.requireNonNull(e.getCause(), "cause");
+            throw new IllegalStateException("wait for exec in container " + runc.target().containerId() + ": " + cause.getMessage(),
+                    cause);
         }
     }
 

@@ -110,8 +110,8 @@ public final class ExecSync {
                 throw new ExecOutputTooLargeException(what + ": stdout and stderr together exceeded the "
                         + output.max() + " bytes ExecSync may return ([container] exec_sync_max_output); the command was killed");
             }
-            if (out.failure() != null || err.failure() != null) {
-                IOException failure = out.failure() != null ? out.failure() : err.failure();
+            IOException failure = out.failure() != null ? out.failure() : err.failure();
+            if (failure != null) {
                 throw new OciRuntimeFailedException(what + ": read its output: " + failure.getMessage(), failure);
             }
             int exitCode = code.orElseThrow(() -> new OciRuntimeFailedException(what + ": runc did not exit"));

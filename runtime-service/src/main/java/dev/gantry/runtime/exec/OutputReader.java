@@ -4,6 +4,7 @@ import dev.gantry.linux.spawn.Fds;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one of ExecSync's pipes into the {@link OutputCap} on a platform thread of its own, polling
@@ -22,7 +23,7 @@ final class OutputReader {
     private final Runnable onOverflow;
     private final Thread thread;
     private volatile boolean stop;
-    private volatile IOException failure;
+    private volatile @Nullable IOException failure;
 
     private OutputReader(int fd, int stream, OutputCap cap, Runnable onOverflow, String name) {
         this.fd = fd;
@@ -72,7 +73,7 @@ final class OutputReader {
         return ended;
     }
 
-    IOException failure() {
+    @Nullable IOException failure() {
         return failure;
     }
 }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,10 +173,10 @@ final class RuncExecProcess implements AutoCloseable {
     /** Our ends of the pipes, raw or as Java streams. */
     private static final class Streams {
         final int[] fds = {-1, -1, -1};
-        FileOutputStream stdin;
-        FileInputStream stdout;
-        FileInputStream stderr;
-        TerminalOutput terminal;
+        @Nullable FileOutputStream stdin;
+        @Nullable FileInputStream stdout;
+        @Nullable FileInputStream stderr;
+        @Nullable TerminalOutput terminal;
 
         /**
          * Keeps our end {@code fd} of stream {@code index}. A Java stream is a second open file
@@ -239,16 +241,16 @@ final class RuncExecProcess implements AutoCloseable {
     }
 
     /** The process's input as a Java stream, when asked for with javaStreams; else null. */
-    FileOutputStream stdinStream() {
+    @Nullable FileOutputStream stdinStream() {
         return streams.stdin;
     }
 
     /** The command's output: a pipe's, or with a terminal what runc wrote to our pty. */
-    java.io.InputStream stdoutStream() {
+    java.io.@Nullable InputStream stdoutStream() {
         return streams.terminal != null ? streams.terminal.input() : streams.stdout;
     }
 
-    FileInputStream stderrStream() {
+    @Nullable FileInputStream stderrStream() {
         return streams.stderr;
     }
 
@@ -278,7 +280,8 @@ final class RuncExecProcess implements AutoCloseable {
         } catch (TimeoutException e) {
             return Optional.empty();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("wait for runc exec in container " + target.containerId() + ": " + e.getCause().getMessage(), e.getCause());
+            Throwable cause = Objects.requireNonNull(e.getCause(), "cause");
+            throw new IllegalStateException("wait for runc exec in container " + target.containerId() + ": " + cause.getMessage(), cause);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gantry.runtime.metrics;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import org.jspecify.annotations.Nullable;
 
 /** The metrics endpoint cannot listen on its address. */
 public final class MetricsServerException extends GantryException {
@@ -10,7 +11,7 @@ public final class MetricsServerException extends GantryException {
         super(ErrorKind.UNAVAILABLE, message);
     }
 
-    public MetricsServerException(String message, Throwable cause) {
+    public MetricsServerException(String message, @Nullable Throwable cause) {
         super(ErrorKind.UNAVAILABLE, message, cause);
     }
 }

@@ -74,7 +74,7 @@ public record ConmonCommand(
                 "--exit-dir", exitDir.toString(),
                 "--socket-dir-path", socketDir.toString(),
                 // conmon drops its "oom" and "exit" marker files here; without it they land in gantryd's working directory.
-                "--persist-dir", containerPidFile.getParent().toString(),
+                "--persist-dir", Objects.requireNonNull(containerPidFile.getParent()).toString(),
                 // conmon's own messages: its stderr is /dev/null once it has daemonized, so only errors matter.
                 "--log-level", "error"));
         logSizeMax.ifPresent(max -> argv.addAll(List.of("--log-size-max", Long.toString(max))));

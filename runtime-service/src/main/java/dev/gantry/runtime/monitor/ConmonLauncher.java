@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -86,7 +87,7 @@ public final class ConmonLauncher implements ContainerMonitor {
                     Optional.empty(),
                     Map.of(1, output.writeFd(), 2, output.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd()),
                     // conmon creates its "oom" marker in its working directory whatever --persist-dir says.
-                    Optional.of(command.containerPidFile().getParent()));
+                    Optional.of(Objects.requireNonNull(command.containerPidFile().getParent())));
             // Our copies of the child's ends would keep EOF from ever arriving.
             sync.closeWrite();
             start.closeRead();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,8 @@ public final class ExitWatcher implements AutoCloseable {
 
     private final Path exitsDir;
     private final Consumer<ExitStatus> onExit;
-    private Inotify inotify;
-    private Thread thread;
+    private @Nullable Inotify inotify;
+    private @Nullable Thread thread;
     private volatile boolean closed;
 
     public ExitWatcher(Path exitsDir, Consumer<ExitStatus> onExit) {
@@ -96,14 +97,18 @@ public final class ExitWatcher implements AutoCloseable {
     }
 
     /** The reader thread, for tests: null before {@code start()}. */
-    synchronized Thread thread() {
+    synchronized @Nullable Thread thread() {
         return thread;
+    }
+
+    private Inotify started() {
+        return Objects.requireNonNull(inotify, "start() first");
     }
 
     private void run() {
         try {
             while (!closed) {
-                List<Inotify.Event> events = inotify.read();
+                List<Inotify.Event> events = started().read();
                 if (events.isEmpty()) {
                     break; // closed
                 }
@@ -129,7 +134,7 @@ public final class ExitWatcher implements AutoCloseable {
             // The directory was removed or unmounted under us: make it again rather than go deaf.
             LOG.warn("exit directory {} went away; watching it anew", exitsDir);
             Files.createDirectories(exitsDir);
-            inotify.watch(exitsDir, MASK);
+            started().watch(exitsDir, MASK);
             rescan();
         } else if (event.is(Inotify.IN_CLOSE_WRITE | Inotify.IN_MOVED_TO) && !event.is(Inotify.IN_ISDIR)) {
             report(exitsDir.resolve(event.name()));

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Whether the kernel's OOM killer killed a process in a container's cgroup, for the OOMKilled
@@ -43,7 +44,7 @@ public final class OomCheck {
         String relative = relative(cgroupsPath);
         for (Path file : counterFiles) {
             // memory.oom_control at the root names the file; the cgroup's own sits in its directory.
-            Path inCgroup = file.getParent().resolve(relative).resolve(file.getFileName());
+            Path inCgroup = Objects.requireNonNull(file.getParent()).resolve(relative).resolve(file.getFileName());
             if (oomKills(inCgroup) > 0) {
                 return true;
             }

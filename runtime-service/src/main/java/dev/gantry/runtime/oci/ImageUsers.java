@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The uid, gid and supplemental groups of a container's first process, from the security context
@@ -126,7 +127,7 @@ final class ImageUsers {
     }
 
     /** The primary gid first (as `id -G` lists it and the kubelet expects in ContainerUser), then the others once each. */
-    private List<Long> supplementalGroups(LinuxContainerSecurityContext security, String name, long primaryGid) {
+    private List<Long> supplementalGroups(LinuxContainerSecurityContext security, @Nullable String name, long primaryGid) {
         Set<Long> gids = new LinkedHashSet<>();
         gids.add(primaryGid);
         if (security.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Merge && name != null) {

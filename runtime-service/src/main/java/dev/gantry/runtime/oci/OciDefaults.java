@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every container gets unless its config says otherwise. The values match what Docker,
@@ -120,7 +121,7 @@ public final class OciDefaults {
         return List.copyOf(rules);
     }
 
-    private static DeviceRule charDevice(long major, Long minor) {
+    private static DeviceRule charDevice(long major, @Nullable Long minor) {
         return new DeviceRule(true, "c", major, minor, "rwm");
     }
 }

@@ -2,6 +2,7 @@ package dev.gantry.runtime.oci;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OCI runtime spec (config.json) as runc 1.1 reads it: only the parts Gantry writes.
@@ -16,7 +17,7 @@ public record OciSpec(
         String ociVersion,
         Process process,
         Root root,
-        String hostname,
+        @Nullable String hostname,
         List<Mount> mounts,
         Map<String, String> annotations,
         Linux linux) {
@@ -39,9 +40,9 @@ public record OciSpec(
             CapabilitySets capabilities,
             List<Rlimit> rlimits,
             boolean noNewPrivileges,
-            Integer oomScoreAdj,
-            String apparmorProfile,
-            String selinuxLabel) {
+            @Nullable Integer oomScoreAdj,
+            @Nullable String apparmorProfile,
+            @Nullable String selinuxLabel) {
         public Process {
             args = copy(args);
             env = copy(env);
@@ -50,7 +51,7 @@ public record OciSpec(
     }
 
     /** uid and gid are uint32 in the spec, hence long. */
-    public record User(long uid, long gid, Integer umask, List<Long> additionalGids) {
+    public record User(long uid, long gid, @Nullable Integer umask, List<Long> additionalGids) {
         public User {
             additionalGids = copy(additionalGids);
         }
@@ -63,13 +64,13 @@ public record OciSpec(
     public record CapabilitySets(
             List<String> bounding,
             List<String> effective,
-            List<String> inheritable,
+            @Nullable List<String> inheritable,
             List<String> permitted,
             List<String> ambient) {
         public CapabilitySets {
             bounding = copy(bounding);
             effective = copy(effective);
-            inheritable = copy(inheritable);
+            inheritable = copyOrNull(inheritable);
             permitted = copy(permitted);
             ambient = copy(ambient);
         }
@@ -93,30 +94,30 @@ public record OciSpec(
 
     public record Linux(
             List<Namespace> namespaces,
-            List<IdMapping> uidMappings,
-            List<IdMapping> gidMappings,
-            List<Device> devices,
+            @Nullable List<IdMapping> uidMappings,
+            @Nullable List<IdMapping> gidMappings,
+            @Nullable List<Device> devices,
             String cgroupsPath,
             Resources resources,
-            Map<String, String> sysctl,
-            Seccomp seccomp,
-            List<String> maskedPaths,
-            List<String> readonlyPaths,
-            String rootfsPropagation,
-            String mountLabel) {
+            @Nullable Map<String, String> sysctl,
+            @Nullable Seccomp seccomp,
+            @Nullable List<String> maskedPaths,
+            @Nullable List<String> readonlyPaths,
+            @Nullable String rootfsPropagation,
+            @Nullable String mountLabel) {
         public Linux {
             namespaces = copy(namespaces);
-            uidMappings = copy(uidMappings);
-            gidMappings = copy(gidMappings);
-            devices = copy(devices);
-            sysctl = copy(sysctl);
-            maskedPaths = copy(maskedPaths);
-            readonlyPaths = copy(readonlyPaths);
+            uidMappings = copyOrNull(uidMappings);
+            gidMappings = copyOrNull(gidMappings);
+            devices = copyOrNull(devices);
+            sysctl = copyOrNull(sysctl);
+            maskedPaths = copyOrNull(maskedPaths);
+            readonlyPaths = copyOrNull(readonlyPaths);
         }
     }
 
     /** {@code type} is pid, network, mount, ipc, uts, user or cgroup; a null path means a new one. */
-    public record Namespace(String type, String path) {
+    public record Namespace(String type, @Nullable String path) {
         public static Namespace fresh(String type) {
             return new Namespace(type, null);
         }
@@ -125,28 +126,30 @@ public record OciSpec(
     public record IdMapping(long containerID, long hostID, long size) {}
 
     /** A device node runc creates in the container's /dev. */
-    public record Device(String path, String type, long major, long minor, Integer fileMode, Long uid, Long gid) {}
+    public record Device(String path, String type, long major, long minor, @Nullable Integer fileMode, @Nullable Long uid,
+            @Nullable Long gid) {}
 
     public record Resources(
-            List<DeviceRule> devices,
-            Memory memory,
-            Cpu cpu,
-            Pids pids,
-            List<HugepageLimit> hugepageLimits,
-            Map<String, String> unified) {
+            @Nullable List<DeviceRule> devices,
+            @Nullable Memory memory,
+            @Nullable Cpu cpu,
+            @Nullable Pids pids,
+            @Nullable List<HugepageLimit> hugepageLimits,
+            @Nullable Map<String, String> unified) {
         public Resources {
-            devices = copy(devices);
-            hugepageLimits = copy(hugepageLimits);
-            unified = copy(unified);
+            devices = copyOrNull(devices);
+            hugepageLimits = copyOrNull(hugepageLimits);
+            unified = copyOrNull(unified);
         }
     }
 
     /** A device cgroup rule; null major or minor is the wildcard {@code *}, type {@code a} all. */
-    public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {}
+    public record DeviceRule(boolean allow, String type, @Nullable Long major, @Nullable Long minor, String access) {}
 
-    public record Memory(Long limit, Long reservation, Long swap, Boolean disableOOMKiller) {}
+    public record Memory(@Nullable Long limit, @Nullable Long reservation, @Nullable Long swap, @Nullable Boolean disableOOMKiller) {}
 
-    public record Cpu(Long shares, Long quota, Long period, String cpus, String mems) {}
+    public record Cpu(@Nullable Long shares, @Nullable Long quota, @Nullable Long period, @Nullable String cpus,
+            @Nullable String mems) {}
 
     public record Pids(long limit) {}
 
@@ -155,34 +158,50 @@ public record OciSpec(
 
     /** The OCI LinuxSeccomp object; actions and architectures are libseccomp's names. */
     public record Seccomp(
-            String defaultAction,
-            Integer defaultErrnoRet,
-            List<String> architectures,
-            List<String> flags,
-            List<Syscall> syscalls) {
+            @Nullable String defaultAction,
+            @Nullable Integer defaultErrnoRet,
+            @Nullable List<String> architectures,
+            @Nullable List<String> flags,
+            @Nullable List<Syscall> syscalls) {
         public Seccomp {
-            architectures = copy(architectures);
-            flags = copy(flags);
-            syscalls = copy(syscalls);
+            architectures = copyOrNull(architectures);
+            flags = copyOrNull(flags);
+            syscalls = copyOrNull(syscalls);
         }
     }
 
     /** One rule; all {@code args} conditions must hold for it to match. */
-    public record Syscall(List<String> names, String action, Integer errnoRet, List<SyscallArg> args) {
+    public record Syscall(
+            @Nullable List<String> names, @Nullable String action, @Nullable Integer errnoRet, @Nullable List<SyscallArg> args) {
         public Syscall {
-            names = copy(names);
-            args = copy(args);
+            names = copyOrNull(names);
+            args = copyOrNull(args);
         }
     }
 
     /** {@code op} is SCMP_CMP_NE, _LT, _LE, _EQ, _GE, _GT or _MASKED_EQ (mask in value, expected in valueTwo). */
-    public record SyscallArg(int index, long value, Long valueTwo, String op) {}
+    public record SyscallArg(int index, long value, @Nullable Long valueTwo, @Nullable String op) {}
 
+    /*
+     * The copies of components our builders always fill. Jackson (OciSpecJson.read, readSeccomp) sets
+     * a component the JSON leaves out to null, and the record is then what was read: the null is
+     * kept, not turned into an exception here (SeccompProfiles.validate says what is missing).
+     */
+    @SuppressWarnings("NullAway") // null in, null out: only from JSON that omits a component
     private static <T> List<T> copy(List<T> list) {
         return list == null ? null : List.copyOf(list);
     }
 
+    @SuppressWarnings("NullAway") // as above
     private static <K, V> Map<K, V> copy(Map<K, V> map) {
+        return map == null ? null : Map.copyOf(map);
+    }
+
+    private static <T> @Nullable List<T> copyOrNull(@Nullable List<T> list) {
+        return list == null ? null : List.copyOf(list);
+    }
+
+    private static <K, V> @Nullable Map<K, V> copyOrNull(@Nullable Map<K, V> map) {
         return map == null ? null : Map.copyOf(map);
     }
 }

@@ -2,6 +2,7 @@ package dev.gantry.runtime.oci;
 
 import java.nio.file.Path;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a container joins from its pod. Paths are absolute.
@@ -26,16 +27,16 @@ import java.util.Map;
 public record PodFacts(
         String podId,
         String cgroupParent,
-        String netnsPath,
-        String ipcnsPath,
-        String utsnsPath,
+        @Nullable String netnsPath,
+        @Nullable String ipcnsPath,
+        @Nullable String utsnsPath,
         PidMode pidMode,
         long infraPid,
         String hostname,
-        Path hostnameFile,
-        Path hostsFile,
-        Path resolvConfFile,
-        Path shmPath,
+        @Nullable Path hostnameFile,
+        @Nullable Path hostsFile,
+        @Nullable Path resolvConfFile,
+        @Nullable Path shmPath,
         Map<String, String> sysctls,
         long targetPid) {
 
@@ -44,8 +45,9 @@ public record PodFacts(
     }
 
     /** Facts for a container that targets no other container's PID namespace. */
-    public PodFacts(String podId, String cgroupParent, String netnsPath, String ipcnsPath, String utsnsPath, PidMode pidMode,
-                    long infraPid, String hostname, Path hostnameFile, Path hostsFile, Path resolvConfFile, Path shmPath,
+    public PodFacts(String podId, String cgroupParent, @Nullable String netnsPath, @Nullable String ipcnsPath,
+                    @Nullable String utsnsPath, PidMode pidMode, long infraPid, String hostname, @Nullable Path hostnameFile,
+                    @Nullable Path hostsFile, @Nullable Path resolvConfFile, @Nullable Path shmPath,
                     Map<String, String> sysctls) {
         this(podId, cgroupParent, netnsPath, ipcnsPath, utsnsPath, pidMode, infraPid, hostname, hostnameFile, hostsFile,
                 resolvConfFile, shmPath, sysctls, 0);

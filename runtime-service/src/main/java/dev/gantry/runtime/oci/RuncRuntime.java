@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drives runc for containers that conmon created ({@code runc create} is conmon's job, see
@@ -209,18 +210,18 @@ public final class RuncRuntime implements OciRuntime {
         return Files.exists(root.resolve(id));
     }
 
-    private Result run(String verb, String id, byte[] stdin, String... args) {
+    private Result run(String verb, String id, byte @Nullable [] stdin, String... args) {
         return run(verb, id, stdin, List.of(args));
     }
 
-    private Result run(String verb, String id, byte[] stdin, List<String> args) {
+    private Result run(String verb, String id, byte @Nullable [] stdin, List<String> args) {
         if (id.isEmpty() || id.contains("/") || id.startsWith("-")) {
             throw new IllegalArgumentException("not a container id: '" + id + "'");
         }
         return exec("runc " + verb + " " + id, stdin, args);
     }
 
-    private Result exec(String what, byte[] stdin, List<String> args) {
+    private Result exec(String what, byte @Nullable [] stdin, List<String> args) {
         List<String> argv = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
         argv.addAll(args);
         Process p;

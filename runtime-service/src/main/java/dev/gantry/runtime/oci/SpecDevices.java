@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -88,7 +89,7 @@ final class SpecDevices {
         } catch (IOException e) {
             throw new ContainerSetupFailedException("stat device " + hostPath + ": " + e, e);
         }
-        int mode = (Integer) attrs.get("mode");
+        int mode = (Integer) attr(attrs, "mode");
         String type = switch (mode & FileOps.S_IFMT) {
             case FileOps.S_IFCHR -> "c";
             case FileOps.S_IFBLK -> "b";
@@ -97,8 +98,13 @@ final class SpecDevices {
         if (type == null) {
             return Optional.empty();
         }
-        long rdev = (Long) attrs.get("rdev");
+        long rdev = (Long) attr(attrs, "rdev");
         return Optional.of(new Device(containerPath, type, FileOps.major(rdev), FileOps.minor(rdev),
-                mode & 0777, ((Integer) attrs.get("uid")).longValue(), ((Integer) attrs.get("gid")).longValue()));
+                mode & 0777, ((Integer) attr(attrs, "uid")).longValue(), ((Integer) attr(attrs, "gid")).longValue()));
+    }
+
+    /** One of the unix: attributes asked for by name; readAttributes returns each one asked for. */
+    private static Object attr(Map<String, Object> attrs, String name) {
+        return Objects.requireNonNull(attrs.get(name), name);
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container's mounts: the defaults every container gets, the pod's files (/etc/hostname,
@@ -30,7 +31,7 @@ final class SpecMounts {
     static final Path HOST_SHM = Path.of("/dev/shm");
 
     /** The mounts, and the rootfs propagation their propagation modes need (null: runc's default). */
-    record Result(List<Mount> mounts, String rootfsPropagation) {}
+    record Result(List<Mount> mounts, @Nullable String rootfsPropagation) {}
 
     private SpecMounts() {}
 
@@ -73,7 +74,7 @@ final class SpecMounts {
         return new Result(all, shared ? "rshared" : slave ? "rslave" : null);
     }
 
-    private static void addPodFile(List<Mount> mounts, Set<String> taken, String destination, Path source, String mode) {
+    private static void addPodFile(List<Mount> mounts, Set<String> taken, String destination, @Nullable Path source, String mode) {
         if (source != null && !taken.contains(destination)) {
             mounts.add(new Mount(destination, "bind", source.toString(), List.of("rbind", "rprivate", mode)));
         }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * CRI resources to OCI resources. CRI's 0 (or empty) means "not set" and becomes an absent OCI
@@ -94,7 +95,7 @@ final class SpecResources {
         return (int) Math.max(requested, floor);
     }
 
-    private static Long positive(long value, String field) {
+    private static @Nullable Long positive(long value, String field) {
         if (value < 0) {
             throw invalid(field + " " + value + " is negative");
         }
@@ -102,7 +103,7 @@ final class SpecResources {
     }
 
     /** Memory plus swap: -1 is unlimited (the kubelet's UnlimitedSwap), else at least the memory limit. */
-    private static Long swap(long value, Long limit) {
+    private static @Nullable Long swap(long value, @Nullable Long limit) {
         if (value == -1) {
             return -1L;
         }
@@ -114,7 +115,7 @@ final class SpecResources {
         return swap;
     }
 
-    private static String cpuSet(String value, String field) {
+    private static @Nullable String cpuSet(String value, String field) {
         if (value.isEmpty()) {
             return null;
         }

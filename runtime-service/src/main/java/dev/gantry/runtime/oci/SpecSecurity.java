@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Capabilities, seccomp and AppArmor of a container from its security context. */
 final class SpecSecurity {
@@ -46,7 +47,7 @@ final class SpecSecurity {
      * The seccomp filter: the seccomp field, else the deprecated seccomp_profile_path string, else
      * none (the kubelet sends RuntimeDefault explicitly when a pod wants it). Privileged: none.
      */
-    static Seccomp seccomp(LinuxContainerSecurityContext security) {
+    static @Nullable Seccomp seccomp(LinuxContainerSecurityContext security) {
         if (security.getPrivileged()) {
             return null;
         }
@@ -91,7 +92,7 @@ final class SpecSecurity {
      * The AppArmor profile name, only where the kernel enforces AppArmor: a Localhost profile's
      * name; null (runc leaves the profile as it is) for RuntimeDefault, Unconfined and privileged.
      */
-    static String apparmor(LinuxContainerSecurityContext security, boolean apparmorEnabled) {
+    static @Nullable String apparmor(LinuxContainerSecurityContext security, boolean apparmorEnabled) {
         if (!apparmorEnabled || security.getPrivileged()) {
             return null;
         }

@@ -4,6 +4,7 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.runtime.errors.InvalidContainerConfigException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Signal names of an image's StopSignal ({@code "SIGTERM"}, {@code "TERM"}, {@code "15"},
@@ -66,28 +67,28 @@ public final class StopSignals {
     }
 
     /**
-     * The CRI Signal enum name of a signal number ({@code SIGTERM}, {@code SIGRTMINPLUS3}), or
-     * null for a number that is no signal.
+     * The CRI Signal enum name of a signal number ({@code SIGTERM}, {@code SIGRTMINPLUS3}); empty
+     * for a number that is no signal.
      */
-    public static String name(int number) {
+    public static Optional<String> name(int number) {
         if (number < 1 || number > RTMAX) {
-            return null;
+            return Optional.empty();
         }
         if (number == RTMIN) {
-            return "SIGRTMIN";
+            return Optional.of("SIGRTMIN");
         }
         if (number == RTMAX) {
-            return "SIGRTMAX";
+            return Optional.of("SIGRTMAX");
         }
         if (number > RTMIN) {
             int fromMin = number - RTMIN;
             int fromMax = RTMAX - number;
-            return fromMin <= fromMax ? "SIGRTMINPLUS" + fromMin : "SIGRTMAXMINUS" + fromMax;
+            return Optional.of(fromMin <= fromMax ? "SIGRTMINPLUS" + fromMin : "SIGRTMAXMINUS" + fromMax);
         }
         return NAMES.entrySet().stream()
                 .filter(e -> e.getValue() == number && !e.getKey().equals("IOT") && !e.getKey().equals("POLL"))
                 .map(e -> "SIG" + e.getKey())
-                .findFirst().orElse(null);
+                .findFirst();
     }
 
     private static int inRange(int number, String signal) {

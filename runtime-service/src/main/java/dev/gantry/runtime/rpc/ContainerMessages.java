@@ -9,6 +9,7 @@ import dev.gantry.cri.v1.LinuxContainerUser;
 import dev.gantry.cri.v1.Signal;
 import dev.gantry.runtime.container.Container;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Domain containers to CRI messages: one place, so List, Status and events agree. */
 final class ContainerMessages {
@@ -79,9 +80,9 @@ final class ContainerMessages {
 
     /** The CRI Signal enum value for a signal number, RUNTIME_DEFAULT when it has no name there. */
     private static Signal signal(int number) {
-        String name = dev.gantry.runtime.oci.StopSignals.name(number);
+        Optional<String> name = dev.gantry.runtime.oci.StopSignals.name(number);
         try {
-            return name == null ? Signal.RUNTIME_DEFAULT : Signal.valueOf(name.toUpperCase(Locale.ROOT));
+            return name.isEmpty() ? Signal.RUNTIME_DEFAULT : Signal.valueOf(name.get().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return Signal.RUNTIME_DEFAULT;
         }

@@ -72,6 +72,7 @@ import dev.gantry.cri.v1.StreamPodSandboxMetricsResponse;
 import dev.gantry.cri.v1.StreamPodSandboxStatsRequest;
 import dev.gantry.cri.v1.StreamPodSandboxStatsResponse;
 import io.grpc.stub.StreamObserver;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The CRI RuntimeService as served on the socket. Each method hands its request to one
@@ -110,11 +111,11 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     private final StreamRpcs streams;
     private final StatsRpcs stats;
     /** Null in tests that build the endpoint without it: the RPC then answers UNIMPLEMENTED. */
-    private final UpdateRuntimeConfigRpc updateRuntimeConfig;
+    private final @Nullable UpdateRuntimeConfigRpc updateRuntimeConfig;
 
     public RuntimeServiceEndpoint(VersionRpc version, StatusRpc status, RuntimeConfigRpc runtimeConfig, SandboxRpcs sandboxes,
                                   ContainerRpcs containers, StreamRpcs streams, StatsRpcs stats,
-                                  UpdateRuntimeConfigRpc updateRuntimeConfig) {
+                                  @Nullable UpdateRuntimeConfigRpc updateRuntimeConfig) {
         this.stats = stats;
         this.updateRuntimeConfig = updateRuntimeConfig;
         this.version = version;

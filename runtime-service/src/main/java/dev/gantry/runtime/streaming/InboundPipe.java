@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes a client sends on one stream, handed from the event loop to one blocking consumer
@@ -26,7 +27,7 @@ final class InboundPipe {
     private boolean paused;
     private boolean ended;
     private boolean discarding;
-    private IOException failure;
+    private @Nullable IOException failure;
 
     InboundPipe(ConnectionFlow flow) {
         this.flow = flow;
@@ -81,7 +82,7 @@ final class InboundPipe {
      *
      * @throws IOException when the stream broke
      */
-    ByteBuf take() throws IOException {
+    @Nullable ByteBuf take() throws IOException {
         lock.lock();
         try {
             while (queue.isEmpty() && !ended && failure == null && !discarding) {
@@ -134,7 +135,7 @@ final class InboundPipe {
     /** A blocking view for decoders that want an InputStream (the resize stream's JSON). */
     InputStream asInputStream() {
         return new InputStream() {
-            private ByteBuf current;
+            private @Nullable ByteBuf current;
 
             @Override
             public int read() throws IOException {

@@ -3,6 +3,7 @@ package dev.gantry.runtime.streaming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The process end of an exec or attach session: plain blocking streams, so the protocol side
@@ -14,11 +15,11 @@ import java.io.OutputStream;
 public interface ProcessSession extends AutoCloseable {
 
     /** The process's input; closing it is end of input (stdin_once, or the client's stdin ended). */
-    OutputStream stdin();
+    @Nullable OutputStream stdin();
 
-    InputStream stdout();
+    @Nullable InputStream stdout();
 
-    InputStream stderr();
+    @Nullable InputStream stderr();
 
     /** Sets the terminal's size in character cells; ignored without a terminal. */
     void resize(int width, int height) throws IOException;

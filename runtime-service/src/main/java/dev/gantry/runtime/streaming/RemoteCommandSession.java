@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,8 @@ final class RemoteCommandSession implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The client's side of the session; a stream the client did not open is null. */
-    record Streams(InboundPipe stdin, ClientOutput stdout, ClientOutput stderr, ClientOutput error, InboundPipe resize) {
+    record Streams(@Nullable InboundPipe stdin, @Nullable ClientOutput stdout, @Nullable ClientOutput stderr,
+            @Nullable ClientOutput error, @Nullable InboundPipe resize) {
     }
 
     private final StreamRequest request;
@@ -76,12 +78,14 @@ final class RemoteCommandSession implements Runnable {
     private SessionStatus runProcess(ProcessSession process) throws InterruptedException {
         String name = kind() + "-" + request.target();
         // stdin, stdout and stderr block in pipe reads and writes: platform threads (BlockingIo)
-        if (streams.stdin() != null) {
-            BlockingIo.thread(name + "-stdin").start(() -> copyStdin(process));
+        InboundPipe stdin = streams.stdin();
+        if (stdin != null) {
+            BlockingIo.thread(name + "-stdin").start(() -> copyStdin(stdin, process));
         }
-        if (streams.resize() != null) {
+        InboundPipe resize = streams.resize();
+        if (resize != null) {
             // parks on the pipe and makes one short ioctl per resize: a virtual thread suits
-            Thread.ofVirtual().name(name + "-resize").start(() -> resizes(process));
+            Thread.ofVirtual().name(name + "-resize").start(() -> resizes(resize, process));
         }
         List<Thread> outputs = new ArrayList<>(2);
         outputs.add(BlockingIo.thread(name + "-stdout").start(() -> copyOutput(process.stdout(), streams.stdout())));
@@ -96,8 +100,7 @@ final class RemoteCommandSession implements Runnable {
         return new SessionStatus.NonZeroExit(code, "command '" + String.join(" ", exec.command()) + "' exited with " + code);
     }
 
-    private void copyStdin(ProcessSession process) {
-        InboundPipe in = streams.stdin();
+    private void copyStdin(InboundPipe in, ProcessSession process) {
         OutputStream out = process.stdin();
         try {
             if (out == null) {
@@ -114,8 +117,8 @@ final class RemoteCommandSession implements Runnable {
         }
     }
 
-    private void resizes(ProcessSession process) {
-        try (InputStream in = streams.resize().asInputStream();
+    private void resizes(InboundPipe resize, ProcessSession process) {
+        try (InputStream in = resize.asInputStream();
              MappingIterator<JsonNode> sizes = JSON.readerFor(JsonNode.class).readValues(in)) {
             while (sizes.hasNextValue()) {
                 JsonNode size = sizes.nextValue();
@@ -126,7 +129,7 @@ final class RemoteCommandSession implements Runnable {
         }
     }
 
-    private void copyOutput(InputStream from, ClientOutput to) {
+    private void copyOutput(@Nullable InputStream from, @Nullable ClientOutput to) {
         if (from == null) {
             if (to != null) {
                 to.finish();

@@ -21,7 +21,10 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +48,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     private final ConnectionFlow flow;
     private final Function<SpdyConnection, SpdyStreamHandler> handlerFactory;
     private final Map<Integer, SpdyStream> streams = new HashMap<>();
-    private SpdyStreamHandler handler;
+    private @Nullable SpdyStreamHandler handler; // set in handlerAdded, before the first read
     private int lastStreamId;
     private boolean aborted;
 
@@ -118,12 +121,12 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
             headers.putIfAbsent(h.getKey().toString().toLowerCase(Locale.ROOT), h.getValue().toString());
         }
         SpdyStream stream = new SpdyStream(id, headers, flow);
-        String refusal = handler.accept(stream);
+        Optional<String> refusal = Objects.requireNonNull(handler, "handler").accept(stream);
         if (aborted) {
             return;
         }
-        if (refusal != null) {
-            refuse(ctx, id, refusal);
+        if (refusal.isPresent()) {
+            refuse(ctx, id, refusal.get());
             return;
         }
         streams.put(id, stream);

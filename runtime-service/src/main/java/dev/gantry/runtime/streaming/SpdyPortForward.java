@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Port-forward over SPDY (directly, or tunnelled in WebSocket): each forwarded connection is a
@@ -17,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 final class SpdyPortForward implements SpdyStreamHandler {
 
     private static final class Pair {
-        SpdyStream data;
-        SpdyStream error;
+        @Nullable SpdyStream data;
+        @Nullable SpdyStream error;
     }
 
     private final SpdyConnection connection;
@@ -38,23 +40,26 @@ final class SpdyPortForward implements SpdyStreamHandler {
     }
 
     @Override
-    public String accept(SpdyStream stream) {
+    public Optional<String> accept(SpdyStream stream) {
         String portHeader = stream.header("port");
         if (portHeader == null || portHeader.isEmpty()) {
-            return "\"port\" header is required";
+            return Optional.of("\"port\" header is required");
         }
         int port;
         try {
             port = Integer.parseInt(portHeader);
         } catch (NumberFormatException e) {
-            return "unable to parse \"" + portHeader + "\" as a port";
+            return Optional.of("unable to parse \"" + portHeader + "\" as a port");
         }
         if (port < 1 || port > 65535) {
-            return "port \"" + portHeader + "\" must be > 0 and < 65536";
+            return Optional.of("port \"" + portHeader + "\" must be > 0 and < 65536");
         }
         String type = stream.header(SpdyConnection.STREAM_TYPE);
+        if (type == null) {
+            return Optional.of("\"streamType\" header is required");
+        }
         if (!"data".equals(type) && !"error".equals(type)) {
-            return type == null ? "\"streamType\" header is required" : "invalid stream type \"" + type + "\"";
+            return Optional.of("invalid stream type \"" + type + "\"");
         }
         String requestId = requestId(stream, type);
         Pair pair = pending.get(requestId);
@@ -66,7 +71,7 @@ final class SpdyPortForward implements SpdyStreamHandler {
                     creationTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if ("data".equals(type) ? pair.data != null : pair.error != null) {
-            return "a second " + type + " stream for request " + requestId;
+            return Optional.of("a second " + type + " stream for request " + requestId);
         }
         if ("data".equals(type)) {
             pair.data = stream;
@@ -81,7 +86,7 @@ final class SpdyPortForward implements SpdyStreamHandler {
             error.inbound().discard();
             sessions.execute(() -> forwarder.forward(request.podSandboxId(), port, data.inbound(), data, error, connection.channel()));
         }
-        return null;
+        return Optional.empty();
     }
 
     /**

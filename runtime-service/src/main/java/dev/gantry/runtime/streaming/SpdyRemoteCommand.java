@@ -6,10 +6,12 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exec and attach over SPDY: collects the streams the client opens, one per {@code streamType},
@@ -72,17 +74,17 @@ final class SpdyRemoteCommand implements SpdyStreamHandler {
     }
 
     @Override
-    public String accept(SpdyStream stream) {
+    public Optional<String> accept(SpdyStream stream) {
         String name = stream.header(SpdyConnection.STREAM_TYPE);
         Type type;
         try {
             type = Type.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            return "unknown streamType \"" + name + "\"";
+            return Optional.of("unknown streamType \"" + name + "\"");
         }
         if (started || opened.containsKey(type)) {
             connection.abort("the client opened a second " + name + " stream");
-            return "duplicate";
+            return Optional.of("duplicate");
         }
         opened.put(type, stream);
         if (opened.keySet().containsAll(expected)) {
@@ -93,10 +95,10 @@ final class SpdyRemoteCommand implements SpdyStreamHandler {
             sessions.execute(new RemoteCommandSession(request, backends, streams, Protocols.jsonStatus(protocol),
                     connection.channel(), connection::finish));
         }
-        return null;
+        return Optional.empty();
     }
 
-    private InboundPipe inbound(Type type) {
+    private @Nullable InboundPipe inbound(Type type) {
         SpdyStream s = opened.get(type);
         return s == null ? null : s.inbound();
     }

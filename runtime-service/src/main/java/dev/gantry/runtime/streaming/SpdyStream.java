@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import java.io.IOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One stream the client opened with SYN_STREAM: its headers, the bytes it sends us, and the way
@@ -32,7 +33,7 @@ final class SpdyStream implements ClientOutput {
     }
 
     /** A header by its lower-case name (SPDY/3 header names are lower case), or null. */
-    String header(String name) {
+    @Nullable String header(String name) {
         return headers.get(name);
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +157,7 @@ final class UpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /** An HTTP error the client can read, logged once; the connection closes after it. */
-    static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message, List<String> acceptedProtocols) {
+    static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, @Nullable String message, List<String> acceptedProtocols) {
         LOG.info("{}: streaming request refused with {}: {}", ctx.channel(), status.code(), message);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));

@@ -16,18 +16,18 @@ class LogPathTest {
 
     @Test
     void logPath_relativeInside_resolvesUnderTheDirectory() {
-        assertThat(ContainerCreator.logPath(DIR, "web/0.log")).isEqualTo(Path.of(DIR, "web/0.log"));
+        assertThat(ContainerCreator.logPath(DIR, "web/0.log")).contains(Path.of(DIR, "web/0.log"));
     }
 
     @Test
     void logPath_dotDotThatStaysInside_isAccepted() {
-        assertThat(ContainerCreator.logPath(DIR, "web/../web/0.log")).isEqualTo(Path.of(DIR, "web/0.log"));
+        assertThat(ContainerCreator.logPath(DIR, "web/../web/0.log")).contains(Path.of(DIR, "web/0.log"));
     }
 
     @Test
     void logPath_none_isNoLog() {
-        assertThat(ContainerCreator.logPath(DIR, "")).isNull();
-        assertThat(ContainerCreator.logPath("", "")).isNull();
+        assertThat(ContainerCreator.logPath(DIR, "")).isEmpty();
+        assertThat(ContainerCreator.logPath("", "")).isEmpty();
     }
 
     @ParameterizedTest
@@ -47,7 +47,7 @@ class LogPathTest {
         assertThatThrownBy(() -> ContainerCreator.logPath(DIR, "d/".repeat(2100) + "0.log"))
                 .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
                 .hasMessageContaining("PATH_MAX");
-        assertThat(ContainerCreator.logPath(DIR, "l".repeat(255))).isEqualTo(Path.of(DIR, "l".repeat(255)));
+        assertThat(ContainerCreator.logPath(DIR, "l".repeat(255))).contains(Path.of(DIR, "l".repeat(255)));
     }
 
     @Test

@@ -38,14 +38,14 @@ class StopSignalsTest {
     @org.junit.jupiter.params.provider.CsvSource({"15, SIGTERM", "9, SIGKILL", "6, SIGABRT", "29, SIGIO", "34, SIGRTMIN",
             "37, SIGRTMINPLUS3", "62, SIGRTMAXMINUS2", "64, SIGRTMAX"})
     void name_number_isTheCriEnumName_andParsesBack(int number, String name) {
-        org.assertj.core.api.Assertions.assertThat(StopSignals.name(number)).isEqualTo(name);
+        org.assertj.core.api.Assertions.assertThat(StopSignals.name(number)).contains(name);
         org.assertj.core.api.Assertions.assertThat(dev.gantry.cri.v1.Signal.valueOf(name)).isNotNull();
         org.assertj.core.api.Assertions.assertThat(StopSignals.parse(name)).isEqualTo(number);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {0, -1, 65})
-    void name_noSignal_isNull(int number) {
-        org.assertj.core.api.Assertions.assertThat(StopSignals.name(number)).isNull();
+    void name_noSignal_isEmpty(int number) {
+        org.assertj.core.api.Assertions.assertThat(StopSignals.name(number)).isEmpty();
     }
 }

@@ -35,7 +35,7 @@ class SpdyFramingTest {
         channel.pipeline().addLast(UpgradeHandler.spdyCodec());
         channel.pipeline().addLast(new SpdyConnection(new ConnectionFlow(channel), conn -> stream -> {
             accepted.add(stream);
-            return refusal;
+            return java.util.Optional.ofNullable(refusal);
         }));
     }
 

@@ -4,6 +4,7 @@ import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.sandbox.errors.InvalidPodConfigException;
 import java.math.BigDecimal;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,16 +24,16 @@ final class Bandwidths {
 
     private Bandwidths() {}
 
-    /** Null when neither annotation is set. */
-    static RuntimeConfig.Bandwidth fromAnnotations(Map<String, String> annotations) {
+    /** Empty when neither annotation is set. */
+    static Optional<RuntimeConfig.Bandwidth> fromAnnotations(Map<String, String> annotations) {
         String ingress = annotations.get(INGRESS);
         String egress = annotations.get(EGRESS);
         if (ingress == null && egress == null) {
-            return null;
+            return Optional.empty();
         }
         long in = ingress == null ? 0 : bitsPerSecond(INGRESS, ingress);
         long out = egress == null ? 0 : bitsPerSecond(EGRESS, egress);
-        return new RuntimeConfig.Bandwidth(in, in == 0 ? 0 : UNLIMITED_BURST, out, out == 0 ? 0 : UNLIMITED_BURST);
+        return Optional.of(new RuntimeConfig.Bandwidth(in, in == 0 ? 0 : UNLIMITED_BURST, out, out == 0 ? 0 : UNLIMITED_BURST));
     }
 
     static long bitsPerSecond(String key, String quantity) {

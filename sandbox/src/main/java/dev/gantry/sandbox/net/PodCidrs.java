@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,7 +23,7 @@ public final class PodCidrs {
 
     /** The pod CIDRs now, normalised (network address, lower-case IPv6); empty until set. */
     public List<String> current() {
-        return current.get();
+        return Objects.requireNonNull(current.get()); // set to a list, never to null
     }
 
     /**

@@ -115,7 +115,7 @@ public final class PodNetworking {
     /** The capability arguments of a pod: its host ports, its bandwidth annotations and its DNS. */
     public static RuntimeConfig capabilities(List<RuntimeConfig.PortMapping> ports, Map<String, String> annotations, DnsConfig dns) {
         RuntimeConfig.Dns cniDns = dns.isEmpty() ? null : new RuntimeConfig.Dns(dns.servers(), dns.searches(), dns.options());
-        return new RuntimeConfig(ports, Bandwidths.fromAnnotations(annotations), cniDns, List.of());
+        return new RuntimeConfig(ports, Bandwidths.fromAnnotations(annotations).orElse(null), cniDns, List.of());
     }
 
     private static Attachment attachment(String podId, Path netns, PodIdentity metadata, RuntimeConfig capabilities) {

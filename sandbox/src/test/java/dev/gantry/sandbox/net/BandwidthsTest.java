@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 class BandwidthsTest {
 
     @Test
-    void fromAnnotations_none_isNull() {
-        assertThat(Bandwidths.fromAnnotations(Map.of("other", "x"))).isNull();
+    void fromAnnotations_none_isEmpty() {
+        assertThat(Bandwidths.fromAnnotations(Map.of("other", "x"))).isEmpty();
     }
 
     @Test
     void fromAnnotations_both_bitsPerSecondWithBurst() {
-        RuntimeConfig.Bandwidth b = Bandwidths.fromAnnotations(Map.of(Bandwidths.INGRESS, "10M", Bandwidths.EGRESS, "1Gi"));
+        RuntimeConfig.Bandwidth b = Bandwidths.fromAnnotations(Map.of(Bandwidths.INGRESS, "10M", Bandwidths.EGRESS, "1Gi")).orElseThrow();
 
         assertThat(b.ingressRate()).isEqualTo(10_000_000L);
         assertThat(b.egressRate()).isEqualTo(1L << 30);
@@ -27,7 +27,7 @@ class BandwidthsTest {
 
     @Test
     void fromAnnotations_ingressOnly_egressUnlimited() {
-        RuntimeConfig.Bandwidth b = Bandwidths.fromAnnotations(Map.of(Bandwidths.INGRESS, "1.5k"));
+        RuntimeConfig.Bandwidth b = Bandwidths.fromAnnotations(Map.of(Bandwidths.INGRESS, "1.5k")).orElseThrow();
 
         assertThat(b.ingressRate()).isEqualTo(1500);
         assertThat(b.egressRate()).isZero();
