@@ -14,7 +14,6 @@ import java.util.Objects;
 /**
  * What the container manager works with, gathered so constructors stay readable.
  *
- * @param pods          the pod sandboxes containers are made in
  * @param handlers      the runtime handlers: an OCI runtime and its features per name
  * @param monitor       starts conmon, which creates the container through the runtime
  * @param rootfs        mounts the containers' overlays
@@ -22,7 +21,6 @@ import java.util.Objects;
  */
 public record ContainerSystem(
         ContainerPaths paths,
-        ContainerPods pods,
         ContainerImages images,
         OciSpecBuilder specs,
         HandlerTable handlers,
@@ -35,7 +33,6 @@ public record ContainerSystem(
 
     public ContainerSystem {
         Objects.requireNonNull(paths, "paths");
-        Objects.requireNonNull(pods, "pods");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(specs, "specs");
         Objects.requireNonNull(handlers, "handlers");

@@ -51,7 +51,6 @@ import dev.gantry.runtime.container.ContainerManager;
 import dev.gantry.runtime.pod.PodCoordinator;
 import dev.gantry.runtime.container.ContainerPaths;
 import dev.gantry.runtime.container.ContainerImages;
-import dev.gantry.runtime.container.ContainerPods;
 import dev.gantry.runtime.container.ContainerRecovery;
 import dev.gantry.runtime.container.ContainerRootfs;
 import dev.gantry.linux.mount.LinuxMounter;
@@ -158,7 +157,7 @@ final class Wiring {
         ImageManager images = images(config, registry, metrics.map(Metrics::pulls).orElse(PullListener.NONE));
         var events = new ContainerEvents();
         var handlers = new HandlerTable(config.runtimes().defaultHandler(), handlers(config, name -> Optional.empty()));
-        ContainerManager containers = containers(config, handlers, sandboxes, images, events, cgroups, clock,
+        ContainerManager containers = containers(config, handlers, images, events, cgroups, clock,
                 metrics.map(Metrics::exits).orElse(ExitListener.NONE));
         var pods = new PodCoordinator(sandboxes, containers);
         var agents = new NodeAgents(
@@ -313,7 +312,7 @@ final class Wiring {
      * The container manager, recovered from disk, with exits watched and the sandbox manager told
      * about it. Exits are watched only after recovery, whose records the watcher's first rescan completes.
      */
-    private static ContainerManager containers(GantryConfig config, HandlerTable handlers, SandboxManager sandboxes,
+    private static ContainerManager containers(GantryConfig config, HandlerTable handlers,
                                                ImageManager images, ContainerEvents events, Cgroups cgroups, Clock clock,
                                                ExitListener exitListener) throws IOException {
         Path conmon = Executables.find(config.containers().conmon()).orElseThrow(() -> new ConfigException(
@@ -322,7 +321,7 @@ final class Wiring {
         Directories.create(paths.containersState(), "rwx------");
         Directories.create(paths.exits(), "rwx------");
         Directories.create(paths.attach(), "rwx------");
-        var system = new ContainerSystem(paths, ContainerPods.of(sandboxes), ContainerImages.of(images),
+        var system = new ContainerSystem(paths, ContainerImages.of(images),
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
                 handlers, conmon, new ConmonLauncher(clock), new ContainerRootfs(new LinuxMounter()), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());

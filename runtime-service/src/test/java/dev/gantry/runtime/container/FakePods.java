@@ -1,7 +1,5 @@
 package dev.gantry.runtime.container;
 
-import dev.gantry.common.errors.ErrorKind;
-import dev.gantry.common.errors.GantryException;
 import dev.gantry.sandbox.NamespaceMode;
 import dev.gantry.sandbox.NamespaceOptions;
 import dev.gantry.sandbox.PodNetwork;
@@ -14,8 +12,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-/** One ready pod, {@link ContainerFixtures#POD}, with its own log directory. */
-final class FakePods implements ContainerPods {
+/** One ready pod, {@link ContainerFixtures#POD}, with its own log directory: the pod the pod coordinator would hand the manager. */
+final class FakePods {
 
     private final PodSandbox pod;
 
@@ -30,14 +28,6 @@ final class FakePods implements ContainerPods {
     }
 
     PodSandbox pod() {
-        return pod;
-    }
-
-    @Override
-    public PodSandbox status(String idOrPrefix) {
-        if (!pod.id().startsWith(idOrPrefix)) {
-            throw new GantryException(ErrorKind.NOT_FOUND, "pod sandbox " + idOrPrefix + " not found");
-        }
         return pod;
     }
 }

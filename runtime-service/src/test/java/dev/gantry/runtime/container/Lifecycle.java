@@ -44,7 +44,7 @@ final class Lifecycle {
         images = new FakeImages(dir.resolve("snapshots"));
         pods = new FakePods(dir);
         var handlers = new HandlerTable("runc", List.of(new HandlerTable.Handler("runc", runtime, RuncFeatures.NONE)));
-        system = new ContainerSystem(paths, pods, images, new OciSpecBuilder(HostFacts.current(false)), handlers,
+        system = new ContainerSystem(paths, images, new OciSpecBuilder(HostFacts.current(false)), handlers,
                 Path.of("/fake/conmon"), monitor, new ContainerRootfs(mounter), new OomCheck(new Cgroups(java.util.Map.of(), Optional.of(dir.resolve("cgroup")))),
                 Clock.systemUTC(), Duration.ofSeconds(30));
         restart();
