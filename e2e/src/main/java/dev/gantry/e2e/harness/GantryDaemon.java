@@ -66,7 +66,8 @@ public final class GantryDaemon implements AutoCloseable {
     /** The same, started through another launcher (a distribution's {@code bin/gantryd}). */
     public static GantryDaemon create(Path launcher) {
         try {
-            Path dir = Files.createTempDirectory("gantry-e2e-");
+            // The JVM's pid in the name lets a later run sweep what a killed one left (NodeCleanup.sweepKilledRuns).
+            Path dir = Files.createTempDirectory(NodeCleanup.RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-");
             Path state = dir.resolve("state");
             Path config = dir.resolve("gantry.toml");
             Files.writeString(config, "");

@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -72,6 +74,32 @@ public final class NodeCleanup {
             current.stop();
         }
         first.stop();
+    }
+
+    /** Where {@link GantryDaemon} puts each daemon: this prefix, the test JVM's pid, a dash. */
+    static final String RUN_DIR_PREFIX = "gantry-e2e-";
+    private static final Pattern RUN_DIR = Pattern.compile(Pattern.quote(RUN_DIR_PREFIX) + "(\\d+)-.*");
+
+    /**
+     * Unmounts and deletes what the daemons of killed test JVMs left in the temporary directory: a
+     * killed JVM runs no {@code @AfterEach}, and its pinned namespaces, /dev/shm and overlays would
+     * stay mounted for good. A directory is swept only when the pid in its name runs no more.
+     */
+    public static void sweepKilledRuns() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            for (Path dir : entries.toList()) {
+                if (runOfDeadProcess(dir.getFileName().toString(), RUN_DIR)) {
+                    unmountUnder(dir, List.of());
+                    deleteTree(dir);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code name} matches {@code named} (group 1: a pid) and that pid no longer runs. */
+    public static boolean runOfDeadProcess(String name, Pattern named) {
+        Matcher m = named.matcher(name);
+        return m.matches() && !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /** Every mount point of this process's mount namespace, in mountinfo's order. */

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ContainerEnvironment implements BeforeEachCallback, AfterEachCallback {
 
     private static final long PID = ProcessHandle.current().pid();
-    static final String BRIDGE = "gtc" + PID % 1_000_000;
+    static final String BRIDGE = "gtc" + PID;
+    private static final Pattern OUR_BRIDGES = Pattern.compile("gtc(\\d+)");
     static final String NETWORK = "gantry-e2e-ctr-" + PID;
     static final String V4_SUBNET = "10.214." + PID % 250 + ".0/24";
 
@@ -77,13 +79,25 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         images = TestImages.of(context);
-        HostCommands.quietly("ip", "link", "del", BRIDGE); // a previous run killed before its cleanup
+        sweepKilledRuns();
+        HostCommands.quietly("ip", "link", "del", BRIDGE); // an earlier test of this run that could not clean up
         network = CniTestNetwork.ipv4(NETWORK, BRIDGE, V4_SUBNET);
         first = daemons.get();
         daemon = first;
         network.configure(daemon);
         logRoot = Files.createTempDirectory("gantry-e2e-ctr-logs-");
         catatonitBefore = Set.copyOf(ourCatatonits());
+    }
+
+    /** What runs killed before their cleanup left: their daemons' mounts and dirs, and their bridges (named by pid). */
+    private static void sweepKilledRuns() throws IOException {
+        NodeCleanup.sweepKilledRuns();
+        for (String line : HostCommands.lines("ip", "-o", "link", "show", "type", "bridge")) {
+            String[] fields = line.split(":\\s+", 3);
+            if (fields.length > 1 && NodeCleanup.runOfDeadProcess(fields[1], OUR_BRIDGES)) {
+                HostCommands.quietly("ip", "link", "del", fields[1]);
+            }
+        }
     }
 
     /** Infra processes (catatonit) of daemons of this test run: they inherit this JVM's working directory. */

@@ -65,6 +65,7 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
+        NodeCleanup.sweepKilledRuns();
         HostCommands.quietly("ip", "link", "del", BRIDGE); // a previous run killed before its cleanup
         network = dualStack ? CniTestNetwork.dualStack(NETWORK, BRIDGE, V4_SUBNET, V6_SUBNET)
                 : CniTestNetwork.ipv4(NETWORK, BRIDGE, V4_SUBNET);
