@@ -110,7 +110,7 @@ final class SandboxBuilder {
                 // v1 cgroup move costs ~10 ms across the hierarchies, a third of a pod start.
                 infra = Optional.of(started);
             }
-            PodFiles.writeIdentity(store.podDirectory(id), hostname, resolvConf);
+            PodFiles.writeIdentity(store.directory(id), hostname, resolvConf);
             PodNetwork network = planned.network();
             List<String> ips = List.of();
             if (attach != null) {
@@ -120,7 +120,7 @@ final class SandboxBuilder {
                 network = network.withAttachment(attached.network(), attached.interfaceName(), ips);
             }
             String hosts = hostNetwork ? read(HOST_HOSTS) : HostsFile.managed(hostname, ips);
-            PodFiles.writeHosts(store.podDirectory(id), hosts);
+            PodFiles.writeHosts(store.directory(id), hosts);
             PodNetwork finalNetwork = network;
             Optional<InfraPid> finalInfra = infra;
             PodSandbox ready = store.update(id, p -> p.withNetwork(finalNetwork).withResources(cgroupCreated, finalInfra)
@@ -156,7 +156,7 @@ final class SandboxBuilder {
     }
 
     private PodSandbox plan(String id, SandboxRequest request, Hostname hostname) {
-        Path podDir = store.podDirectory(id);
+        Path podDir = store.directory(id);
         Map<String, String> nsPaths = new TreeMap<>();
         for (NamespaceType type : namespaceTypes(request)) {
             nsPaths.put(type.procName(), system.namespaces().pinPath(id, type).toString());

@@ -143,7 +143,7 @@ class SandboxStoreTest {
     void load_recordFromBeforeSysctlsWereKept_podHasNone() throws IOException {
         SandboxStore store = store();
         PodSandbox web = store.create(pod("web"));
-        Path record = store.podDirectory(web.id()).resolve(SandboxStore.RECORD);
+        Path record = store.directory(web.id()).resolve(SandboxStore.RECORD);
         var json = (ObjectNode) new ObjectMapper().readTree(record.toFile());
         json.remove("sysctls");
         Files.writeString(record, json.toString());

@@ -37,9 +37,12 @@ import java.util.stream.Stream;
  * Reads take no lock and never touch the disk; changes are serialised by one lock. An object's
  * reserved name is held from {@link #create} until {@link #remove}.
  *
+ * <p>A subsystem's store extends it to give it its record file, subject and codec, and to add the
+ * queries only it needs.
+ *
  * @param <T> the record type; immutable
  */
-public final class RecordStore<T> {
+public class RecordStore<T> {
 
     /** How records are written and read, and what identifies them. */
     public interface Codec<T> {
@@ -257,6 +260,11 @@ public final class RecordStore<T> {
     /** The object holding {@code reservedName}, if any. */
     public Optional<T> findByName(String reservedName) {
         return names.holder(reservedName).map(records::get);
+    }
+
+    /** Every object, a copy taken now. */
+    public List<T> list() {
+        return List.copyOf(records.values());
     }
 
     /** Every object, a live view: iterate it, don't keep it. */
