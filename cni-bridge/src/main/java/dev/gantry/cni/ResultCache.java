@@ -7,6 +7,7 @@ import dev.gantry.cni.config.ConfigLoader;
 import dev.gantry.cni.config.NetworkConfigList;
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
+import dev.gantry.common.fs.AtomicFile;
 import dev.gantry.common.store.StorageFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ final class ResultCache {
             // Not synced: what the cache is for (DEL with the same config and prevResult) matters only
             // while the pod's netns and iptables rules exist, and a power cut takes those with it; the
             // IPAM lease that survives a reboot is released by DEL with the current config, by container id.
-            dev.gantry.common.fs.AtomicFile.replace(file, mapper.writeValueAsBytes(root));
+            AtomicFile.replace(file, mapper.writeValueAsBytes(root));
         } catch (IOException e) {
             throw new StorageFailedException("write CNI result cache " + file + ": " + e.getMessage(), e);
         }

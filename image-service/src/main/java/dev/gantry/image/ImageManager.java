@@ -1,5 +1,7 @@
 package dev.gantry.image;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.lifecycle.StepTimes;
@@ -11,6 +13,7 @@ import dev.gantry.image.gc.Leases;
 import dev.gantry.image.oci.ImageConfig;
 import dev.gantry.image.oci.OciJson;
 import dev.gantry.image.pull.ImagePuller;
+import dev.gantry.image.reference.Digest;
 import dev.gantry.image.reference.ImageReference;
 import dev.gantry.image.registry.Credentials;
 import dev.gantry.image.snapshot.Snapshot;
@@ -20,10 +23,14 @@ import dev.gantry.image.store.ImageStore;
 import dev.gantry.linux.fs.FileOps;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,13 +53,13 @@ public final class ImageManager {
     /** Normalised references; replaced whole by {@link #setPinned} (a configuration reload). */
     private volatile Set<String> pinned;
     /** Parsed configs by image id: a config never changes, and every CreateContainer needs one. Built on first use. */
-    private volatile com.github.benmanes.caffeine.cache.@Nullable Cache<dev.gantry.image.reference.Digest, ImageConfig> parsedConfigs;
-    private final java.util.concurrent.atomic.AtomicInteger pullsInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile @Nullable Cache<Digest, ImageConfig> parsedConfigs;
+    private final AtomicInteger pullsInFlight = new AtomicInteger();
     private final Runnable afterPulls;
     private final PullListener pullListener;
     private final Writeback writeback;
     /** Flushes while pulls write: short enough to keep the final syncfs small, long enough to cost nothing idle. */
-    private static final java.time.Duration WRITEBACK_PERIOD = java.time.Duration.ofMillis(100);
+    private static final Duration WRITEBACK_PERIOD = Duration.ofMillis(100);
 
     public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
             Leases leases, Collection<String> pinnedReferences) {
@@ -86,7 +93,7 @@ public final class ImageManager {
     }
 
     private static Set<String> normalise(Collection<String> references) {
-        return references.stream().map(r -> ImageReference.parse(r).toString()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return references.stream().map(r -> ImageReference.parse(r).toString()).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Removes what a crash left unreferenced (a pull cut halfway); run once at start. */
@@ -187,7 +194,7 @@ public final class ImageManager {
             synchronized (this) {
                 cache = parsedConfigs;
                 if (cache == null) {
-                    cache = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(256).build();
+                    cache = Caffeine.newBuilder().maximumSize(256).build();
                     parsedConfigs = cache;
                 }
             }
@@ -202,7 +209,7 @@ public final class ImageManager {
 
     /** Holds an image's content while something (a container) uses it. */
     public Leases.Lease lease(ImageRecord image) {
-        List<dev.gantry.image.reference.Digest> held = new java.util.ArrayList<>(image.blobs());
+        List<Digest> held = new ArrayList<>(image.blobs());
         held.addAll(image.chainIds());
         return leases.acquire(held);
     }

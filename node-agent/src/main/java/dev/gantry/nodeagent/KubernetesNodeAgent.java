@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,9 +236,9 @@ public final class KubernetesNodeAgent implements NodeAgent {
 
     /** Asks for a reconcile when a watched object changes in a way {@code drifted} sees, or goes. */
     private final class Changed<T extends HasMetadata> implements ResourceEventHandler<T> {
-        private final java.util.function.Predicate<T> drifted;
+        private final Predicate<T> drifted;
 
-        Changed(java.util.function.Predicate<T> drifted) {
+        Changed(Predicate<T> drifted) {
             this.drifted = drifted;
         }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.node.v1.RuntimeClass;
 import io.fabric8.kubernetes.api.model.node.v1.RuntimeClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +75,7 @@ final class RuntimeClasses {
                 changed++;
             } else if (!Objects.equals(have.getScheduling(), want.getScheduling())
                     || !labels(have).entrySet().containsAll(labels(want).entrySet())) {
-                Map<String, String> labels = new java.util.HashMap<>(labels(have));
+                Map<String, String> labels = new HashMap<>(labels(have));
                 labels.putAll(labels(want));
                 have.getMetadata().setLabels(labels);
                 have.setScheduling(want.getScheduling());

@@ -1,5 +1,6 @@
 package dev.gantry.sandbox;
 
+import dev.gantry.cni.CniNetwork;
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.common.lifecycle.Rollback;
 import dev.gantry.linux.cgroup.Cgroups;
@@ -147,7 +148,7 @@ final class SandboxBuilder {
                 log.warn("{}: could not undo: {}", rollback.operation(), left);
                 String reason = "run failed (" + failure.getMessage() + "); not undone: " + String.join("; ", left);
                 // Name the network so the kubelet's Stop runs the DEL that did not work here.
-                String network = hostNetwork ? "" : system.network().networks().current().map(dev.gantry.cni.CniNetwork::name).orElse("");
+                String network = hostNetwork ? "" : system.network().networks().current().map(CniNetwork::name).orElse("");
                 store.update(id, p -> p.withNetwork(hostNetwork ? p.network() : p.network().withAttachment(network, PodNetworking.INTERFACE, List.of()))
                         .withState(new SandboxState.NotReady(reason)));
             }

@@ -5,6 +5,7 @@ import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.id.InvalidIdException;
 import dev.gantry.common.id.NameReservedException;
+import dev.gantry.common.lifecycle.KeyedLocks;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class SandboxManager {
     private final SandboxSystem system;
     private final SandboxBuilder builder;
     private final SandboxTeardown teardown;
-    private final dev.gantry.common.lifecycle.KeyedLocks locks = new dev.gantry.common.lifecycle.KeyedLocks();
+    private final KeyedLocks locks = new KeyedLocks();
     private final Set<String> unclaimed = ConcurrentHashMap.newKeySet();
 
     public SandboxManager(SandboxStore store, SandboxSystem system, ExecutorService cniThreads, Clock clock) {

@@ -1,5 +1,6 @@
 package dev.gantry.sandbox;
 
+import dev.gantry.cni.CniNetwork;
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.store.RecordStore;
 import dev.gantry.linux.ns.NamespaceType;
@@ -169,7 +170,7 @@ public final class SandboxRecovery {
             if (!system.mounts().isMountPoint(netns)) {
                 return;
             }
-            Optional<String> network = system.network().networks().current().map(dev.gantry.cni.CniNetwork::name);
+            Optional<String> network = system.network().networks().current().map(CniNetwork::name);
             if (network.isPresent()) {
                 system.network().detach(id, netns, UNKNOWN_POD, network.get());
             }

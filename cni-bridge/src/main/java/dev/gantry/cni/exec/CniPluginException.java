@@ -2,6 +2,7 @@ package dev.gantry.cni.exec;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +61,7 @@ public final class CniPluginException extends GantryException {
         if (code == CODE_UNKNOWN_CONTAINER) {
             return true;
         }
-        String lower = msg == null ? "" : msg.toLowerCase(java.util.Locale.ROOT);
+        String lower = msg == null ? "" : msg.toLowerCase(Locale.ROOT);
         return code >= 0 && (lower.contains("not found") || lower.contains("no such") || lower.contains("does not exist"));
     }
 }

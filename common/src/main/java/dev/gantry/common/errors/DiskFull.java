@@ -1,5 +1,6 @@
 package dev.gantry.common.errors;
 
+import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.util.Set;
 
@@ -51,6 +52,6 @@ public final class DiskFull {
         if (t instanceof FileSystemException e) {
             return e.getReason() != null && STRERROR.contains(e.getReason());
         }
-        return t instanceof java.io.IOException && t.getMessage() != null && STRERROR.contains(t.getMessage());
+        return t instanceof IOException && t.getMessage() != null && STRERROR.contains(t.getMessage());
     }
 }

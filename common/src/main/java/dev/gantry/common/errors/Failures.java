@@ -1,11 +1,13 @@
 package dev.gantry.common.errors;
 
 import java.io.EOFException;
+import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.zip.ZipException;
 
@@ -32,7 +34,7 @@ public final class Failures {
             case NotDirectoryException e -> "not a directory";
             case EOFException e -> "unexpected end of data";
             case ZipException e -> "corrupt gzip data";
-            case java.net.SocketTimeoutException e -> "timed out";
+            case SocketTimeoutException e -> "timed out";
             case OutOfMemoryError e -> "out of memory";
             case StackOverflowError e -> "stack overflow";
             case NullPointerException e -> "null reference";
@@ -40,7 +42,7 @@ public final class Failures {
         };
         String message = t.getMessage() == null || t.getMessage().isBlank() ? null : withoutClassNames(t.getMessage());
         if (kind == null) {
-            return message == null ? "unexpected failure (" + t.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(java.util.Locale.ROOT) + ")" : message;
+            return message == null ? "unexpected failure (" + t.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT) + ")" : message;
         }
         return message == null ? kind : kind + ": " + message;
     }

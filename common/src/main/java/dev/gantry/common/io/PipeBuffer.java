@@ -2,6 +2,7 @@ package dev.gantry.common.io;
 
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -86,7 +87,7 @@ public final class PipeBuffer {
 
         @Override
         public int read(byte[] b, int off, int len) throws InterruptedIOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }

@@ -4,6 +4,7 @@ import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
@@ -54,7 +55,7 @@ public final class DistributionBenchmark {
     /** Bytes of the regular files under dir (links not followed). */
     private static long treeSize(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            return paths.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+            return paths.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
                 try {
                     return Files.size(p);
                 } catch (IOException e) {

@@ -283,7 +283,7 @@ public final class ImagePullBenchmark {
     }
 
     /** How long the daemon idles after the last pull before its RSS is read. */
-    static final java.time.Duration IDLE_AFTER_PULLS = java.time.Duration.ofSeconds(5);
+    static final Duration IDLE_AFTER_PULLS = Duration.ofSeconds(5);
 
     /** Peak resident set size of a process (VmHWM), from /proc/PID/status. */
     private static double peakRssMib(long pid) throws IOException {

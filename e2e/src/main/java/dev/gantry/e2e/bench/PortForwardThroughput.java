@@ -10,14 +10,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -75,10 +80,10 @@ final class PortForwardThroughput implements AutoCloseable {
     }
 
     /** Through {@code crictl port-forward}; empty when no crictl is found. */
-    java.util.Optional<Rates> withCrictl(Path socket, String hostNetworkPodId) throws Exception {
+    Optional<Rates> withCrictl(Path socket, String hostNetworkPodId) throws Exception {
         Path crictl = crictl();
         if (crictl == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int localDown = freePort();
         int localUp = freePort();
@@ -90,20 +95,20 @@ final class PortForwardThroughput implements AutoCloseable {
             double downloadS;
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", localDown))) {
                 long t0 = System.nanoTime();
-                long got = drain(java.nio.channels.Channels.newInputStream(c));
+                long got = drain(Channels.newInputStream(c));
                 downloadS = (System.nanoTime() - t0) / 1e9;
                 check(got, "download through crictl");
             }
             double uploadS;
             try (SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", localUp))) {
                 long t0 = System.nanoTime();
-                fill(java.nio.channels.Channels.newOutputStream(c));
+                fill(Channels.newOutputStream(c));
                 c.shutdownOutput();
-                String count = new String(java.nio.channels.Channels.newInputStream(c).readAllBytes(), StandardCharsets.US_ASCII).strip();
+                String count = new String(Channels.newInputStream(c).readAllBytes(), StandardCharsets.US_ASCII).strip();
                 uploadS = (System.nanoTime() - t0) / 1e9;
                 check(Long.parseLong(count), "upload through crictl");
             }
-            return java.util.Optional.of(new Rates(mib(downloadS), mib(uploadS)));
+            return Optional.of(new Rates(mib(downloadS), mib(uploadS)));
         } finally {
             forward.destroy();
             if (!forward.waitFor(5, TimeUnit.SECONDS)) {
@@ -143,7 +148,7 @@ final class PortForwardThroughput implements AutoCloseable {
             if (line.startsWith("Forwarding from")) {
                 Thread.ofVirtual().start(() -> {
                     try {
-                        out.transferTo(java.io.Writer.nullWriter());
+                        out.transferTo(Writer.nullWriter());
                     } catch (IOException ignored) {
                         // crictl ended
                     }
@@ -164,7 +169,7 @@ final class PortForwardThroughput implements AutoCloseable {
         try {
             return ((InetSocketAddress) channel.getLocalAddress()).getPort();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -179,7 +184,7 @@ final class PortForwardThroughput implements AutoCloseable {
 
     private void fill(OutputStream out) throws IOException {
         byte[] chunk = new byte[1 << 20];
-        new java.util.SplittableRandom(7).nextBytes(chunk);
+        new SplittableRandom(7).nextBytes(chunk);
         for (long sent = 0; sent < bytes; sent += chunk.length) {
             out.write(chunk, 0, (int) Math.min(chunk.length, bytes - sent));
         }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -171,7 +172,7 @@ public final class SandboxBenchmark {
                         ids.add(call.get());
                     }
                     wall = (System.nanoTime() - start) / 1e6;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     Throwable cause = Objects.requireNonNull(e.getCause());
                     throw new IllegalStateException("concurrent RunPodSandbox: " + cause.getMessage() + BenchCleanup.tail(daemon), cause);
                 }

@@ -5,6 +5,7 @@ import dev.gantry.cri.v1.ContainerState;
 import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.ImageSpec;
+import dev.gantry.cri.v1.NamespaceMode;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.PullImageRequest;
 import dev.gantry.cri.v1.RemovePodSandboxRequest;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,7 +61,7 @@ public final class StreamingBenchmark {
 
     /** The summary printed as JSON. */
     public record Result(int execs, Stats execTrueMs, Stats execEchoMs, PortForwardThroughput.Rates forward,
-                         java.util.Optional<PortForwardThroughput.Rates> crictlForward, double concurrentMs, boolean concurrentOk) {
+                         Optional<PortForwardThroughput.Rates> crictlForward, double concurrentMs, boolean concurrentOk) {
 
         public String toJson() {
             return String.format(Locale.ROOT,
@@ -121,7 +123,7 @@ public final class StreamingBenchmark {
                 }
 
                 PortForwardThroughput.Rates forward;
-                java.util.Optional<PortForwardThroughput.Rates> crictlForward;
+                Optional<PortForwardThroughput.Rates> crictlForward;
                 String hostPod = hostNetworkPod();
                 try (PortForwardThroughput warmUp = new PortForwardThroughput(FORWARD_WARM_UP_BYTES);
                         PortForwardThroughput measured = new PortForwardThroughput(FORWARD_BYTES)) {
@@ -164,7 +166,7 @@ public final class StreamingBenchmark {
         /** A pod in the node's network namespace: its PortForward reaches the node's loopback. */
         private String hostNetworkPod() {
             PodSandboxConfig.Builder pod = node.pod("stream-bench-host");
-            pod.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setNetwork(dev.gantry.cri.v1.NamespaceMode.NODE);
+            pod.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setNetwork(NamespaceMode.NODE);
             return client.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod.build()).build()).getPodSandboxId();
         }
 

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFuture;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -49,14 +51,14 @@ final class FrameOutputStream extends OutputStream {
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (closed) {
             throw new IOException(name + " is closed");
         }
         while (len > 0) {
             checkFailure();
             int n = Math.min(len, MAX_CHUNK);
-            byte[] chunk = java.util.Arrays.copyOfRange(b, off, off + n);
+            byte[] chunk = Arrays.copyOfRange(b, off, off + n);
             try {
                 if (!room.tryAcquire(n, WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     throw new IOException(name + ": the peer took nothing for " + WRITE_TIMEOUT_SECONDS + " s");

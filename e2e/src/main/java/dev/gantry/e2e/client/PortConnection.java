@@ -1,5 +1,6 @@
 package dev.gantry.e2e.client;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public final class PortConnection {
             while (n < bytes.length) {
                 n += error.read(bytes, n, bytes.length - n);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // only buffered bytes are read; a failure after them is not the server's text
         }
         return new String(bytes, 0, n, StandardCharsets.UTF_8);

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -87,7 +88,7 @@ public final class RawConnection implements AutoCloseable {
      */
     public @Nullable Head readHead() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         while (true) {
             int b;
             try {

@@ -21,6 +21,7 @@ import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -122,7 +123,7 @@ final class SpdyConnection implements AutoCloseable {
             throw new IOException("no SYN_REPLY for stream " + headers + " within " + CREATE_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted opening stream " + headers);
+            throw new InterruptedIOException("interrupted opening stream " + headers);
         }
     }
 

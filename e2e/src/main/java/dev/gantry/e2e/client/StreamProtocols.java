@@ -1,5 +1,7 @@
 package dev.gantry.e2e.client;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The names and numbers of the kubelet's streaming protocols (k8s.io/apimachinery
  * {@code pkg/util/remotecommand}, {@code pkg/util/httpstream}, {@code httpstream/wsstream};
@@ -56,6 +58,6 @@ public final class StreamProtocols {
         if (width < 0 || width > 65535 || height < 0 || height > 65535) {
             throw new IllegalArgumentException("terminal size is two uint16s, got " + width + "x" + height);
         }
-        return ("{\"Width\":" + width + ",\"Height\":" + height + "}\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return ("{\"Width\":" + width + ",\"Height\":" + height + "}\n").getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,7 +87,7 @@ final class WebSocketConnection implements AutoCloseable {
     }
 
     /** The handshake and frame handler to put after an {@code HttpClientCodec} and {@code HttpObjectAggregator}. */
-    Handshake handshake(URI url, java.util.List<String> protocols, CompletableFuture<WebSocketConnection> result) {
+    Handshake handshake(URI url, List<String> protocols, CompletableFuture<WebSocketConnection> result) {
         return new Handshake(url, protocols, result);
     }
 
@@ -134,7 +135,7 @@ final class WebSocketConnection implements AutoCloseable {
         private final WebSocketClientHandshaker handshaker;
         private final CompletableFuture<WebSocketConnection> result;
 
-        private Handshake(URI url, java.util.List<String> protocols, CompletableFuture<WebSocketConnection> result) {
+        private Handshake(URI url, List<String> protocols, CompletableFuture<WebSocketConnection> result) {
             this.url = url;
             this.result = result;
             this.handshaker = WebSocketClientHandshakerFactory.newHandshaker(url, WebSocketVersion.V13, String.join(",", protocols),

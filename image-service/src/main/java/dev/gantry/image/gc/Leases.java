@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Content in use by work in flight: a pull that has not written its record yet, a container whose
@@ -66,7 +67,7 @@ public final class Leases {
     }
 
     /** Runs {@code work} with no lease able to start meanwhile, giving it the digests held right now. */
-    void exclusively(java.util.function.Consumer<Set<Digest>> work) {
+    void exclusively(Consumer<Set<Digest>> work) {
         lock.lock();
         try {
             work.accept(new HashSet<>(held.keySet()));

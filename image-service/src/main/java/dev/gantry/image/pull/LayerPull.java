@@ -2,6 +2,7 @@ package dev.gantry.image.pull;
 
 import dev.gantry.common.errors.DiskFull;
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.Failures;
 import dev.gantry.common.io.RawInflater;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.image.content.BlobMismatchException;
@@ -18,6 +19,7 @@ import dev.gantry.image.unpack.ApplyResult;
 import dev.gantry.image.unpack.Decompression;
 import dev.gantry.image.unpack.LayerApplier;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
+import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,10 +211,10 @@ final class LayerPull {
     /** A checked failure (I/O, interruption) of a layer pull, carried to every waiter. */
     static final class LayerPullException extends GantryException {
         LayerPullException(Throwable cause) {
-            super(kindOf(cause), dev.gantry.common.errors.Failures.describe(cause), cause);
+            super(kindOf(cause), Failures.describe(cause), cause);
         }
 
-        private static dev.gantry.common.errors.ErrorKind kindOf(Throwable cause) {
+        private static ErrorKind kindOf(Throwable cause) {
             if (cause instanceof InterruptedException) {
                 return ErrorKind.CANCELLED;
             }
@@ -221,7 +224,7 @@ final class LayerPull {
             // Content that ends early or does not decompress is the registry's or the image's fault, not ours,
             // also when the applier wrapped it to name the tar entry it was writing.
             for (Throwable t = cause; t != null; t = t.getCause()) {
-                if (t instanceof java.io.EOFException || t instanceof java.util.zip.ZipException
+                if (t instanceof EOFException || t instanceof ZipException
                         || t.getClass().getName().equals("com.github.luben.zstd.ZstdIOException")) {
                     return ErrorKind.DATA_LOSS;
                 }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.image.oci.Json;
 import dev.gantry.image.registry.RegistryErrors.Target;
 import java.io.IOException;
 import java.io.InputStream;
@@ -235,7 +236,7 @@ final class Authorizer {
             }
             JsonNode json;
             try {
-                json = dev.gantry.image.oci.Json.mapper().readTree(body);
+                json = Json.mapper().readTree(body);
             } catch (IOException e) {
                 throw noToken(challengeRealm(response), "an answer that is not JSON");
             }

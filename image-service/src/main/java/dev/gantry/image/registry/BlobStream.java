@@ -1,5 +1,6 @@
 package dev.gantry.image.registry;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,7 +10,7 @@ import java.io.UncheckedIOException;
  * resumes by itself across broken connections, and the endpoint it comes from. Close it to release the
  * connection; closing early is fine.
  */
-public final class BlobStream implements java.io.Closeable {
+public final class BlobStream implements Closeable {
 
     private final InputStream stream;
     private final String endpoint;

@@ -1,6 +1,7 @@
 package dev.gantry.image.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.image.oci.Json;
 import dev.gantry.image.reference.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +70,7 @@ final class ManifestCheck {
         String type = baseType(contentType);
         JsonNode json;
         try {
-            json = dev.gantry.image.oci.Json.mapper().readTree(content);
+            json = Json.mapper().readTree(content);
         } catch (IOException e) {
             json = null;
         }

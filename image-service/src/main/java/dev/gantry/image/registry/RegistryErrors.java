@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -112,7 +113,7 @@ final class RegistryErrors {
                 return "TLS handshake with " + host + " failed" + (blank(message) ? "" : ": " + message);
             }
             if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-                if (message != null && !message.isBlank() && !message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+                if (message != null && !message.isBlank() && !message.toLowerCase(Locale.ROOT).contains("refused")) {
                     return "cannot connect to registry " + host + ": " + message;
                 }
                 if (blank(message) && cause.getCause() instanceof ConnectException) {

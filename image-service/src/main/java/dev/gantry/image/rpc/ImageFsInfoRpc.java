@@ -7,6 +7,7 @@ import dev.gantry.cri.v1.UInt64Value;
 import dev.gantry.image.ImageManager;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +31,7 @@ public final class ImageFsInfoRpc {
     }
 
     ImageFsInfoResponse handle() {
-        java.time.Instant instant = clock.instant();
+        Instant instant = clock.instant();
         long now = instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
         ImageManager.Usage image = images.usage();
         ContainerFsUsage container = containers.get();

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ public final class SnapshotStore {
                 discard(prepared);
                 return snapshots.get(snapshot.chainId());
             }
-            Files.move(prepared.home(), target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(prepared.home(), target, StandardCopyOption.ATOMIC_MOVE);
             snapshots.put(snapshot.chainId(), snapshot);
         }
         AtomicFile.syncDirectory(dir);
@@ -110,7 +111,7 @@ public final class SnapshotStore {
                 return;
             }
             try {
-                Files.move(home(chainId), trash, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(home(chainId), trash, StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException gone) {
                 return;
             }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -138,7 +139,7 @@ public final class CgroupStats {
                 memDir == null ? null : memDir + (v1Memory ? "/memory.memsw.usage_in_bytes" : "/memory.swap.current"),
                 memDir == null ? null : memDir + (v1Memory ? "/memory.memsw.limit_in_bytes" : "/memory.swap.max"),
                 pidsDir == null ? null : pidsDir + "/pids.current",
-                java.util.stream.Stream.of(cpuDir, memDir, pidsDir).filter(d -> d != null).distinct().toList());
+                Stream.of(cpuDir, memDir, pidsDir).filter(d -> d != null).distinct().toList());
     }
 
     private static @Nullable String dir(Layout layout, String relative) {

@@ -1,5 +1,7 @@
 package dev.gantry.linux.cgroup;
 
+import dev.gantry.linux.fs.StatFileReader;
+
 /**
  * What one cgroup has used, as its files said at one moment. A figure the cgroup does not offer (no
  * such controller in any hierarchy, swap accounting off, an old kernel) is {@link #ABSENT}; a limit
@@ -17,7 +19,7 @@ package dev.gantry.linux.cgroup;
 public record CgroupUsage(long cpuNanos, long memoryUsage, long memoryLimit, long inactiveFile, long rss, long pageFaults,
                           long majorPageFaults, long swapUsage, long swapLimit, long processes) {
 
-    public static final long ABSENT = dev.gantry.linux.fs.StatFileReader.NONE;
+    public static final long ABSENT = StatFileReader.NONE;
     public static final long UNLIMITED = Long.MAX_VALUE;
 
     public boolean hasCpu() {

@@ -1,5 +1,6 @@
 package dev.gantry.linux.fs;
 
+import com.sun.jna.LastErrorException;
 import dev.gantry.common.errors.ErrnoFailure;
 import java.io.IOException;
 
@@ -17,7 +18,7 @@ public final class ErrnoException extends IOException implements ErrnoFailure {
     private final int errno;
 
     /** From a failed JNA call: the errno and the C library's words for it. */
-    public static ErrnoException of(String call, String what, com.sun.jna.LastErrorException e) {
+    public static ErrnoException of(String call, String what, LastErrorException e) {
         int errno = e.getErrorCode();
         String description;
         try {

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.gantry.common.io.JdkRawInflater;
 import dev.gantry.common.io.RawInflater;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -219,7 +220,7 @@ public final class IsalInflater implements RawInflater {
 
     /** Decodes until finished, giving input in pieces of {@code piece} bytes; the unused input stays in the decoder. */
     static byte[] decodeAll(RawInflater inflater, byte[] stream, int piece) throws DataFormatException {
-        var output = new java.io.ByteArrayOutputStream();
+        var output = new ByteArrayOutputStream();
         byte[] chunk = new byte[1000];
         int position = 0;
         while (!inflater.finished()) {

@@ -2,8 +2,10 @@ package dev.gantry.linux.socket;
 
 import com.sun.jna.LastErrorException;
 import dev.gantry.linux.fs.ErrnoException;
+import dev.gantry.linux.fs.NativeArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,7 +53,7 @@ public final class SeqPacketSocket implements AutoCloseable {
         }
         int dirFd;
         try {
-            dirFd = SocketNatives.open(dev.gantry.linux.fs.NativeArgs.path(path.getParent()),
+            dirFd = SocketNatives.open(NativeArgs.path(path.getParent()),
                     SocketNatives.O_PATH | SocketNatives.O_DIRECTORY | SocketNatives.O_CLOEXEC);
         } catch (LastErrorException e) {
             throw ErrnoException.of("connect: open", path.getParent().toString(), e);
@@ -287,7 +289,7 @@ public final class SeqPacketSocket implements AutoCloseable {
         @Override
         public void close() throws IOException {
             closeQuietly(fd);
-            java.nio.file.Files.deleteIfExists(path);
+            Files.deleteIfExists(path);
         }
     }
 }

@@ -4,8 +4,11 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.gantry.common.io.BlockingIo;
 import dev.gantry.linux.fs.ErrnoException;
+import dev.gantry.linux.fs.NativeArgs;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * read, write and close on raw file descriptors (the ends of a {@link Pipe}), for the few places
@@ -52,9 +55,9 @@ public final class Fds {
      * Opens {@code path} write-only, close-on-exec and non-blocking: a fifo with no reader fails at
      * once with ENXIO instead of waiting for one, and a full one fails writes with EAGAIN.
      */
-    public static int openNonBlockingWriter(java.nio.file.Path path) throws ErrnoException {
+    public static int openNonBlockingWriter(Path path) throws ErrnoException {
         try {
-            return SpawnNatives.open(dev.gantry.linux.fs.NativeArgs.path(path), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+            return SpawnNatives.open(NativeArgs.path(path), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         } catch (LastErrorException e) {
             throw ErrnoException.of("open", path.toString(), e);
         }
@@ -64,7 +67,7 @@ public final class Fds {
     public static void write(int fd, byte[] data) throws ErrnoException {
         int done = 0;
         while (done < data.length) {
-            byte[] rest = done == 0 ? data : java.util.Arrays.copyOfRange(data, done, data.length);
+            byte[] rest = done == 0 ? data : Arrays.copyOfRange(data, done, data.length);
             try {
                 done += (int) SpawnNatives.write(fd, rest, rest.length);
             } catch (LastErrorException e) {

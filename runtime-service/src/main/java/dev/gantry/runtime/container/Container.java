@@ -3,7 +3,9 @@ package dev.gantry.runtime.container;
 import dev.gantry.common.id.Ids;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
+import dev.gantry.cri.v1.PodSandboxMetadata;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,7 +38,7 @@ public record Container(
         LinuxContainerResources resources,
         long uid,
         long gid,
-        java.util.List<Long> supplementalGroups,
+        List<Long> supplementalGroups,
         long pid,
         ContainerState state,
         boolean removing) {
@@ -54,7 +56,7 @@ public record Container(
         Objects.requireNonNull(cgroupsPath, "cgroupsPath");
         Objects.requireNonNull(runtimeHandler, "runtimeHandler");
         Objects.requireNonNull(resources, "resources");
-        supplementalGroups = java.util.List.copyOf(supplementalGroups);
+        supplementalGroups = List.copyOf(supplementalGroups);
         Objects.requireNonNull(state, "state");
     }
 
@@ -91,7 +93,7 @@ public record Container(
     }
 
     /** {@code name_podname_podnamespace_poduid_attempt}: unique among the node's containers, as the kubelet expects. */
-    public static String reservedName(ContainerConfig config, dev.gantry.cri.v1.PodSandboxMetadata pod) {
+    public static String reservedName(ContainerConfig config, PodSandboxMetadata pod) {
         return String.join("_", config.getMetadata().getName(), pod.getName(), pod.getNamespace(), pod.getUid(),
                 Integer.toString(config.getMetadata().getAttempt()));
     }

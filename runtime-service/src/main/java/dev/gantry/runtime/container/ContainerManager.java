@@ -1,6 +1,8 @@
 package dev.gantry.runtime.container;
 
 import dev.gantry.common.errors.InterruptedOperationException;
+import dev.gantry.common.fs.AtomicFile;
+import dev.gantry.common.id.Ids;
 import dev.gantry.common.lifecycle.KeyedLocks;
 import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.cri.v1.ContainerConfig;
@@ -14,14 +16,18 @@ import dev.gantry.runtime.errors.ContainerStopTimeoutException;
 import dev.gantry.runtime.errors.ContainerWrongStateException;
 import dev.gantry.runtime.monitor.ExitStatus;
 import dev.gantry.runtime.oci.OciRuntime;
+import dev.gantry.runtime.oci.OciSpecJson;
 import dev.gantry.sandbox.PodSandbox;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -58,19 +64,19 @@ public final class ContainerManager {
     private final Map<String, Leases.Lease> leases = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
     /** Containers whose CreateContainer caller had gone when they were made: a retry takes them over. */
-    private final java.util.Set<String> unclaimed = ConcurrentHashMap.newKeySet();
+    private final Set<String> unclaimed = ConcurrentHashMap.newKeySet();
     /**
      * Created containers already sent SIGKILL by a Stop or Remove whose exit conmon has not
      * reported yet: the record still says CREATED, but runc could only answer a start with
      * "cannot start a container that has stopped". Changed under the container's lock.
      */
-    private final java.util.Set<String> killedBeforeStart = ConcurrentHashMap.newKeySet();
+    private final Set<String> killedBeforeStart = ConcurrentHashMap.newKeySet();
     /**
      * Exited containers whose runc state is already deleted: runc's part is released when the
      * exit is recorded, off the caller's path, so RemoveContainer has one process less to wait
      * for. Memory only: after a restart RemoveContainer runs runc delete again, which is idempotent.
      */
-    private final java.util.Set<String> runcReleased = ConcurrentHashMap.newKeySet();
+    private final Set<String> runcReleased = ConcurrentHashMap.newKeySet();
 
     private final ExitListener exitListener;
 
@@ -105,7 +111,7 @@ public final class ContainerManager {
             log.info("CreateContainer of {} retried: handing over container {}, whose caller gave up", reserved, holder.get().id());
             return holder.get();
         }
-        String id = dev.gantry.common.id.Ids.random();
+        String id = Ids.random();
         try (var held = locks.lock(id)) {
             Container created = creator.create(id, pod, config, podConfig, prepared);
             events.publish(new ContainerEvent(ContainerEvent.Type.CREATED, created, system.clock().instant()));
@@ -266,11 +272,11 @@ public final class ContainerManager {
             LinuxContainerResources merged = ResourcesUpdate.merge(c.resources(), update);
             var oci = system.specs().resources(merged);
             system.runtime(c.runtimeHandler()).update(c.id(), oci);
-            java.nio.file.Path config = system.paths().bundle(c.id()).resolve("config.json");
+            Path config = system.paths().bundle(c.id()).resolve("config.json");
             try {
                 if (Files.exists(config)) {
-                    dev.gantry.common.fs.AtomicFile.replace(config, dev.gantry.runtime.oci.OciSpecJson
-                            .withResources(Files.readString(config), oci).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    AtomicFile.replace(config, OciSpecJson
+                            .withResources(Files.readString(config), oci).getBytes(StandardCharsets.UTF_8));
                 }
             } catch (IOException | IllegalArgumentException e) {
                 throw new ContainerSetupFailedException("update the resources of container " + c.id() + " in " + config
@@ -305,7 +311,7 @@ public final class ContainerManager {
         if (c.logPath().isEmpty()) {
             return;
         }
-        java.nio.file.Path log = java.nio.file.Path.of(c.logPath());
+        Path log = Path.of(c.logPath());
         for (int waited = 0; !Files.exists(log); waited += LOG_REOPEN_POLL_MILLIS) {
             if (waited >= LOG_REOPEN_WAIT_MILLIS) {
                 throw new IOException("conmon did not make " + log + " again within " + LOG_REOPEN_WAIT_MILLIS + " ms");

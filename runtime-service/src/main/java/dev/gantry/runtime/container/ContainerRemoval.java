@@ -1,6 +1,7 @@
 package dev.gantry.runtime.container;
 
 import dev.gantry.common.lifecycle.StepTimes;
+import dev.gantry.common.store.RecordStore;
 import dev.gantry.image.gc.Leases;
 import dev.gantry.runtime.oci.OciRuntime;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class ContainerRemoval {
             Files.deleteIfExists(paths.attach().resolve(c.id()));
             times.lap("files");
         } catch (IOException e) {
-            throw dev.gantry.common.store.RecordStore.failure("remove container " + c.id(), e);
+            throw RecordStore.failure("remove container " + c.id(), e);
         }
         Leases.Lease lease = leases.remove(c.id());
         if (lease != null) {

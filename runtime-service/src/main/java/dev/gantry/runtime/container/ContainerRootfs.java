@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A container's root file system: an overlay of the image's snapshot directories (read-only,
@@ -38,7 +39,7 @@ public final class ContainerRootfs {
 
     /** @param mounter makes the mount(2) calls ({@link LinuxMounter}; a fake in unit tests) */
     public ContainerRootfs(Mounter mounter) {
-        this.mounter = java.util.Objects.requireNonNull(mounter, "mounter");
+        this.mounter = Objects.requireNonNull(mounter, "mounter");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gantry.runtime.container;
 
+import dev.gantry.runtime.errors.RuntimeHandlerGoneException;
 import dev.gantry.runtime.monitor.ContainerMonitor;
 import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.OciSpecBuilder;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What the container manager works with, gathered so constructors stay readable.
@@ -31,24 +31,9 @@ public record ContainerSystem(
         Clock clock,
         Duration createTimeout) {
 
-    public ContainerSystem {
-        Objects.requireNonNull(paths, "paths");
-        Objects.requireNonNull(images, "images");
-        Objects.requireNonNull(specs, "specs");
-        Objects.requireNonNull(handlers, "handlers");
-        Objects.requireNonNull(conmon, "conmon");
-        Objects.requireNonNull(monitor, "monitor");
-        Objects.requireNonNull(rootfs, "rootfs");
-        Objects.requireNonNull(oomCheck, "oomCheck");
-        Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(createTimeout, "createTimeout");
-    }
-
     /** The OCI runtime of a handler; the pod's handler was checked at RunPodSandbox, so a miss is a config change. */
     public OciRuntime runtime(String handler) {
-        return handlers.known(handler).map(HandlerTable.Handler::runtime).orElseThrow(() ->
-                new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.FAILED_PRECONDITION,
-                        "runtime handler '" + handler + "' is no longer configured"));
+        return handlers.known(handler).map(HandlerTable.Handler::runtime).orElseThrow(() -> new RuntimeHandlerGoneException(handler));
     }
 
     /** The OCI runtime of every handler this run has known, by name. */

@@ -2,6 +2,7 @@ package dev.gantry.runtime.container;
 
 import dev.gantry.runtime.oci.RuncFeatures;
 import dev.gantry.runtime.oci.OciRuntime;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,6 @@ public final class HandlerTable {
         if (!byName.containsKey(defaultHandler)) {
             throw new IllegalArgumentException("default runtime handler " + defaultHandler + " is not among " + byName.keySet());
         }
-        return new Offer(defaultHandler, java.util.Collections.unmodifiableMap(byName));
+        return new Offer(defaultHandler, Collections.unmodifiableMap(byName));
     }
 }

@@ -15,9 +15,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -192,8 +194,8 @@ public final class ConfigLoader {
     }
 
     private static GantryConfig.Stats stats(ConfigValues values) {
-        java.time.Duration diskUsage = values.duration("stats.disk_usage_interval");
-        if (diskUsage.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+        Duration diskUsage = values.duration("stats.disk_usage_interval");
+        if (diskUsage.compareTo(Duration.ofSeconds(1)) < 0) {
             // A walk per stats call is what the cache exists to prevent.
             throw values.invalid("stats.disk_usage_interval", "must be at least 1s, got " + diskUsage.toMillis() + "ms");
         }
@@ -296,7 +298,7 @@ public final class ConfigLoader {
             case BOOLEAN -> "a boolean";
             case ARRAY -> "an array";
             case OBJECT -> "a table";
-            default -> type.name().toLowerCase(java.util.Locale.ROOT);
+            default -> type.name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -307,7 +309,7 @@ public final class ConfigLoader {
     }
 
     private static String describe(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     /** An engine asked for by name must work on this node; {@code auto} settles for zlib instead. */

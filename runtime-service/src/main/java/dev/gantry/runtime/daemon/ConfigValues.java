@@ -1,7 +1,12 @@
 package dev.gantry.runtime.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import dev.gantry.common.errors.GantryException;
@@ -64,7 +69,7 @@ final class ConfigValues {
         }
         Path path = Path.of(uri.getPath()).normalize();
         // sun_path holds 108 bytes including the terminating NUL
-        if (path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+        if (path.toString().getBytes(StandardCharsets.UTF_8).length > 107) {
             throw invalid(key, "socket path is longer than the 107 bytes a Unix socket address holds: " + path);
         }
         return path;
@@ -76,7 +81,7 @@ final class ConfigValues {
      * empty when the value is "" (the feature is off). A host name is resolved now, so a typo stops
      * the daemon at start rather than when it binds.
      */
-    Optional<java.net.InetSocketAddress> optionalHostPort(String key) {
+    Optional<InetSocketAddress> optionalHostPort(String key) {
         String value = string(key);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -94,9 +99,9 @@ final class ConfigValues {
         }
         try {
             return Optional.of(host.isEmpty()
-                    ? new java.net.InetSocketAddress(Integer.parseInt(port))
-                    : new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), Integer.parseInt(port)));
-        } catch (java.net.UnknownHostException e) {
+                    ? new InetSocketAddress(Integer.parseInt(port))
+                    : new InetSocketAddress(InetAddress.getByName(host), Integer.parseInt(port)));
+        } catch (UnknownHostException e) {
             throw invalid(key, "unknown host \"" + host + "\" in \"" + value + "\"");
         }
     }
@@ -219,7 +224,7 @@ final class ConfigValues {
                 URI uri;
                 try {
                     uri = new URI(mirror);
-                } catch (java.net.URISyntaxException e) {
+                } catch (URISyntaxException e) {
                     throw invalid(entry + ".mirrors", "mirror \"" + mirror + "\" is not a URL");
                 }
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {

@@ -1,12 +1,16 @@
 package dev.gantry.runtime.daemon;
 
+import dev.gantry.image.pull.LayerLimits;
 import dev.gantry.image.registry.HostConfig;
 import dev.gantry.image.unpack.Inflaters;
 import dev.gantry.linux.cgroup.CgroupDriver;
+import dev.gantry.runtime.streaming.StreamingConfig;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The daemon's configuration after defaults, file and flags were merged and every value checked.
@@ -16,7 +20,7 @@ import java.time.Duration;
 public record GantryConfig(
         Path root, Path state, LogLevel logLevel, Grpc grpc, CgroupDriver cgroupDriver, Images images, Registry registry,
         Cni cni, Sandbox sandbox, RuntimeHandlers runtimes, Containers containers, Stats stats,
-        dev.gantry.runtime.streaming.StreamingConfig stream, Metrics metrics, Kubernetes kubernetes) {
+        StreamingConfig stream, Metrics metrics, Kubernetes kubernetes) {
 
     /** Pod networking: where CNI configs and plugins are, and how long one plugin call may take. */
     public record Cni(Path confDir, List<Path> binDirs, Duration pluginTimeout) {}
@@ -35,9 +39,9 @@ public record GantryConfig(
     public record RuntimeHandlers(String defaultHandler, Map<String, String> paths) {
 
         /** The handler a pod asking for {@code requested} gets, or empty when no such handler is configured. */
-        public java.util.Optional<String> resolve(String requested) {
+        public Optional<String> resolve(String requested) {
             String name = requested.isEmpty() ? defaultHandler : requested;
-            return paths.containsKey(name) ? java.util.Optional.of(name) : java.util.Optional.empty();
+            return paths.containsKey(name) ? Optional.of(name) : Optional.empty();
         }
     }
 
@@ -48,7 +52,7 @@ public record GantryConfig(
     public record Stats(Duration diskUsageInterval) {}
 
     /** Image service settings; {@code layerLimits} bound what one layer may unpack to and the disk pulls leave free. */
-    public record Images(List<String> pinned, int maxConcurrentDownloads, dev.gantry.image.pull.LayerLimits layerLimits,
+    public record Images(List<String> pinned, int maxConcurrentDownloads, LayerLimits layerLimits,
             Inflaters.Engine inflate) {}
 
     /** How pulls reach registries: retry budget and the per-host endpoint table. */
@@ -58,7 +62,7 @@ public record GantryConfig(
     public record Grpc(Path socket, int maxRecvMessageSize, int maxSendMessageSize, Duration shutdownTimeout) {}
 
     /** The Prometheus endpoint: where {@code /metrics} is served, or empty when it is off. */
-    public record Metrics(java.util.Optional<java.net.InetSocketAddress> address) {}
+    public record Metrics(Optional<InetSocketAddress> address) {}
 
     /**
      * The node agent ({@code [kubernetes]}).
@@ -66,7 +70,7 @@ public record GantryConfig(
      * @param kubeconfig the kubeconfig file, or empty for the in-cluster service account
      * @param nodeName   this node's name as configured, or empty to take NODE_NAME or the hostname
      */
-    public record Kubernetes(boolean enabled, java.util.Optional<Path> kubeconfig, java.util.Optional<String> nodeName,
+    public record Kubernetes(boolean enabled, Optional<Path> kubeconfig, Optional<String> nodeName,
                              int eventQueueSize, Duration maxBackoff) {}
 
     /** Log levels an operator may choose, as spelled in the file. */

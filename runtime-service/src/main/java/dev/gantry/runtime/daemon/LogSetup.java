@@ -8,6 +8,9 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -48,10 +51,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     /** Makes {@code %safeMsg} ({@link SafeMessageConverter}) known to patterns in this context. */
     @SuppressWarnings("unchecked")
     private static void registerSafeMessage(LoggerContext context) {
-        var rules = (java.util.Map<String, java.util.function.Supplier<ch.qos.logback.core.pattern.DynamicConverter<?>>>)
+        var rules = (Map<String, Supplier<ch.qos.logback.core.pattern.DynamicConverter<?>>>)
                 context.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
         if (rules == null) {
-            rules = new java.util.HashMap<>();
+            rules = new HashMap<>();
             context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
         }
         rules.put("safeMsg", SafeMessageConverter::new);

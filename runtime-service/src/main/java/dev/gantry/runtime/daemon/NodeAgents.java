@@ -7,6 +7,7 @@ import dev.gantry.runtime.node.NodeFacts;
 import dev.gantry.runtime.node.PodRef;
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ final class NodeAgents implements NodeEvents, AutoCloseable {
         try {
             Path jar = Path.of(Gantryd.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return jar.resolveSibling("agent");
-        } catch (java.net.URISyntaxException | RuntimeException e) {
+        } catch (URISyntaxException | RuntimeException e) {
             return Path.of("agent").toAbsolutePath();
         }
     }

@@ -5,6 +5,8 @@ import dev.gantry.cni.CniNetworks;
 import dev.gantry.cni.NetworkStatus;
 import dev.gantry.cni.exec.PluginExecutor;
 import dev.gantry.cni.exec.ProcessBuilderLauncher;
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
 import dev.gantry.linux.cgroup.CgroupDriver;
 import dev.gantry.linux.cgroup.Cgroups;
@@ -104,6 +106,7 @@ import dev.gantry.runtime.node.NodeFacts;
 import dev.gantry.runtime.node.PodRef;
 import dev.gantry.sandbox.SandboxMetadata;
 import io.grpc.BindableService;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Map;
@@ -391,7 +394,7 @@ final class Wiring {
     private static String kernelRelease() {
         try {
             // One line; readString would see only its first byte on /proc/sys.
-            return java.nio.file.Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0).strip();
+            return Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0).strip();
         } catch (IOException | IndexOutOfBoundsException e) {
             log.warn("read the kernel release from /proc/sys/kernel/osrelease: {}", e.toString());
             return "";
@@ -401,9 +404,9 @@ final class Wiring {
     /** The node's hostname as the kernel has it (one line; readString would see only its first byte on /proc/sys). */
     private static String nodeHostname() {
         try {
-            return java.nio.file.Files.readAllLines(Path.of("/proc/sys/kernel/hostname")).get(0).strip();
+            return Files.readAllLines(Path.of("/proc/sys/kernel/hostname")).get(0).strip();
         } catch (IOException | IndexOutOfBoundsException e) {
-            throw new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.INTERNAL,
+            throw new GantryException(ErrorKind.INTERNAL,
                     "read the node's hostname: " + e.getMessage(), e);
         }
     }

@@ -8,6 +8,7 @@ import dev.gantry.runtime.container.ContainerSystem;
 import dev.gantry.runtime.errors.ContainerNotRunningException;
 import dev.gantry.runtime.errors.InvalidExecRequestException;
 import dev.gantry.runtime.oci.OciRuntime;
+import java.util.Locale;
 
 /** The containers of the container manager as exec targets. */
 final class ContainerExecTargets implements ExecTargets {
@@ -28,7 +29,7 @@ final class ContainerExecTargets implements ExecTargets {
         Container c = containers.status(idOrPrefix);
         if (!(c.state() instanceof ContainerState.Running)) {
             throw new ContainerNotRunningException(
-                    "exec in container " + c.id() + ": it is " + c.state().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ", not running");
+                    "exec in container " + c.id() + ": it is " + c.state().getClass().getSimpleName().toLowerCase(Locale.ROOT) + ", not running");
         }
         OciRuntime runtime = system.runtime(c.runtimeHandler());
         return new ExecTarget(c.id(), runtime.binary(), runtime.root(), system.paths().bundle(c.id()), system.paths().runDir(c.id()));

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one place a container's OCI spec is made: CRI ContainerConfig + image config + pod facts +
@@ -181,24 +182,24 @@ public final class OciSpecBuilder {
      * The container's own choice (the kubelet sends CONTAINER, POD with shareProcessNamespace,
      * NODE with hostPID) over the pod's; POD joins the infra process's namespace when there is one.
      */
-    private static java.util.Optional<Namespace> pidNamespace(LinuxContainerSecurityContext security, PodFacts pod) {
+    private static Optional<Namespace> pidNamespace(LinuxContainerSecurityContext security, PodFacts pod) {
         NamespaceMode mode = security.getNamespaceOptions().getPid();
         switch (mode) {
             case NODE:
-                return java.util.Optional.empty();
+                return Optional.empty();
             case CONTAINER:
-                return java.util.Optional.of(Namespace.fresh("pid"));
+                return Optional.of(Namespace.fresh("pid"));
             case TARGET:
                 if (pod.targetPid() <= 0) {
                     throw invalid("namespace_options pid TARGET needs a running target container (target_id "
                             + security.getNamespaceOptions().getTargetId() + ")");
                 }
-                return java.util.Optional.of(new Namespace("pid", "/proc/" + pod.targetPid() + "/ns/pid"));
+                return Optional.of(new Namespace("pid", "/proc/" + pod.targetPid() + "/ns/pid"));
             case POD:
                 return switch (pod.pidMode()) {
-                    case NODE -> java.util.Optional.empty();
-                    case CONTAINER -> java.util.Optional.of(Namespace.fresh("pid"));
-                    case POD -> java.util.Optional.of(pod.infraPid() > 0
+                    case NODE -> Optional.empty();
+                    case CONTAINER -> Optional.of(Namespace.fresh("pid"));
+                    case POD -> Optional.of(pod.infraPid() > 0
                             ? new Namespace("pid", "/proc/" + pod.infraPid() + "/ns/pid")
                             : Namespace.fresh("pid"));
                 };

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The one place {@link OciSpec} becomes config.json and back.
@@ -53,18 +56,18 @@ public final class OciSpecJson {
      * @throws IllegalArgumentException if the text is not a JSON object
      */
     public static String withResources(String specJson, OciSpec.Resources resources) {
-        com.fasterxml.jackson.databind.JsonNode tree;
+        JsonNode tree;
         try {
             tree = MAPPER.readTree(specJson);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage() + locationOf(e), e);
         }
-        if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode spec)) {
+        if (!(tree instanceof ObjectNode spec)) {
             throw new IllegalArgumentException("expected a JSON object");
         }
-        com.fasterxml.jackson.databind.node.ObjectNode target = spec.withObjectProperty("linux").withObjectProperty("resources");
-        com.fasterxml.jackson.databind.JsonNode fresh = MAPPER.valueToTree(resources);
-        for (String field : java.util.List.of("memory", "cpu", "hugepageLimits", "unified")) {
+        ObjectNode target = spec.withObjectProperty("linux").withObjectProperty("resources");
+        JsonNode fresh = MAPPER.valueToTree(resources);
+        for (String field : List.of("memory", "cpu", "hugepageLimits", "unified")) {
             if (fresh.hasNonNull(field)) {
                 target.set(field, fresh.get(field));
             } else {

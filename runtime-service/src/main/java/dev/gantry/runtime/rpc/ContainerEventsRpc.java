@@ -9,6 +9,7 @@ import dev.gantry.runtime.container.ContainerEvent;
 import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerFilter;
 import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.SandboxManager;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -29,7 +30,7 @@ public final class ContainerEventsRpc {
 
     private final ContainerEvents events;
     private final Function<String, List<Container>> containersOfPod;
-    private final Function<String, Optional<dev.gantry.sandbox.PodSandbox>> pods;
+    private final Function<String, Optional<PodSandbox>> pods;
 
     public ContainerEventsRpc(ContainerEvents events, ContainerManager containers, SandboxManager sandboxes) {
         this(events,
@@ -45,7 +46,7 @@ public final class ContainerEventsRpc {
 
     /** With the two lookups an event needs: a pod's containers, and the pod (empty once removed). */
     ContainerEventsRpc(ContainerEvents events, Function<String, List<Container>> containersOfPod,
-                       Function<String, Optional<dev.gantry.sandbox.PodSandbox>> pods) {
+                       Function<String, Optional<PodSandbox>> pods) {
         this.events = events;
         this.containersOfPod = containersOfPod;
         this.pods = pods;

@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.LinuxContainerUser;
 import dev.gantry.cri.v1.Signal;
 import dev.gantry.runtime.container.Container;
+import dev.gantry.runtime.oci.StopSignals;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -80,7 +81,7 @@ final class ContainerMessages {
 
     /** The CRI Signal enum value for a signal number, RUNTIME_DEFAULT when it has no name there. */
     private static Signal signal(int number) {
-        Optional<String> name = dev.gantry.runtime.oci.StopSignals.name(number);
+        Optional<String> name = StopSignals.name(number);
         try {
             return name.isEmpty() ? Signal.RUNTIME_DEFAULT : Signal.valueOf(name.get().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

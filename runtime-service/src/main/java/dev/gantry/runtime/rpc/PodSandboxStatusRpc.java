@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.PodSandboxStatusRequest;
 import dev.gantry.cri.v1.PodSandboxStatusResponse;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.SandboxManager;
+import dev.gantry.sandbox.SandboxState;
 import java.time.Clock;
 
 /**
@@ -53,7 +54,7 @@ public final class PodSandboxStatusRpc {
         info.put("hostname", pod.hostname());
         info.put("runtimeHandler", pod.runtimeHandler());
         info.put("cniNetwork", pod.network().cniNetworkName());
-        if (pod.state() instanceof dev.gantry.sandbox.SandboxState.NotReady notReady) {
+        if (pod.state() instanceof SandboxState.NotReady notReady) {
             info.put("notReadyReason", notReady.reason());
         }
         sandboxes.networkResult(pod).ifPresent(result -> info.set("cniResult", result.raw()));

@@ -1,9 +1,13 @@
 package dev.gantry.runtime.rpc;
 
+import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.errors.GantryException;
 import dev.gantry.cri.rpc.Streaming;
 import dev.gantry.cri.rpc.Unary;
 import dev.gantry.cri.v1.AttachRequest;
 import dev.gantry.cri.v1.AttachResponse;
+import dev.gantry.cri.v1.CheckpointContainerRequest;
+import dev.gantry.cri.v1.CheckpointContainerResponse;
 import dev.gantry.cri.v1.ContainerEventResponse;
 import dev.gantry.cri.v1.ExecRequest;
 import dev.gantry.cri.v1.ExecResponse;
@@ -190,10 +194,10 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
     /** Checkpoint and restore need CRIU, which this runtime does not drive (and which fails on some kernels). */
     @Override
-    public void checkpointContainer(dev.gantry.cri.v1.CheckpointContainerRequest request,
-                                    StreamObserver<dev.gantry.cri.v1.CheckpointContainerResponse> response) {
+    public void checkpointContainer(CheckpointContainerRequest request,
+                                    StreamObserver<CheckpointContainerResponse> response) {
         Unary.call("CheckpointContainer", request.getContainerId(), response, () -> {
-            throw new dev.gantry.common.errors.GantryException(dev.gantry.common.errors.ErrorKind.UNIMPLEMENTED,
+            throw new GantryException(ErrorKind.UNIMPLEMENTED,
                     "CheckpointContainer: checkpointing needs CRIU, which Gantry does not support yet");
         });
     }

@@ -11,8 +11,10 @@ import dev.gantry.cri.v1.PodSandbox;
 import dev.gantry.cri.v1.PodSandboxMetadata;
 import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.sandbox.NamespaceMode;
+import dev.gantry.sandbox.NamespaceOptions;
 import dev.gantry.sandbox.SandboxMetadata;
 import java.time.Instant;
+import java.util.List;
 
 /** Domain sandbox → CRI messages, shared by Status and List. */
 final class SandboxMessages {
@@ -40,7 +42,7 @@ final class SandboxMessages {
         return pod.isReady() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
     }
 
-    static Namespace namespaces(dev.gantry.sandbox.NamespaceOptions options) {
+    static Namespace namespaces(NamespaceOptions options) {
         return Namespace.newBuilder().setOptions(NamespaceOption.newBuilder()
                 .setNetwork(mode(options.network()))
                 .setPid(mode(options.pid()))
@@ -70,7 +72,7 @@ final class SandboxMessages {
                 .putAllLabels(pod.labels())
                 .putAllAnnotations(pod.annotations())
                 .setRuntimeHandler(pod.runtimeHandler());
-        java.util.List<String> ips = pod.network().ips();
+        List<String> ips = pod.network().ips();
         if (!ips.isEmpty()) {
             PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder().setIp(ips.get(0));
             ips.subList(1, ips.size()).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));

@@ -23,6 +23,8 @@ import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.stats.ContainerUsage;
 import dev.gantry.runtime.stats.PodUsage;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Container and pod usage as CRI stats messages. Figures a cgroup lacks are left unset (the
@@ -34,7 +36,7 @@ import java.nio.file.Path;
  */
 final class StatsMessages {
 
-    private static final java.time.Duration UNASKED = java.time.Duration.ofMinutes(10);
+    private static final Duration UNASKED = Duration.ofMinutes(10);
 
     private final Cache<String, ContainerAttributes> containerAttributes = Caffeine.newBuilder().expireAfterAccess(UNASKED).build();
     private final Cache<String, PodSandboxAttributes> podAttributes = Caffeine.newBuilder().expireAfterAccess(UNASKED).build();
@@ -110,19 +112,19 @@ final class StatsMessages {
                 .build();
     }
 
-    private static java.util.Optional<CpuUsage> cpu(CgroupUsage cgroup, long nanoCores, long at) {
+    private static Optional<CpuUsage> cpu(CgroupUsage cgroup, long nanoCores, long at) {
         if (!cgroup.hasCpu()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(CpuUsage.newBuilder().setTimestamp(at)
+        return Optional.of(CpuUsage.newBuilder().setTimestamp(at)
                 .setUsageCoreNanoSeconds(value(cgroup.cpuNanos()))
                 .setUsageNanoCores(value(nanoCores))
                 .build());
     }
 
-    private static java.util.Optional<MemoryUsage> memory(CgroupUsage cgroup, long at) {
+    private static Optional<MemoryUsage> memory(CgroupUsage cgroup, long at) {
         if (!cgroup.hasMemory()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         MemoryUsage.Builder memory = MemoryUsage.newBuilder().setTimestamp(at)
                 .setWorkingSetBytes(value(cgroup.workingSet()))
@@ -137,7 +139,7 @@ final class StatsMessages {
         if (cgroup.majorPageFaults() != CgroupUsage.ABSENT) {
             memory.setMajorPageFaults(value(cgroup.majorPageFaults()));
         }
-        return java.util.Optional.of(memory.build());
+        return Optional.of(memory.build());
     }
 
     private static NetworkInterfaceUsage networkInterface(InterfaceCounters i) {

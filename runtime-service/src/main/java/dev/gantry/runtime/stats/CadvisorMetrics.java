@@ -7,6 +7,7 @@ import dev.gantry.runtime.container.ContainerState;
 import dev.gantry.sandbox.PodSandbox;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -72,7 +73,7 @@ public final class CadvisorMetrics {
                 podSamples.add(sample(TX_ERRORS, podLabels, i.txErrors(), now, i.name()));
             }
         });
-        Map<String, List<MetricSample>> containers = new java.util.LinkedHashMap<>();
+        Map<String, List<MetricSample>> containers = new LinkedHashMap<>();
         for (ContainerUsage c : usage.containers()) {
             containers.put(c.container().id(), containerSamples(c, pod, layersDevice));
         }

@@ -1,6 +1,7 @@
 package dev.gantry.runtime.stats;
 
 import dev.gantry.linux.cgroup.CgroupUsage;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +18,7 @@ final class PodCgroup {
             return Optional.empty();
         }
         long[] total = new long[10];
-        java.util.Arrays.fill(total, CgroupUsage.ABSENT);
+        Arrays.fill(total, CgroupUsage.ABSENT);
         for (CgroupUsage u : parts) {
             long[] figures = {u.cpuNanos(), u.memoryUsage(), CgroupUsage.ABSENT, u.inactiveFile(), u.rss(), u.pageFaults(),
                     u.majorPageFaults(), u.swapUsage(), CgroupUsage.ABSENT, u.processes()};

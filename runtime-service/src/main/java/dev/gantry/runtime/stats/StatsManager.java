@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gantry.linux.cgroup.CgroupStats;
 import dev.gantry.linux.cgroup.CgroupUsage;
 import dev.gantry.linux.fs.StatFileReader;
+import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.runtime.container.Container;
 import dev.gantry.runtime.container.ContainerFilter;
 import dev.gantry.runtime.container.ContainerManager;
@@ -65,7 +66,7 @@ public final class StatsManager {
      *     the container filesystem; the kubelet finds the device from it
      */
     public StatsManager(ContainerManager containers, SandboxManager sandboxes, CgroupStats cgroups, WritableLayers layers,
-                        dev.gantry.linux.ns.NamespaceRunner runner, Clock clock, Path layersMountpoint) {
+                        NamespaceRunner runner, Clock clock, Path layersMountpoint) {
         this.containers = containers;
         this.sandboxes = sandboxes;
         this.cgroups = cgroups;

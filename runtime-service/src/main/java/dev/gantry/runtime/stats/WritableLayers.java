@@ -4,11 +4,17 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.gantry.common.fs.DirectoryUsage;
 import dev.gantry.runtime.container.ContainerPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Writable layer sizes, never measured on the RPC path: a tree walk of a busy upper dir costs
@@ -50,8 +56,8 @@ public final class WritableLayers {
         CompletableFuture<LayerUsage> size = sizes.get(containerId);
         if (!size.isDone() && firstWait.isPositive()) {
             try {
-                size.get(firstWait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                size.get(firstWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
                 return Optional.empty();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -62,7 +68,7 @@ public final class WritableLayers {
     }
 
     /** Starts the first measurement of each of {@code containerIds} not measured yet, without waiting. */
-    void request(java.util.Collection<String> containerIds) {
+    void request(Collection<String> containerIds) {
         // A plain map lookup for the many already measured: get() also records an access and checks refresh.
         var known = sizes.asMap();
         for (String id : containerIds) {
@@ -76,8 +82,8 @@ public final class WritableLayers {
         try {
             DirectoryUsage usage = DirectoryUsage.measure(paths.upper(containerId));
             return new LayerUsage(clock.instant(), usage.bytes(), usage.inodes());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("measure the writable layer of container " + containerId, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("measure the writable layer of container " + containerId, e);
         }
     }
 }

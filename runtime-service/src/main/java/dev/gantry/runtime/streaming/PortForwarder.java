@@ -1,5 +1,6 @@
 package dev.gantry.runtime.streaming;
 
+import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ final class PortForwarder {
 
     /** Runs on a virtual thread until the forward is over; {@code connection} closes the socket when it closes. */
     void forward(String podSandboxId, int port, InboundPipe dataIn, ClientOutput dataOut, ClientOutput errorOut,
-                 io.netty.channel.Channel connection) {
+                 Channel connection) {
         SocketChannel socket;
         try {
             socket = backends.connect(podSandboxId, port);

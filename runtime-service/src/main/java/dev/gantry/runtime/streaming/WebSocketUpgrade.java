@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -120,7 +121,7 @@ final class WebSocketUpgrade {
         ClientOutput error = new WsOutput(flow, 3);
         // The kubelet's first message: empty, on the lowest channel it writes, so the client knows the session is up.
         int first = stdout ? 1 : stderr ? 2 : 3;
-        flow.channel().writeAndFlush(new io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame(
+        flow.channel().writeAndFlush(new BinaryWebSocketFrame(
                 flow.channel().alloc().buffer(1).writeByte(first)));
         RemoteCommandSession.Streams streams = new RemoteCommandSession.Streams(in[0], out, err, error, in[4]);
         sessions.execute(new RemoteCommandSession(request, backends, streams, Protocols.jsonStatus(protocol), flow.channel(),
