@@ -32,7 +32,7 @@ final class ContainerExecTargets implements ExecTargets {
                     "exec in container " + c.id() + ": it is " + c.state().getClass().getSimpleName().toLowerCase(Locale.ROOT) + ", not running");
         }
         OciRuntime runtime = system.runtime(c.runtimeHandler());
-        return new ExecTarget(c.id(), runtime.binary(), runtime.root(), system.paths().bundle(c.id()), system.paths().runDir(c.id()));
+        return new ExecTarget(c.id(), runtime, system.paths().bundle(c.id()), system.paths().runDir(c.id()));
     }
 
     @Override

@@ -79,12 +79,6 @@ final class RuncExecProcess implements AutoCloseable {
         this.streams = streams;
     }
 
-    /** The command line: {@code runc --root <root> exec --process <file> --pid-file <file> <id>}. */
-    static List<String> argv(ExecTarget target, Path processFile, Path pidFile) {
-        return List.of(target.runc().toString(), "--root", target.runcRoot().toString(), "exec",
-                "--process", processFile.toString(), "--pid-file", pidFile.toString(), target.containerId());
-    }
-
     /** runc's exit status as a command's exit code: the code it exited with, or 128 + the signal that ended it. */
     static int exitCode(int waitStatus) {
         int signal = waitStatus & 0x7f;
@@ -137,7 +131,7 @@ final class RuncExecProcess implements AutoCloseable {
                 childEnds.add(p);
                 ours.take(2, p.readFd(), javaStreams, undo);
             }
-            long pid = Spawner.spawn(argv(target, processFile, pidFile), ENV, Optional.empty(), childFds);
+            long pid = Spawner.spawn(target.runtime().execCommand(target.containerId(), processFile, pidFile), ENV, Optional.empty(), childFds);
             // The child has its copies; ours of the child's ends must go, or readers would never see EOF.
             // With Java streams our raw ends go too: the streams are separate open files.
             for (Pipe p : childEnds) {

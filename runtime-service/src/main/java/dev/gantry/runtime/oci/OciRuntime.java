@@ -1,16 +1,18 @@
 package dev.gantry.runtime.oci;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * What gantryd asks of an OCI runtime (runc) for a container that exists.
  *
- * <p>Creation is not here: conmon runs {@code runc create} itself (see
- * {@code runtime.monitor.ContainerMonitor}), and so does exec ({@code runc exec} under the exec
- * engine). Both need to know which binary and state root to hand over, hence {@link #binary} and
- * {@link #root}. Everything else gantryd does to a container after it was created goes through
- * this interface.
+ * <p>Creation is not called through here: conmon runs {@code runc create} itself (see
+ * {@code runtime.monitor.ContainerMonitor}), as it must be the runtime's parent to hold the
+ * container's stdio and reap it; it is handed {@link #binary} and {@link #root}. An exec's process
+ * is spawned by the exec engine, which owns its pipes or terminal, from the command line
+ * {@link #execCommand} gives. Everything else gantryd does to a container after it was created
+ * is a call here.
  *
  * <pre>
  *            monitor: create          start            exit (or kill)
@@ -48,4 +50,11 @@ public interface OciRuntime {
 
     /** Changes the running or created container's cgroup limits. */
     void update(String id, OciSpec.Resources resources);
+
+    /**
+     * The command line that runs {@code processFile} (an OCI process, JSON) in the running container
+     * in the foreground, writing the process's host pid to {@code pidFile}; it exits with the
+     * process's exit status. The caller spawns it, so it owns the streams and any terminal.
+     */
+    List<String> execCommand(String id, Path processFile, Path pidFile);
 }

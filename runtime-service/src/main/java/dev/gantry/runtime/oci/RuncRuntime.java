@@ -137,6 +137,13 @@ public final class RuncRuntime implements OciRuntime {
         r.check();
     }
 
+    /** {@code runc --root <root> exec --process <file> --pid-file <file> <id>}. */
+    @Override
+    public List<String> execCommand(String id, Path processFile, Path pidFile) {
+        return List.of(runc.toString(), "--root", root.toString(), "exec",
+                "--process", processFile.toString(), "--pid-file", pidFile.toString(), id);
+    }
+
     /**
      * What the runtime supports: {@code runc features}, judged against the running kernel
      * ({@code kernelRelease}). Asked once per handler at start, as the answer only changes with

@@ -43,8 +43,9 @@ class ExecRuncIT {
     void setUp() throws Exception {
         BusyboxContainer.assumeAvailable();
         container = BusyboxContainer.create("busybox sleep 100000", 0);
-        new RuncRuntime(BusyboxContainer.RUNC, container.runcRoot(), Duration.ofSeconds(30)).start(container.id());
-        ExecTarget target = new ExecTarget(container.id(), BusyboxContainer.RUNC, container.runcRoot(), container.bundle(), runDir);
+        RuncRuntime runc = new RuncRuntime(BusyboxContainer.RUNC, container.runcRoot(), Duration.ofSeconds(30));
+        runc.start(container.id());
+        ExecTarget target = new ExecTarget(container.id(), runc, container.bundle(), runDir);
         ExecTargets targets = new ExecTargets() {
             @Override
             public ExecTarget running(String idOrPrefix) {

@@ -2,20 +2,9 @@ package dev.gantry.runtime.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class RuncExecProcessTest {
-
-    @Test
-    void argv_runcExecWithProcessFileAndPidFile() {
-        ExecTarget target = new ExecTarget("abc", Path.of("/usr/sbin/runc"), Path.of("/run/gantry/runc/runc"),
-                Path.of("/var/lib/gantry/containers/abc"), Path.of("/run/gantry/containers/abc"));
-
-        assertThat(RuncExecProcess.argv(target, Path.of("/run/gantry/containers/abc/exec-1.json"), Path.of("/run/gantry/containers/abc/exec-1.pid")))
-                .containsExactly("/usr/sbin/runc", "--root", "/run/gantry/runc/runc", "exec",
-                        "--process", "/run/gantry/containers/abc/exec-1.json", "--pid-file", "/run/gantry/containers/abc/exec-1.pid", "abc");
-    }
 
     @Test
     void exitCode_exitedOrSignalled() {

@@ -115,6 +115,11 @@ public final class FakeOciRuntime implements OciRuntime {
         }
     }
 
+    @Override
+    public List<String> execCommand(String id, Path processFile, Path pidFile) {
+        return List.of(binary().toString(), "exec", processFile.toString(), pidFile.toString(), id);
+    }
+
     /** The next call of {@code verb} (create, start, kill, state, delete, update) fails as runc would. */
     public synchronized void failNext(String verb) {
         failing.add(verb);

@@ -35,6 +35,15 @@ class RuncRuntimeTest {
     }
 
     @Test
+    void execCommand_runcExecWithProcessFileAndPidFile() {
+        var runc = new RuncRuntime(Path.of("/usr/sbin/runc"), Path.of("/run/gantry/runc/runc"), Duration.ofSeconds(5));
+
+        assertThat(runc.execCommand("abc", Path.of("/run/gantry/containers/abc/exec-1.json"), Path.of("/run/gantry/containers/abc/exec-1.pid")))
+                .containsExactly("/usr/sbin/runc", "--root", "/run/gantry/runc/runc", "exec",
+                        "--process", "/run/gantry/containers/abc/exec-1.json", "--pid-file", "/run/gantry/containers/abc/exec-1.pid", "abc");
+    }
+
+    @Test
     void killArgs_notASignal_throws() {
         assertThatThrownBy(() -> RuncRuntime.killArgs("c1", 0, false)).isInstanceOf(IllegalArgumentException.class);
     }
