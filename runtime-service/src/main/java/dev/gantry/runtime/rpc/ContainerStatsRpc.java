@@ -1,6 +1,5 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ContainerStats;
 import dev.gantry.cri.v1.ContainerStatsFilter;
 import dev.gantry.cri.v1.ContainerStatsRequest;
@@ -22,9 +21,7 @@ public final class ContainerStatsRpc {
     }
 
     ContainerStatsResponse handle(ContainerStatsRequest request) {
-        if (request.getContainerId().isEmpty()) {
-            throw new InvalidRequestException("ContainerStats: container_id is empty");
-        }
+        RequestChecks.id("ContainerStats", "container_id", request.getContainerId());
         return ContainerStatsResponse.newBuilder()
                 .setStats(messages.container(stats.container(request.getContainerId())))
                 .build();

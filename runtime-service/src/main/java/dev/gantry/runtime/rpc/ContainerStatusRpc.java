@@ -2,7 +2,6 @@ package dev.gantry.runtime.rpc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.ContainerStatusResponse;
 import dev.gantry.runtime.container.Container;
@@ -22,9 +21,7 @@ public final class ContainerStatusRpc {
     }
 
     ContainerStatusResponse handle(ContainerStatusRequest request) throws Exception {
-        if (request.getContainerId().isEmpty()) {
-            throw new InvalidRequestException("ContainerStatus: container_id is empty");
-        }
+        RequestChecks.id("ContainerStatus", "container_id", request.getContainerId());
         Container c = containers.status(request.getContainerId());
         ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder().setStatus(ContainerMessages.status(c));
         if (request.getVerbose()) {

@@ -28,9 +28,7 @@ public final class CreateContainerRpc {
     }
 
     static void check(CreateContainerRequest request) {
-        if (request.getPodSandboxId().isEmpty()) {
-            throw RequestChecks.invalid(RPC, "pod_sandbox_id is empty");
-        }
+        RequestChecks.id(RPC, "pod_sandbox_id", request.getPodSandboxId());
         if (!request.hasConfig()) {
             throw RequestChecks.invalid(RPC, "config is required");
         }

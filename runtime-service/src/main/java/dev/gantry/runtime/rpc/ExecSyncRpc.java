@@ -22,9 +22,7 @@ public final class ExecSyncRpc {
     }
 
     ExecSyncResponse handle(ExecSyncRequest request) throws InterruptedException {
-        if (request.getContainerId().isEmpty()) {
-            throw new InvalidRequestException("ExecSync: container_id is empty");
-        }
+        RequestChecks.id("ExecSync", "container_id", request.getContainerId());
         if (request.getCmdCount() == 0) {
             throw new InvalidRequestException("ExecSync in container " + request.getContainerId() + ": cmd is empty");
         }

@@ -1,6 +1,5 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.PodSandboxStats;
 import dev.gantry.cri.v1.PodSandboxStatsFilter;
 import dev.gantry.cri.v1.PodSandboxStatsRequest;
@@ -22,9 +21,7 @@ public final class PodSandboxStatsRpc {
     }
 
     PodSandboxStatsResponse handle(PodSandboxStatsRequest request) {
-        if (request.getPodSandboxId().isEmpty()) {
-            throw new InvalidRequestException("PodSandboxStats: pod_sandbox_id is empty");
-        }
+        RequestChecks.id("PodSandboxStats", "pod_sandbox_id", request.getPodSandboxId());
         return PodSandboxStatsResponse.newBuilder()
                 .setStats(messages.pod(stats.pod(request.getPodSandboxId())))
                 .build();

@@ -2,7 +2,6 @@ package dev.gantry.runtime.rpc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.PodSandboxStatus;
 import dev.gantry.cri.v1.PodSandboxStatusRequest;
 import dev.gantry.cri.v1.PodSandboxStatusResponse;
@@ -28,9 +27,7 @@ public final class PodSandboxStatusRpc {
     }
 
     PodSandboxStatusResponse handle(PodSandboxStatusRequest request) throws Exception {
-        if (request.getPodSandboxId().isEmpty()) {
-            throw new InvalidRequestException("PodSandboxStatus: pod_sandbox_id is empty");
-        }
+        RequestChecks.id("PodSandboxStatus", "pod_sandbox_id", request.getPodSandboxId());
         PodSandbox pod = sandboxes.status(request.getPodSandboxId());
         PodSandboxStatus.Builder status = SandboxMessages.status(pod);
         PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()

@@ -24,9 +24,7 @@ public final class PortForwardRpc {
     }
 
     PortForwardResponse handle(PortForwardRequest request) {
-        if (request.getPodSandboxId().isEmpty()) {
-            throw new InvalidRequestException("PortForward: pod_sandbox_id is empty");
-        }
+        RequestChecks.id("PortForward", "pod_sandbox_id", request.getPodSandboxId());
         for (int port : request.getPortList()) {
             if (port < 1 || port > 65535) {
                 throw new InvalidRequestException("PortForward: port " + port + " is not in 1..65535");

@@ -43,6 +43,13 @@ final class RequestChecks {
 
     private RequestChecks() {}
 
+    /** An id (or unique prefix) the RPC cannot do without: refused when empty. */
+    static void id(String rpc, String field, String value) {
+        if (value.isEmpty()) {
+            throw invalid(rpc, field + " is empty");
+        }
+    }
+
     /** A pod name, namespace, uid or container name: non-empty, at most {@code max} characters of the set above. */
     static void name(String rpc, String field, String value, int max) {
         if (value.isEmpty()) {

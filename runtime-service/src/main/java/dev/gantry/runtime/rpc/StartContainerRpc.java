@@ -1,6 +1,5 @@
 package dev.gantry.runtime.rpc;
 
-import dev.gantry.cri.rpc.InvalidRequestException;
 import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.StartContainerResponse;
 import dev.gantry.runtime.container.ContainerManager;
@@ -15,9 +14,7 @@ public final class StartContainerRpc {
     }
 
     StartContainerResponse handle(StartContainerRequest request) {
-        if (request.getContainerId().isEmpty()) {
-            throw new InvalidRequestException("StartContainer: container_id is empty");
-        }
+        RequestChecks.id("StartContainer", "container_id", request.getContainerId());
         containers.start(request.getContainerId());
         return StartContainerResponse.getDefaultInstance();
     }

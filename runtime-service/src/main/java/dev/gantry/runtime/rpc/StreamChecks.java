@@ -25,9 +25,7 @@ final class StreamChecks {
 
     /** The running container with this id or prefix: NOT_FOUND when unknown, FAILED_PRECONDITION when not running. */
     static Container running(String rpc, ContainerManager containers, String idOrPrefix) {
-        if (idOrPrefix.isEmpty()) {
-            throw new InvalidRequestException(rpc + ": container_id is empty");
-        }
+        RequestChecks.id(rpc, "container_id", idOrPrefix);
         Container c = containers.status(idOrPrefix);
         if (!(c.state() instanceof ContainerState.Running)) {
             throw new ContainerNotRunningException(
