@@ -4,8 +4,8 @@ import dev.gantry.cni.CniNetwork;
 import dev.gantry.common.id.Ids;
 import dev.gantry.common.store.RecordStore;
 import dev.gantry.linux.ns.NamespaceType;
-import dev.gantry.linux.proc.NamespaceMembers;
 import dev.gantry.linux.proc.Pidfd;
+import dev.gantry.linux.proc.Processes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -189,12 +189,12 @@ public final class SandboxRecovery {
             if (!system.mounts().isMountPoint(pin)) {
                 continue;
             }
-            for (long pid : NamespaceMembers.of(pin, type.procName())) {
-                Optional<Pidfd> handle = Pidfd.open(pid);
+            for (long pid : system.processes().namespaceMembers(pin, type.procName())) {
+                Optional<Processes.Handle> handle = system.processes().open(pid);
                 if (handle.isEmpty()) {
                     continue;
                 }
-                try (Pidfd pidfd = handle.get()) {
+                try (Processes.Handle pidfd = handle.get()) {
                     log.info("pod {}: killing leftover process {} in its {} namespace", id, pid, type.procName());
                     pidfd.kill(Pidfd.SIGKILL);
                     pidfd.waitExit(Duration.ofSeconds(5));

@@ -4,6 +4,7 @@ import dev.gantry.linux.cgroup.Cgroups;
 import dev.gantry.linux.mount.Mounter;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.PinnedNamespaces;
+import dev.gantry.linux.proc.Processes;
 import dev.gantry.sandbox.infra.InfraProcess;
 import dev.gantry.sandbox.net.PodNetworking;
 import dev.gantry.sandbox.ns.PodSysctls;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param cgroups the cgroupfs hierarchies, or null when another manager (systemd) owns pod cgroups
  * @param nodeHostname the node's hostname, for pods on the node's network
  * @param mounts the mount(2) calls of a pod's /dev/shm and the checks on its pins
+ * @param processes the signals and waits of recovery, for what a half-made pod left running in its namespaces
  */
 public record SandboxSystem(
         PinnedNamespaces namespaces,
@@ -32,7 +34,8 @@ public record SandboxSystem(
         PodNetworking network,
         NamespaceRunner runner,
         Supplier<String> nodeHostname,
-        Mounter mounts) {
+        Mounter mounts,
+        Processes processes) {
 
     public SandboxSystem {
         Objects.requireNonNull(namespaces, "namespaces");
@@ -43,6 +46,7 @@ public record SandboxSystem(
         Objects.requireNonNull(runner, "runner");
         Objects.requireNonNull(nodeHostname, "nodeHostname");
         Objects.requireNonNull(mounts, "mounts");
+        Objects.requireNonNull(processes, "processes");
     }
 
     Path shmPath(String podId) {

@@ -13,6 +13,7 @@ import dev.gantry.linux.mount.Mounts;
 import dev.gantry.linux.mount.LinuxMounter;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.PinnedNamespaces;
+import dev.gantry.linux.proc.LinuxProcesses;
 import dev.gantry.sandbox.files.DnsConfig;
 import dev.gantry.sandbox.infra.InfraProcess;
 import dev.gantry.sandbox.net.PodNetworking;
@@ -74,9 +75,10 @@ class SandboxManagerIT {
                 tmp.resolve("cni-cache"), mapper);
         networks.start();
         NamespaceRunner runner = new NamespaceRunner();
+        LinuxProcesses processes = new LinuxProcesses();
         system = new SandboxSystem(new PinnedNamespaces(tmp.resolve("state/ns")), tmp.resolve("state/shm"), 1 << 20, null,
-                new InfraProcess(Path.of("/usr/bin/catatonit"), runner), new PodSysctls(runner),
-                new PodNetworking(networks, runner), runner, () -> "node-1", new LinuxMounter());
+                new InfraProcess(Path.of("/usr/bin/catatonit"), runner, processes), new PodSysctls(runner),
+                new PodNetworking(networks, runner), runner, () -> "node-1", new LinuxMounter(), processes);
         cniThreads = Executors.newVirtualThreadPerTaskExecutor();
         manager = new SandboxManager(new SandboxStore(tmp.resolve("root")), system, cniThreads, Clock.systemUTC());
         manager.recover();

@@ -14,7 +14,7 @@ import java.util.Optional;
  * pid. Signals sent through it reach that process or nobody; it becomes readable when the process
  * exits (whoever its parent is), so any process can be waited for, not only our children.
  */
-public final class Pidfd implements AutoCloseable {
+public final class Pidfd implements Processes.Handle {
 
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
@@ -43,11 +43,13 @@ public final class Pidfd implements AutoCloseable {
         }
     }
 
+    @Override
     public long pid() {
         return pid;
     }
 
     /** Sends {@code signal}; false if the process has already exited (ESRCH). */
+    @Override
     public boolean kill(int signal) throws ErrnoException {
         try {
             ProcNatives.pidfd_send_signal(fd, signal, null, 0);
@@ -64,6 +66,7 @@ public final class Pidfd implements AutoCloseable {
      * Waits up to {@code timeout} for the process to exit; true once it has. An exited process may
      * still be a zombie until its parent reaps it (the JDK reaps the children it started itself).
      */
+    @Override
     public boolean waitExit(Duration timeout) throws IOException {
         // The poll blocks in native code: off a virtual thread's carrier.
         return BlockingIo.offCarrier(() -> pollExit(timeout));

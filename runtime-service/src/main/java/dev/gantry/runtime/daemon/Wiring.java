@@ -12,6 +12,7 @@ import dev.gantry.linux.cgroup.CgroupDriver;
 import dev.gantry.linux.cgroup.Cgroups;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.PinnedNamespaces;
+import dev.gantry.linux.proc.LinuxProcesses;
 import dev.gantry.runtime.rpc.ListPodSandboxRpc;
 import dev.gantry.runtime.rpc.PodSandboxStatusRpc;
 import dev.gantry.runtime.rpc.RemovePodSandboxRpc;
@@ -290,18 +291,20 @@ final class Wiring {
     private static SandboxManager sandboxes(GantryConfig config, CniNetworks networks, Cgroups cgroups, Clock clock,
                                             NetworkListener networkListener, PodCidrs podCidrs) throws IOException {
         var runner = new NamespaceRunner();
+        var processes = new LinuxProcesses();
         var system = new SandboxSystem(
                 new PinnedNamespaces(config.state().resolve("ns")),
                 config.state().resolve("shm"),
                 config.sandbox().shmSize(),
                 // Under systemd the pod cgroups are systemd's to make.
                 config.cgroupDriver() == CgroupDriver.CGROUPFS ? cgroups : null,
-                new InfraProcess(config.sandbox().infraCommand(), runner),
+                new InfraProcess(config.sandbox().infraCommand(), runner, processes),
                 new PodSysctls(runner),
                 new PodNetworking(networks, runner, networkListener, podCidrs),
                 runner,
                 Wiring::nodeHostname,
-                new LinuxMounter());
+                new LinuxMounter(),
+                processes);
         var store = new SandboxStore(config.root());
         ExecutorService cniThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cni-", 0).factory());
         var manager = new SandboxManager(store, system, cniThreads, clock);

@@ -3,8 +3,8 @@ package dev.gantry.sandbox.infra;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.proc.Pidfd;
-import dev.gantry.linux.spawn.Spawner;
 import dev.gantry.linux.proc.ProcStat;
+import dev.gantry.linux.proc.Processes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
@@ -29,10 +29,12 @@ public final class InfraProcess {
 
     private final Path catatonit;
     private final NamespaceRunner runner;
+    private final Processes processes;
 
-    public InfraProcess(Path catatonit, NamespaceRunner runner) {
+    public InfraProcess(Path catatonit, NamespaceRunner runner, Processes processes) {
         this.catatonit = catatonit;
         this.runner = runner;
+        this.processes = processes;
     }
 
     /**
@@ -51,7 +53,7 @@ public final class InfraProcess {
         } catch (Exception e) {
             throw new IOException("start infra process of pod " + podId + ": " + e.getMessage(), e);
         }
-        Optional<ProcStat> stat = ProcStat.read(pid);
+        Optional<ProcStat> stat = processes.stat(pid);
         if (stat.isEmpty() || !stat.get().alive()) {
             throw new IOException("infra process " + catatonit + " -P of pod " + podId + " (pid " + pid + ") exited at once");
         }
@@ -60,7 +62,7 @@ public final class InfraProcess {
 
     /** Whether the process still runs: the pid exists, is not a zombie, and started when ours did. */
     public boolean isAlive(InfraPid infra) throws IOException {
-        Optional<ProcStat> stat = ProcStat.read(infra.pid());
+        Optional<ProcStat> stat = processes.stat(infra.pid());
         return stat.isPresent() && stat.get().alive() && stat.get().startTime() == infra.startTime();
     }
 
@@ -76,11 +78,11 @@ public final class InfraProcess {
      * The process is reaped here when this gantryd started it; after a restart its new parent does.
      */
     public void stop(InfraPid infra) throws IOException {
-        Optional<Pidfd> handle = Pidfd.open(infra.pid());
+        Optional<Processes.Handle> handle = processes.open(infra.pid());
         if (handle.isEmpty()) {
             return;
         }
-        try (Pidfd pidfd = handle.get()) {
+        try (Processes.Handle pidfd = handle.get()) {
             // Checked after opening the handle: the handle then names this process and no later one.
             if (isAlive(infra)) {
                 pidfd.kill(Pidfd.SIGKILL);
@@ -90,7 +92,7 @@ public final class InfraProcess {
                 }
             }
             // Our child stays a zombie until waited for; the open pidfd keeps its pid from being reused meanwhile.
-            Spawner.reap(infra.pid());
+            processes.reap(infra.pid());
         }
     }
 }

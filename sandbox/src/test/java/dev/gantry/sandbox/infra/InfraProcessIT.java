@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.ns.PinnedNamespaces;
+import dev.gantry.linux.proc.LinuxProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class InfraProcessIT {
 
     private PinnedNamespaces pinned;
     private Map<NamespaceType, Path> pins;
-    private final InfraProcess infra = new InfraProcess(CATATONIT, new NamespaceRunner());
+    private final InfraProcess infra = new InfraProcess(CATATONIT, new NamespaceRunner(), new LinuxProcesses());
     private InfraPid started;
 
     @BeforeEach
@@ -103,7 +104,7 @@ class InfraProcessIT {
 
     @Test
     void start_missingBinary_failsNamingPod() {
-        InfraProcess broken = new InfraProcess(tmp.resolve("no-catatonit"), new NamespaceRunner());
+        InfraProcess broken = new InfraProcess(tmp.resolve("no-catatonit"), new NamespaceRunner(), new LinuxProcesses());
 
         assertThatThrownBy(() -> broken.start("pod1", pins)).isInstanceOf(IOException.class)
                 .hasMessageContaining("pod1").hasMessageContaining("no-catatonit");

@@ -1,0 +1,49 @@
+package dev.gantry.linux.proc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The process calls a pod's lifecycle makes (signal, wait, reap, read its stat, find who lives in
+ * a namespace), as an object: {@link LinuxProcesses} makes them through pidfds, waitpid and /proc;
+ * a test hands the lifecycle a fake so it runs without root or real processes.
+ */
+public interface Processes {
+
+    /**
+     * A handle on one process that cannot be confused with a later process given the same pid
+     * ({@link Pidfd}): what it is sent reaches that process or nobody.
+     */
+    interface Handle extends AutoCloseable {
+
+        long pid();
+
+        /** Sends {@code signal}; false if the process has already exited. */
+        boolean kill(int signal) throws IOException;
+
+        /** Waits up to {@code timeout} for the process to exit; true once it has (it may still be a zombie). */
+        boolean waitExit(Duration timeout) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    /** A handle on the live process {@code pid}, or empty when there is none. */
+    Optional<Handle> open(long pid) throws IOException;
+
+    /** The process's {@code /proc/<pid>/stat}, or empty if there is no such process. */
+    Optional<ProcStat> stat(long pid) throws IOException;
+
+    /** Pids whose {@code kind} namespace ("net", "ipc", "uts") is the one pinned at {@code pin}. */
+    List<Long> namespaceMembers(Path pin, String kind) throws IOException;
+
+    /**
+     * Collects the exit of our child {@code pid} without blocking: its wait status, or empty when it
+     * still runs or is not our child (any more).
+     */
+    OptionalInt reap(long pid) throws IOException;
+}
