@@ -16,6 +16,7 @@ import dev.gantry.cni.exec.CniCommand;
 import dev.gantry.cni.exec.CniPluginException;
 import dev.gantry.cni.result.CniResult;
 import dev.gantry.linux.cgroup.Cgroups;
+import dev.gantry.linux.mount.FakeMounter;
 import dev.gantry.linux.ns.NamespaceRunner;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.linux.ns.PinnedNamespaces;

@@ -6,6 +6,7 @@ import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.PodSandboxMetadata;
 import dev.gantry.linux.cgroup.Cgroups;
+import dev.gantry.linux.mount.FakeMounter;
 import dev.gantry.runtime.monitor.ExitStatus;
 import dev.gantry.runtime.monitor.OomCheck;
 import dev.gantry.runtime.oci.FakeOciRuntime;

@@ -1,6 +1,5 @@
-package dev.gantry.sandbox;
+package dev.gantry.linux.mount;
 
-import dev.gantry.linux.mount.Mounter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -8,7 +7,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /** Mounts as a set of targets; {@link #failOn} makes the mount of matching targets fail as mount(2) would. */
-final class FakeMounter implements Mounter {
+public final class FakeMounter implements Mounter {
 
     private final Set<Path> mounted = new HashSet<>();
     private Predicate<Path> failing = p -> false;
@@ -41,11 +40,11 @@ final class FakeMounter implements Mounter {
         return mounted.contains(target);
     }
 
-    synchronized void failOn(Predicate<Path> targets) {
+    public synchronized void failOn(Predicate<Path> targets) {
         failing = targets;
     }
 
-    synchronized Set<Path> mounted() {
+    public synchronized Set<Path> mounted() {
         return Set.copyOf(mounted);
     }
 }
