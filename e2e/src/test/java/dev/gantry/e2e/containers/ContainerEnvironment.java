@@ -84,7 +84,7 @@ public final class ContainerEnvironment implements BeforeEachCallback, AfterEach
         network = CniTestNetwork.ipv4(NETWORK, BRIDGE, V4_SUBNET);
         first = daemons.get();
         daemon = first;
-        network.configure(daemon);
+        network.configure(daemon.configFile());
         logRoot = Files.createTempDirectory("gantry-e2e-ctr-logs-");
         catatonitBefore = Set.copyOf(ourCatatonits());
     }

@@ -71,7 +71,7 @@ final class SandboxEnvironment implements BeforeEachCallback, AfterEachCallback 
                 : CniTestNetwork.ipv4(NETWORK, BRIDGE, V4_SUBNET);
         first = GantryDaemon.create();
         daemon = first;
-        network.configure(daemon);
+        network.configure(daemon.configFile());
         logRoot = Files.createTempDirectory("gantry-e2e-logs-");
         infraBefore = Set.copyOf(ourInfraProcesses());
     }
