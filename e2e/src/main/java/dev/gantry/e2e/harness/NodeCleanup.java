@@ -1,12 +1,19 @@
 package dev.gantry.e2e.harness;
 
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.fixtures.PodConfigs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,9 +22,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The after-each sweep the e2e node environments share (the container tests' and the sandbox
- * tests'): every step runs whether or not an earlier one failed, and the failures are reported
- * together at the end, so one broken step never leaks what the later ones would have removed.
+ * The after-each sweep of {@link TestNode}: every step runs whether or not an earlier one failed,
+ * and the failures are reported together at the end, so one broken step never leaks what the later
+ * ones would have removed. The static methods are the steps that find what a daemon left on the
+ * host (processes, mounts, cgroups) without asking it, and the sweep of what killed runs left.
  *
  * <pre>{@code
  * NodeCleanup cleanup = NodeCleanup.after(context, first, daemon);  // prints the daemons' output if the test failed
@@ -76,7 +84,10 @@ public final class NodeCleanup {
         first.stop();
     }
 
-    /** Where {@link GantryDaemon} puts each daemon: this prefix, the test JVM's pid, a dash. */
+    /**
+     * Where {@link GantryDaemon} puts each daemon, and {@link TestNode} its log root and host dirs:
+     * this prefix, the test JVM's pid, a dash.
+     */
     static final String RUN_DIR_PREFIX = "gantry-e2e-";
     private static final Pattern RUN_DIR = Pattern.compile(Pattern.quote(RUN_DIR_PREFIX) + "(\\d+)-.*");
 
@@ -128,6 +139,95 @@ public final class NodeCleanup {
         }
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
+    /** The mounted cgroup hierarchies: the v2 root when it is one, and every v1 controller's (and v1's "unified"). */
+    public static List<Path> cgroupHierarchies() {
+        List<Path> found = new ArrayList<>();
+        if (Files.exists(CGROUPS.resolve("cgroup.controllers"))) {
+            found.add(CGROUPS); // pure v2
+        }
+        try (Stream<Path> dirs = Files.list(CGROUPS)) {
+            dirs.filter(Files::isDirectory).filter(d -> Files.exists(d.resolve("cgroup.procs"))).forEach(found::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Each of the pods' cgroup parents (under {@value PodConfigs#CGROUP_ROOT}, never it) in every hierarchy where it exists. */
+    private static List<Path> cgroupDirs(Collection<String> parents) {
+        List<Path> dirs = new ArrayList<>();
+        for (Path hierarchy : cgroupHierarchies()) {
+            for (String parent : parents) {
+                Path dir = hierarchy.resolve(parent.substring(1));
+                if (parent.startsWith(PodConfigs.CGROUP_ROOT + "/") && Files.isDirectory(dir)) {
+                    dirs.add(dir);
+                }
+            }
+        }
+        return dirs;
+    }
+
+    /** Every pid in one of the pods' cgroup parents or below it, in every hierarchy: their containers and infra processes. */
+    public static Set<Long> cgroupProcesses(Collection<String> parents) throws IOException {
+        Set<Long> pids = new LinkedHashSet<>();
+        for (Path root : cgroupDirs(parents)) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path procs : files.filter(p -> p.getFileName().toString().equals("cgroup.procs")).toList()) {
+                    try {
+                        Files.readAllLines(procs).stream().filter(l -> !l.isBlank()).map(Long::parseLong).forEach(pids::add);
+                    } catch (IOException e) {
+                        // the cgroup went away meanwhile
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                // a cgroup went away during the walk
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * Removes the pods' cgroup parents, deepest first (a broken daemon may have left them), then the
+     * shared {@value PodConfigs#CGROUP_ROOT} once empty: rmdir refuses while another test's pods are in it.
+     */
+    public static void removeCgroups(Collection<String> parents) throws IOException {
+        for (Path root : cgroupDirs(parents)) {
+            try (Stream<Path> dirs = Files.walk(root)) {
+                // cgroup dirs are removed with rmdir, deepest first; their files are not real files
+                dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).forEach(d -> d.toFile().delete());
+            } catch (UncheckedIOException e) {
+                System.err.println("cleanup: cgroups under " + root + ": " + e);
+            }
+        }
+        for (Path hierarchy : cgroupHierarchies()) {
+            hierarchy.resolve(PodConfigs.CGROUP_ROOT.substring(1)).toFile().delete();
+        }
+    }
+
+    /** Processes other than this JVM whose command line names {@code dir}: a daemon's conmon and runc. */
+    public static List<Long> processesNaming(Path dir) {
+        String named = dir.toString();
+        long self = ProcessHandle.current().pid();
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.map(ProcessHandle::pid).filter(pid -> pid != self && HostCommands.cmdline(pid).contains(named)).toList();
+        }
+    }
+
+    /** kill -9 each process, then waits up to {@code timeout} for all of them to be gone. */
+    public static void killAndAwait(Collection<Long> pids, Duration timeout) throws InterruptedException {
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        Instant giveUp = Instant.now().plus(timeout);
+        for (long pid : pids) {
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && Instant.now().isBefore(giveUp)) {
+                Thread.sleep(50);
+            }
         }
     }
 
