@@ -92,18 +92,59 @@ public final class NodeCleanup {
     private static final Pattern RUN_DIR = Pattern.compile(Pattern.quote(RUN_DIR_PREFIX) + "(\\d+)-.*");
 
     /**
-     * Unmounts and deletes what the daemons of killed test JVMs left in the temporary directory: a
-     * killed JVM runs no {@code @AfterEach}, and its pinned namespaces, /dev/shm and overlays would
-     * stay mounted for good. A directory is swept only when the pid in its name runs no more.
+     * Kills, unmounts and deletes what the daemons of killed test JVMs left in the temporary
+     * directory: a killed JVM runs no {@code @AfterEach}; its daemon, conmon and pods would run on,
+     * and their pinned namespaces, /dev/shm and overlays stay mounted for good. A directory is swept
+     * only when the pid in its name runs no more.
      */
-    public static void sweepKilledRuns() throws IOException {
+    public static void sweepKilledRuns() throws IOException, InterruptedException {
         try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             for (Path dir : entries.toList()) {
                 if (runOfDeadProcess(dir.getFileName().toString(), RUN_DIR)) {
+                    Set<Long> left = new LinkedHashSet<>(processesNaming(dir));
+                    left.addAll(processesInNamespacesPinnedUnder(dir));
+                    killAndAwait(left, Duration.ofSeconds(10));
                     unmountUnder(dir, List.of());
                     deleteTree(dir);
                 }
             }
+        }
+    }
+
+    /**
+     * Processes in a namespace pinned (an nsfs mount) under {@code dir}: a dead run's pods, their
+     * infra process and containers, which name no directory of the run. Never this JVM's or
+     * init's namespaces, should a pod have pinned the host's.
+     */
+    private static List<Long> processesInNamespacesPinnedUnder(Path dir) throws IOException {
+        String prefix = dir + "/";
+        Set<String> pinned = new LinkedHashSet<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            if (fields[4].startsWith(prefix) && line.contains(" - nsfs ")) {
+                pinned.add(fields[3]); // the namespace, as "net:[4026532180]"
+            }
+        }
+        for (String kind : List.of("net", "ipc", "uts")) {
+            pinned.remove(namespace(ProcessHandle.current().pid(), kind));
+            pinned.remove(namespace(1, kind));
+        }
+        if (pinned.isEmpty()) {
+            return List.of();
+        }
+        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+            return all.map(ProcessHandle::pid)
+                    .filter(pid -> Stream.of("net", "ipc", "uts").anyMatch(kind -> pinned.contains(namespace(pid, kind))))
+                    .toList();
+        }
+    }
+
+    /** The namespace a process is in, as its /proc/&lt;pid&gt;/ns link reads ("net:[4026532180]"); empty once it is gone. */
+    private static String namespace(long pid, String kind) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", kind)).toString();
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -24,9 +24,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -57,9 +59,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestNode implements BeforeEachCallback, AfterEachCallback {
 
     private static final long PID = ProcessHandle.current().pid();
-    /** Bridges named after the test JVM's pid: a later run deletes those whose JVM no longer runs. */
+    /** Bridges and CNI networks named after the test JVM's pid: a later run deletes those whose JVM no longer runs. */
     private static final String PID_BRIDGE_PREFIX = "gtc";
     private static final Pattern PID_BRIDGES = Pattern.compile(PID_BRIDGE_PREFIX + "(\\d+)");
+    private static final String PID_NETWORK_PREFIX = "gantry-e2e-ctr-";
+    /** A pid-named network in an iptables rule's CNI comment: {@code name: \"gantry-e2e-ctr-<pid>\"}. */
+    private static final Pattern PID_NETWORK_IN_RULE = Pattern.compile("\\\\\"(" + PID_NETWORK_PREFIX + "(\\d+))\\\\\"");
     private static final String FAILPOINTS = "GANTRY_FAILPOINTS";
 
     /**
@@ -102,7 +107,7 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
      * (gtc&lt;pid&gt;, 10.214.&lt;pid % 250&gt;.0/24), and the test images pulled at start.
      */
     public static TestNode containers() {
-        return of(new Options("gantry-e2e-ctr-" + PID, PID_BRIDGE_PREFIX + PID, "10.214." + PID % 250 + ".0/24", null, true,
+        return of(new Options(PID_NETWORK_PREFIX + PID, PID_BRIDGE_PREFIX + PID, "10.214." + PID % 250 + ".0/24", null, true,
                 GantryDaemon::create));
     }
 
@@ -136,9 +141,9 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
     }
 
     @Override
-    public void beforeEach(ExtensionContext context) throws IOException {
+    public void beforeEach(ExtensionContext context) throws IOException, InterruptedException {
         NodeCleanup.sweepKilledRuns();
-        sweepBridgesOfKilledRuns();
+        sweepNetworksOfKilledRuns();
         HostCommands.quietly("ip", "link", "del", options.bridge()); // an earlier test that could not clean up
         TestImages images = options.testImages() ? TestImages.of(context) : null;
         CniTestNetwork network = options.v6Subnet() == null
@@ -159,14 +164,25 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
-    /** Bridges of killed runs: named after their JVM's pid, which no longer runs. */
-    private static void sweepBridgesOfKilledRuns() {
+    /** Bridges and iptables rules of killed runs' networks: named after their JVM's pid, which no longer runs. */
+    private static void sweepNetworksOfKilledRuns() {
         for (String line : HostCommands.lines("ip", "-o", "link", "show", "type", "bridge")) {
             String[] fields = line.split(":\\s+", 3);
             if (fields.length > 1 && NodeCleanup.runOfDeadProcess(fields[1], PID_BRIDGES)) {
                 HostCommands.quietly("ip", "link", "del", fields[1]);
             }
         }
+        Set<String> deadNetworks = new LinkedHashSet<>();
+        for (String tool : List.of("iptables-save", "ip6tables-save")) {
+            HostCommands.Outcome rules = HostCommands.exec(Map.of(), null, tool);
+            Matcher named = PID_NETWORK_IN_RULE.matcher(rules.ok() ? rules.stdout() : "");
+            while (named.find()) {
+                if (!ProcessHandle.of(Long.parseLong(named.group(2))).map(ProcessHandle::isAlive).orElse(false)) {
+                    deadNetworks.add(named.group(1));
+                }
+            }
+        }
+        deadNetworks.forEach(CniTestNetwork::dropIptablesRulesOf);
     }
 
     private Run run() {
