@@ -103,7 +103,9 @@ public final class NodeCleanup {
                 if (runOfDeadProcess(dir.getFileName().toString(), RUN_DIR)) {
                     Set<Long> left = new LinkedHashSet<>(processesNaming(dir));
                     left.addAll(processesInNamespacesPinnedUnder(dir));
+                    Set<String> podCgroups = podCgroupsOf(left);
                     killAndAwait(left, Duration.ofSeconds(10));
+                    removeCgroups(podCgroups);
                     unmountUnder(dir, List.of());
                     deleteTree(dir);
                 }
@@ -137,6 +139,25 @@ public final class NodeCleanup {
                     .filter(pid -> Stream.of("net", "ipc", "uts").anyMatch(kind -> pinned.contains(namespace(pid, kind))))
                     .toList();
         }
+    }
+
+    /** The pod cgroups (under {@value PodConfigs#CGROUP_ROOT}, "/gantry-e2e/pod-…") the processes are in, in any hierarchy. */
+    private static Set<String> podCgroupsOf(Collection<Long> pids) {
+        Set<String> pods = new LinkedHashSet<>();
+        for (long pid : pids) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
+                    String path = line.substring(line.indexOf(':', line.indexOf(':') + 1) + 1);
+                    String[] parts = path.split("/");
+                    if (path.startsWith(PodConfigs.CGROUP_ROOT + "/") && parts.length > 2) {
+                        pods.add("/" + parts[1] + "/" + parts[2]);
+                    }
+                }
+            } catch (IOException e) {
+                // gone meanwhile
+            }
+        }
+        return pods;
     }
 
     /** The namespace a process is in, as its /proc/&lt;pid&gt;/ns link reads ("net:[4026532180]"); empty once it is gone. */
