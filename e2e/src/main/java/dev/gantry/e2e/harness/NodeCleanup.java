@@ -1,5 +1,14 @@
 package dev.gantry.e2e.harness;
 
+import dev.gantry.cri.v1.Container;
+import dev.gantry.cri.v1.ListContainersRequest;
+import dev.gantry.cri.v1.ListPodSandboxRequest;
+import dev.gantry.cri.v1.PodSandbox;
+import dev.gantry.cri.v1.RemoveContainerRequest;
+import dev.gantry.cri.v1.RemovePodSandboxRequest;
+import dev.gantry.cri.v1.StopContainerRequest;
+import dev.gantry.cri.v1.StopPodSandboxRequest;
+import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import java.io.IOException;
@@ -24,12 +33,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The after-each sweep of {@link TestNode}: every step runs whether or not an earlier one failed,
  * and the failures are reported together at the end, so one broken step never leaks what the later
- * ones would have removed. The static methods are the steps that find what a daemon left on the
- * host (processes, mounts, cgroups) without asking it, and the sweep of what killed runs left.
+ * ones would have removed. The static methods are the steps: removing through the daemon what it
+ * still knows of, finding what it left on the host (processes, mounts, cgroups) without asking it,
+ * and the sweep of what killed runs left.
  *
  * <pre>{@code
  * NodeCleanup cleanup = NodeCleanup.after(context, first, daemon);  // prints the daemons' output if the test failed
- * cleanup.step(this::removePods);
+ * cleanup.step(() -> NodeCleanup.removeContainersAndPods(client, podIds));
  * cleanup.step(() -> NodeCleanup.stop(first, daemon));
  * cleanup.finish();                                                  // AssertionError with every failure
  * }</pre>
@@ -73,6 +83,41 @@ public final class NodeCleanup {
             AssertionError error = new AssertionError("cleanup failed: " + problems);
             problems.forEach(error::addSuppressed);
             throw error;
+        }
+    }
+
+    /**
+     * Removes what a running daemon still knows of, as the kubelet would: every container (stopped
+     * with timeout 0), then every pod it lists and every one of {@code podIds}. Failures are printed;
+     * the later steps sweep what is left.
+     */
+    public static void removeContainersAndPods(CriClient client, Collection<String> podIds) {
+        try {
+            for (Container container : client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()) {
+                try {
+                    client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(container.getId()).setTimeout(0).build());
+                    client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container.getId()).build());
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup: remove container " + container.getId() + ": " + e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            // ListContainers failed; removing the pods removes their containers
+        }
+        Set<String> ids = new LinkedHashSet<>(podIds);
+        try {
+            client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
+                    .map(PodSandbox::getId).forEach(ids::add);
+        } catch (RuntimeException e) {
+            // the daemon cannot list; remove what we know of
+        }
+        for (String id : ids) {
+            try {
+                client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+                client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+            } catch (RuntimeException e) {
+                System.err.println("cleanup: remove pod " + id + ": " + e.getMessage());
+            }
         }
     }
 

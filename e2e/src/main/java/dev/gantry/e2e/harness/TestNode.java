@@ -1,17 +1,9 @@
 package dev.gantry.e2e.harness;
 
-import dev.gantry.cri.v1.Container;
 import dev.gantry.cri.v1.ImageSpec;
-import dev.gantry.cri.v1.ListContainersRequest;
-import dev.gantry.cri.v1.ListPodSandboxRequest;
-import dev.gantry.cri.v1.PodSandbox;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.PullImageRequest;
-import dev.gantry.cri.v1.RemoveContainerRequest;
-import dev.gantry.cri.v1.RemovePodSandboxRequest;
 import dev.gantry.cri.v1.RunPodSandboxRequest;
-import dev.gantry.cri.v1.StopContainerRequest;
-import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
@@ -365,7 +357,11 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
         }
         run = null;
         NodeCleanup cleanup = NodeCleanup.after(context, r.first, r.daemon);
-        cleanup.step(() -> removeContainersAndPods(r));
+        cleanup.step(() -> {
+            if (r.client != null && r.daemon.isAlive()) {
+                NodeCleanup.removeContainersAndPods(r.client, r.podIds);
+            }
+        });
         cleanup.step(() -> {
             if (r.client != null) {
                 r.client.close();
@@ -382,41 +378,6 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
             cleanup.step(() -> NodeCleanup.deleteTree(dir));
         }
         cleanup.finish();
-    }
-
-    /** What the daemon still knows of and the test ran: its containers, then its pods, as the kubelet removes them. */
-    private static void removeContainersAndPods(Run r) {
-        CriClient client = r.client;
-        if (client == null || !r.daemon.isAlive()) {
-            return;
-        }
-        try {
-            for (Container container : client.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()) {
-                try {
-                    client.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(container.getId()).setTimeout(0).build());
-                    client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container.getId()).build());
-                } catch (RuntimeException e) {
-                    System.err.println("cleanup: remove container " + container.getId() + ": " + e.getMessage());
-                }
-            }
-        } catch (RuntimeException e) {
-            // ListContainers failed; removing the pods removes their containers
-        }
-        Set<String> ids = new LinkedHashSet<>(r.podIds);
-        try {
-            client.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
-                    .map(PodSandbox::getId).forEach(ids::add);
-        } catch (RuntimeException e) {
-            // the daemon cannot list; remove what we know of
-        }
-        for (String id : ids) {
-            try {
-                client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
-                client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
-            } catch (RuntimeException e) {
-                System.err.println("cleanup: remove pod " + id + ": " + e.getMessage());
-            }
-        }
     }
 
     /**
