@@ -38,8 +38,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * broken or killed daemon left is swept without asking it: processes naming its directory (conmon,
  * runc), processes in the cgroups of the test's pods, infra processes it started, mounts under its
  * directory, the pods' cgroups, the bridge and iptables rules of the network, temporary dirs. Before
- * each test, what killed test JVMs left is swept ({@link NodeCleanup#sweepKilledRuns}, and bridges
- * named after a pid that no longer runs).
+ * each test, what killed test JVMs left is swept ({@link NodeCleanup#sweepKilledRuns}, and the
+ * bridges and iptables rules of networks named after a pid that no longer runs).
  *
  * <pre>{@code
  * @RegisterExtension final TestNode node = TestNode.containers();
