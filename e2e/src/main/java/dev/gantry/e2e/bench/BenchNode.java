@@ -105,7 +105,7 @@ final class BenchNode {
             OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), REPOSITORY, TAG);
             String image = registry.registry().reference(REPOSITORY, TAG);
             if (network != null) {
-                network.configure(daemon);
+                network.configure(daemon.configFile());
                 network.install();
             }
             daemon.startAndAwaitReady();

@@ -113,7 +113,7 @@ public final class SandboxBenchmark {
         HostCommands.quietly("ip", "link", "del", "gtbench0");
         try (CniTestNetwork network = CniTestNetwork.ipv4("gantry-bench", "gtbench0", "10.213.51.0/24");
                 GantryDaemon daemon = GantryDaemon.create()) {
-            network.configure(daemon);
+            network.configure(daemon.configFile());
             network.install();
             daemon.startAndAwaitReady();
             try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {

@@ -15,6 +15,7 @@ import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.Layer;
 import dev.gantry.e2e.fixtures.OciImageBuilder;
 import dev.gantry.e2e.fixtures.RegistryServer;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -39,14 +40,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ContainerBadInputIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     private ContainerCalls calls;
     private PodSandboxConfig pod;
     private String podId;
 
     private void startPod() {
-        calls = node.start();
+        calls = new ContainerCalls(node.start());
         pod = node.pod("bad-input").build();
         podId = node.runPod(pod);
     }
@@ -88,7 +89,7 @@ class ContainerBadInputIT {
 
     @Test
     void create_unknownPod_notFound() {
-        calls = node.start();
+        calls = new ContainerCalls(node.start());
         pod = node.pod("absent").build();
 
         StatusRuntimeException e = Refused.by(() -> calls.create(

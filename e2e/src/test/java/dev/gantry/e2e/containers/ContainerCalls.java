@@ -40,7 +40,7 @@ public class ContainerCalls {
 
     private final CriClient client;
 
-    ContainerCalls(CriClient client) {
+    public ContainerCalls(CriClient client) {
         this.client = client;
     }
 

@@ -11,6 +11,7 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContainerEventsIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     private final ExecutorService reader = Executors.newSingleThreadExecutor();
     private Context.CancellableContext subscription;
@@ -79,7 +80,7 @@ class ContainerEventsIT {
 
     @Test
     void containerLifecycle_eventsInOrderWithStatuses() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         BlockingQueue<ContainerEventResponse> events = subscribe(node.client());
         PodSandboxConfig pod = node.pod("events").build();
         String podId = node.runPod(pod);
@@ -119,7 +120,7 @@ class ContainerEventsIT {
 
     @Test
     void stopContainer_runningContainer_stoppedEventWithExitCode() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         BlockingQueue<ContainerEventResponse> events = subscribe(node.client());
         PodSandboxConfig pod = node.pod("stop-event").build();
         String podId = node.runPod(pod);

@@ -12,6 +12,8 @@ import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.Mount;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -25,11 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContainerLifecycleIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void start_exitZero_exitedCompletedWithTimes() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("zero").build();
         String podId = node.runPod(pod);
         String id = calls.create(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 0").build(), pod);
@@ -49,7 +51,7 @@ class ContainerLifecycleIT {
 
     @Test
     void start_exitThree_exitedErrorWithCode() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("three").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 3").build(), pod);
@@ -64,7 +66,7 @@ class ContainerLifecycleIT {
 
     @Test
     void status_runningContainer_reportsWhatWasAsked() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("fields").build();
         String podId = node.runPod(pod);
         Path host = node.tempDir();
@@ -89,12 +91,12 @@ class ContainerLifecycleIT {
         assertThat(status.getStartedAt()).isPositive();
         assertThat(status.getFinishedAt()).isZero();
         assertThat(status.getExitCode()).isZero();
-        assertThat(status.getImageId()).as("image_id is the image's id (config digest)").isEqualTo(node.images().busybox.configDigest());
+        assertThat(status.getImageId()).as("image_id is the image's id (config digest)").isEqualTo(node.images().busybox().configDigest());
     }
 
     @Test
     void status_imagePulledUnderTwoNames_imageRefIsTheDigestOfTheNameGiven() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         String alias = node.images().busyboxAliasRef();
         node.client().images().pullImage(dev.gantry.cri.v1.PullImageRequest.newBuilder()
                 .setImage(dev.gantry.cri.v1.ImageSpec.newBuilder().setImage(alias)).build());
@@ -111,7 +113,7 @@ class ContainerLifecycleIT {
 
     @Test
     void verboseStatus_running_infoHasOciSpecAndLivePid() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("verbose").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);
@@ -121,7 +123,7 @@ class ContainerLifecycleIT {
 
         assertThat(info.pid()).as("pid in %s", info.raw()).isPositive();
         assertThat(ProcessHandle.of(info.pid()).map(ProcessHandle::isAlive)).hasValue(true);
-        assertThat(ContainerEnvironment.cmdline(info.pid())).contains("sleep 1000");
+        assertThat(HostCommands.cmdline(info.pid())).contains("sleep 1000");
         JsonNode spec = info.requireSpec();
         assertThat(spec.path("ociVersion").asText()).startsWith("1.");
         List<String> args = new ArrayList<>();
@@ -132,7 +134,7 @@ class ContainerLifecycleIT {
 
     @Test
     void listAndStream_filters_selectByIdStatePodAndLabels() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig podA = node.pod("list-a").build();
         PodSandboxConfig podB = node.pod("list-b").build();
         String a = node.runPod(podA);
@@ -176,7 +178,7 @@ class ContainerLifecycleIT {
 
     @Test
     void remove_twiceAndUnknownId_ok() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("remove").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 0").build(), pod);
@@ -197,7 +199,7 @@ class ContainerLifecycleIT {
      */
     @Test
     void exited_runcStateReleased_containerStaysUntilRemoved() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("released").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 4").build(), pod);
@@ -217,7 +219,7 @@ class ContainerLifecycleIT {
 
     @Test
     void remove_runningContainer_stopsAndRemovesIt() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("remove-running").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);
@@ -232,14 +234,14 @@ class ContainerLifecycleIT {
 
     @Test
     void stop_unknownId_ok() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
 
         calls.stop("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 10);
     }
 
     @Test
     void status_unknownId_notFound() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
 
         StatusRuntimeException e = Refused.by(
                 () -> calls.status("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
@@ -249,7 +251,7 @@ class ContainerLifecycleIT {
 
     @Test
     void create_sameMetadataTwiceInPod_alreadyExistsNamingTheFirst() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("twice").build();
         String podId = node.runPod(pod);
         ContainerConfig config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build();
@@ -264,7 +266,7 @@ class ContainerLifecycleIT {
 
     @Test
     void create_sameNameInTwoPods_bothCreated() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig podA = node.pod("same-a").build();
         PodSandboxConfig podB = node.pod("same-b").build();
         String a = node.runPod(podA);
@@ -284,7 +286,7 @@ class ContainerLifecycleIT {
      */
     @Test
     void start_racingRemove_okNotFoundOrFailedPreconditionAndNothingLeft() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("start-remove").build();
         String podId = node.runPod(pod);
         List<String> outcomes = new ArrayList<>();
@@ -323,7 +325,7 @@ class ContainerLifecycleIT {
 
     @Test
     void removePod_withContainers_removesThem() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("pod-removes").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);

@@ -7,6 +7,7 @@ import dev.gantry.cri.v1.ContainerState;
 import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -19,11 +20,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContainerLogsIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void log_stdoutAndStderr_criFormatLines() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("logs").build();
         String podId = node.runPod(pod);
         ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(), "echo hello; echo oops >&2; echo 'two words'").build();
@@ -44,7 +45,7 @@ class ContainerLogsIT {
 
     @Test
     void reopenLog_afterRename_newLinesInNewFile() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("rotate").build();
         String podId = node.runPod(pod);
         ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(),
@@ -72,7 +73,7 @@ class ContainerLogsIT {
 
     @Test
     void reopenLog_unknownId_notFound() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
 
         StatusRuntimeException e = Refused.by(
                 () -> calls.reopenLog("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
@@ -82,7 +83,7 @@ class ContainerLogsIT {
 
     @Test
     void create_logPathEscapingLogDirectory_invalidArgument() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("escape").build();
         String podId = node.runPod(pod);
         ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(), "echo escaped")

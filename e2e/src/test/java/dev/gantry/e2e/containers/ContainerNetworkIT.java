@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.NamespaceMode;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,11 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContainerNetworkIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void twoContainers_samePod_talkOverLocalhost() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("localhost").build();
         String podId = node.runPod(pod);
         String server = calls.run(podId, ContainerConfigs.shell(pod, "server", node.image(),
@@ -41,7 +42,7 @@ class ContainerNetworkIT {
 
     @Test
     void twoContainers_otherPods_loopbackNotShared() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig serverPod = node.pod("lo-server").build();
         PodSandboxConfig clientPod = node.pod("lo-client").build();
         String serverPodId = node.runPod(serverPod);
@@ -59,7 +60,7 @@ class ContainerNetworkIT {
 
     @Test
     void podPidNamespace_psSeesOtherContainersProcess() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = PodConfigs.withNamespaces(node.pod("shared-pid"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .build();
         String podId = node.runPod(pod);
@@ -75,7 +76,7 @@ class ContainerNetworkIT {
 
     @Test
     void containerPidNamespace_psSeesOnlyItself() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("own-pid").build();
         String podId = node.runPod(pod);
         String sleeper = calls.run(podId, ContainerConfigs.named(pod, "sleeper", node.image(), "sleep", "1234").build(), pod);
@@ -91,7 +92,7 @@ class ContainerNetworkIT {
 
     @Test
     void targetPidNamespace_debugContainerSeesItsTargetAsPid1() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("debug-target").build();
         String podId = node.runPod(pod);
         String sleeper = calls.run(podId, ContainerConfigs.named(pod, "sleeper", node.image(), "sleep", "1234").build(), pod);

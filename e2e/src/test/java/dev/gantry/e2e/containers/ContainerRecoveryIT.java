@@ -7,6 +7,7 @@ import dev.gantry.cri.v1.ContainerState;
 import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,11 @@ class ContainerRecoveryIT {
     private static final String TICKER = "trap 'exit 42' TERM; while true; do echo tick; sleep 0.2; done";
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void killDaemon_runningContainer_keepsRunningAndLoggingThenRecoveredRunning() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("survivor").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), TICKER).build(), pod);
@@ -38,7 +39,7 @@ class ContainerRecoveryIT {
         int linesAtKill = CriLog.rawLines(log).size();
         Waits.until("log grows while the daemon is down", () -> CriLog.rawLines(log).size() >= linesAtKill + 5);
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("container process").hasValue(true);
-        ContainerCalls again = node.restartStopped();
+        ContainerCalls again = new ContainerCalls(node.restartStopped());
 
         ContainerStatus after = again.status(id);
         assertThat(after.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
@@ -58,7 +59,7 @@ class ContainerRecoveryIT {
 
     @Test
     void killDaemon_containerExitsWhileDown_reportedExitedWithCode() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("exits-alone").build();
         String podId = node.runPod(pod);
         Path signal = node.tempDir();
@@ -72,7 +73,7 @@ class ContainerRecoveryIT {
         node.kill();
         Files.writeString(signal.resolve("go"), "");
         Waits.until("container process " + pid + " exits", () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
-        ContainerCalls again = node.restartStopped();
+        ContainerCalls again = new ContainerCalls(node.restartStopped());
 
         ContainerStatus status = again.await(id, s -> s.getState() == ContainerState.CONTAINER_EXITED, "EXITED after restart");
         assertThat(status.getExitCode()).isEqualTo(7);
@@ -83,13 +84,13 @@ class ContainerRecoveryIT {
 
     @Test
     void killDaemon_createdContainer_stillCreatedAndStartable() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("created").build();
         String podId = node.runPod(pod);
         String id = calls.create(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 4").build(), pod);
 
         node.kill();
-        ContainerCalls again = node.restartStopped();
+        ContainerCalls again = new ContainerCalls(node.restartStopped());
 
         assertThat(again.status(id).getState()).isEqualTo(ContainerState.CONTAINER_CREATED);
         again.start(id);
@@ -99,7 +100,7 @@ class ContainerRecoveryIT {
 
     @Test
     void killDaemon_thenRemovePod_leavesNoContainerProcessOrMount() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("cleanup").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), TICKER).build(), pod);
@@ -107,7 +108,7 @@ class ContainerRecoveryIT {
         long pid = calls.info(id).pid();
 
         node.kill();
-        ContainerCalls again = node.restartStopped();
+        ContainerCalls again = new ContainerCalls(node.restartStopped());
         again.stopPod(podId);
         again.removePod(podId);
 

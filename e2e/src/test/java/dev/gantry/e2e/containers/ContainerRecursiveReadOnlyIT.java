@@ -12,6 +12,7 @@ import dev.gantry.cri.v1.RuntimeHandler;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContainerRecursiveReadOnlyIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     /** The tmpfs this test mounted on the host; unmounted before the environment deletes its temp dirs. */
     private Path submount;
@@ -52,7 +53,7 @@ class ContainerRecursiveReadOnlyIT {
 
     @Test
     void exec_writeUnderRecursiveReadOnlyBind_failsWithErofsAlsoInTheSubmount() throws IOException {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("rro").build();
         String podId = node.runPod(pod);
         Path host = node.tempDir();

@@ -8,6 +8,8 @@ import dev.gantry.cri.v1.ContainerStatus;
 import dev.gantry.cri.v1.LinuxContainerResources;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -26,7 +28,7 @@ class ContainerResourcesIT {
     private static final long MIB = 1024 * 1024;
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     /**
      * dd is the container's main process (exec): its 64 MiB buffer is what the OOM killer ends.
@@ -37,7 +39,7 @@ class ContainerResourcesIT {
     void memoryLimit_shellAllocatesBeyond_oomKilled() throws Exception {
         Path strayMarker = Path.of("oom").toAbsolutePath();
         boolean markerBefore = Files.exists(strayMarker);
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("oom").build();
         String podId = node.runPod(pod);
         ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(),
@@ -65,14 +67,14 @@ class ContainerResourcesIT {
      */
     @Test
     void conmon_workingDirectory_underTheDaemonsDirs() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("conmon-cwd").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);
         calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
 
         List<Long> conmons = ProcessHandle.allProcesses().map(ProcessHandle::pid)
-                .filter(pid -> ContainerEnvironment.cmdline(pid).contains("conmon") && ContainerEnvironment.cmdline(pid).contains("--cid " + id))
+                .filter(pid -> HostCommands.cmdline(pid).contains("conmon") && HostCommands.cmdline(pid).contains("--cid " + id))
                 .toList();
 
         assertThat(conmons).as("conmon of %s", id).hasSize(1);
@@ -82,7 +84,7 @@ class ContainerResourcesIT {
 
     @Test
     void create_resources_inCgroup() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("limits").build();
         String podId = node.runPod(pod);
         ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
@@ -104,7 +106,7 @@ class ContainerResourcesIT {
 
     @Test
     void update_runningContainer_changesCgroupAndStatus() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("update").build();
         String podId = node.runPod(pod);
         ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
@@ -138,7 +140,7 @@ class ContainerResourcesIT {
      */
     @Test
     void update_memoryOnly_statusKeepsCpuAndSpecShowsNewMemory() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("update-part").build();
         String podId = node.runPod(pod);
         ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
@@ -166,7 +168,7 @@ class ContainerResourcesIT {
     /** As containerd: a created container's update is stored and applies when it starts. */
     @Test
     void update_createdContainer_appliesAtStart() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("update-created").build();
         String podId = node.runPod(pod);
         String id = calls.create(podId, sleeperWithMemory(pod, 64 * MIB), pod);
@@ -192,7 +194,7 @@ class ContainerResourcesIT {
 
     @Test
     void update_exitedContainer_failedPrecondition() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("update-exited").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "true").build(), pod);
@@ -207,7 +209,7 @@ class ContainerResourcesIT {
     /** A limit below what runc needs is refused, naming the minimum; the limit in force stays. */
     @Test
     void update_memoryLimitBelowTheFloor_invalidArgumentAndLimitKept() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("update-tiny").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, sleeperWithMemory(pod, 64 * MIB), pod);
@@ -224,7 +226,7 @@ class ContainerResourcesIT {
     /** The floor itself is enough for runc, conmon's child and a shell. */
     @Test
     void create_memoryLimitAtTheFloor_runs() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("floor").build();
         String podId = node.runPod(pod);
         ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo fits");
@@ -237,7 +239,7 @@ class ContainerResourcesIT {
 
     @Test
     void update_unknownId_notFound() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
 
         StatusRuntimeException e = Refused.by(() -> calls.update(
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ContainerConfigs.memory(64 * MIB)));

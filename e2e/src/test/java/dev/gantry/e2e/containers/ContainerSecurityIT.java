@@ -10,6 +10,7 @@ import dev.gantry.cri.v1.LinuxContainerSecurityContext;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.SupplementalGroupsPolicy;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class ContainerSecurityIT {
     private static final int CAP_DAC_OVERRIDE = 1;
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     /** Runs a container of {@code config} in a fresh pod until it exits; returns its status and log. */
     private record Ran(ContainerStatus status, CriLog log) {}
@@ -40,7 +41,7 @@ class ContainerSecurityIT {
 
     @Test
     void readonlyRootfs_writeToRoot_refused() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("ro").build();
         ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo x > /x && echo wrote");
         config.getLinuxBuilder().getSecurityContextBuilder().setReadonlyRootfs(true);
@@ -53,7 +54,7 @@ class ContainerSecurityIT {
 
     @Test
     void writableRootfs_writeToRoot_works() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("rw").build();
 
         Ran ran = runToExit(calls, pod, ContainerConfigs.shell(pod, "main", node.image(), "echo x > /x && echo wrote").build());
@@ -64,7 +65,7 @@ class ContainerSecurityIT {
 
     @Test
     void dropChown_capEffLacksChownKeepsDefaults() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("caps").build();
         ContainerConfig.Builder dropped = ContainerConfigs.shell(pod, "dropped", node.image(), "grep CapEff /proc/self/status");
         dropped.getLinuxBuilder().getSecurityContextBuilder().setCapabilities(Capability.newBuilder().addDropCapabilities("CHOWN"));
@@ -90,7 +91,7 @@ class ContainerSecurityIT {
 
     @Test
     void runAsUser1000_idShowsUserAndImageGroup() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("uid").build();
         ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo uid=$(id -u) gid=$(id -g)");
         config.getLinuxBuilder().getSecurityContextBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000));
@@ -106,7 +107,7 @@ class ContainerSecurityIT {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"Merge, 1000 1234 50000", "Strict, 1000 1234"})
     void supplementalGroupsPolicy_idAndStatusAgree(SupplementalGroupsPolicy policy, String groups) {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("groups-" + policy.name().toLowerCase(java.util.Locale.ROOT)).build();
         ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
         config.getLinuxBuilder().getSecurityContextBuilder()
@@ -127,7 +128,7 @@ class ContainerSecurityIT {
 
     @Test
     void status_runAsUser_reportsContainerUser() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("user-status").build();
         ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000");
         config.getLinuxBuilder().getSecurityContextBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000));
@@ -142,7 +143,7 @@ class ContainerSecurityIT {
 
     @Test
     void runAsUserAndGroup_bothApplied() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("uidgid").build();
         ContainerConfig.Builder config = ContainerConfigs.shell(pod, "main", node.image(), "echo uid=$(id -u) gid=$(id -g)");
         LinuxContainerSecurityContext.Builder security = config.getLinuxBuilder().getSecurityContextBuilder();
@@ -155,17 +156,17 @@ class ContainerSecurityIT {
 
     @Test
     void imageUser_app_runsAs1000() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("image-user").build();
 
-        Ran ran = runToExit(calls, pod, ContainerConfigs.shell(pod, "main", node.appImage(), "echo uid=$(id -u) gid=$(id -g)").build());
+        Ran ran = runToExit(calls, pod, ContainerConfigs.shell(pod, "main", node.images().busyboxAppRef(), "echo uid=$(id -u) gid=$(id -g)").build());
 
         assertThat(ran.log().texts()).containsExactly("uid=1000 gid=1000");
     }
 
     @Test
     void readonlyBindMount_readableButWriteRefused() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("ro-mount").build();
         Path host = node.tempDir();
         Files.writeString(host.resolve("hello.txt"), "from the host\n");
@@ -182,7 +183,7 @@ class ContainerSecurityIT {
 
     @Test
     void writableBindMount_writeReachesHost() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("rw-mount").build();
         Path host = node.tempDir();
         ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(), "echo from-container > /data/new")
@@ -196,7 +197,7 @@ class ContainerSecurityIT {
 
     @Test
     void imageVolume_imageMountedReadOnly_subPathToo() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("image-volume").build();
         var image = dev.gantry.cri.v1.ImageSpec.newBuilder().setImage(node.image());
         ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(),
@@ -212,7 +213,7 @@ class ContainerSecurityIT {
 
     @Test
     void imageVolume_subPathMissing_invalidArgumentAndNothingLeft() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("image-volume-bad").build();
         String podId = node.runPod(pod);
         ContainerConfig config = ContainerConfigs.shell(pod, "main", node.image(), "true")

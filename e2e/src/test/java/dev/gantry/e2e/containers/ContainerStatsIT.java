@@ -16,6 +16,7 @@ import dev.gantry.cri.v1.PodSandboxStatsFilter;
 import dev.gantry.cri.v1.PodSandboxStatusRequest;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -39,13 +40,13 @@ class ContainerStatsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void busyContainers_cpuNearOneCore_workingSetNearTheFill_podAddsUp() throws Exception {
         // The pod's /dev/shm must hold the 100 MiB the fill container writes (tmpfs pages are charged to it).
         configure("[sandbox]\nshm_size = 268435456\n");
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         StatsCalls stats = new StatsCalls(node.client());
         PodSandboxConfig pod = node.pod("busy").build();
         String podId = node.runPod(pod);
@@ -115,7 +116,7 @@ class ContainerStatsIT {
 
     @Test
     void filters_byIdPodAndLabel_streamToo_unknownIdNotFound_exitedReported() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         StatsCalls stats = new StatsCalls(node.client());
         PodSandboxConfig a = node.pod("a").build();
         PodSandboxConfig b = node.pod("b").build();
@@ -155,7 +156,7 @@ class ContainerStatsIT {
     @Test
     void writableLayer_growsAfterWriting20MiB() throws Exception {
         configure("[stats]\ndisk_usage_interval = \"1s\"\n");
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         StatsCalls stats = new StatsCalls(node.client());
         PodSandboxConfig pod = node.pod("disk").build();
         String podId = node.runPod(pod);
@@ -184,7 +185,7 @@ class ContainerStatsIT {
 
     @Test
     void podNetwork_tenMiBBetweenPods_rxAndTxGrow_hostNetworkHasNone() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         StatsCalls stats = new StatsCalls(node.client());
         PodSandboxConfig server = node.pod("server").build();
         PodSandboxConfig client = node.pod("client").build();

@@ -9,6 +9,7 @@ import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.cri.v1.Signal;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ContainerStopIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void stop_containerIgnoringTerm_killedAtTimeout137() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("ignores-term").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(),
@@ -43,7 +44,7 @@ class ContainerStopIT {
 
     @Test
     void stop_sleepNotPid1_exitsOnTerm143() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = sharedPid("term");
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);
@@ -58,7 +59,7 @@ class ContainerStopIT {
 
     @Test
     void stop_sleepAsPid1_termIgnoredSoKilled137() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("pid1").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.named(pod, "main", node.image(), "sleep", "1000").build(), pod);
@@ -73,7 +74,7 @@ class ContainerStopIT {
 
     @Test
     void stop_timeoutZero_killsWithoutTerm137() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = sharedPid("zero");
         String podId = node.runPod(pod);
         // would exit 143 on SIGTERM (see stop_sleepNotPid1_exitsOnTerm143): 137 proves SIGKILL came first
@@ -89,7 +90,7 @@ class ContainerStopIT {
 
     @Test
     void stop_exitedContainer_okAndUnchanged() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("already").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "exit 5").build(), pod);
@@ -107,10 +108,10 @@ class ContainerStopIT {
 
     @Test
     void stop_imageStopSignalUsr1_sendsUsr1AndReportsIt() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("image-signal").build();
         String podId = node.runPod(pod);
-        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.usr1Image(), SIGNAL_REPORTER).build(), pod);
+        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.images().busyboxUsr1Ref(), SIGNAL_REPORTER).build(), pod);
         calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
         assertThat(calls.status(id).getStopSignal()).isEqualTo(Signal.SIGUSR1);
 
@@ -121,10 +122,10 @@ class ContainerStopIT {
 
     @Test
     void stop_configStopSignal_overridesImage() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("config-signal").build();
         String podId = node.runPod(pod);
-        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.usr1Image(), SIGNAL_REPORTER)
+        String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.images().busyboxUsr1Ref(), SIGNAL_REPORTER)
                 .setStopSignal(Signal.SIGUSR2).build(), pod);
         calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
         assertThat(calls.status(id).getStopSignal()).isEqualTo(Signal.SIGUSR2);
@@ -136,7 +137,7 @@ class ContainerStopIT {
 
     @Test
     void stop_noStopSignalAnywhere_sendsTerm() {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("default-signal").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), SIGNAL_REPORTER).build(), pod);

@@ -11,6 +11,7 @@ import dev.gantry.cri.v1.Int64Value;
 import dev.gantry.cri.v1.KeyValue;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExecSyncIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     private ContainerCalls calls;
 
@@ -34,7 +35,7 @@ class ExecSyncIT {
     }
 
     private String sleeper(String name) {
-        calls = node.start();
+        calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod(name).build();
         return running(name, ContainerConfigs.named(pod, "main", node.image(), "sleep", "100000"), pod);
     }
@@ -76,7 +77,7 @@ class ExecSyncIT {
 
     @Test
     void execSync_runsAsTheContainerUser_withItsEnvAndCwd() {
-        calls = node.start();
+        calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("user").build();
         ContainerConfig.Builder config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "100000")
                 .addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue("hello there"))
@@ -91,7 +92,7 @@ class ExecSyncIT {
 
     @Test
     void execSync_unknownContainer_notFound() {
-        calls = node.start();
+        calls = new ContainerCalls(node.start());
 
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> calls.execSync("f00dfeed", 10, "true"));
 
@@ -100,7 +101,7 @@ class ExecSyncIT {
 
     @Test
     void execSync_exitedContainer_failedPrecondition() {
-        calls = node.start();
+        calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("exited").build();
         String id = calls.run(node.runPod(pod), ContainerConfigs.named(pod, "main", node.image(), "true").build(), pod);
         calls.awaitExit(id);

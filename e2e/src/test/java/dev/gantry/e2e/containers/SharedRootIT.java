@@ -12,6 +12,7 @@ import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.cri.v1.PodSandboxStatusRequest;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.harness.GantryDaemon;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,11 +33,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SharedRootIT {
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     @Test
     void secondDaemon_sameRootOwnStateAndSocket_isRefusedAndFirstDaemonsDataUntouched() throws Exception {
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("owned").build();
         String podId = node.runPod(pod);
         String id = calls.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "while true; do sleep 0.2; done").build(), pod);

@@ -15,9 +15,9 @@ import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.cri.v1.VersionResponse;
 import dev.gantry.e2e.containers.ContainerCalls;
-import dev.gantry.e2e.containers.ContainerEnvironment;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.harness.GantryDaemon;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -48,7 +48,7 @@ class DistributionIT {
     private static Path path;
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment(() -> GantryDaemon.create(home.resolve("bin/gantryd"))
+    final TestNode node = TestNode.containers().withDaemon(() -> GantryDaemon.create(home.resolve("bin/gantryd"))
             .withoutEnv("JAVA_HOME")
             .withoutEnv("JAVA_TOOL_OPTIONS")
             .withoutEnv("JDK_JAVA_OPTIONS")
@@ -78,7 +78,7 @@ class DistributionIT {
     void gantryd_fromUnpackedTarballWithoutJdk_runsPodLifecycle() throws Exception {
         assertThat(run(List.of("/bin/sh", "-c", "command -v java || echo none"), List.of("PATH=" + path)).trim())
                 .as("java on the daemon's PATH").isEqualTo("none");
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         long pid = node.daemon().pid();
         assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")))
                 .as("the daemon's JVM").startsWith(home.resolve("runtime"));

@@ -19,8 +19,8 @@ import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.containers.ContainerCalls;
-import dev.gantry.e2e.containers.ContainerEnvironment;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import dev.gantry.e2e.sandbox.Leftovers;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -68,7 +68,7 @@ class CriFuzzIT {
             "\\b(java|javax|jdk|sun|io\\.grpc|io\\.netty|dev\\.gantry|com\\.fasterxml|com\\.google)\\.[\\w.$]+|\\b\\w+(Exception|Error)\\b");
 
     @RegisterExtension
-    final ContainerEnvironment node = new ContainerEnvironment();
+    final TestNode node = TestNode.containers();
 
     private final Map<String, LongAdder> tally = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -77,7 +77,7 @@ class CriFuzzIT {
     @Test
     void fuzz_everyRpc_onlyAllowedCodesNoClassNamesNothingLeft() throws Exception {
         long seed = Long.getLong("gantry.fuzz.seed", 14L);
-        ContainerCalls calls = node.start();
+        ContainerCalls calls = new ContainerCalls(node.start());
         PodSandboxConfig pod = node.pod("fuzz").build();
         String podId = node.runPod(pod);
         ContainerConfig main = ContainerConfigs.named(pod, "main", node.image(), "sleep", "3600").build();

@@ -2,6 +2,8 @@ package dev.gantry.e2e.sandbox;
 
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.harness.NodeCleanup;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What a pod leaves on the node, each as a sentence: mounts, pinned namespace files, shm, veth,
@@ -20,15 +21,14 @@ import java.util.stream.Stream;
  */
 public final class Leftovers {
 
-    private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
-
     private Leftovers() {}
 
-    static List<String> of(PodInfo pod, Path state, CniTestNetwork network) {
+    /** What {@code pod} left on the node's current daemon and network. */
+    static List<String> of(PodInfo pod, TestNode node) {
         List<String> left = new ArrayList<>();
         left.addAll(mounts(pod.id()));
-        left.addAll(pinned(pod.id(), state));
-        left.addAll(network(pod, network));
+        left.addAll(pinned(pod.id(), node.daemon().state()));
+        left.addAll(network(pod, node.network()));
         left.addAll(cgroups(pod.cgroupParent()));
         if (!pod.podDirectory().isEmpty() && Files.exists(Path.of(pod.podDirectory()))) {
             left.add("pod directory " + pod.podDirectory());
@@ -113,26 +113,13 @@ public final class Leftovers {
         }
         String relative = parent.startsWith("/") ? parent.substring(1) : parent;
         List<String> left = new ArrayList<>();
-        for (Path hierarchy : hierarchies()) {
+        for (Path hierarchy : NodeCleanup.cgroupHierarchies()) {
             Path dir = hierarchy.resolve(relative);
             if (Files.isDirectory(dir)) {
                 left.add("cgroup " + dir);
             }
         }
         return left;
-    }
-
-    static List<Path> hierarchies() {
-        List<Path> found = new ArrayList<>();
-        if (Files.exists(CGROUPS.resolve("cgroup.controllers"))) {
-            found.add(CGROUPS); // pure v2
-        }
-        try (Stream<Path> dirs = Files.list(CGROUPS)) {
-            dirs.filter(Files::isDirectory).filter(d -> Files.exists(d.resolve("cgroup.procs"))).forEach(found::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return found;
     }
 
     static Optional<String> infra(long pid) {

@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.cri.v1.RuntimeCondition;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +21,11 @@ class NetworkReadyIT {
     private static final Duration PICKED_UP = Duration.ofSeconds(20);
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+    final TestNode node = TestNode.sandbox();
 
     @Test
     void confDir_emptyThenWrittenThenBroken_networkReadyFollows() throws InterruptedException {
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
         RuntimeCondition empty = pods.networkReady();
         assertThat(empty.getStatus()).as("empty conf dir").isFalse();
         assertThat(empty.getReason()).isNotBlank();
@@ -51,7 +52,7 @@ class NetworkReadyIT {
     @Test
     void confDir_fixedAfterBrokenStart_networkBecomesReady() throws InterruptedException {
         node.network().write(CniTestNetwork.CONF_FILE, "garbage");
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
         assertThat(pods.networkReady().getStatus()).isFalse();
 
         node.network().install();

@@ -2,6 +2,7 @@ package dev.gantry.e2e.sandbox;
 
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,10 +21,10 @@ final class PodTraces {
 
     private PodTraces() {}
 
-    static List<String> anyLeft(SandboxEnvironment node, PodSandboxConfig config) {
+    static List<String> anyLeft(TestNode node, PodSandboxConfig config) {
         List<String> left = new ArrayList<>();
         try {
-            node.pods().list().forEach(p -> left.add("pod record " + p.getId() + " " + p.getMetadata().getName()));
+            new PodCalls(node.client()).list().forEach(p -> left.add("pod record " + p.getId() + " " + p.getMetadata().getName()));
         } catch (RuntimeException e) {
             left.add("ListPodSandbox failed: " + e.getMessage());
         }

@@ -9,6 +9,7 @@ import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.cri.v1.RuntimeCondition;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.assertj.core.api.ThrowingConsumer;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SandboxBadInputIT {
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+    final TestNode node = TestNode.sandbox();
 
     @Test
     void run_noMetadata_invalidArgument() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("nometa").clearMetadata().build();
 
         assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "metadata");
@@ -35,7 +36,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_emptyName_invalidArgument() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig.Builder builder = node.pod("noname");
         builder.getMetadataBuilder().clearName();
         PodSandboxConfig config = builder.build();
@@ -47,7 +48,7 @@ class SandboxBadInputIT {
     /** '=' would reach CNI_ARGS as K8S_POD_NAME=a=b, which plugins refuse on ADD and DEL alike. */
     @Test
     void run_equalsInNameNamespaceOrUid_invalidArgumentLeavingNothing() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         for (String field : new String[] {"name", "namespace", "uid"}) {
             PodSandboxConfig.Builder builder = node.pod("eq-" + field);
             switch (field) {
@@ -65,7 +66,7 @@ class SandboxBadInputIT {
     /** Kubernetes' lengths: pod names and uids are DNS subdomains (253), namespaces DNS labels (63). */
     @Test
     void run_nameNamespaceOrUidTooLong_invalidArgumentNamingTheFieldLeavingNothing() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         for (String field : new String[] {"name", "namespace", "uid"}) {
             PodSandboxConfig.Builder builder = node.pod("long-" + field);
             int length = switch (field) {
@@ -91,7 +92,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_nulInLogDirectory_invalidArgumentNamingTheField() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("nullog").setLogDirectory("/var/log/pods/x\0y").build();
 
         assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "log_directory holds a NUL");
@@ -101,7 +102,7 @@ class SandboxBadInputIT {
     /** Kubernetes' own limit: 256 KiB of annotations per object; more would make ListPodSandbox answers too big. */
     @Test
     void run_300KiBOfAnnotations_invalidArgumentAndListingStillWorks() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("bigannot").putAnnotations("big", "x".repeat(300 * 1024)).build();
 
         assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "annotations hold 307203 bytes");
@@ -112,7 +113,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_relativeLogDirectory_invalidArgument() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("rellog").setLogDirectory("var/log/pods/rellog").build();
 
         assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "var/log/pods/rellog");
@@ -121,7 +122,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_invalidHostname_invalidArgument() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("badhost").setHostname("Bad_Host!").build();
 
         assertRefused(() -> pods.run(config), Status.Code.INVALID_ARGUMENT, "Bad_Host!");
@@ -131,7 +132,7 @@ class SandboxBadInputIT {
     /** A caller's value with a newline is escaped in the status and in gantryd's log, so it cannot forge a log line. */
     @Test
     void run_hostnameWithNewline_escapedInStatusAndLog() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("forge").setHostname("a\nFORGED-LINE " + "x".repeat(100_000)).build();
 
         assertThatThrownBy(() -> pods.run(config)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -146,7 +147,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_unknownRuntimeHandler_invalidArgument() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("kata").build();
 
         assertRefused(() -> pods.run(config, "kata-e2e"), Status.Code.INVALID_ARGUMENT, "kata-e2e");
@@ -155,7 +156,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_runcHandler_accepted() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
 
         String id = pods.run(node.pod("runc").build(), "runc");
 
@@ -166,7 +167,7 @@ class SandboxBadInputIT {
     @Test
     void brokenConflist_networkNotReadyAndRunRefusedLeavingNothing() {
         node.network().write(CniTestNetwork.CONF_FILE, "{\"cniVersion\":\"1.0.0\",\"name\":\"broken\",\"plugins\":[");
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
 
         RuntimeCondition network = pods.networkReady();
         assertThat(network.getStatus()).isFalse();
@@ -181,7 +182,7 @@ class SandboxBadInputIT {
     @Test
     void brokenConflist_hostNetworkPod_stillRuns() {
         node.network().write(CniTestNetwork.CONF_FILE, "not json at all");
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
 
         String id = pods.run(PodConfigs.withNamespaces(node.pod("hostnet"), NamespaceMode.NODE, NamespaceMode.CONTAINER, NamespaceMode.POD)
                 .clearHostname().build());
@@ -192,7 +193,7 @@ class SandboxBadInputIT {
     @Test
     void missingPluginBinary_networkNotReadyAndRunRefusedLeavingNothing() {
         node.network().write(CniTestNetwork.CONF_FILE, node.network().missingPluginConflist());
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
 
         RuntimeCondition network = pods.networkReady();
         assertThat(network.getStatus()).isFalse();
@@ -211,7 +212,7 @@ class SandboxBadInputIT {
     @Test
     void pluginFailsAdd_internalWithPluginErrorAndEverythingUndone() {
         node.network().write(CniTestNetwork.CONF_FILE, node.network().failingConflist());
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
         assertThat(pods.networkReady().getStatus()).isTrue();
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("failing"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .build();
@@ -234,7 +235,7 @@ class SandboxBadInputIT {
      */
     @Test
     void run_unknownNetSysctl_refusedAndCniUndone() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig.Builder builder = node.pod("badsysctl");
         builder.getLinuxBuilder().putSysctls("net.ipv4.conf.all.gantry_e2e_no_such_key", "1");
         PodSandboxConfig config = builder.build();
@@ -245,7 +246,7 @@ class SandboxBadInputIT {
 
     @Test
     void run_nodeWideSysctl_invalidArgument() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig.Builder builder = node.pod("nodesysctl");
         builder.getLinuxBuilder().putSysctls("vm.swappiness", "10");
         PodSandboxConfig config = builder.build();
@@ -259,7 +260,7 @@ class SandboxBadInputIT {
     void run_infraCannotStart_failsAndEverythingUndone() throws java.io.IOException {
         java.nio.file.Files.writeString(node.daemon().configFile(), "\n[sandbox]\ninfra_command = \"/nonexistent/gantry-e2e-catatonit\"\n",
                 java.nio.file.StandardOpenOption.APPEND);
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("noinfra"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .build();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.gantry.cri.v1.PodSandboxStatus;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
+import dev.gantry.e2e.harness.TestNode;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SandboxDualStackIT {
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.dualStack();
+    final TestNode node = TestNode.sandboxDualStack();
 
     @BeforeEach
     void needsIpv6() {
@@ -24,7 +25,7 @@ class SandboxDualStackIT {
 
     @Test
     void run_dualStack_ipv4PrimaryAndIpv6Additional() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String id = pods.run(node.pod("dual").build());
 
         PodSandboxStatus status = pods.status(id);
@@ -36,7 +37,7 @@ class SandboxDualStackIT {
 
     @Test
     void twoPods_dualStack_pingOverIpv6() throws InterruptedException {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo a = pods.info(pods.run(node.pod("dual-a").build()));
         PodInfo b = pods.info(pods.run(node.pod("dual-b").build()));
         String bV6 = b.ips().get(1);
@@ -53,7 +54,7 @@ class SandboxDualStackIT {
 
     @Test
     void remove_dualStack_releasesBothAddresses() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo pod = pods.info(pods.run(node.pod("dual-gone").build()));
         assertThat(pod.ips()).hasSize(2);
         assertThat(node.network().reservations()).hasSize(2);
@@ -61,7 +62,7 @@ class SandboxDualStackIT {
         pods.remove(pod.id());
 
         assertThat(node.network().reservations()).isEmpty();
-        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(Leftovers.of(pod, node)).isEmpty();
     }
 
     private static boolean sleep() throws InterruptedException {

@@ -10,6 +10,7 @@ import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.cri.v1.PodSandboxStateValue;
 import dev.gantry.cri.v1.PodSandboxStatus;
 import dev.gantry.cri.v1.RunPodSandboxRequest;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SandboxLifecycleIT {
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+    final TestNode node = TestNode.sandbox();
 
     @Test
     void run_bridgeNetwork_readyWithAnIpOfTheSubnet() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("life").putLabels("tier", "web").putAnnotations("e2e/note", "kept as given").build();
 
         String id = pods.run(config);
@@ -52,7 +53,7 @@ class SandboxLifecycleIT {
 
     @Test
     void list_filters_selectByIdStateAndLabels() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String web = pods.run(node.pod("web").putLabels("tier", "web").build());
         String db = pods.run(node.pod("db").putLabels("tier", "db").build());
         pods.stop(db);
@@ -69,7 +70,7 @@ class SandboxLifecycleIT {
 
     @Test
     void stream_filters_sameSandboxesAsList() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String web = pods.run(node.pod("web").putLabels("tier", "web").build());
         String db = pods.run(node.pod("db").putLabels("tier", "db").build());
 
@@ -80,7 +81,7 @@ class SandboxLifecycleIT {
 
     @Test
     void stopAndRemove_twice_okThenNotFound() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String id = pods.run(node.pod("twice").build());
 
         pods.stop(id);
@@ -96,7 +97,7 @@ class SandboxLifecycleIT {
 
     @Test
     void stopAndRemove_unknownId_ok() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
 
         pods.stop("feedfacefeedface");
         pods.remove("feedfacefeedface");
@@ -107,19 +108,19 @@ class SandboxLifecycleIT {
 
     @Test
     void remove_readyPod_stopsItFirst() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String id = pods.run(node.pod("direct").build());
         PodInfo info = pods.info(id);
 
         pods.remove(id);
 
         assertThat(pods.list()).isEmpty();
-        assertThat(node.leftovers(info)).isEmpty();
+        assertThat(Leftovers.of(info, node)).isEmpty();
     }
 
     @Test
     void run_sameMetadataTwice_alreadyExistsNamingTheFirst() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("dup").build();
         String id = pods.run(config);
 
@@ -132,7 +133,7 @@ class SandboxLifecycleIT {
 
     @Test
     void run_sameMetadataAfterRemove_newSandbox() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("again").build();
         String first = pods.run(config);
         pods.remove(first);
@@ -151,7 +152,7 @@ class SandboxLifecycleIT {
      */
     @Test
     void run_retriedAfterDeadline_sameSingleSandbox() throws InterruptedException {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         int expired = 0;
         for (long deadlineMillis : new long[] {5, 20, 60, 150, 400}) {
             PodSandboxConfig config = node.pod("retry-" + deadlineMillis).build();
@@ -188,7 +189,7 @@ class SandboxLifecycleIT {
     /** The kubelet recreates a pod's sandbox with attempt + 1 while the old one still exists NOTREADY. */
     @Test
     void run_nextAttemptWhileOldExists_secondSandbox() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig first = node.pod("attempts").build();
         String old = pods.run(first);
         pods.stop(old);
@@ -206,7 +207,7 @@ class SandboxLifecycleIT {
     /** Several callers at once with one config: one sandbox; the others get it or are told it exists. */
     @Test
     void run_sameMetadataConcurrently_oneSandbox() throws Exception {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("racing").build();
         List<Future<String>> calls = new ArrayList<>();
         try (ExecutorService threads = Executors.newFixedThreadPool(6)) {
@@ -238,7 +239,7 @@ class SandboxLifecycleIT {
     /** The kubelet's Stop and Remove may overlap (a retry, the garbage collector): all succeed, nothing is left. */
     @Test
     void stopAndRemove_concurrently_allOkAndNothingLeft() throws Exception {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String id = pods.run(node.pod("overlap").build());
         PodInfo info = pods.info(id);
         List<Future<?>> calls = new ArrayList<>();
@@ -254,7 +255,7 @@ class SandboxLifecycleIT {
         pods.remove(id);
 
         assertThat(pods.list()).isEmpty();
-        assertThat(node.leftovers(info)).isEmpty();
+        assertThat(Leftovers.of(info, node)).isEmpty();
     }
 
     private static PodSandboxFilter state(PodSandboxState state) {

@@ -10,6 +10,7 @@ import dev.gantry.cri.v1.PortMapping;
 import dev.gantry.cri.v1.Protocol;
 import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -30,11 +31,11 @@ class SandboxNetworkIT {
     private static final String UNPRIVILEGED_PORT_START = "net.ipv4.ip_unprivileged_port_start";
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+    final TestNode node = TestNode.sandbox();
 
     @Test
     void twoPods_sameBridge_pingEachOther() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo a = pods.info(pods.run(node.pod("ping-a").build()));
         PodInfo b = pods.info(pods.run(node.pod("ping-b").build()));
 
@@ -52,7 +53,7 @@ class SandboxNetworkIT {
 
     @Test
     void portMapping_hostLoopback_reachesListenerInPod() throws Exception {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         int hostPort = freePort();
         PodSandboxConfig config = node.pod("ports")
                 .addPortMappings(PortMapping.newBuilder().setProtocol(Protocol.TCP).setContainerPort(8080).setHostPort(hostPort))
@@ -72,7 +73,7 @@ class SandboxNetworkIT {
 
     @Test
     void hostname_podUtsNamespace_isTheConfiguredOne() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo pod = pods.info(pods.run(node.pod("named").setHostname("web-0").build()));
 
         HostCommands.Outcome hostname = Nsenter.in("uts", pod.utsnsPath(), "hostname");
@@ -83,7 +84,7 @@ class SandboxNetworkIT {
 
     @Test
     void podFiles_dnsConfigAndIp_renderedIntoResolvConfHostsAndHostname() throws IOException {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = node.pod("files").setHostname("files-0")
                 .setDnsConfig(DNSConfig.newBuilder().addServers("192.0.2.53").addServers("192.0.2.54")
                         .addSearches("svc.e2e.local").addSearches("e2e.local").addOptions("ndots:5").addOptions("timeout:2"))
@@ -103,7 +104,7 @@ class SandboxNetworkIT {
 
     @Test
     void sysctl_namespaced_setInsidePodOnly() throws IOException {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         Path hostSetting = Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start");
         String before = Files.readString(hostSetting).strip();
         String wanted = before.equals("80") ? "81" : "80";
@@ -119,7 +120,7 @@ class SandboxNetworkIT {
 
     @Test
     void infra_podPidNamespace_pid1InThePodsNamespaces() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("infra"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .build();
         PodInfo pod = pods.info(pods.run(config));
@@ -135,7 +136,7 @@ class SandboxNetworkIT {
 
     @Test
     void podPidContainer_noInfraProcess() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo pod = pods.info(pods.run(node.pod("no-infra").build()));
 
         assertThat(pod.infraPid()).isZero();
@@ -143,7 +144,7 @@ class SandboxNetworkIT {
 
     @Test
     void hostNetwork_podPid_noNetnsNoIpAndInfraInTheNodesNetwork() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         List<String> portsBefore = node.network().bridgePorts();
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("hostnet"), NamespaceMode.NODE, NamespaceMode.POD, NamespaceMode.POD)
                 .clearHostname().build();

@@ -12,6 +12,7 @@ import dev.gantry.cri.v1.Protocol;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -28,11 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SandboxRecoveryIT {
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+    final TestNode node = TestNode.sandbox();
 
     @Test
     void killAndRestart_readyPods_sameStateIpAndNamespaces() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig withInfra = PodConfigs.withNamespaces(node.pod("survivor"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .addPortMappings(PortMapping.newBuilder().setProtocol(Protocol.TCP).setContainerPort(80).setHostPort(23080))
                 .build();
@@ -41,7 +42,7 @@ class SandboxRecoveryIT {
         String stopped = pods.run(node.pod("stopped").build());
         pods.stop(stopped);
 
-        PodCalls again = node.killAndRestart();
+        PodCalls again = new PodCalls(node.killAndRestart());
 
         assertThat(again.list()).extracting(PodSandbox::getId).containsExactlyInAnyOrder(a.id(), b.id(), stopped);
         assertThat(again.status(a.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
@@ -58,18 +59,18 @@ class SandboxRecoveryIT {
 
     @Test
     void killAndRestart_thenStopAndRemove_leavesNothing() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("recovered"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .addPortMappings(PortMapping.newBuilder().setProtocol(Protocol.TCP).setContainerPort(80).setHostPort(23081))
                 .build();
         PodInfo pod = pods.info(pods.run(config));
 
-        PodCalls again = node.killAndRestart();
+        PodCalls again = new PodCalls(node.killAndRestart());
         again.stop(pod.id());
         again.remove(pod.id());
 
         assertThat(again.list()).isEmpty();
-        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(Leftovers.of(pod, node)).isEmpty();
         assertThat(node.network().reservations()).isEmpty();
         assertThat(node.network().bridgePorts()).isEmpty();
     }
@@ -83,18 +84,18 @@ class SandboxRecoveryIT {
     @ValueSource(strings = {"sandbox-stop-before-cni-del", "sandbox-stop-after-cni-del"})
     void killedInsideStop_podComesBackNotReady_andStopRemoveLeaveNothing(String failpoint) {
         node.armFailpoints(failpoint);
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo pod = runWithInfra(pods, "interrupted");
 
         haltsAt(failpoint, () -> pods.stop(pod.id()));
-        PodCalls again = node.restartStopped();
+        PodCalls again = new PodCalls(node.restartStopped());
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
         assertThat(again.list()).extracting(PodSandbox::getState).containsExactly(PodSandboxState.SANDBOX_NOTREADY);
         again.stop(pod.id());
         again.remove(pod.id());
         assertThat(again.list()).isEmpty();
-        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(Leftovers.of(pod, node)).isEmpty();
         assertThat(node.network().reservations()).isEmpty();
         assertThat(node.network().bridgePorts()).isEmpty();
     }
@@ -103,27 +104,27 @@ class SandboxRecoveryIT {
     @Test
     void killedInsideRemove_nextRemoveFinishes_andLeavesNothing() {
         node.armFailpoints("sandbox-remove-after-unpin");
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo pod = runWithInfra(pods, "half-removed");
 
         haltsAt("sandbox-remove-after-unpin", () -> pods.remove(pod.id()));
-        PodCalls again = node.restartStopped();
+        PodCalls again = new PodCalls(node.restartStopped());
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
         again.remove(pod.id());
         again.remove(pod.id());
         assertThat(again.list()).isEmpty();
-        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(Leftovers.of(pod, node)).isEmpty();
         assertThat(node.network().reservations()).isEmpty();
     }
 
     @Test
     void cleanRestart_readyPod_stillReadyWithSameIp() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodInfo pod = pods.info(pods.run(node.pod("clean").build()));
 
         node.daemon().stop();
-        PodCalls again = node.restartStopped();
+        PodCalls again = new PodCalls(node.restartStopped());
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
         assertThat(again.info(pod.id()).ips()).isEqualTo(pod.ips());
@@ -137,7 +138,7 @@ class SandboxRecoveryIT {
     @Test
     void killMidCniAdd_thenRestart_halfMadePodLeavesNothing() throws Exception {
         node.network().write(CniTestNetwork.CONF_FILE, node.network().hangingConflist());
-        PodCalls pods = node.startAsIs();
+        PodCalls pods = new PodCalls(node.startAsIs());
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("half"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .build();
         CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> pods.run(config));
@@ -152,7 +153,7 @@ class SandboxRecoveryIT {
         node.kill();
         node.network().killHangingPlugin();
         run.handle((id, e) -> null).get(30, TimeUnit.SECONDS);
-        PodCalls again = node.restartStopped();
+        PodCalls again = new PodCalls(node.restartStopped());
 
         for (PodSandbox pod : again.list()) {
             assertThat(pod.getState()).as("a half-made pod is never READY").isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
@@ -170,7 +171,7 @@ class SandboxRecoveryIT {
      */
     @Test
     void reboot_stateDirGone_podNotReadyAndRemoveReleasesEverything() throws Exception {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         PodSandboxConfig config = PodConfigs.withNamespaces(node.pod("rebooted"), NamespaceMode.POD, NamespaceMode.POD, NamespaceMode.POD)
                 .addPortMappings(PortMapping.newBuilder().setProtocol(Protocol.TCP).setContainerPort(80).setHostPort(23082))
                 .build();
@@ -182,13 +183,13 @@ class SandboxRecoveryIT {
         node.wipeState();
         HostCommands.run("ip", "link", "del", node.network().bridge());
         node.network().dropIptablesRules();
-        PodCalls again = node.restartStopped();
+        PodCalls again = new PodCalls(node.restartStopped());
 
         assertThat(again.status(pod.id()).getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
         again.stop(pod.id());
         again.remove(pod.id());
         assertThat(again.list()).isEmpty();
-        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(Leftovers.of(pod, node)).isEmpty();
         assertThat(node.network().reservations()).as("host-local reservations after CNI DEL").isEmpty();
     }
 

@@ -8,6 +8,7 @@ import dev.gantry.cri.v1.PodSandboxState;
 import dev.gantry.cri.v1.PortMapping;
 import dev.gantry.cri.v1.Protocol;
 import dev.gantry.e2e.fixtures.PodConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SandboxTeardownIT {
 
     @RegisterExtension
-    final SandboxEnvironment node = SandboxEnvironment.ipv4();
+    final TestNode node = TestNode.sandbox();
 
     @Test
     void stopThenRemove_fullPod_leavesNothing() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String id = pods.run(fullPod("full"));
         PodInfo pod = pods.info(id);
         assertEverythingPresent(pod);
@@ -33,14 +34,14 @@ class SandboxTeardownIT {
         pods.stop(id);
         pods.remove(id);
 
-        assertThat(node.leftovers(pod)).isEmpty();
+        assertThat(Leftovers.of(pod, node)).isEmpty();
         assertThat(pods.list()).isEmpty();
         assertThat(node.network().bridgePorts()).isEmpty();
     }
 
     @Test
     void stop_readyPod_releasesItsNetwork() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         String id = pods.run(fullPod("stopped"));
         PodInfo pod = pods.info(id);
         assertThat(Leftovers.network(pod, node.network())).isNotEmpty();
@@ -54,7 +55,7 @@ class SandboxTeardownIT {
 
     @Test
     void remove_manyPods_leavesNothingOfAny() {
-        PodCalls pods = node.start();
+        PodCalls pods = new PodCalls(node.start());
         java.util.List<PodInfo> all = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
             all.add(pods.info(pods.run(fullPod("many-" + i))));
@@ -62,7 +63,7 @@ class SandboxTeardownIT {
 
         all.forEach(pod -> pods.remove(pod.id()));
 
-        all.forEach(pod -> assertThat(node.leftovers(pod)).as("pod %s", pod.id()).isEmpty());
+        all.forEach(pod -> assertThat(Leftovers.of(pod, node)).as("pod %s", pod.id()).isEmpty());
         assertThat(node.network().reservations()).isEmpty();
         assertThat(node.network().bridgePorts()).isEmpty();
     }

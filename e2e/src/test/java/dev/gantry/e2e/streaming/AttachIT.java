@@ -8,7 +8,7 @@ import dev.gantry.e2e.client.ExecOptions;
 import dev.gantry.e2e.client.ExitStatus;
 import dev.gantry.e2e.client.StreamSession;
 import dev.gantry.e2e.client.Transport;
-import dev.gantry.e2e.containers.ContainerEnvironment;
+import dev.gantry.e2e.harness.TestNode;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +20,7 @@ class AttachIT {
 
     @RegisterExtension
     @Order(1)
-    final ContainerEnvironment env = new ContainerEnvironment();
+    final TestNode env = TestNode.containers();
 
     @RegisterExtension
     @Order(2)

@@ -12,7 +12,7 @@ import dev.gantry.e2e.client.ExitStatus;
 import dev.gantry.e2e.client.StreamProtocols;
 import dev.gantry.e2e.client.StreamSession;
 import dev.gantry.e2e.client.Transport;
-import dev.gantry.e2e.containers.ContainerEnvironment;
+import dev.gantry.e2e.harness.TestNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,7 @@ class ExecIT {
 
     @RegisterExtension
     @Order(1)
-    final ContainerEnvironment env = new ContainerEnvironment();
+    final TestNode env = TestNode.containers();
 
     @RegisterExtension
     @Order(2)

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.gantry.e2e.client.PortConnection;
 import dev.gantry.e2e.client.PortForwardSession;
 import dev.gantry.e2e.client.Transport;
-import dev.gantry.e2e.containers.ContainerEnvironment;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,7 +30,7 @@ class PortForwardIT {
 
     @RegisterExtension
     @Order(1)
-    final ContainerEnvironment env = new ContainerEnvironment();
+    final TestNode env = TestNode.containers();
 
     @RegisterExtension
     @Order(2)

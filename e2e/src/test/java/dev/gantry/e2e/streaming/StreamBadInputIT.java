@@ -8,7 +8,7 @@ import dev.gantry.e2e.client.ExecOptions;
 import dev.gantry.e2e.client.RawConnection;
 import dev.gantry.e2e.client.StreamProtocols;
 import dev.gantry.e2e.client.Transport;
-import dev.gantry.e2e.containers.ContainerEnvironment;
+import dev.gantry.e2e.harness.TestNode;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class StreamBadInputIT {
 
     @RegisterExtension
     @Order(1)
-    final ContainerEnvironment env = new ContainerEnvironment();
+    final TestNode env = TestNode.containers();
 
     @RegisterExtension
     @Order(2)

@@ -10,7 +10,7 @@ import dev.gantry.e2e.client.StreamProtocols;
 import dev.gantry.e2e.client.StreamSession;
 import dev.gantry.e2e.client.Transport;
 import dev.gantry.e2e.client.UpgradeRefusedException;
-import dev.gantry.e2e.containers.ContainerEnvironment;
+import dev.gantry.e2e.harness.TestNode;
 import java.net.URI;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class StreamTokenIT {
 
     @RegisterExtension
     @Order(1)
-    final ContainerEnvironment env = new ContainerEnvironment();
+    final TestNode env = TestNode.containers();
 
     @RegisterExtension
     @Order(2)

@@ -10,8 +10,8 @@ import dev.gantry.e2e.client.StreamClient;
 import dev.gantry.e2e.client.StreamSession;
 import dev.gantry.e2e.client.Transport;
 import dev.gantry.e2e.containers.ContainerCalls;
-import dev.gantry.e2e.containers.ContainerEnvironment;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.harness.TestNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,12 +28,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A streaming test's node: {@link ContainerEnvironment} (daemon, CNI, images, cleanup) plus a
+ * A streaming test's node: {@link TestNode} (daemon, CNI, images, cleanup) plus a
  * {@link StreamClient}, one pod, and helpers to run containers in it and check what comes back.
  * Registered after the environment, so its client closes before the environment sweeps.
  *
  * <pre>{@code
- * @RegisterExtension @Order(1) final ContainerEnvironment env = new ContainerEnvironment();
+ * @RegisterExtension @Order(1) final TestNode env = TestNode.containers();
  * @RegisterExtension @Order(2) final StreamingNode node = new StreamingNode(env);
  * String id = node.start().container("main", "sleep", "100000");
  * }</pre>
@@ -48,13 +48,13 @@ final class StreamingNode implements BeforeEachCallback, AfterEachCallback {
 
     static final Duration STATUS_WAIT = Duration.ofSeconds(30);
 
-    private final ContainerEnvironment env;
+    private final TestNode env;
     private StreamClient streams;
     private ContainerCalls calls;
     private PodSandboxConfig pod;
     private String podId;
 
-    StreamingNode(ContainerEnvironment env) {
+    StreamingNode(TestNode env) {
         this.env = env;
     }
 
@@ -70,7 +70,7 @@ final class StreamingNode implements BeforeEachCallback, AfterEachCallback {
 
     /** Starts the daemon (after any config the test wrote) and runs the test's pod. */
     StreamingNode start() {
-        calls = env.start();
+        calls = new ContainerCalls(env.start());
         pod = env.pod("streams").build();
         podId = env.runPod(pod);
         return this;
@@ -100,7 +100,7 @@ final class StreamingNode implements BeforeEachCallback, AfterEachCallback {
         return calls;
     }
 
-    ContainerEnvironment env() {
+    TestNode env() {
         return env;
     }
 

@@ -1,4 +1,4 @@
-package dev.gantry.e2e.containers;
+package dev.gantry.e2e.harness;
 
 import dev.gantry.e2e.fixtures.BusyboxLayer;
 import dev.gantry.e2e.fixtures.Layer;
@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The images container tests run, pushed once per test run to a registry on loopback and closed
- * when the run ends (JUnit's root store): busybox with the applets these tests use, and the same
- * layer with {@code User app} in its config.
+ * The images container tests run ({@link TestNode#containers()} pulls them), pushed once per test
+ * run to a registry on loopback and closed when the run ends (JUnit's root store): busybox with the
+ * applets these tests use, and the same layer with {@code User app} in its config.
  *
  * <pre>
  * e2e/busybox:1       PATH=/bin, Cmd [sh]
@@ -19,27 +19,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * e2e/busybox-usr1:1  as e2e/busybox, StopSignal SIGUSR1
  * </pre>
  */
-final class TestImages implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class TestImages implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
     /** Applets added to {@link BusyboxLayer#APPLETS} for container and streaming tests (stty: terminal size). */
-    static final List<String> MORE_APPLETS = List.of("grep", "head", "tail", "wc", "dd", "ps", "nc", "httpd", "wget", "mkdir",
+    public static final List<String> MORE_APPLETS = List.of("grep", "head", "tail", "wc", "dd", "ps", "nc", "httpd", "wget", "mkdir",
             "touch", "kill", "sed", "tr", "cut", "date", "seq", "test", "[", "timeout", "rm", "mv", "stty");
 
     private final RegistryServer registry;
     private final Layer layer;
-    final PushedImage busybox;
-    final PushedImage busyboxApp;
-    final PushedImage busyboxUsr1;
+    private final PushedImage busybox;
 
-    private TestImages(RegistryServer registry, Layer layer, PushedImage busybox, PushedImage busyboxApp, PushedImage busyboxUsr1) {
+    private TestImages(RegistryServer registry, Layer layer, PushedImage busybox) {
         this.registry = registry;
         this.layer = layer;
         this.busybox = busybox;
-        this.busyboxApp = busyboxApp;
-        this.busyboxUsr1 = busyboxUsr1;
     }
 
-    static TestImages of(ExtensionContext context) {
+    public static TestImages of(ExtensionContext context) {
         return context.getRoot().getStore(ExtensionContext.Namespace.create(TestImages.class))
                 .getOrComputeIfAbsent("images", key -> push(), TestImages.class);
     }
@@ -57,11 +53,11 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
                     .push(registry.registry(), "e2e/busybox", "1");
             // the same image under a second name, as registries hold one image under several repositories
             OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").push(registry.registry(), "e2e/busybox-alias", "1");
-            PushedImage app = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").user("app")
+            OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").user("app")
                     .push(registry.registry(), "e2e/busybox-app", "1");
-            PushedImage usr1 = OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").stopSignal("SIGUSR1")
+            OciImageBuilder.create().layer(layer).env("PATH=/bin").cmd("sh").stopSignal("SIGUSR1")
                     .push(registry.registry(), "e2e/busybox-usr1", "1");
-            return new TestImages(registry, layer, busybox, app, usr1);
+            return new TestImages(registry, layer, busybox);
         } catch (RuntimeException e) {
             if (layer != null) {
                 layer.close();
@@ -71,29 +67,39 @@ final class TestImages implements ExtensionContext.Store.CloseableResource, Auto
         }
     }
 
-    String busyboxRef() {
+    /** e2e/busybox itself, as pushed: its manifest and config digests. */
+    public PushedImage busybox() {
+        return busybox;
+    }
+
+    /** Every image a container test may run, for pulling them all once the daemon runs. */
+    public List<String> refs() {
+        return List.of(busyboxRef(), busyboxAppRef(), busyboxUsr1Ref());
+    }
+
+    public String busyboxRef() {
         return registry.registry().reference("e2e/busybox", "1");
     }
 
     /** e2e/busybox pushed again as e2e/busybox-alias: one image, two repositories. */
-    String busyboxAliasRef() {
+    public String busyboxAliasRef() {
         return registry.registry().reference("e2e/busybox-alias", "1");
     }
 
-    String busyboxAliasDigestRef() {
+    public String busyboxAliasDigestRef() {
         return registry.registry().digestReference("e2e/busybox-alias", busybox.manifestDigest());
     }
 
-    String busyboxAppRef() {
+    public String busyboxAppRef() {
         return registry.registry().reference("e2e/busybox-app", "1");
     }
 
-    String busyboxUsr1Ref() {
+    public String busyboxUsr1Ref() {
         return registry.registry().reference("e2e/busybox-usr1", "1");
     }
 
     /** {@code host/e2e/busybox@<manifest digest>}: the repo digest a status reports as image_ref. */
-    String busyboxDigestRef() {
+    public String busyboxDigestRef() {
         return registry.registry().digestReference("e2e/busybox", busybox.manifestDigest());
     }
 
