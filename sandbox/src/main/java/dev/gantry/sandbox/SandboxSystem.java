@@ -9,13 +9,12 @@ import dev.gantry.sandbox.infra.InfraProcess;
 import dev.gantry.sandbox.net.PodNetworking;
 import dev.gantry.sandbox.ns.PodSysctls;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The node-side pieces a pod is made of, shared by the steps that build a pod and those that tear
- * it down.
+ * it down. Nothing but {@code cgroups} is null: NullAway holds every caller to that when it compiles.
  *
  * @param shmBase where pod /dev/shm tmpfs mounts go ({@code <state>/shm})
  * @param shmSize bytes per pod /dev/shm
@@ -36,18 +35,6 @@ public record SandboxSystem(
         Supplier<String> nodeHostname,
         Mounter mounts,
         Processes processes) {
-
-    public SandboxSystem {
-        Objects.requireNonNull(namespaces, "namespaces");
-        Objects.requireNonNull(shmBase, "shmBase");
-        Objects.requireNonNull(infra, "infra");
-        Objects.requireNonNull(sysctls, "sysctls");
-        Objects.requireNonNull(network, "network");
-        Objects.requireNonNull(runner, "runner");
-        Objects.requireNonNull(nodeHostname, "nodeHostname");
-        Objects.requireNonNull(mounts, "mounts");
-        Objects.requireNonNull(processes, "processes");
-    }
 
     Path shmPath(String podId) {
         return shmBase.resolve(podId);

@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What the container manager works with, gathered so constructors stay readable.
+ * What the container manager works with, gathered so constructors stay readable. No part is null:
+ * NullAway holds every caller to that when it compiles.
  *
  * @param handlers      the runtime handlers: an OCI runtime and its features per name
  * @param monitor       starts conmon, which creates the container through the runtime
