@@ -20,6 +20,7 @@ import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -286,7 +287,7 @@ public final class ContainerBenchmark {
         List<Long> pids;
         try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
             pids = all.map(ProcessHandle::pid).filter(pid -> {
-                String cmdline = cmdline(pid);
+                String cmdline = HostCommands.cmdline(pid);
                 return cmdline.contains("conmon") && cmdline.contains(dir);
             }).toList();
         }
@@ -312,13 +313,5 @@ public final class ContainerBenchmark {
             }
         }
         throw new IOException(file + " has no " + key);
-    }
-
-    private static String cmdline(long pid) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
-        } catch (IOException e) {
-            return "";
-        }
     }
 }
