@@ -35,5 +35,8 @@ gantry_jvm_options() {
     gantry_jvm_opts+=("$train")
   elif [ -f "$cache" ] && [ -z "$(find "$jar" "$(dirname "$jar")/lib" -newer "$cache" -print -quit)" ]; then
     gantry_jvm_opts+=("$use")
+    # JDK 25's cache also holds the training run's method profiles: compile what was hot there
+    # (the per-connection path every crictl command takes) at start, not after thousands of calls.
+    [ "$feature" -ge 25 ] && gantry_jvm_opts+=(-XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly)
   fi
 }

@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -25,28 +26,30 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * gRPC over the Unix socket, on Netty epoll. One event loop accepts, two move bytes, and every
- * call runs on its own virtual thread so blocking domain code never stalls the event loops.
+ * gRPC over the Unix socket, on Netty epoll. One event loop accepts and moves bytes (a kubelet
+ * holds one connection, crictl opens one per command: a second loop would only add a thread
+ * hand-off to every accept), and every call that may block runs on its own virtual thread so
+ * domain code never stalls the event loop.
  */
 final class CriServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CriServer.class);
 
+    /** grpc-java's default window; the largest CRI message (16 MiB) still streams through it. */
+    private static final int FLOW_CONTROL_WINDOW = 1 << 20;
+
     private final Server server;
-    private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
     private final ExecutorService calls;
     private final Path socket;
     private final Duration shutdownTimeout;
 
-    private CriServer(Server server, EventLoopGroup acceptor, EventLoopGroup io, ExecutorService calls, Path socket, Duration shutdownTimeout) {
+    private CriServer(Server server, EventLoopGroup io, ExecutorService calls, Path socket, Duration shutdownTimeout) {
         this.server = server;
-        this.acceptor = acceptor;
         this.io = io;
         this.calls = calls;
         this.socket = socket;
@@ -62,15 +65,19 @@ final class CriServer implements AutoCloseable {
         Epoll.ensureAvailability();
         SocketFile.prepare(grpc.socket());
 
-        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cri-accept", true), EpollIoHandler.newFactory());
-        EventLoopGroup io = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("cri-io", true), EpollIoHandler.newFactory());
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cri-io", true), EpollIoHandler.newFactory());
         ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cri-call-", 0).factory());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new DomainSocketAddress(grpc.socket().toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
-                .bossEventLoopGroup(acceptor)
+                .bossEventLoopGroup(io)
                 .workerEventLoopGroup(io)
-                .executor(calls)
-                .callExecutor(CriServer::inlineExecutor)
+                // A fixed window: no BDP ping after a client's first message for it to answer.
+                // Auto-tuning pays off on long fat links, not on a Unix socket.
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                // The method lookup of every new stream runs where the bytes arrived; each call then
+                // moves to a virtual thread unless it is one of INLINE.
+                .directExecutor()
+                .callExecutor(new CallPlacement(calls))
                 .maxInboundMessageSize(grpc.maxRecvMessageSize())
                 // A kubelet holds one connection; pooled arenas would keep megabytes for it idle.
                 .withChildOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
@@ -83,12 +90,11 @@ final class CriServer implements AutoCloseable {
             SocketFile.restrict(grpc.socket());
         } catch (IOException | RuntimeException | Error e) {
             server.shutdownNow();
-            acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             io.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             calls.shutdownNow();
             throw e;
         }
-        return new CriServer(server, acceptor, io, calls, grpc.socket(), grpc.shutdownTimeout());
+        return new CriServer(server, io, calls, grpc.socket(), grpc.shutdownTimeout());
     }
 
     /**
@@ -106,9 +112,12 @@ final class CriServer implements AutoCloseable {
 
     private static final Executor ON_EVENT_LOOP = Runnable::run;
 
-    /** The executor for one call: the event loop for {@link #INLINE} methods, else null (the virtual threads). */
-    private static @Nullable Executor inlineExecutor(ServerCall<?, ?> call, Metadata headers) {
-        return INLINE.contains(call.getMethodDescriptor().getFullMethodName()) ? ON_EVENT_LOOP : null;
+    /** Where one call runs: the event loop for {@link #INLINE} methods, else a virtual thread. */
+    private record CallPlacement(Executor virtualThreads) implements ServerCallExecutorSupplier {
+        @Override
+        public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+            return INLINE.contains(call.getMethodDescriptor().getFullMethodName()) ? ON_EVENT_LOOP : virtualThreads;
+        }
     }
 
     /**
@@ -124,7 +133,6 @@ final class CriServer implements AutoCloseable {
             server.awaitTermination(2, TimeUnit.SECONDS);
         }
         calls.shutdownNow();
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
         Files.deleteIfExists(socket);
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
+import dev.gantry.cri.v1.VersionRequest;
+import dev.gantry.cri.v1.VersionResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -32,7 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Shutdown of the real epoll server on a real socket: calls in flight finish, late ones are cut. */
+/**
+ * The real epoll server on a real socket: a blocked call leaves the event loop free, and on shutdown
+ * calls in flight finish and late ones are cut.
+ */
 class CriServerTest {
 
     /**
@@ -52,6 +57,12 @@ class CriServerTest {
                 Thread.currentThread().interrupt();
             }
             response.onNext(StatusResponse.newBuilder().putInfo("held", "yes").build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
+            response.onNext(VersionResponse.newBuilder().setRuntimeName("held-status").build());
             response.onCompleted();
         }
     }
@@ -149,6 +160,34 @@ class CriServerTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE));
         assertThat(dir.resolve("run/gantry.sock")).doesNotExist();
+    }
+
+    @Test
+    void blockedCall_leavesTheEventLoopToOtherCallsAndConnections() throws Exception {
+        CriServer server = start(Duration.ofSeconds(1));
+        CompletableFuture<StatusResponse> held = CompletableFuture.supplyAsync(
+                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
+        service.started.await();
+
+        // One event loop serves every connection: the held call must sit on a thread of its own.
+        assertThat(RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("held-status");
+        ManagedChannel second = NettyChannelBuilder.forAddress(new DomainSocketAddress(dir.resolve("run/gantry.sock").toString()))
+                .channelType(EpollDomainSocketChannel.class)
+                .eventLoopGroup(clientLoop)
+                .usePlaintext()
+                .build();
+        try {
+            assertThat(RuntimeServiceGrpc.newBlockingStub(second).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("held-status");
+        } finally {
+            second.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+        assertThat(held).isNotDone();
+
+        service.release.countDown();
+        assertThat(held.get(30, TimeUnit.SECONDS).getInfoMap()).containsEntry("held", "yes");
+        server.close();
     }
 
     @Test
