@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -290,6 +291,37 @@ public class RecordStore<T> {
                 }
             } catch (IOException e) {
                 throw failure("remove " + subject + " directory " + objectDir, e);
+            }
+            T removed = records.remove(id);
+            index.remove(id);
+            names.releaseById(id);
+            return removed != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes the object by moving its directory, whole, to {@code destination} on the same file
+     * system (one rename: the record and its files leave together), and frees its name; the caller
+     * deletes the moved directory when it suits it. Not synced: a crash can at worst bring the
+     * object back with its directory intact, and removing it again is the same call. Idempotent.
+     *
+     * @return true when a known object was removed
+     */
+    public boolean moveOut(String id, Path destination) {
+        Path objectDir = directory(id);
+        lock.lock();
+        try {
+            try {
+                if (Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS)) {
+                    Directories.create(Objects.requireNonNull(destination.getParent(), "destination has no parent"), dirMode);
+                    // A directory left there by an earlier run for the same id is older news.
+                    deleteTree(destination, recordFile);
+                    Files.move(objectDir, destination, StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw failure("move " + subject + " directory " + objectDir + " out to " + destination, e);
             }
             T removed = records.remove(id);
             index.remove(id);

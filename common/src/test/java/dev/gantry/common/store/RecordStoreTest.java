@@ -70,6 +70,31 @@ class RecordStoreTest {
     }
 
     @Test
+    void moveOut_takesTheDirectoryWholeAndFreesTheName() throws Exception {
+        RecordStore<Thing> store = new RecordStore<>(dir.resolve("things"), "thing.json", "thing", "rwx------", new ThingCodec());
+        String id = "a".repeat(64);
+        store.create(new Thing(id, "web"));
+        Files.writeString(store.directory(id).resolve("data"), "kept");
+        Path destination = dir.resolve("removed").resolve(id);
+        Files.createDirectories(destination.resolve("stale"));
+
+        assertThat(store.moveOut(id, destination)).isTrue();
+
+        assertThat(store.find(id)).isEmpty();
+        assertThat(dir.resolve("things").resolve(id)).doesNotExist();
+        assertThat(destination.resolve("thing.json")).hasContent(id + " web");
+        assertThat(destination.resolve("data")).hasContent("kept");
+        assertThat(destination.resolve("stale")).as("what an earlier run left there").doesNotExist();
+        RecordStore<Thing> reloaded = new RecordStore<>(dir.resolve("things"), "thing.json", "thing", "rwx------", new ThingCodec());
+        assertThat(reloaded.load()).isEmpty();
+        assertThat(reloaded.list()).isEmpty();
+        assertThat(store.moveOut(id, destination)).as("again").isFalse();
+        assertThat(destination.resolve("thing.json")).exists();
+        String other = "b".repeat(64);
+        assertThat(store.create(new Thing(other, "web")).id()).as("the name is free again").isEqualTo(other);
+    }
+
+    @Test
     void findByIdOrPrefix_unknownUniqueAndAmbiguous() {
         RecordStore<Thing> store = new RecordStore<>(dir, "thing.json", "thing", "rwx------", new ThingCodec());
         String a1 = "a1" + "0".repeat(62);

@@ -16,6 +16,8 @@ import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.harness.TestNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -194,8 +196,9 @@ class ContainerLifecycleIT {
     }
 
     /**
-     * runc's state of an exited container goes once the exit is recorded, while the container
-     * stays listed with its exit status until RemoveContainer, which then leaves nothing.
+     * runc's state and the rootfs mount of an exited container go once the exit is recorded, while
+     * the container stays listed with its exit status until RemoveContainer, which then leaves
+     * nothing: its directories leave the store at once and are deleted just after the answer.
      */
     @Test
     void exited_runcStateReleased_containerStaysUntilRemoved() throws Exception {
@@ -207,14 +210,27 @@ class ContainerLifecycleIT {
         Path runcState = node.daemon().state().resolve("runc").resolve("runc").resolve(id);
 
         Waits.until("runc state of " + id + " released", () -> !Files.exists(runcState));
+        Waits.until("rootfs of " + id + " unmounted", () -> mountsUnderState().stream().noneMatch(m -> m.contains(id)));
         ContainerStatus exited = calls.status(id);
         assertThat(exited.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
         assertThat(exited.getExitCode()).isEqualTo(4);
+        assertThat(node.daemon().root().resolve("containers").resolve(id).resolve("upper")).as("writable layer kept").isDirectory();
 
         calls.remove(id);
         assertThat(calls.list()).isEmpty();
         assertThat(node.mountsUnderState()).noneMatch(m -> m.contains(id));
         assertThat(node.daemon().root().resolve("containers").resolve(id)).doesNotExist();
+        Path removed = node.daemon().root().resolve("removed-containers").resolve(id);
+        Path runDir = node.daemon().state().resolve("containers").resolve(id);
+        Waits.until("files of removed container " + id + " deleted", () -> !Files.exists(removed) && !Files.exists(runDir));
+    }
+
+    private List<String> mountsUnderState() {
+        try {
+            return node.mountsUnderState();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

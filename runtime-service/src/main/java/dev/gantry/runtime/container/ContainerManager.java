@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -79,17 +80,24 @@ public final class ContainerManager {
     private final Set<String> runcReleased = ConcurrentHashMap.newKeySet();
 
     private final ExitListener exitListener;
+    private final Executor fileDeletion;
 
+    /** Deletes a removed container's files on the calling thread, before RemoveContainer answers. */
     public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events) {
-        this(store, system, events, ExitListener.NONE);
+        this(store, system, events, ExitListener.NONE, Runnable::run);
     }
 
-    /** @param exitListener told of each exit recorded (the daemon's metrics) */
-    public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener) {
+    /**
+     * @param exitListener told of each exit recorded (the daemon's metrics)
+     * @param fileDeletion runs the deletion of a removed container's files, which its caller need not wait for
+     */
+    public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener,
+            Executor fileDeletion) {
         this.store = store;
         this.system = system;
         this.events = events;
         this.exitListener = exitListener;
+        this.fileDeletion = fileDeletion;
         this.creator = new ContainerCreator(store, system, leases);
     }
 
@@ -211,7 +219,10 @@ public final class ContainerManager {
         }
     }
 
-    /** RemoveContainer: kills it if it still runs, then deletes everything it had. Idempotent. */
+    /**
+     * RemoveContainer: kills it if it still runs, then removes it; its directories are deleted
+     * after the call by {@code fileDeletion} (see {@link ContainerRemoval#detach}). Idempotent.
+     */
     public void remove(String idOrPrefix) throws Exception {
         Optional<Container> found = findVisible(idOrPrefix);
         if (found.isEmpty()) {
@@ -226,15 +237,15 @@ public final class ContainerManager {
             if (c.isEmpty()) {
                 return;
             }
-            Container removing = store.update(id, Container::markRemoving);
-            times.lap("mark");
-            ContainerRemoval.remove(removing, store, system, leases, runcReleased.remove(id), times);
+            Container removing = c.get();
+            Runnable deleteFiles = ContainerRemoval.detach(removing, store, system, leases, runcReleased.remove(id), times);
             exits.remove(id);
             unclaimed.remove(id);
             killedBeforeStart.remove(id);
             events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
             log.info("container {} ({}) removed", id, removing.reservedName());
             log.debug("remove container {}: {}", id, times);
+            fileDeletion.execute(deleteFiles);
         }
         locks.forget(id);
     }
@@ -335,7 +346,7 @@ public final class ContainerManager {
                 exitListener.exited(state);
             }
             log.info("container {} ({}) exited: {}", id, exited.reservedName(), ContainerStates.describe(exited.state()));
-            Thread.ofVirtual().name("runc-release-" + id).start(() -> releaseRuncState(id));
+            Thread.ofVirtual().name("exit-release-" + id).start(() -> releaseAfterExit(id));
         } finally {
             CompletableFuture<Void> waiting = exits.remove(id);
             if (waiting != null) {
@@ -344,8 +355,12 @@ public final class ContainerManager {
         }
     }
 
-    /** runc delete of an exited container, unless it was removed or restarted meanwhile; on failure RemoveContainer tries again. */
-    private void releaseRuncState(String id) {
+    /**
+     * Releases what an exited container no longer needs, unless it was removed or restarted
+     * meanwhile: runc's state (runc delete), then its mounts, as containerd's shim does when a
+     * task ends. RemoveContainer then has neither to wait for; what fails here it does again.
+     */
+    private void releaseAfterExit(String id) {
         if (store.find(id).isEmpty()) {
             return; // removed already: its lock is forgotten and must not come back
         }
@@ -357,8 +372,11 @@ public final class ContainerManager {
             }
             runtime.delete(id);
             runcReleased.add(id);
-        } catch (RuntimeException e) {
-            log.debug("container {}: runc delete after its exit failed, left to RemoveContainer: {}", id, e.getMessage());
+            system.rootfs().unmount(system.paths().rootfs(id));
+            ImageVolumes.unmountAll(system.rootfs(), system.paths(), id);
+        } catch (IOException | RuntimeException e) {
+            log.debug("container {}: releasing its runc state and mounts after its exit failed, left to RemoveContainer: {}",
+                    id, e.getMessage());
         } finally {
             if (store.find(id).isEmpty()) {
                 locks.forget(id); // removed while this waited for the lock

@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * &lt;root&gt;/containers/&lt;id&gt;/   container.json  config.json  upper/  work/  (conmon's ctl and winsz fifos)
+ * &lt;root&gt;/removed-containers/&lt;id&gt;/  the same, once RemoveContainer moved it out: deleted after the call
  * &lt;state&gt;/containers/&lt;id&gt;/  rootfs/  pid  conmon.pid  (attach socket dir)
  * &lt;state&gt;/exits/&lt;id&gt;           written by conmon when the process ends
  * &lt;state&gt;/attach/&lt;id&gt;          conmon's symlink to the bundle, a short path for the attach socket
@@ -23,6 +24,15 @@ public record ContainerPaths(Path containersRoot, Path containersState, Path exi
 
     public Path bundle(String id) {
         return containersRoot.resolve(Ids.requireValid(id, "container id"));
+    }
+
+    /** Where RemoveContainer moves the bundle directory, on the same file system, to delete it after answering. */
+    public Path removedRoot() {
+        return containersRoot.resolveSibling("removed-containers");
+    }
+
+    public Path removed(String id) {
+        return removedRoot().resolve(Ids.requireValid(id, "container id"));
     }
 
     public Path upper(String id) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * CREATING record            → undo the create (runc delete, unmount, remove)
- * removing                   → finish the remove
+ * removing (an older gantryd) → finish the remove
+ * moved out by RemoveContainer → delete it (the remove had answered; its deletion was cut short)
  * CREATED/RUNNING, runc says
  *    created / running       → keep (re-lease the image); exits are watched again after this
  *    stopped, conmon alive   → keep: conmon is writing the exit file, the watcher's rescan reads it
@@ -54,7 +55,7 @@ public final class ContainerRecovery {
         int live = 0;
         int exited = 0;
         int undone = 0;
-        int removed = 0;
+        int removed = deleteMovedOut();
         for (RecordStore.BrokenRecord broken : store.load()) {
             String id = broken.directory().getFileName().toString();
             log.warn("container directory {} is unusable ({}); removing it", broken.directory(), broken.problem());
@@ -95,6 +96,33 @@ public final class ContainerRecovery {
         }
         removeUnclaimed();
         return new Report(live, exited, undone, removed);
+    }
+
+    /**
+     * Directories RemoveContainer moved out of the store and had not deleted when gantryd stopped;
+     * their run directories are unclaimed and go with {@link #removeUnclaimed}.
+     *
+     * @return how many there were
+     */
+    private int deleteMovedOut() {
+        Path dir = system.paths().removedRoot();
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int count = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                try {
+                    ContainerStore.deleteTree(entry);
+                    count++;
+                } catch (IOException e) {
+                    log.error("cannot delete removed container directory {}: {}", entry, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("scanning {} for removed containers: {}", dir, e.getMessage());
+        }
+        return count;
     }
 
     /** A live record checked against runc: what runc says wins. */

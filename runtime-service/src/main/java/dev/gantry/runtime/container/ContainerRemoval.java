@@ -7,6 +7,8 @@ import dev.gantry.runtime.oci.OciRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what a container had, in the order that keeps a crash safe: runc's state, the rootfs
@@ -16,7 +18,54 @@ import java.util.Map;
  */
 final class ContainerRemoval {
 
+    private static final Logger log = LoggerFactory.getLogger(ContainerRemoval.class);
+
     private ContainerRemoval() {}
+
+    /**
+     * RemoveContainer's way: what must be gone before the call answers goes now (runc's state, the
+     * mounts, which hold the image's layers, the image lease, conmon's attach link and exit file);
+     * then the container directory moves out of the store in one rename, and the rest is deleted
+     * by the returned task, after the answer. A crash before the rename leaves the container as it
+     * was, minus its mounts; after it, recovery deletes what the task did not (see
+     * {@link ContainerRecovery}).
+     *
+     * @param runcReleased runc's state is known to be deleted already (at the exit), so runc is not run again
+     * @return the deletion of the moved directory and the run directory: slow disk work nobody waits for
+     */
+    static Runnable detach(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases,
+            boolean runcReleased, StepTimes times) {
+        ContainerPaths paths = system.paths();
+        OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
+        try {
+            if (runtime != null && !runcReleased) {
+                runtime.delete(c.id());
+            }
+            times.lap("runc delete");
+            system.rootfs().unmount(paths.rootfs(c.id()));
+            ImageVolumes.unmountAll(system.rootfs(), paths, c.id());
+            times.lap("unmount");
+            Files.deleteIfExists(paths.exitFile(c.id()));
+            Files.deleteIfExists(paths.attach().resolve(c.id()));
+        } catch (IOException e) {
+            throw RecordStore.failure("remove container " + c.id(), e);
+        }
+        Leases.Lease lease = leases.remove(c.id());
+        if (lease != null) {
+            lease.close();
+        }
+        store.moveOut(c.id(), paths.removed(c.id()));
+        times.lap("record");
+        return () -> {
+            try {
+                ContainerStore.deleteTree(paths.removed(c.id()));
+                ContainerStore.deleteTree(paths.runDir(c.id()));
+            } catch (IOException e) {
+                // Recovery deletes what is left at the next start.
+                log.warn("deleting the files of removed container {}: {}", c.id(), e.getMessage());
+            }
+        };
+    }
 
     /** @param runcReleased runc's state is known to be deleted already (at the exit), so runc is not run again */
     static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, boolean runcReleased,

@@ -332,7 +332,8 @@ final class Wiring {
                 handlers, conmon, new ConmonLauncher(clock), new ContainerRootfs(new LinuxMounter()), new OomCheck(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
-        var manager = new ContainerManager(store, system, events, exitListener);
+        var manager = new ContainerManager(store, system, events, exitListener,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("container-files-", 0).factory()));
         ContainerRecovery.Report report = new ContainerRecovery(store, system, manager).recover();
         log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
                 report.live(), report.exited(), report.undone(), report.removed());

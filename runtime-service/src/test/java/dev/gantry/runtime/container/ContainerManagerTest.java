@@ -88,6 +88,48 @@ class ContainerManagerTest {
     }
 
     @Test
+    void exit_releasesRuncStateAndMountsBeforeAnyRemove() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+
+        lc.manager.stop(c.id(), Duration.ZERO);
+
+        for (int i = 0; i < 2000 && (lc.runtime.knows(c.id()) || mountedFor(c.id())); i++) {
+            Thread.sleep(5);
+        }
+        assertThat(lc.runtime.knows(c.id())).as("runc state after the exit").isFalse();
+        assertThat(mountedFor(c.id())).as("rootfs mounted after the exit").isFalse();
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+        assertThat(lc.images.openLeases()).as("the image stays leased until the remove").isOne();
+    }
+
+    private boolean mountedFor(String id) {
+        return lc.mounter.mounted().stream().anyMatch(p -> p.toString().contains(id));
+    }
+
+    @Test
+    void remove_answersWithOnlyTheFilesLeftToDelete() throws Exception {
+        List<Runnable> later = new ArrayList<>();
+        lc.restart(later::add);
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+
+        lc.manager.remove(c.id());
+
+        assertThat(lc.store.find(c.id())).isEmpty();
+        assertThat(lc.restart(later::add).list(ContainerFilter.all())).as("after a restart").isEmpty();
+        assertThat(lc.mounter.mounted()).as("mounts hold the image's layers").noneMatch(p -> p.toString().contains(c.id()));
+        assertThat(lc.images.openLeases()).isZero();
+        assertThat(lc.runtime.knows(c.id())).isFalse();
+        assertThat(lc.paths.bundle(c.id())).doesNotExist();
+        assertThat(lc.paths.removed(c.id()).resolve("container.json")).as("moved out whole").exists();
+        assertThat(later).hasSize(1);
+
+        later.forEach(Runnable::run);
+        lc.assertGone(c.id());
+    }
+
+    @Test
     void remove_createdContainer_killsAndRemovesIt() throws Exception {
         Container c = lc.create("app");
 

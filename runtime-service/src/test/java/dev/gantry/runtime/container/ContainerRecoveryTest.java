@@ -46,6 +46,19 @@ class ContainerRecoveryTest {
     }
 
     @Test
+    void removedContainer_filesNotYetDeleted_areDeleted() throws Exception {
+        lc.restart(unused -> {}); // gantryd stops before the deletion runs
+        Container c = lc.create("app");
+        lc.manager.remove(c.id());
+        assertThat(lc.paths.removed(c.id())).exists();
+
+        ContainerRecovery.Report report = recover();
+
+        assertThat(report.removed()).isEqualTo(1);
+        lc.assertGone(c.id());
+    }
+
+    @Test
     void createdRecord_runtimeSaysRunning_isRunning() throws Exception {
         Container c = lc.create("app");
         lc.runtime.start(c.id()); // started just before the crash, before the record said so

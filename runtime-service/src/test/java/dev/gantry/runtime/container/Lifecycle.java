@@ -53,9 +53,14 @@ final class Lifecycle {
 
     /** A new manager over the same disk, as after gantryd restarted, with exits reported to it. */
     ContainerManager restart() {
+        return restart(Runnable::run);
+    }
+
+    /** The same, with removed containers' files deleted by {@code fileDeletion}. */
+    ContainerManager restart(java.util.concurrent.Executor fileDeletion) {
         store = new ContainerStore(paths.containersRoot());
         store.load();
-        manager = new ContainerManager(store, system, events);
+        manager = new ContainerManager(store, system, events, ExitListener.NONE, fileDeletion);
         ContainerManager exitsTo = manager;
         runtime.onStop(id -> exitsTo.onExit(new ExitStatus(id, 137, java.time.Instant.now(), false)));
         return manager;
@@ -90,6 +95,7 @@ final class Lifecycle {
         org.assertj.core.api.Assertions.assertThat(runtime.knows(id)).as("runtime knows " + id).isFalse();
         org.assertj.core.api.Assertions.assertThat(paths.runDir(id)).doesNotExist();
         org.assertj.core.api.Assertions.assertThat(paths.bundle(id)).doesNotExist();
+        org.assertj.core.api.Assertions.assertThat(paths.removed(id)).doesNotExist();
         org.assertj.core.api.Assertions.assertThat(paths.exitFile(id)).doesNotExist();
         org.assertj.core.api.Assertions.assertThat(Files.exists(paths.attach().resolve(id), java.nio.file.LinkOption.NOFOLLOW_LINKS))
                 .as("attach link of " + id).isFalse();
