@@ -24,7 +24,7 @@ import io.grpc.StatusRuntimeException;
 public final class AotTraining {
 
     private static final String UNKNOWN_POD = "0".repeat(64);
-    private static final int FRESH_CONNECTIONS = 400;
+    private static final int FRESH_CONNECTIONS = 100;
 
     private AotTraining() {}
 
