@@ -1,7 +1,22 @@
 # shellcheck shell=bash
 # The JVM options of gantryd, shared by bin/gantryd (the JDK found on the machine) and the
 # distribution's bin/gantryd (its bundled runtime), so both run the daemon the same way.
-# Needs gantry_jdk_feature from jdk.sh.
+# Needs gantry_jdk_feature and gantry_jdk_release from jdk.sh.
+
+# Whether any of $2... (files, or directories and what they hold, one level) is newer than $1.
+gantry_newer_than() {
+  local ref=$1 f g
+  shift
+  for f in "$@"; do
+    [ "$f" -nt "$ref" ] && return 0
+    if [ -d "$f" ]; then
+      for g in "$f"/*; do
+        [ "$g" -nt "$ref" ] && return 0
+      done
+    fi
+  done
+  return 1
+}
 
 # Fills the array gantry_jvm_opts for the JDK at $1 running the jar $2.
 gantry_jvm_options() {
@@ -22,9 +37,8 @@ gantry_jvm_options() {
   # linked classes, older JDKs an AppCDS archive. A cache older than any jar is not used: JDK 25
   # maps an AOT cache even when the jars changed after training (it then serves the old classes).
   # A cache made for one runtime is refused by another (a jlinked runtime is another runtime).
-  runtime_version=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$jdk/release")
-  [ -n "$runtime_version" ] || runtime_version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk/release")
-  cache=$(dirname "$jar")/gantryd-${runtime_version:-unknown}
+  runtime_version=$(gantry_jdk_release "$jdk" JAVA_RUNTIME_VERSION) || runtime_version=$(gantry_jdk_release "$jdk" JAVA_VERSION) || true
+  cache=${jar%/*}/gantryd-${runtime_version:-unknown}
   if [ "$feature" -ge 25 ]; then
     cache+=.aot; train=-XX:AOTCacheOutput=$cache; use=-XX:AOTCache=$cache
   else
@@ -33,7 +47,7 @@ gantry_jvm_options() {
   if [ "${GANTRY_AOT_TRAIN:-}" = 1 ]; then
     rm -f "$cache"
     gantry_jvm_opts+=("$train")
-  elif [ -f "$cache" ] && [ -z "$(find "$jar" "$(dirname "$jar")/lib" -newer "$cache" -print -quit)" ]; then
+  elif [ -f "$cache" ] && ! gantry_newer_than "$cache" "$jar" "${jar%/*}/lib"; then
     # Not -XX:+AOTCompileEagerly: compiling the training run's hot methods at start makes each
     # fresh connection about 3 ms cheaper from the first, but delays the first Version by 50 ms.
     gantry_jvm_opts+=("$use")

@@ -4,10 +4,23 @@
 
 GANTRY_MIN_JAVA=${GANTRY_MIN_JAVA:-21}
 
+# The value of $2 (JAVA_VERSION, JAVA_RUNTIME_VERSION) in the release file of the JDK at $1, read
+# by bash itself: bin/gantryd runs this on every start, where each sed would cost a process.
+gantry_jdk_release() {
+  local line
+  [ -r "$1/release" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      "$2="*) line=${line#"$2="}; line=${line#\"}; printf '%s\n' "${line%\"}"; return 0 ;;
+    esac
+  done < "$1/release"
+  return 1
+}
+
 # Feature version of the JDK at $1, read from its release file (no JVM start).
 gantry_jdk_feature() {
   local v
-  v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)"/\1/p' "$1/release" 2>/dev/null) || return 1
+  v=$(gantry_jdk_release "$1" JAVA_VERSION) || return 1
   [ -n "$v" ] || return 1
   case "$v" in
     1.*) v=${v#1.}; echo "${v%%.*}" ;;
