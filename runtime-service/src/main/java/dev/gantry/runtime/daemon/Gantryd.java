@@ -17,6 +17,7 @@ public final class Gantryd implements Callable<Integer> {
     DaemonOptions options;
 
     public static void main(String[] args) {
+        StartupWarmup.start();
         System.exit(run(args));
     }
 
