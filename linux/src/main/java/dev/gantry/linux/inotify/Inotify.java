@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import dev.gantry.linux.fs.ErrnoException;
 import dev.gantry.linux.fs.NativeArgs;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -48,6 +49,18 @@ public final class Inotify implements AutoCloseable {
     private static final int EVENT_HEADER = 16;
     /** Many events per read(2); at least one event with the longest name (16 + NAME_MAX + 1). */
     private static final int BUFFER_SIZE = 64 * 1024;
+
+    /**
+     * Binds the inotify calls now (loading JNA's native library on the way), so that a later
+     * {@code open} does not pay for it: for a second thread while a daemon starts.
+     */
+    public static void bindNatives() {
+        try {
+            MethodHandles.lookup().ensureInitialized(InotifyNatives.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("InotifyNatives is in this package", e);
+        }
+    }
 
     /**
      * One event. {@code name} is the file's name inside the watched directory, or "" when the
