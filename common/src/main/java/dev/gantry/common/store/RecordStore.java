@@ -292,10 +292,7 @@ public class RecordStore<T> {
             } catch (IOException e) {
                 throw failure("remove " + subject + " directory " + objectDir, e);
             }
-            T removed = records.remove(id);
-            index.remove(id);
-            names.releaseById(id);
-            return removed != null;
+            return forget(id);
         } finally {
             lock.unlock();
         }
@@ -323,13 +320,18 @@ public class RecordStore<T> {
             } catch (IOException e) {
                 throw failure("move " + subject + " directory " + objectDir + " out to " + destination, e);
             }
-            T removed = records.remove(id);
-            index.remove(id);
-            names.releaseById(id);
-            return removed != null;
+            return forget(id);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Drops the object from memory and frees its name; the caller holds the lock. */
+    private boolean forget(String id) {
+        T removed = records.remove(id);
+        index.remove(id);
+        names.releaseById(id);
+        return removed != null;
     }
 
     private void write(T record) throws IOException {

@@ -372,8 +372,7 @@ public final class ContainerManager {
             }
             runtime.delete(id);
             runcReleased.add(id);
-            system.rootfs().unmount(system.paths().rootfs(id));
-            ImageVolumes.unmountAll(system.rootfs(), system.paths(), id);
+            ContainerRemoval.unmount(system, id);
         } catch (IOException | RuntimeException e) {
             log.debug("container {}: releasing its runc state and mounts after its exit failed, left to RemoveContainer: {}",
                     id, e.getMessage());

@@ -184,8 +184,7 @@ public final class ContainerRecovery {
             }
         });
         try {
-            system.rootfs().unmount(system.paths().rootfs(id));
-            ImageVolumes.unmountAll(system.rootfs(), system.paths(), id);
+            ContainerRemoval.unmount(system, id);
             ContainerStore.deleteTree(system.paths().runDir(id));
             Files.deleteIfExists(system.paths().exitFile(id));
             Files.deleteIfExists(system.paths().attach().resolve(id));

@@ -36,24 +36,14 @@ final class ContainerRemoval {
     static Runnable detach(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases,
             boolean runcReleased, StepTimes times) {
         ContainerPaths paths = system.paths();
-        OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
         try {
-            if (runtime != null && !runcReleased) {
-                runtime.delete(c.id());
-            }
-            times.lap("runc delete");
-            system.rootfs().unmount(paths.rootfs(c.id()));
-            ImageVolumes.unmountAll(system.rootfs(), paths, c.id());
-            times.lap("unmount");
+            releaseRuntimeAndMounts(c, system, runcReleased, times);
             Files.deleteIfExists(paths.exitFile(c.id()));
             Files.deleteIfExists(paths.attach().resolve(c.id()));
         } catch (IOException e) {
             throw RecordStore.failure("remove container " + c.id(), e);
         }
-        Leases.Lease lease = leases.remove(c.id());
-        if (lease != null) {
-            lease.close();
-        }
+        closeLease(leases, c.id());
         store.moveOut(c.id(), paths.removed(c.id()));
         times.lap("record");
         return () -> {
@@ -71,15 +61,8 @@ final class ContainerRemoval {
     static void remove(Container c, ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, boolean runcReleased,
             StepTimes times) {
         ContainerPaths paths = system.paths();
-        OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
         try {
-            if (runtime != null && !runcReleased) {
-                runtime.delete(c.id());
-            }
-            times.lap("runc delete");
-            system.rootfs().unmount(paths.rootfs(c.id()));
-            ImageVolumes.unmountAll(system.rootfs(), paths, c.id());
-            times.lap("unmount");
+            releaseRuntimeAndMounts(c, system, runcReleased, times);
             ContainerStore.deleteTree(paths.runDir(c.id()));
             Files.deleteIfExists(paths.exitFile(c.id()));
             Files.deleteIfExists(paths.attach().resolve(c.id()));
@@ -87,11 +70,32 @@ final class ContainerRemoval {
         } catch (IOException e) {
             throw RecordStore.failure("remove container " + c.id(), e);
         }
-        Leases.Lease lease = leases.remove(c.id());
+        closeLease(leases, c.id());
+        store.remove(c.id());
+        times.lap("record");
+    }
+
+    /** Unmounts the container's root and its image volumes; not mounted is already done. */
+    static void unmount(ContainerSystem system, String id) throws IOException {
+        system.rootfs().unmount(system.paths().rootfs(id));
+        ImageVolumes.unmountAll(system.rootfs(), system.paths(), id);
+    }
+
+    private static void releaseRuntimeAndMounts(Container c, ContainerSystem system, boolean runcReleased, StepTimes times)
+            throws IOException {
+        OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
+        if (runtime != null && !runcReleased) {
+            runtime.delete(c.id());
+        }
+        times.lap("runc delete");
+        unmount(system, c.id());
+        times.lap("unmount");
+    }
+
+    private static void closeLease(Map<String, Leases.Lease> leases, String id) {
+        Leases.Lease lease = leases.remove(id);
         if (lease != null) {
             lease.close();
         }
-        store.remove(c.id());
-        times.lap("record");
     }
 }

@@ -8,8 +8,9 @@ import io.netty.util.internal.PlatformDependent;
  * Runs the slowest static initialisers the daemon will need (Netty's network and platform
  * probes, about 70 ms; JNA's native library and the inotify calls the exit watcher binds, about
  * 30 ms) on a second thread while the main thread parses the command line and the
- * configuration, instead of one after the other on the way to the first Version. The JVM serialises class initialisation, so whichever thread comes
- * second waits for the first; a failure surfaces where the class is used, as it would anyway.
+ * configuration, instead of one after the other on the way to the first Version. The JVM
+ * serialises class initialisation, so whichever thread comes second waits for the first; a
+ * failure surfaces where the class is used, as it would anyway.
  */
 final class StartupWarmup {
 

@@ -101,20 +101,30 @@ class CriServerTest {
         Path socket = dir.resolve("run/gantry.sock");
         var grpc = new GantryConfig.Grpc(socket, 16 << 20, 16 << 20, shutdownTimeout);
         CriServer server = CriServer.start(grpc, List.of(service), List.of());
-        channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+        channel = channelTo(socket);
+        return server;
+    }
+
+    private ManagedChannel channelTo(Path socket) {
+        return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollDomainSocketChannel.class)
                 .eventLoopGroup(clientLoop)
                 .usePlaintext()
                 .build();
-        return server;
+    }
+
+    /** A Status call on {@link #channel}, once the service holds it. */
+    private CompletableFuture<StatusResponse> heldStatus() throws InterruptedException {
+        CompletableFuture<StatusResponse> call = CompletableFuture.supplyAsync(
+                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
+        service.started.await();
+        return call;
     }
 
     @Test
     void close_callInFlight_finishesBeforeSocketGoes() throws Exception {
         CriServer server = start(Duration.ofMinutes(1));
-        CompletableFuture<StatusResponse> call = CompletableFuture.supplyAsync(
-                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
-        service.started.await();
+        CompletableFuture<StatusResponse> call = heldStatus();
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
             try {
@@ -148,9 +158,7 @@ class CriServerTest {
     @Test
     void close_callOutlivesShutdownTimeout_isCancelled() throws Exception {
         CriServer server = start(Duration.ofMillis(100));
-        CompletableFuture<StatusResponse> call = CompletableFuture.supplyAsync(
-                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
-        service.started.await();
+        CompletableFuture<StatusResponse> call = heldStatus();
 
         server.close();
 
@@ -165,18 +173,12 @@ class CriServerTest {
     @Test
     void blockedCall_leavesTheEventLoopToOtherCallsAndConnections() throws Exception {
         CriServer server = start(Duration.ofSeconds(1));
-        CompletableFuture<StatusResponse> held = CompletableFuture.supplyAsync(
-                () -> RuntimeServiceGrpc.newBlockingStub(channel).status(StatusRequest.getDefaultInstance()), threads);
-        service.started.await();
+        CompletableFuture<StatusResponse> held = heldStatus();
 
         // One event loop serves every connection: the held call must sit on a thread of its own.
         assertThat(RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("held-status");
-        ManagedChannel second = NettyChannelBuilder.forAddress(new DomainSocketAddress(dir.resolve("run/gantry.sock").toString()))
-                .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(clientLoop)
-                .usePlaintext()
-                .build();
+        ManagedChannel second = channelTo(dir.resolve("run/gantry.sock"));
         try {
             assertThat(RuntimeServiceGrpc.newBlockingStub(second).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("held-status");
