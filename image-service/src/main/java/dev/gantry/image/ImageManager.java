@@ -58,8 +58,11 @@ public final class ImageManager {
     private final Runnable afterPulls;
     private final PullListener pullListener;
     private final Writeback writeback;
-    /** Flushes while pulls write: short enough to keep the final syncfs small, long enough to cost nothing idle. */
-    private static final Duration WRITEBACK_PERIOD = Duration.ofMillis(100);
+    /**
+     * The pause between flushes while pulls write: short, so the disk writes all along instead of
+     * sitting idle between flushes (100 ms made a pull of 161 MiB 60 ms slower). No pull, no flusher.
+     */
+    private static final Duration WRITEBACK_PERIOD = Duration.ofMillis(10);
 
     public ImageManager(ImageStore images, ContentStore content, SnapshotStore snapshots, ImagePuller puller,
             Leases leases, Collection<String> pinnedReferences) {

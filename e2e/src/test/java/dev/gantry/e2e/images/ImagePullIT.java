@@ -132,6 +132,11 @@ class ImagePullIT {
             // the base layer runs: busybox reads the image's /etc/passwd through the overlay
             assertThat(view.chroot("/bin/id", "app")).contains("uid=1000(app)");
         }
+        // manifest and config are kept; the compressed layers were verified and unpacked, not stored
+        Path blobs = gantry.daemon().root().resolve("content/blobs/sha256");
+        assertThat(blobs.resolve(app.manifestDigest().substring(7))).isRegularFile();
+        assertThat(blobs.resolve(app.configDigest().substring(7))).isRegularFile();
+        app.layerDigests().forEach(layer -> assertThat(blobs.resolve(layer.substring(7))).doesNotExist());
     }
 
     @Test

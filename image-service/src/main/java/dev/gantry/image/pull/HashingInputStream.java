@@ -3,25 +3,19 @@ package dev.gantry.image.pull;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/**
- * Counts the bytes that pass, hashes them when given a hasher, and copies them to {@code copy} when
- * given one (the compressed layer goes to the content store's ingest while it is being unpacked).
- */
+/** Counts the bytes that pass and hashes them when given a hasher. */
 final class HashingInputStream extends FilterInputStream {
 
     private final @Nullable MessageDigest hasher;
-    private final @Nullable OutputStream copy;
     private long count;
 
-    HashingInputStream(InputStream in, @Nullable MessageDigest hasher, @Nullable OutputStream copy) {
+    HashingInputStream(InputStream in, @Nullable MessageDigest hasher) {
         super(in);
         this.hasher = hasher;
-        this.copy = copy;
     }
 
     @Override
@@ -36,9 +30,6 @@ final class HashingInputStream extends FilterInputStream {
         if (n > 0) {
             if (hasher != null) {
                 hasher.update(b, off, n);
-            }
-            if (copy != null) {
-                copy.write(b, off, n);
             }
             count += n;
         }

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  * One pull, from reference to an image record ready to store:
  * <pre>
  *   manifest by tag or digest ──(index?)── platform manifest ── config ── layers in parallel ── record
- *                                   └ this node's os/arch/variant         └ LayerPull each: blob → ingest + unpack → snapshot
+ *                                   └ this node's os/arch/variant         └ LayerPull each: blob → hash + unpack → snapshot
  * </pre>
  * Everything the pull touches is leased from the first request on, so the collector cannot remove a
  * layer this pull found present and skipped; the caller stores the record and then closes the lease.

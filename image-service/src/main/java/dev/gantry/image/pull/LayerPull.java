@@ -18,7 +18,6 @@ import dev.gantry.image.snapshot.SnapshotStore;
 import dev.gantry.image.unpack.ApplyResult;
 import dev.gantry.image.unpack.Decompression;
 import dev.gantry.image.unpack.LayerApplier;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,15 +35,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings one layer to a committed snapshot: the compressed bytes stream from the registry into the
- * content store's ingest and, in the same pass, through the decompressor into the layer applier,
- * while both the blob digest and the diffID are computed. Only when both match are the blob and the
- * snapshot published. Concurrent pulls that need the same chain ID wait for the one unpack in flight.
+ * Brings one layer to a committed snapshot: the compressed bytes stream from the registry through
+ * the decompressor into the layer applier in one pass, while both the blob digest and the diffID are
+ * computed. Only when both match is the snapshot published; the compressed blob is not kept (see
+ * {@link CompressedCheck}). Concurrent pulls that need the same chain ID wait for the one unpack in flight.
  */
 final class LayerPull {
 
     private static final Logger log = LoggerFactory.getLogger(LayerPull.class);
-    private static final int READ_BUFFER = 256 * 1024;
 
     private final ContentStore content;
     private final SnapshotStore snapshots;
@@ -96,14 +94,13 @@ final class LayerPull {
         long start = System.nanoTime();
         try {
             Snapshot snapshot;
-            if (content.has(layer.digest())) {
+            if (content.has(layer.digest())) { // a store written before layer blobs stopped being kept
                 try (InputStream local = Files.newInputStream(content.path(layer.digest()))) {
-                    snapshot = apply(local, null, layer, diffId, chainId, parent, prepared);
+                    snapshot = apply(local, false, layer, diffId, chainId, parent, prepared);
                 }
             } else {
-                try (BlobStream blob = registry.openBlob(ref, layer.digest(), layer.size(), 0, credentials);
-                        ContentStore.Ingest ingest = content.begin(layer.digest(), layer.size())) {
-                    snapshot = apply(blob.stream(), ingest, layer, diffId, chainId, parent, prepared);
+                try (BlobStream blob = registry.openBlob(ref, layer.digest(), layer.size(), 0, credentials)) {
+                    snapshot = apply(blob.stream(), true, layer, diffId, chainId, parent, prepared);
                 }
             }
             committed = true;
@@ -120,17 +117,17 @@ final class LayerPull {
     }
 
     /**
-     * One pass over the compressed bytes: copied to the ingest (which hashes them), decompressed,
-     * hashed again as the diffID, unpacked. A blob from the local store was verified when it was
-     * committed and is not hashed again.
+     * One pass over the compressed bytes: hashed, decompressed, hashed again as the diffID, unpacked.
+     * A blob from the local store was verified when it was committed and is not hashed again.
      */
-    private Snapshot apply(InputStream source, ContentStore.@Nullable Ingest ingest, Descriptor layer, Digest diffId, Digest chainId,
+    private Snapshot apply(InputStream source, boolean fromRegistry, Descriptor layer, Digest diffId, Digest chainId,
             Optional<Digest> parent, SnapshotStore.Prepared prepared) throws IOException {
-        var compressed = new HashingInputStream(new BufferedInputStream(source, READ_BUFFER), null,
-                ingest == null ? null : ingest.stream());
+        // Unbuffered: every decoder reads in chunks of 128 KiB or more, which go straight to the socket or file.
+        var compressed = new HashingInputStream(source, fromRegistry ? layer.digest().newHasher() : null);
+        @Nullable CompressedCheck check = fromRegistry ? new CompressedCheck(layer, compressed) : null;
         var budget = new LayerBudget(Decompression.open(layer.mediaType(), compressed, inflaters), layer, limits,
                 Files.getFileStore(prepared.fs()));
-        var uncompressed = new HashingInputStream(budget, diffId.newHasher(), null);
+        var uncompressed = new HashingInputStream(budget, diffId.newHasher());
         try {
             ApplyResult result;
             try {
@@ -138,26 +135,24 @@ final class LayerPull {
                 uncompressed.drain();
             } catch (IOException | RuntimeException unreadable) {
                 // A corrupt blob often shows first as a decompression or tar error; the digest names the real cause.
-                Optional<BlobMismatchException> blamed = blobFault(compressed, ingest, unreadable);
+                Optional<BlobMismatchException> blamed = blobFault(check, unreadable);
                 if (blamed.isPresent()) {
                     blamed.get().addSuppressed(unreadable);
                     throw blamed.get();
                 }
                 throw unreadable;
             }
-            compressed.drain();
-            if (compressed.count() != layer.size()) {
-                throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
-            }
-            if (ingest != null) {
-                ingest.verify();
+            if (check != null) {
+                check.verify();
+            } else {
+                compressed.drain();
+                if (compressed.count() != layer.size()) {
+                    throw BlobMismatchException.size(layer.digest(), layer.size(), compressed.count());
+                }
             }
             Digest actualDiffId = Digest.of(diffId.algorithm(), uncompressed.digest());
             if (!actualDiffId.equals(diffId)) {
                 throw BlobMismatchException.diffId(layer.digest(), diffId, actualDiffId);
-            }
-            if (ingest != null) {
-                ingest.commit();
             }
             return snapshots.commit(prepared, new Snapshot(chainId, parent, diffId, result.bytes(), result.entries()));
         } finally {
@@ -177,14 +172,12 @@ final class LayerPull {
      * Reads the rest of the compressed stream to see whether the blob holds its digest: if not, the
      * failure is the blob's (DATA_LOSS with both digests), whatever the decompressor or tar reader said first.
      */
-    private static Optional<BlobMismatchException> blobFault(HashingInputStream compressed, ContentStore.@Nullable Ingest ingest,
-            Exception unreadable) {
-        if (ingest == null || unreadable instanceof GantryException g && g.kind() != ErrorKind.INTERNAL) {
+    private static Optional<BlobMismatchException> blobFault(@Nullable CompressedCheck check, Exception unreadable) {
+        if (check == null || unreadable instanceof GantryException g && g.kind() != ErrorKind.INTERNAL) {
             return Optional.empty(); // a verified local blob, or refused for what it says (an escaping path), not how it is encoded
         }
         try {
-            compressed.drain();
-            ingest.verify();
+            check.verify();
             return Optional.empty();
         } catch (BlobMismatchException mismatch) {
             return Optional.of(mismatch);
