@@ -69,8 +69,9 @@ final class SandboxTeardown {
         PodSandbox stopped = stop(pod);
         system.namespaces().remove(stopped.id());
         Failpoints.reach("sandbox-remove-after-unpin");
-        if (stopped.cgroupCreated() && system.cgroups() != null) {
-            system.cgroups().remove(stopped.cgroupParent());
+        if (stopped.cgroupCreated() && system.cgroups() != null && !system.cgroups().removeUnlessShared(stopped.cgroupParent())) {
+            // Later sandboxes named the parent this one created: it stays, empty once they are gone, like a parent the kubelet made.
+            log.info("pod {}: cgroup {} kept: other cgroups live in it", stopped.id(), stopped.cgroupParent());
         }
         store.remove(stopped.id());
     }

@@ -261,6 +261,14 @@ final class FakeNode {
             cgroups.remove(call.<String>getArgument(0));
             return null;
         }).when(mock).remove(anyString());
+        when(mock.removeUnlessShared(anyString())).thenAnswer(call -> {
+            String path = call.<String>getArgument(0);
+            if (cgroups.stream().anyMatch(other -> other.startsWith(path + "/"))) {
+                return false;
+            }
+            cgroups.remove(path);
+            return true;
+        });
         when(mock.exists(anyString())).thenAnswer(call -> cgroups.contains(call.<String>getArgument(0)));
         return mock;
     }

@@ -188,6 +188,19 @@ class SandboxManagerTest {
         assertThat(manager.run(podRequest("web"), () -> false).id()).as("the name is free again").isNotEqualTo(pod.id());
     }
 
+    /** Sandboxes that name the same parent: the one that made it must not fail RemovePodSandbox on the others' cgroups. */
+    @Test
+    void remove_podWhoseCgroupParentOthersUse_succeedsAndKeepsTheParent() throws Exception {
+        PodSandbox pod = manager.run(podRequest("web"), () -> false);
+        assertThat(pod.cgroupCreated()).isTrue();
+        node.cgroups.add("/kubepods/pod-web/gantry-of-another-pod"); // a container of a later sandbox with the same parent
+
+        manager.remove(pod.id());
+
+        assertThat(node.records()).isEmpty();
+        assertThat(node.cgroups).containsExactlyInAnyOrder("/kubepods/pod-web", "/kubepods/pod-web/gantry-of-another-pod");
+    }
+
     @Test
     void remove_readyPod_stopsItFirst() throws Exception {
         PodSandbox pod = manager.run(podRequest("web"), () -> false);

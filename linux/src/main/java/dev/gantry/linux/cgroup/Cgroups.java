@@ -147,6 +147,42 @@ public final class Cgroups {
         }
     }
 
+    /**
+     * Removes {@code path} like {@link #remove} unless another cgroup lives below it in some
+     * hierarchy: a pod's cgroup parent that this runtime created may since have become the parent of
+     * other pods too (several sandboxes named the same parent), and it is then theirs as much as ours.
+     *
+     * @return false when it was kept for that reason (the hierarchies without children lose it all the same)
+     */
+    public boolean removeUnlessShared(String path) throws IOException {
+        components(path);
+        boolean kept = false;
+        IOException first = null;
+        for (Path dir : dirs(path)) {
+            try {
+                if (hasChildCgroups(dir)) {
+                    kept = true;
+                    continue;
+                }
+                rmdir(path, dir);
+            } catch (IOException e) {
+                if (hasChildCgroups(dir)) {
+                    kept = true; // a child appeared while we waited for the cgroup to empty
+                    continue;
+                }
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return !kept;
+    }
+
     /** Moves process {@code pid} into {@code path} in every hierarchy. */
     public void addProcess(String path, long pid) throws IOException {
         components(path);
@@ -262,6 +298,15 @@ public final class Cgroups {
             return Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             return List.of("(unreadable: " + reason(e) + ")");
+        }
+    }
+
+    /** False also when the directory is gone or unreadable: then removing it says what is wrong. */
+    private static boolean hasChildCgroups(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.anyMatch(Files::isDirectory);
+        } catch (IOException e) {
+            return false;
         }
     }
 

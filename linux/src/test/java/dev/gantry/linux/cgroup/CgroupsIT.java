@@ -131,6 +131,21 @@ class CgroupsIT {
     }
 
     @Test
+    void removeUnlessShared_keepsAParentOthersLiveIn_thenRemovesItEmpty() throws IOException {
+        String parent = top + "/besteffort";
+        cgroups.create(leaf);
+
+        assertThat(cgroups.removeUnlessShared(parent)).isFalse();
+        assertThat(cgroups.exists(parent)).isTrue();
+        assertThat(cgroups.exists(leaf)).isTrue();
+        assertThat(waits).as("kept at once, no waiting for an emptiness that will not come").isEmpty();
+
+        cgroups.remove(leaf);
+        assertThat(cgroups.removeUnlessShared(parent)).isTrue();
+        assertThat(cgroups.exists(parent)).isFalse();
+    }
+
+    @Test
     void remove_absent_isNoOp() throws IOException {
         cgroups.remove(leaf);
         cgroups.remove(leaf);
