@@ -129,22 +129,7 @@ public final class Cgroups {
      * naming it and the pids still in it; the other hierarchies are still tried.
      */
     public void remove(String path) throws IOException {
-        components(path);
-        IOException first = null;
-        for (Path dir : dirs(path)) {
-            try {
-                rmdir(path, dir);
-            } catch (IOException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        removeLeaf(path, false);
     }
 
     /**
@@ -155,22 +140,25 @@ public final class Cgroups {
      * @return false when it was kept for that reason (the hierarchies without children lose it all the same)
      */
     public boolean removeUnlessShared(String path) throws IOException {
+        return !removeLeaf(path, true);
+    }
+
+    /** The one removal loop; with {@code keepShared}, true when some hierarchy kept the cgroup for its children. */
+    private boolean removeLeaf(String path, boolean keepShared) throws IOException {
         components(path);
         boolean kept = false;
         IOException first = null;
         for (Path dir : dirs(path)) {
+            if (keepShared && hasChildCgroups(dir)) {
+                kept = true;
+                continue;
+            }
             try {
-                if (hasChildCgroups(dir)) {
-                    kept = true;
-                    continue;
-                }
                 rmdir(path, dir);
             } catch (IOException e) {
-                if (hasChildCgroups(dir)) {
+                if (keepShared && hasChildCgroups(dir)) {
                     kept = true; // a child appeared while we waited for the cgroup to empty
-                    continue;
-                }
-                if (first == null) {
+                } else if (first == null) {
                     first = e;
                 } else {
                     first.addSuppressed(e);
@@ -180,7 +168,7 @@ public final class Cgroups {
         if (first != null) {
             throw first;
         }
-        return !kept;
+        return kept;
     }
 
     /** Moves process {@code pid} into {@code path} in every hierarchy. */
