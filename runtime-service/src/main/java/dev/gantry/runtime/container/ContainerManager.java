@@ -55,7 +55,7 @@ public final class ContainerManager {
     private static final Logger log = LoggerFactory.getLogger(ContainerManager.class);
     private static final int SIGKILL = 9;
     /** How long a SIGKILLed container may take to be reaped and reported by conmon. */
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final ContainerStore store;
     private final ContainerSystem system;
@@ -81,6 +81,7 @@ public final class ContainerManager {
 
     private final ExitListener exitListener;
     private final Executor fileDeletion;
+    private final Duration killWait;
 
     /** Deletes a removed container's files on the calling thread, before RemoveContainer answers. */
     public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events) {
@@ -93,11 +94,18 @@ public final class ContainerManager {
      */
     public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener,
             Executor fileDeletion) {
+        this(store, system, events, exitListener, fileDeletion, KILL_WAIT);
+    }
+
+    /** @param killWait how long a Stop waits for the exit of a container it sent SIGKILL */
+    ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener,
+            Executor fileDeletion, Duration killWait) {
         this.store = store;
         this.system = system;
         this.events = events;
         this.exitListener = exitListener;
         this.fileDeletion = fileDeletion;
+        this.killWait = killWait;
         this.creator = new ContainerCreator(store, system, leases);
     }
 
@@ -173,16 +181,17 @@ public final class ContainerManager {
         CompletableFuture<Void> exited = exitOf(id);
         boolean killNow = timeout.isZero() || timeout.isNegative();
         if (!signal(id, killNow ? SIGKILL : -1)) {
+            exits.remove(id, exited); // it had ended: nobody completes a future made after its exit
             return;
         }
-        if (!killNow && await(exited, timeout)) {
+        if (!killNow && await(id, exited, timeout)) {
             return;
         }
-        if (!signal(id, SIGKILL) || await(exited, KILL_WAIT)) {
+        if (!signal(id, SIGKILL) || await(id, exited, killWait)) {
             return;
         }
         throw new ContainerStopTimeoutException("stop container " + id + ": its process was killed but its exit was not reported within "
-                + KILL_WAIT.toSeconds() + " s");
+                + killWait.toMillis() + " ms");
     }
 
     /** Sends {@code signal} (-1: the container's stop signal) under the lock; false when it has exited already. */
@@ -207,14 +216,20 @@ public final class ContainerManager {
         return exits.computeIfAbsent(id, k -> new CompletableFuture<>());
     }
 
-    /** Whether the exit was recorded within {@code timeout}. */
-    private boolean await(CompletableFuture<Void> exited, Duration timeout) throws InterruptedException {
+    /**
+     * Whether the exit was reported within {@code timeout}; once it was, waits (without a
+     * deadline) for {@link #onExit} to have recorded it, so a slow disk under the record's write
+     * is not mistaken for a process that will not die.
+     */
+    private boolean await(String id, CompletableFuture<Void> exited, Duration timeout) throws InterruptedException {
         try {
             exited.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
+            throw new IllegalStateException("exit futures are only ever completed normally", e);
+        }
+        try (var recorded = locks.lock(id)) {
             return true;
         }
     }
@@ -335,6 +350,11 @@ public final class ContainerManager {
     public void onExit(ExitStatus exit) {
         String id = exit.containerId();
         try (var held = locks.lock(id)) {
+            // Waiters wake now and take the lock before they return, so they see what is recorded here.
+            CompletableFuture<Void> waiting = exits.remove(id);
+            if (waiting != null) {
+                waiting.complete(null);
+            }
             killedBeforeStart.remove(id);
             Optional<Container> c = store.find(id);
             if (c.isEmpty() || !c.get().state().isLive()) {
@@ -347,11 +367,6 @@ public final class ContainerManager {
             }
             log.info("container {} ({}) exited: {}", id, exited.reservedName(), ContainerStates.describe(exited.state()));
             Thread.ofVirtual().name("exit-release-" + id).start(() -> releaseAfterExit(id));
-        } finally {
-            CompletableFuture<Void> waiting = exits.remove(id);
-            if (waiting != null) {
-                waiting.complete(null);
-            }
         }
     }
 

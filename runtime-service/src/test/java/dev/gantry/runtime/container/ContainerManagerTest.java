@@ -209,6 +209,58 @@ class ContainerManagerTest {
         assertThat(lc.monitor.reopened()).containsExactly(lc.paths.bundle(c.id()));
     }
 
+    @Test
+    void stop_exitReportedWhileItsRecordIsSlow_waitsForTheRecordPastTheKillWait() throws Exception {
+        lc.killWait = Duration.ofMillis(20);
+        lc.restart();
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+        CountDownLatch recording = new CountDownLatch(1);
+        CountDownLatch diskFree = new CountDownLatch(1);
+        lc.events.subscribe(e -> {
+            if (e.type() == ContainerEvent.Type.STOPPED) {
+                recording.countDown();
+                awaitQuietly(diskFree); // the exit is being recorded: as if its write were slow
+            }
+        });
+        Future<?> stopping;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            stopping = threads.submit(() -> {
+                lc.manager.stop(c.id(), Duration.ZERO);
+                return null;
+            });
+            recording.await();
+            Thread.sleep(lc.killWait.toMillis() * 10);
+            assertThat(stopping).as("Stop answers before the exit is recorded").isNotDone();
+            diskFree.countDown();
+        }
+
+        stopping.get();
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stop_exitNeverReported_failsWithDeadlineExceeded() throws Exception {
+        lc.killWait = Duration.ofMillis(50);
+        lc.restart();
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+        lc.runtime.loseExits();
+
+        assertThatThrownBy(() -> lc.manager.stop(c.id(), Duration.ZERO))
+                .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED))
+                .hasMessageContaining("exit was not reported");
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Running.class);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @RepeatedTest(20)
     void parallelStopAndRemove_oneContainer_endsRemovedAndConsistent() throws Exception {
         Container c = lc.create("app");

@@ -35,6 +35,11 @@ final class Lifecycle {
     final ContainerEvents events = new ContainerEvents();
     ContainerStore store;
     ContainerManager manager;
+    /**
+     * Long, so a stalled test machine cannot pass for an exit never reported; tests of that
+     * path shorten it and {@link #restart}.
+     */
+    Duration killWait = Duration.ofSeconds(60);
 
     Lifecycle(Path dir) throws IOException {
         this.dir = dir;
@@ -60,7 +65,7 @@ final class Lifecycle {
     ContainerManager restart(java.util.concurrent.Executor fileDeletion) {
         store = new ContainerStore(paths.containersRoot());
         store.load();
-        manager = new ContainerManager(store, system, events, ExitListener.NONE, fileDeletion);
+        manager = new ContainerManager(store, system, events, ExitListener.NONE, fileDeletion, killWait);
         ContainerManager exitsTo = manager;
         runtime.onStop(id -> exitsTo.onExit(new ExitStatus(id, 137, java.time.Instant.now(), false)));
         return manager;

@@ -28,6 +28,7 @@ public final class FakeOciRuntime implements OciRuntime {
     private final Set<Integer> ignored = new HashSet<>();
     private final List<String> calls = new ArrayList<>();
     private volatile Consumer<String> stopListener = id -> {};
+    private volatile boolean exitsLost;
     private long nextPid = 1000;
 
     @Override
@@ -135,6 +136,11 @@ public final class FakeOciRuntime implements OciRuntime {
         this.stopListener = listener;
     }
 
+    /** Stops are no longer reported, as when conmon died and nobody writes the exit file. */
+    public void loseExits() {
+        exitsLost = true;
+    }
+
     /** A container as if it had ended by itself while nobody watched (gantryd down). */
     public synchronized void exitBehindOurBack(String id) {
         RuncState s = containers.get(id);
@@ -156,6 +162,9 @@ public final class FakeOciRuntime implements OciRuntime {
     }
 
     private void reportStop(String id) {
+        if (exitsLost) {
+            return;
+        }
         Consumer<String> listener = stopListener;
         Thread.ofVirtual().name("fake-exit-" + id).start(() -> listener.accept(id));
     }
