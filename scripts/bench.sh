@@ -20,8 +20,10 @@
 #                                            on the same container, interleaved (root; default 200 calls)
 #   scripts/bench.sh cycle [iterations]      the pod cycle through crictl, one process per step (root; CRICTL or
 #                                            ../shared/tools/cri-tools-1.36.0/crictl): version, runp, create, start, stop,
-#                                            rm, stopp, rmp medians (default 20), 10 pods at once, crictl's own floor, and
-#                                            the same cycle over one gRPC connection without crictl
+#                                            rm, stopp, rmp medians (default 20), 10 pods at once, crictl's own floor, the
+#                                            same cycle over one gRPC connection without crictl, and a fresh connection's
+#                                            first call; BENCH_COMPARE_CRI=<socket> takes the connection figures beside
+#                                            another runtime's (containerd's), interleaved
 #   scripts/bench.sh dist [runs]             the distribution tarball (scripts/dist.sh, built first) beside the build's
 #                                            bin/gantryd: sizes, start to first Version, RSS at ready and idle (default 10 runs)
 #   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but

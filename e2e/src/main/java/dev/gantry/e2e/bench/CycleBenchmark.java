@@ -35,8 +35,12 @@ import java.util.concurrent.Future;
  * per step (version, runp, create, start, stop, rm, stopp, rmp), medians over the iterations, and
  * 10 pods started at once (runp + create + start each). Beside them the floor crictl itself costs
  * ({@code crictl --version}: start-up without a connection) and the same cycle over one gRPC
- * connection from this JVM, without crictl. The pods use a bridge + host-local + portmap network
- * of their own. Needs crictl: {@code CRICTL}, else ../shared/tools/cri-tools-1.36.0/crictl.
+ * connection from this JVM, without crictl, and what a fresh connection's first call costs the
+ * daemon ({@link FreshConnectionVersion}: no client library in the figure). With
+ * {@value #COMPARE_ENV} naming another runtime's socket, that figure and {@code crictl version} are
+ * also taken against it, interleaved with ours, and their ratios printed. The pods use a bridge +
+ * host-local + portmap network of their own. Needs crictl: {@code CRICTL}, else
+ * ../shared/tools/cri-tools-1.36.0/crictl.
  */
 public final class CycleBenchmark {
 
@@ -44,6 +48,11 @@ public final class CycleBenchmark {
     private static final int WARM_UP = 3;
     private static final int CONCURRENT_PODS = 10;
     private static final int CONCURRENT_ROUNDS = 3;
+    /** Fresh connections per runtime for the first-call figure, taken after everything else. */
+    private static final int FRESH_CONNECTIONS = 200;
+    /** Another CRI runtime's socket (containerd's) to take the connection figures beside, interleaved. */
+    private static final String COMPARE_ENV = "BENCH_COMPARE_CRI";
+    private static final int CRICTL_VERSION_PAIRS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CycleBenchmark() {}
@@ -110,16 +119,58 @@ public final class CycleBenchmark {
                     grpc[i] = ms;
                 }
             }
+            String connections = connections(System.getenv(COMPARE_ENV));
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                     "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
                     iterations, System.getProperty("java.version"), median(noop)));
             steps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
             json.append(String.format(Locale.ROOT,
                     ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
-                            + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f}",
+                            + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f%s}",
                     median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles), CONCURRENT_PODS, median(concurrent),
-                    median(grpc)));
+                    median(grpc), connections));
             return json.toString();
+        }
+
+        /**
+         * The fresh-connection figures as JSON fields (each starting with a comma): ours alone, or,
+         * with {@code compare} set, ours and the other runtime's taken in turn, with crictl version
+         * against both the same way.
+         */
+        private String connections(String compare) throws Exception {
+            Path ours = node.daemon().socket();
+            double[] fresh = new double[FRESH_CONNECTIONS];
+            if (compare == null || compare.isBlank()) {
+                for (int i = 0; i < FRESH_CONNECTIONS; i++) {
+                    fresh[i] = FreshConnectionVersion.call(ours).nanos() / 1e6;
+                }
+                return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f", median(fresh));
+            }
+            Path theirs = Path.of(compare.startsWith("unix://") ? compare.substring("unix://".length()) : compare);
+            String runtime = FreshConnectionVersion.call(theirs).response().getRuntimeName();
+            double[] freshTheirs = new double[FRESH_CONNECTIONS];
+            double[] crictlOurs = new double[CRICTL_VERSION_PAIRS];
+            double[] crictlTheirs = new double[crictlOurs.length];
+            for (int i = 0; i < FRESH_CONNECTIONS; i++) {
+                fresh[i] = FreshConnectionVersion.call(ours).nanos() / 1e6;
+                freshTheirs[i] = FreshConnectionVersion.call(theirs).nanos() / 1e6;
+            }
+            for (int i = 0; i < crictlOurs.length; i++) {
+                crictlOurs[i] = crictlVersion("unix://" + ours);
+                crictlTheirs[i] = crictlVersion("unix://" + theirs);
+            }
+            return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f,\"compare\":{\"runtime\":%s,"
+                            + "\"fresh_connection_version_ms\":%.3f,\"fresh_connection_ratio\":%.2f,"
+                            + "\"crictl_version_ms\":%.1f,\"crictl_version_ours_ms\":%.1f,\"crictl_version_ratio\":%.3f}",
+                    median(fresh), JSON.writeValueAsString(runtime), median(freshTheirs), median(fresh) / median(freshTheirs),
+                    median(crictlTheirs), median(crictlOurs), median(crictlOurs) / median(crictlTheirs));
+        }
+
+        private double crictlVersion(String socketEndpoint) throws IOException, InterruptedException {
+            long t0 = System.nanoTime();
+            run(List.of(crictl.toString(), "--config", work.resolve("crictl.yaml").toString(), "--runtime-endpoint", socketEndpoint,
+                    "version"));
+            return lap(t0);
         }
 
         /** One cycle through crictl: the time of each step in {@link #STEPS} order, in ms. */
