@@ -139,23 +139,23 @@ public final class CycleBenchmark {
          */
         private String connections(String compare) throws Exception {
             Path ours = node.daemon().socket();
+            Path theirs = compare == null || compare.isBlank() ? null
+                    : Path.of(compare.startsWith("unix://") ? compare.substring("unix://".length()) : compare);
             double[] fresh = new double[FRESH_CONNECTIONS];
-            if (compare == null || compare.isBlank()) {
-                for (int i = 0; i < FRESH_CONNECTIONS; i++) {
-                    fresh[i] = FreshConnectionVersion.call(ours).nanos() / 1e6;
-                }
-                return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f", median(fresh));
-            }
-            Path theirs = Path.of(compare.startsWith("unix://") ? compare.substring("unix://".length()) : compare);
-            String runtime = FreshConnectionVersion.call(theirs).response().getRuntimeName();
             double[] freshTheirs = new double[FRESH_CONNECTIONS];
-            double[] crictlOurs = new double[CRICTL_VERSION_PAIRS];
-            double[] crictlTheirs = new double[crictlOurs.length];
             for (int i = 0; i < FRESH_CONNECTIONS; i++) {
                 fresh[i] = FreshConnectionVersion.call(ours).nanos() / 1e6;
-                freshTheirs[i] = FreshConnectionVersion.call(theirs).nanos() / 1e6;
+                if (theirs != null) {
+                    freshTheirs[i] = FreshConnectionVersion.call(theirs).nanos() / 1e6;
+                }
             }
-            for (int i = 0; i < crictlOurs.length; i++) {
+            if (theirs == null) {
+                return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f", median(fresh));
+            }
+            String runtime = FreshConnectionVersion.call(theirs).response().getRuntimeName();
+            double[] crictlOurs = new double[CRICTL_VERSION_PAIRS];
+            double[] crictlTheirs = new double[CRICTL_VERSION_PAIRS];
+            for (int i = 0; i < CRICTL_VERSION_PAIRS; i++) {
                 crictlOurs[i] = crictlVersion("unix://" + ours);
                 crictlTheirs[i] = crictlVersion("unix://" + theirs);
             }

@@ -55,7 +55,7 @@ public final class ContainerManager {
     private static final Logger log = LoggerFactory.getLogger(ContainerManager.class);
     private static final int SIGKILL = 9;
     /** How long a SIGKILLed container may take to be reaped and reported by conmon. */
-    static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final ContainerStore store;
     private final ContainerSystem system;

@@ -211,10 +211,7 @@ class ContainerManagerTest {
 
     @Test
     void stop_exitReportedWhileItsRecordIsSlow_waitsForTheRecordPastTheKillWait() throws Exception {
-        lc.killWait = Duration.ofMillis(20);
-        lc.restart();
-        Container c = lc.create("app");
-        lc.manager.start(c.id());
+        Container c = runningWithKillWait(Duration.ofMillis(20));
         CountDownLatch recording = new CountDownLatch(1);
         CountDownLatch diskFree = new CountDownLatch(1);
         lc.events.subscribe(e -> {
@@ -241,16 +238,22 @@ class ContainerManagerTest {
 
     @Test
     void stop_exitNeverReported_failsWithDeadlineExceeded() throws Exception {
-        lc.killWait = Duration.ofMillis(50);
-        lc.restart();
-        Container c = lc.create("app");
-        lc.manager.start(c.id());
+        Container c = runningWithKillWait(Duration.ofMillis(50));
         lc.runtime.loseExits();
 
         assertThatThrownBy(() -> lc.manager.stop(c.id(), Duration.ZERO))
                 .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED))
                 .hasMessageContaining("exit was not reported");
         assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Running.class);
+    }
+
+    /** A running container of a manager whose Stop waits {@code killWait} for an exit after SIGKILL. */
+    private Container runningWithKillWait(Duration killWait) throws Exception {
+        lc.killWait = killWait;
+        lc.restart();
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+        return c;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
