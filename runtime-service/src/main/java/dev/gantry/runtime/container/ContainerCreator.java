@@ -17,7 +17,6 @@ import dev.gantry.runtime.errors.ContainerSetupFailedException;
 import dev.gantry.runtime.errors.ContainerWrongStateException;
 import dev.gantry.runtime.errors.InvalidContainerConfigException;
 import dev.gantry.runtime.monitor.ConmonCommand;
-import dev.gantry.runtime.monitor.ConmonLaunch;
 import dev.gantry.runtime.oci.OciRuntime;
 import dev.gantry.runtime.oci.OciSpec;
 import dev.gantry.runtime.oci.OciSpecJson;
@@ -33,10 +32,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +47,17 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * check pod, image, log path, resources ─► record CREATING (name reserved) ─► lease the image
- *   ─► mount the overlay rootfs ─► build and write config.json ─► conmon + runc create ─► record CREATED
+ *   ─► mount the overlay rootfs ─► build and write config.json ─► start conmon + runc create ─► record CREATED
  * </pre>
  *
  * A failure undoes every earlier step, newest first, and leaves nothing behind; a crash leaves a
  * CREATING record that recovery undoes the same way.
+ *
+ * <p>conmon + {@code runc create} (about 45 ms, nearly all of CreateContainer) runs on beyond the
+ * call, as containerd defers the task to StartContainer: the container is recorded CREATED while
+ * it runs, and whatever needs runc's container (start, stop, remove, update) waits for it first
+ * (see {@link ContainerManager}). A client that does anything between the two calls (crictl
+ * starting its next process) finds it done; its failure is StartContainer's.
  */
 final class ContainerCreator {
 
@@ -62,12 +70,21 @@ final class ContainerCreator {
     private final ContainerStore store;
     private final ContainerSystem system;
     private final Map<String, Leases.Lease> leases;
+    private final Executor launches;
 
-    ContainerCreator(ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases) {
+    /** @param launches runs each container's conmon + runc create */
+    ContainerCreator(ContainerStore store, ContainerSystem system, Map<String, Leases.Lease> leases, Executor launches) {
         this.store = store;
         this.system = system;
         this.leases = leases;
+        this.launches = launches;
     }
+
+    /**
+     * A container recorded CREATED, and its conmon + runc create, which may still run: it fails
+     * with what conmon reported ({@link dev.gantry.runtime.monitor.ConmonLaunchException}).
+     */
+    record Creation(Container container, CompletableFuture<Void> launch) {}
 
     /** Checks everything that can be checked before anything is made; returns the image to use. */
     Prepared prepare(PodSandbox pod, ContainerConfig config) {
@@ -96,7 +113,7 @@ final class ContainerCreator {
     record Prepared(ImageRecord image, ImageConfig imageConfig, Optional<Path> logPath, int stopSignal, OciSpec.Resources resources) {}
 
     /** Runs the create steps for a new container id; the caller holds the pod's container lock. */
-    Container create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
+    Creation create(String id, PodSandbox pod, ContainerConfig config, PodSandboxConfig podConfig, Prepared prepared) {
         // The pod's sysctls come from its record (checked by RunPodSandbox), not the copy this request repeats.
         String reserved = Container.reservedName(config, podConfig.getMetadata());
         OciRuntime runtime = system.runtime(pod.runtimeHandler());
@@ -139,20 +156,21 @@ final class ContainerCreator {
             rollback.push("runc delete " + id, () -> runtime.delete(id));
             // conmon links <state>/attach/<id> to the bundle before runc create, and leaves it when create fails.
             rollback.push("remove attach link", () -> Files.deleteIfExists(paths.attach().resolve(id)));
-            ConmonLaunch launch = system.monitor().launch(conmonCommand(id, config, runtime, prepared.logPath()),
-                    system.clock().instant().plus(system.createTimeout()));
             rollback.push("remove exit file", () -> Files.deleteIfExists(paths.exitFile(id)));
-            times.lap("conmon + runc create");
+            CompletableFuture<Void> launch = launch(id, config, runtime, prepared.logPath());
+            // Undone first: runc delete must not race a runc create still running.
+            rollback.push("wait for conmon", () -> launch.handle((done, failed) -> null).join());
+            times.lap("conmon started");
 
+            // The pid is recorded by StartContainer: conmon may not have reported it yet.
             OciSpec.User user = spec.process().user();
             Container created = store.update(id, c -> new Container(c.id(), c.podId(), c.reservedName(), c.config(), c.image(),
                     c.imageId(), c.imageRef(), c.createdAt(), c.logPath(), c.cgroupsPath(), c.runtimeHandler(), c.stopSignal(),
-                    c.resources(), user.uid(), user.gid(), user.additionalGids(), launch.containerPid(),
-                    new ContainerState.Created(), false));
+                    c.resources(), user.uid(), user.gid(), user.additionalGids(), 0, new ContainerState.Created(), false));
             rollback.clear();
             times.lap("record");
             log.debug("{}: {}", rollback.operation(), times);
-            return created;
+            return new Creation(created, launch);
         } catch (Throwable e) {
             // Any throwable: an Error (OutOfMemoryError, StackOverflowError) skipping this would leak
             // the mount, the Creating record, the name and the image lease. It is rethrown as it is.
@@ -168,6 +186,20 @@ final class ContainerCreator {
             }
             throw new ContainerSetupFailedException(rollback.operation() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts conmon + runc create of container {@code id}, whose bundle and rootfs are ready, on the
+     * launch executor; the future fails with what conmon reported.
+     */
+    CompletableFuture<Void> launch(String id, ContainerConfig config, OciRuntime runtime, Optional<Path> logPath) {
+        ConmonCommand command = conmonCommand(id, config, runtime, logPath);
+        Instant deadline = system.clock().instant().plus(system.createTimeout());
+        return CompletableFuture.runAsync(() -> {
+            long began = System.nanoTime();
+            system.monitor().launch(command, deadline);
+            log.debug("create container {}: conmon + runc create {} ms", id, String.format("%.1f", (System.nanoTime() - began) / 1e6));
+        }, launches);
     }
 
     private ConmonCommand conmonCommand(String id, ContainerConfig config, OciRuntime runtime, Optional<Path> logPath) {

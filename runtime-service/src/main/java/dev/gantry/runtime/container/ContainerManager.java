@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -45,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * in parallel. An exit is recorded under the same lock, so STARTED is always published before
  * STOPPED. Nothing waits for an exit while holding the lock: Stop and Remove signal under it, then
  * wait outside it for {@link #onExit} to record the exit.
+ *
+ * <p>CreateContainer answers once the container is recorded, while its conmon + runc create still
+ * runs (see {@link ContainerCreator}); Start, Stop, Remove and Update wait for it under the lock.
+ * When it fails, the container turns EXITED (ContainerCannotRun, with conmon's message) and the
+ * next StartContainer fails with that message, as containerd's does when the task cannot be made.
  */
 public final class ContainerManager {
 
@@ -78,6 +85,12 @@ public final class ContainerManager {
      * for. Memory only: after a restart RemoveContainer runs runc delete again, which is idempotent.
      */
     private final Set<String> runcReleased = ConcurrentHashMap.newKeySet();
+    /**
+     * conmon + runc create of created containers, from CreateContainer until it succeeded (then
+     * dropped) or, when it failed, until StartContainer has reported the failure or the container
+     * is removed. Memory only: after a restart runc's state says what the launch did.
+     */
+    private final Map<String, CompletableFuture<Void>> launches = new ConcurrentHashMap<>();
 
     private final ExitListener exitListener;
     private final Executor fileDeletion;
@@ -94,20 +107,25 @@ public final class ContainerManager {
      */
     public ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener,
             Executor fileDeletion) {
-        this(store, system, events, exitListener, fileDeletion, KILL_WAIT);
+        this(store, system, events, exitListener, fileDeletion, KILL_WAIT, ON_VIRTUAL_THREAD);
     }
 
-    /** @param killWait how long a Stop waits for the exit of a container it sent SIGKILL */
+    /**
+     * @param killWait how long a Stop waits for the exit of a container it sent SIGKILL
+     * @param launches runs each container's conmon + runc create, beyond its CreateContainer
+     */
     ContainerManager(ContainerStore store, ContainerSystem system, ContainerEvents events, ExitListener exitListener,
-            Executor fileDeletion, Duration killWait) {
+            Executor fileDeletion, Duration killWait, Executor launches) {
         this.store = store;
         this.system = system;
         this.events = events;
         this.exitListener = exitListener;
         this.fileDeletion = fileDeletion;
         this.killWait = killWait;
-        this.creator = new ContainerCreator(store, system, leases);
+        this.creator = new ContainerCreator(store, system, leases, launches);
     }
+
+    private static final Executor ON_VIRTUAL_THREAD = task -> Thread.ofVirtual().name("conmon-launch").start(task);
 
     /**
      * CreateContainer in {@code pod}, which the caller read under the pod's lock (the pod
@@ -129,7 +147,9 @@ public final class ContainerManager {
         }
         String id = Ids.random();
         try (var held = locks.lock(id)) {
-            Container created = creator.create(id, pod, config, podConfig, prepared);
+            ContainerCreator.Creation creation = creator.create(id, pod, config, podConfig, prepared);
+            Container created = creation.container();
+            track(id, creation.launch());
             events.publish(new ContainerEvent(ContainerEvent.Type.CREATED, created, system.clock().instant()));
             log.info("container {} ({}) created in pod {}", id, reserved, pod.id());
             if (callerGone.getAsBoolean()) {
@@ -146,6 +166,11 @@ public final class ContainerManager {
     public Container start(String idOrPrefix) {
         Container c = store.get(idOrPrefix);
         try (var held = locks.lock(c.id())) {
+            Optional<RuntimeException> launchFailure = settleLaunch(c.id());
+            if (launchFailure.isPresent()) {
+                launches.remove(c.id());
+                throw launchFailure.get();
+            }
             c = store.get(c.id());
             if (!(c.state() instanceof ContainerState.Created)) {
                 throw new ContainerWrongStateException("container " + c.id() + " is " + ContainerStates.describe(c.state()) + ": only a created container can be started");
@@ -162,7 +187,8 @@ public final class ContainerManager {
                 events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, failed, now));
                 throw e;
             }
-            Container running = store.update(c.id(), x -> x.withState(new ContainerState.Running(now)));
+            long pid = c.pid() > 0 ? c.pid() : containerPid(c.id());
+            Container running = store.update(c.id(), x -> x.withPid(pid).withState(new ContainerState.Running(now)));
             events.publish(new ContainerEvent(ContainerEvent.Type.STARTED, running, now));
             return running;
         }
@@ -197,6 +223,7 @@ public final class ContainerManager {
     /** Sends {@code signal} (-1: the container's stop signal) under the lock; false when it has exited already. */
     private boolean signal(String id, int signal) {
         try (var held = locks.lock(id)) {
+            settleLaunch(id);
             Optional<Container> c = store.find(id);
             if (c.isEmpty() || !c.get().state().isLive()) {
                 return false;
@@ -255,6 +282,7 @@ public final class ContainerManager {
             Container removing = c.get();
             Runnable deleteFiles = ContainerRemoval.detach(removing, store, system, leases, runcReleased.remove(id), times);
             exits.remove(id);
+            launches.remove(id);
             unclaimed.remove(id);
             killedBeforeStart.remove(id);
             events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
@@ -289,6 +317,7 @@ public final class ContainerManager {
         Container c = status(idOrPrefix);
         system.specs().resources(update);
         try (var held = locks.lock(c.id())) {
+            settleLaunch(c.id());
             c = store.get(c.id());
             if (!c.state().isLive()) {
                 // containerd refuses too; a created container's update is stored and applies at start.
@@ -343,6 +372,79 @@ public final class ContainerManager {
                 throw new IOException("conmon did not make " + log + " again within " + LOG_REOPEN_WAIT_MILLIS + " ms");
             }
             Thread.sleep(LOG_REOPEN_POLL_MILLIS);
+        }
+    }
+
+    /** Keeps a container's conmon + runc create for the calls that must wait for it; under its lock. */
+    private void track(String id, CompletableFuture<Void> launch) {
+        launches.put(id, launch);
+        // Async: a failure is recorded under the lock, once the caller has released it (after CREATED is published).
+        launch.whenCompleteAsync((done, failed) -> {
+            if (failed == null) {
+                launches.remove(id, launch);
+            } else {
+                try (var settling = locks.lock(id)) {
+                    settleLaunch(id);
+                }
+            }
+        }, ON_VIRTUAL_THREAD);
+    }
+
+    /**
+     * Recovery's, for a CREATED container whose conmon ended with gantryd (killed before it had
+     * run runc create, or on its sync pipe just after): no user process has run, so runc's
+     * half-made container, if any, is deleted and conmon + runc create run again; its Start
+     * waits for them as after a CreateContainer.
+     */
+    void relaunch(Container c, OciRuntime runtime) throws IOException {
+        try (var held = locks.lock(c.id())) {
+            runtime.delete(c.id());
+            Files.deleteIfExists(system.paths().exitFile(c.id()));
+            Files.deleteIfExists(system.paths().attach().resolve(c.id()));
+            Optional<Path> logPath = c.logPath().isEmpty() ? Optional.empty() : Optional.of(Path.of(c.logPath()));
+            track(c.id(), creator.launch(c.id(), c.config(), runtime, logPath));
+        }
+    }
+
+    /**
+     * Waits for the container's conmon + runc create if it still runs. When it failed, a container
+     * still CREATED turns EXITED with conmon's message (once: later calls find it so) and runc's
+     * part and the mounts are released as after an exit; the failure is returned each time, until
+     * StartContainer or RemoveContainer drops it. Under the container's lock.
+     */
+    private Optional<RuntimeException> settleLaunch(String id) {
+        CompletableFuture<Void> launch = launches.get(id);
+        if (launch == null) {
+            return Optional.empty();
+        }
+        try {
+            launch.join();
+            launches.remove(id, launch);
+            return Optional.empty();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            RuntimeException failure = cause instanceof RuntimeException r ? r
+                    : new ContainerSetupFailedException("create container " + id + ": " + cause.getMessage(), cause);
+            Optional<Container> c = store.find(id);
+            if (c.isPresent() && c.get().state() instanceof ContainerState.Created) {
+                Instant now = system.clock().instant();
+                String message = failure.getMessage() == null ? "" : failure.getMessage();
+                Container failed = store.update(id, x -> x.withState(new ContainerState.Exited(now, now, 128, "ContainerCannotRun", message)));
+                events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, failed, now));
+                log.info("container {} ({}) could not be created by its runtime: {}", id, failed.reservedName(), message);
+                Thread.ofVirtual().name("exit-release-" + id).start(() -> releaseAfterExit(id));
+            }
+            return Optional.of(failure);
+        }
+    }
+
+    /** The pid runc wrote for a created container; 0 when it cannot be read (status then shows none). */
+    private long containerPid(String id) {
+        try {
+            return Long.parseLong(Files.readString(system.paths().pidFile(id)).strip());
+        } catch (IOException | NumberFormatException e) {
+            log.debug("container {}: no pid in {}: {}", id, system.paths().pidFile(id), e.getMessage());
+            return 0;
         }
     }
 

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * CREATING record            → undo the create (runc delete, unmount, remove)
  * removing (an older gantryd) → finish the remove
  * moved out by RemoveContainer → delete it (the remove had answered; its deletion was cut short)
+ * CREATED, conmon gone, no exit file, runc says created or nothing
+ *                            → conmon + runc create again (gantryd died while they ran: see ContainerManager#relaunch)
  * CREATED/RUNNING, runc says
  *    created / running       → keep (re-lease the image); exits are watched again after this
  *    stopped, conmon alive   → keep: conmon is writing the exit file, the watcher's rescan reads it
@@ -130,6 +132,16 @@ public final class ContainerRecovery {
         OciRuntime runtime = system.runtimes().get(c.runtimeHandler());
         Optional<RuncState> state = runtime == null ? Optional.empty() : runtime.state(c.id());
         Instant now = system.clock().instant();
+        if (runtime != null && unmonitoredBeforeStart(c, state)) {
+            log.info("container {} ({}) was being created by conmon + runc when gantryd stopped; creating it again",
+                    c.id(), c.reservedName());
+            try {
+                manager.relaunch(c, runtime);
+                return c;
+            } catch (IOException | RuntimeException e) {
+                log.warn("container {}: creating it again failed: {}", c.id(), e.getMessage());
+            }
+        }
         if (state.isPresent()) {
             switch (state.get().status()) {
                 case "running", "paused" -> {
@@ -154,6 +166,19 @@ public final class ContainerRecovery {
         log.warn("container {} ({}) ended while gantryd was down and left no exit status", c.id(), c.reservedName());
         return store.update(c.id(), x -> x.withState(ContainerStates.unknown(x, now,
                 "the container's process ended while gantryd was down and left no exit status")));
+    }
+
+    /**
+     * CREATED, but no conmon watches it and none has reported an exit, while its run directory
+     * (and so its mounted rootfs) survived: gantryd died during the launch CreateContainer had
+     * answered before. After a reboot the run directory is gone and the container is lost as before.
+     */
+    private boolean unmonitoredBeforeStart(Container c, Optional<RuncState> state) {
+        return c.state() instanceof ContainerState.Created
+                && (state.isEmpty() || state.get().status().equals("created"))
+                && !conmonAlive(c.id())
+                && !Files.exists(system.paths().exitFile(c.id()))
+                && Files.isDirectory(system.paths().runDir(c.id()));
     }
 
     private void holdImage(Container c) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** CreateContainer's steps over fakes: each step failing in turn undoes every earlier one and leaves nothing. */
 class ContainerCreatorTest {
@@ -30,16 +31,14 @@ class ContainerCreatorTest {
     @BeforeEach
     void setUp() throws Exception {
         lc = new Lifecycle(dir);
-        creator = new ContainerCreator(lc.store, lc.system, new ConcurrentHashMap<>());
+        creator = new ContainerCreator(lc.store, lc.system, new ConcurrentHashMap<>(), Runnable::run);
     }
 
-    /** The create steps that can fail, in order, each with how to make it fail. */
+    /** The create steps that can fail before CreateContainer answers, in order, each with how to make it fail. */
     enum Step {
         LEASE(l -> l.images.failNextLease()),
         ROOTFS(l -> l.mounter.failOn(p -> p.endsWith("rootfs"))),
-        IMAGE_VOLUME(l -> l.mounter.failOn(p -> p.getParent().endsWith("volumes"))),
-        MONITOR(l -> l.monitor.failNext()),
-        RUNC_CREATE(l -> l.runtime.failNext("create"));
+        IMAGE_VOLUME(l -> l.mounter.failOn(p -> p.getParent().endsWith("volumes")));
 
         final Consumer<Lifecycle> fail;
 
@@ -69,9 +68,27 @@ class ContainerCreatorTest {
         assertThatThrownBy(() -> create(withImageVolume())).isInstanceOf(GantryException.class);
         lc.mounter.failOn(p -> false);
 
-        Container created = create(withImageVolume());
+        Container created = create(withImageVolume()).container();
 
         assertThat(created.state()).isInstanceOf(ContainerState.Created.class);
+    }
+
+    /** conmon + runc create runs beyond the call: its failure is the launch's, for StartContainer to report. */
+    @ParameterizedTest
+    @ValueSource(strings = {"conmon", "runc create"})
+    void create_launchFails_recordedCreatedWithTheFailureInItsLaunch(String failing) throws Exception {
+        if (failing.equals("conmon")) {
+            lc.monitor.failNext();
+        } else {
+            lc.runtime.failNext("create");
+        }
+
+        ContainerCreator.Creation creation = create(withImageVolume());
+
+        assertThat(creation.container().state()).isInstanceOf(ContainerState.Created.class);
+        assertThatThrownBy(() -> creation.launch().join()).hasCauseInstanceOf(GantryException.class)
+                .hasMessageContaining("injected failure");
+        assertThat(lc.runtime.knows(ID)).isFalse();
     }
 
     @Test
@@ -85,10 +102,12 @@ class ContainerCreatorTest {
 
     @Test
     void create_allStepsSucceed_createdWithRootfsVolumeSpecAndRuntimeState() throws Exception {
-        Container created = create(withImageVolume());
+        ContainerCreator.Creation creation = create(withImageVolume());
+        Container created = creation.container();
 
         assertThat(created.state()).isInstanceOf(ContainerState.Created.class);
-        assertThat(created.pid()).isPositive();
+        assertThat(creation.launch()).succeedsWithin(java.time.Duration.ofSeconds(30));
+        assertThat(created.pid()).as("recorded by StartContainer").isZero();
         assertThat(lc.mounter.mounted()).containsExactlyInAnyOrder(lc.paths.rootfs(ID), lc.paths.runDir(ID).resolve("volumes/0"));
         assertThat(lc.paths.bundle(ID).resolve("config.json")).exists();
         assertThat(lc.runtime.state(ID)).hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("created"));
@@ -99,7 +118,7 @@ class ContainerCreatorTest {
         });
     }
 
-    private Container create(ContainerConfig config) {
+    private ContainerCreator.Creation create(ContainerConfig config) {
         var pod = lc.pods.pod();
         return creator.create(ID, pod, config, Lifecycle.podConfig(), creator.prepare(pod, config));
     }

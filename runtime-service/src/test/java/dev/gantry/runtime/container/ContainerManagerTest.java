@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -148,6 +150,103 @@ class ContainerManagerTest {
 
         assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class,
                 e -> assertThat(e.reason()).isEqualTo("ContainerCannotRun"));
+    }
+
+    /** A runc create held until released, as a slow one would be: CreateContainer has answered meanwhile. */
+    private final CountDownLatch launchGate = new CountDownLatch(1);
+
+    private void holdLaunches() {
+        lc.launches = task -> Thread.ofVirtual().start(() -> {
+            awaitQuietly(launchGate);
+            task.run();
+        });
+        lc.restart();
+    }
+
+    @Test
+    void create_answersBeforeRuncCreateEnds_startWaitsForIt() throws Exception {
+        holdLaunches();
+        Container c = lc.create("app");
+        assertThat(c.state()).isInstanceOf(ContainerState.Created.class);
+        assertThat(lc.runtime.knows(c.id())).as("runc create has not run yet").isFalse();
+
+        CompletableFuture<Container> started = CompletableFuture.supplyAsync(() -> lc.manager.start(c.id()),
+                Executors.newVirtualThreadPerTaskExecutor());
+        launchGate.countDown();
+
+        // The fake runtime refuses to start a container it has not created: this start waited.
+        Container running = started.get(30, TimeUnit.SECONDS);
+        assertThat(running.state()).isInstanceOf(ContainerState.Running.class);
+        assertThat(running.pid()).isEqualTo(lc.runtime.state(c.id()).orElseThrow().pid());
+        assertThat(new ContainerStore(lc.paths.containersRoot())).satisfies(fresh -> {
+            fresh.load();
+            assertThat(fresh.get(c.id()).pid()).as("pid on disk").isEqualTo(running.pid());
+        });
+    }
+
+    @Test
+    void start_launchFailed_failsWithItsMessageOnceThenTheContainerIsExited() throws Exception {
+        lc.monitor.failNext();
+        Container c = lc.create("app");
+
+        assertThatThrownBy(() -> lc.manager.start(c.id())).isInstanceOf(GantryException.class)
+                .hasMessageContaining("injected failure");
+
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class, e -> {
+            assertThat(e.reason()).isEqualTo("ContainerCannotRun");
+            assertThat(e.message()).contains("injected failure");
+        });
+        assertThatThrownBy(() -> lc.manager.start(c.id())).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
+        lc.manager.remove(c.id());
+        lc.assertGone(c.id());
+        assertThat(lc.images.openLeases()).isZero();
+        synchronized (events) {
+            assertThat(events).containsExactly(ContainerEvent.Type.CREATED, ContainerEvent.Type.STOPPED, ContainerEvent.Type.DELETED);
+        }
+    }
+
+    @Test
+    void launchFailed_nobodyStartsIt_theContainerTurnsExitedByItself() throws Exception {
+        lc.runtime.failNext("create");
+        Container c = lc.create("app");
+
+        for (int i = 0; i < 6000 && lc.manager.status(c.id()).state() instanceof ContainerState.Created; i++) {
+            Thread.sleep(5);
+        }
+
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class,
+                e -> assertThat(e.message()).contains("injected failure"));
+        assertThatThrownBy(() -> lc.manager.start(c.id())).hasMessageContaining("injected failure");
+        lc.manager.remove(c.id());
+        lc.assertGone(c.id());
+    }
+
+    @Test
+    void removeAndStop_whileRuncCreateRuns_waitForItAndLeaveNothing() throws Exception {
+        holdLaunches();
+        Container removed = lc.create("app");
+        Container stopped = lc.create("sidecar");
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try (threads) {
+            Future<?> remove = threads.submit(() -> {
+                lc.manager.remove(removed.id());
+                return null;
+            });
+            Future<?> stop = threads.submit(() -> {
+                lc.manager.stop(stopped.id(), Duration.ZERO);
+                return null;
+            });
+            launchGate.countDown();
+            remove.get(30, TimeUnit.SECONDS);
+            stop.get(30, TimeUnit.SECONDS);
+        }
+
+        lc.assertGone(removed.id());
+        assertThat(lc.manager.status(stopped.id()).state()).isInstanceOf(ContainerState.Exited.class);
+        assertThat(lc.runtime.calls()).contains("kill " + stopped.id() + " 9 all");
+        assertThatThrownBy(() -> lc.manager.start(stopped.id())).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION));
     }
 
     @Test

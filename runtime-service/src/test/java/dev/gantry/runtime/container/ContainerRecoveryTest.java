@@ -70,6 +70,35 @@ class ContainerRecoveryTest {
     }
 
     @Test
+    void createdRecord_conmonEndedWithGantrydBeforeRuncCreate_isCreatedAgainAndStarts() throws Exception {
+        Container c = lc.create("app");
+        lc.runtime.onStop(id -> {}); // gantryd is down: nobody hears of exits
+        lc.runtime.delete(c.id()); // gantryd was killed before its conmon had run runc create
+
+        ContainerRecovery.Report report = recover();
+
+        assertThat(report.live()).isEqualTo(1);
+        assertThat(lc.runtime.state(c.id())).hasValueSatisfying(s -> assertThat(s.status()).isEqualTo("created"));
+        lc.manager.start(c.id());
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Running.class);
+    }
+
+    @Test
+    void createdRecord_runDirGoneWithAReboot_isExitedUnknown() throws Exception {
+        Container c = lc.create("app");
+        lc.runtime.onStop(id -> {});
+        lc.runtime.delete(c.id());
+        ContainerStore.deleteTree(lc.paths.runDir(c.id()));
+
+        ContainerRecovery.Report report = recover();
+
+        assertThat(report.exited()).isEqualTo(1);
+        assertThat(lc.runtime.knows(c.id())).isFalse();
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class,
+                e -> assertThat(e.reason()).isEqualTo("Unknown"));
+    }
+
+    @Test
     void runningRecord_runtimeSaysRunning_isKeptAndItsImageHeld() throws Exception {
         Container c = lc.create("app");
         lc.manager.start(c.id());

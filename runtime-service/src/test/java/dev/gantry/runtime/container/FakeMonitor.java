@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 
 /**
  * conmon as the lifecycle sees it: links the attach dir to the bundle, runs the runtime's create,
- * writes its pid file. {@link #failNext} fails the launch after the link, as conmon does when
+ * writes the container's pid file (runc's) and its own. {@link #failNext} fails the launch after the link, as conmon does when
  * {@code runc create} fails.
  */
 final class FakeMonitor implements ContainerMonitor {
@@ -40,6 +40,7 @@ final class FakeMonitor implements ContainerMonitor {
             }
             runtime.create(command.containerId());
             long pid = runtime.state(command.containerId()).orElseThrow().pid();
+            Files.writeString(command.containerPidFile(), Long.toString(pid));
             Files.writeString(command.conmonPidFile(), "999999999");
             return new ConmonLaunch(pid, OptionalLong.of(999_999_999L));
         } catch (IOException e) {

@@ -40,6 +40,11 @@ final class Lifecycle {
      * path shorten it and {@link #restart}.
      */
     Duration killWait = Duration.ofSeconds(60);
+    /**
+     * Runs conmon + runc create. gantryd runs it beyond CreateContainer; here it runs within, so a
+     * test may use the fake runtime's container at once. Tests of the overlap hold it and {@link #restart}.
+     */
+    java.util.concurrent.Executor launches = Runnable::run;
 
     Lifecycle(Path dir) throws IOException {
         this.dir = dir;
@@ -65,7 +70,7 @@ final class Lifecycle {
     ContainerManager restart(java.util.concurrent.Executor fileDeletion) {
         store = new ContainerStore(paths.containersRoot());
         store.load();
-        manager = new ContainerManager(store, system, events, ExitListener.NONE, fileDeletion, killWait);
+        manager = new ContainerManager(store, system, events, ExitListener.NONE, fileDeletion, killWait, launches);
         ContainerManager exitsTo = manager;
         runtime.onStop(id -> exitsTo.onExit(new ExitStatus(id, 137, java.time.Instant.now(), false)));
         return manager;
