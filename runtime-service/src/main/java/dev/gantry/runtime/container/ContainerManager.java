@@ -382,9 +382,16 @@ public final class ContainerManager {
         launch.whenCompleteAsync((done, failed) -> {
             if (failed == null) {
                 launches.remove(id, launch);
-            } else {
-                try (var settling = locks.lock(id)) {
-                    settleLaunch(id);
+                return;
+            }
+            if (store.find(id).isEmpty()) {
+                return; // removed already: its lock is forgotten and must not come back
+            }
+            try (var settling = locks.lock(id)) {
+                settleLaunch(id);
+            } finally {
+                if (store.find(id).isEmpty()) {
+                    locks.forget(id); // removed while this waited for the lock
                 }
             }
         }, ON_VIRTUAL_THREAD);
