@@ -28,6 +28,15 @@ gantry_jvm_options() {
     -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
     -XX:CompileThresholdScaling=4 -XX:ReservedCodeCacheSize=64m
     -Xss512k -XX:MaxDirectMemorySize=128m
+    # Except the code a new connection runs (accept, HTTP/2 and gRPC set-up, the first call's
+    # protobuf), which runs once per connection and so stays interpreted for hundreds of crictl
+    # commands at the threshold above: it compiles 80 times sooner. Side by side with containerd,
+    # `crictl version` after 200-600 connections: 1.06-1.10 times containerd's instead of 1.15-1.18,
+    # for 2 MiB more idle RSS and no later first Version.
+    -XX:CompileCommand=quiet
+    '-XX:CompileCommand=CompileThresholdScaling,io.netty.*::*,0.05'
+    '-XX:CompileCommand=CompileThresholdScaling,io.grpc.*::*,0.05'
+    '-XX:CompileCommand=CompileThresholdScaling,com.google.protobuf.*::*,0.05'
   )
   feature=$(gantry_jdk_feature "$jdk")
   [ "$feature" -ge 22 ] && gantry_jvm_opts+=(-XX:TrimNativeHeapInterval=1000)
