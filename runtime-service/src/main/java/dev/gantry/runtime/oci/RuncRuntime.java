@@ -105,7 +105,7 @@ public final class RuncRuntime implements OciRuntime {
     public Optional<RuncState> state(String id) {
         Result r = run("state", id, null, "state", id);
         if (!r.ok()) {
-            if (!known(id)) {
+            if (!known(id) || halfMade(id)) {
                 return Optional.empty();
             }
             r.check();
@@ -117,8 +117,20 @@ public final class RuncRuntime implements OciRuntime {
     @Override
     public void delete(String id) {
         Result r = run("delete", id, null, "delete", "--force", id);
-        if (!r.ok() && known(id)) {
+        if (r.ok() || !known(id)) {
+            return;
+        }
+        if (!halfMade(id)) {
             r.check();
+        }
+        // runc cannot load it, so cannot delete it, and a new runc create of the id would find it taken.
+        try (var entries = Files.list(root.resolve(id))) {
+            for (Path entry : entries.toList()) {
+                Files.delete(entry);
+            }
+            Files.delete(root.resolve(id));
+        } catch (IOException e) {
+            throw new OciRuntimeFailedException(r.what() + ": removing runc's half-made state " + root.resolve(id) + ": " + e.getMessage(), e);
         }
     }
 
@@ -215,6 +227,15 @@ public final class RuncRuntime implements OciRuntime {
     /** runc keeps a directory per container under its root; without one it knows nothing of the id. */
     private boolean known(String id) {
         return Files.exists(root.resolve(id));
+    }
+
+    /**
+     * runc's directory of a container whose {@code runc create} was killed before it wrote
+     * state.json (gantryd killed while its conmon ran it): only the exec fifo, no container.
+     */
+    private boolean halfMade(String id) {
+        Path dir = root.resolve(id);
+        return Files.isDirectory(dir) && !Files.exists(dir.resolve("state.json"));
     }
 
     private Result run(String verb, String id, byte @Nullable [] stdin, String... args) {

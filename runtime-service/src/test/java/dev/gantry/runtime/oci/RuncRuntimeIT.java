@@ -70,6 +70,21 @@ class RuncRuntimeIT {
         runc.delete(id);
     }
 
+    /** A runc create killed before it wrote state.json leaves a directory runc can neither load nor delete. */
+    @Test
+    void halfMadeContainer_noStateAndDeleteClearsIt() throws Exception {
+        String id = "f".repeat(64);
+        Path dir = container.runcRoot().resolve(id);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("exec.fifo"), "");
+
+        assertThat(runc.state(id)).isEmpty();
+        runc.delete(id);
+
+        assertThat(dir).doesNotExist();
+        runc.delete(id);
+    }
+
     @Test
     void kill_sigkillRunning_exits137() throws Exception {
         runc.start(container.id());

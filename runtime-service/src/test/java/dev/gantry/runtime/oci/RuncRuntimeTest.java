@@ -153,10 +153,35 @@ class RuncRuntimeTest {
     @Test
     void state_knownButRuncFails_throws() throws Exception {
         Files.createDirectories(dir.resolve("c1"));
+        Files.writeString(dir.resolve("c1/state.json"), "{");
         RuncRuntime runc = new RuncRuntime(script("echo 'level=error msg=\"bad state.json\"' >&2; exit 1"), dir,
                 Duration.ofSeconds(30));
 
         assertThatThrownBy(() -> runc.state("c1")).hasMessage("runc state c1: bad state.json");
+    }
+
+    @Test
+    void halfMade_createKilledBeforeStateJson_isUnknownAndDeleteRemovesIt() throws Exception {
+        Files.createDirectories(dir.resolve("c1"));
+        Files.writeString(dir.resolve("c1/exec.fifo"), "");
+        RuncRuntime runc = new RuncRuntime(script("echo 'level=error msg=\"container does not exist\"' >&2; exit 1"), dir,
+                Duration.ofSeconds(30));
+
+        assertThat(runc.state("c1")).isEmpty();
+        runc.delete("c1");
+
+        assertThat(dir.resolve("c1")).doesNotExist();
+    }
+
+    @Test
+    void delete_knownButRuncFails_throwsAndKeepsRuncsState() throws Exception {
+        Files.createDirectories(dir.resolve("c1"));
+        Files.writeString(dir.resolve("c1/state.json"), "{}");
+        RuncRuntime runc = new RuncRuntime(script("echo 'level=error msg=\"device or resource busy\"' >&2; exit 1"), dir,
+                Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> runc.delete("c1")).hasMessage("runc delete c1: device or resource busy");
+        assertThat(dir.resolve("c1/state.json")).exists();
     }
 
     private Path script(String body) throws Exception {
