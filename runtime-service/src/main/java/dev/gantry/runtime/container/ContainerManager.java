@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,9 +181,7 @@ public final class ContainerManager {
             try {
                 system.runtime(c.runtimeHandler()).start(c.id());
             } catch (RuntimeException e) {
-                Container failed = store.update(c.id(), x -> x.withState(
-                        new ContainerState.Exited(now, now, 128, "ContainerCannotRun", e.getMessage() == null ? "" : e.getMessage())));
-                events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, failed, now));
+                cannotRun(c.id(), e, now);
                 throw e;
             }
             long pid = c.pid() > 0 ? c.pid() : containerPid(c.id());
@@ -428,21 +425,26 @@ public final class ContainerManager {
             launch.join();
             launches.remove(id, launch);
             return Optional.empty();
-        } catch (CompletionException | CancellationException e) {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            RuntimeException failure = cause instanceof RuntimeException r ? r
-                    : new ContainerSetupFailedException("create container " + id + ": " + cause.getMessage(), cause);
+        } catch (CompletionException e) {
+            // Launches are never cancelled: join fails only with the launch's own failure, wrapped.
+            RuntimeException failure = e.getCause() instanceof RuntimeException r ? r
+                    : new ContainerSetupFailedException("create container " + id + ": " + e.getMessage(), e.getCause());
             Optional<Container> c = store.find(id);
             if (c.isPresent() && c.get().state() instanceof ContainerState.Created) {
-                Instant now = system.clock().instant();
-                String message = failure.getMessage() == null ? "" : failure.getMessage();
-                Container failed = store.update(id, x -> x.withState(new ContainerState.Exited(now, now, 128, "ContainerCannotRun", message)));
-                events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, failed, now));
-                log.info("container {} ({}) could not be created by its runtime: {}", id, failed.reservedName(), message);
+                Container failed = cannotRun(id, failure, system.clock().instant());
+                log.info("container {} ({}) could not be created by its runtime: {}", id, failed.reservedName(), failure.getMessage());
                 Thread.ofVirtual().name("exit-release-" + id).start(() -> releaseAfterExit(id));
             }
             return Optional.of(failure);
         }
+    }
+
+    /** Records that the runtime could not run a created container (EXITED 128, ContainerCannotRun) and publishes it. */
+    private Container cannotRun(String id, RuntimeException why, Instant now) {
+        String message = why.getMessage() == null ? "" : why.getMessage();
+        Container failed = store.update(id, x -> x.withState(new ContainerState.Exited(now, now, 128, "ContainerCannotRun", message)));
+        events.publish(new ContainerEvent(ContainerEvent.Type.STOPPED, failed, now));
+        return failed;
     }
 
     /** The pid runc wrote for a created container; 0 when it cannot be read (status then shows none). */
