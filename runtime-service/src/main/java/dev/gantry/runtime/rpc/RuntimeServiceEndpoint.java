@@ -75,6 +75,7 @@ import dev.gantry.cri.v1.StreamPodSandboxMetricsRequest;
 import dev.gantry.cri.v1.StreamPodSandboxMetricsResponse;
 import dev.gantry.cri.v1.StreamPodSandboxStatsRequest;
 import dev.gantry.cri.v1.StreamPodSandboxStatsResponse;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import org.jspecify.annotations.Nullable;
 
@@ -167,7 +168,12 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
     @Override
     public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
-        Unary.call("ContainerStatus", request.getContainerId(), response, () -> containers.status().handle(request));
+        Runnable call = () -> Unary.call("ContainerStatus", request.getContainerId(), response, () -> containers.status().handle(request));
+        if (request.getVerbose()) {
+            offTheEventLoop(call); // reads the bundle's config.json
+        } else {
+            call.run();
+        }
     }
 
     @Override
@@ -234,7 +240,21 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
     @Override
     public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> response) {
-        Unary.call("PodSandboxStatus", request.getPodSandboxId(), response, () -> sandboxes.status().handle(request));
+        Runnable call = () -> Unary.call("PodSandboxStatus", request.getPodSandboxId(), response, () -> sandboxes.status().handle(request));
+        if (request.getVerbose()) {
+            offTheEventLoop(call); // reads the pod's CNI result
+        } else {
+            call.run();
+        }
+    }
+
+    /**
+     * Runs a call on a virtual thread of its own. ContainerStatus and PodSandboxStatus arrive on the
+     * connection's event loop (the daemon's list of calls answered from memory): the plain answer is
+     * built there, but a verbose one reads a file, which would stall every connection on that loop.
+     */
+    private static void offTheEventLoop(Runnable call) {
+        Thread.ofVirtual().name("cri-verbose-status").start(Context.current().wrap(call));
     }
 
     @Override

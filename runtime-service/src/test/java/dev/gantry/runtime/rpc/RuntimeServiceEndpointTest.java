@@ -3,8 +3,15 @@ package dev.gantry.runtime.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import dev.gantry.cri.v1.CgroupDriver;
+import dev.gantry.cri.v1.ContainerStatusRequest;
+import dev.gantry.cri.v1.ContainerStatusResponse;
+import dev.gantry.cri.v1.PodSandboxStatusRequest;
+import dev.gantry.cri.v1.PodSandboxStatusResponse;
 import dev.gantry.cri.v1.RuntimeConfigRequest;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
@@ -30,15 +37,28 @@ class RuntimeServiceEndpointTest {
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
 
+    /** Records the thread each status call ran on; the plain ones must stay on the caller's, the event loop. */
+    private final ContainerStatusRpc containerStatus = mock(ContainerStatusRpc.class);
+    private final PodSandboxStatusRpc podStatus = mock(PodSandboxStatusRpc.class);
+    private final AtomicReference<Thread> ranOn = new AtomicReference<>();
+
     @BeforeEach
     void start() throws Exception {
+        when(containerStatus.handle(any())).thenAnswer(call -> {
+            ranOn.set(Thread.currentThread());
+            return ContainerStatusResponse.getDefaultInstance();
+        });
+        when(podStatus.handle(any())).thenAnswer(call -> {
+            ranOn.set(Thread.currentThread());
+            return PodSandboxStatusResponse.getDefaultInstance();
+        });
         var endpoint = new RuntimeServiceEndpoint(
                 new VersionRpc("1.2.3"),
                 new StatusRpc(new RuntimeHealth(network::get), "{\"root\":\"/var/lib/gantry\"}", java.util.List.of(
                         new HandlerFeatures("", true), new HandlerFeatures("runc", true), new HandlerFeatures("old", false))),
                 new RuntimeConfigRpc(dev.gantry.linux.cgroup.CgroupDriver.SYSTEMD),
-                new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, null, null),
-                new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, null, null, null, null, null, null, null),
+                new RuntimeServiceEndpoint.SandboxRpcs(null, null, null, podStatus, null),
+                new RuntimeServiceEndpoint.ContainerRpcs(null, null, null, null, containerStatus, null, null, null, null, null, null),
                 new RuntimeServiceEndpoint.StreamRpcs(null, null, null),
                 new RuntimeServiceEndpoint.StatsRpcs(null, null, null), null);
         String name = InProcessServerBuilder.generateName();
@@ -110,6 +130,40 @@ class RuntimeServiceEndpointTest {
     void runtimeConfig_reportsConfiguredDriver() {
         assertThat(stub.runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver())
                 .isEqualTo(CgroupDriver.SYSTEMD);
+    }
+
+    @Test
+    void containerStatus_plain_isAnsweredOnTheCallingThread_verbose_onAVirtualThreadOfItsOwn() {
+        stub.containerStatus(ContainerStatusRequest.newBuilder().setContainerId("c1").build());
+        Thread plain = ranOn.get();
+        stub.containerStatus(ContainerStatusRequest.newBuilder().setContainerId("c1").setVerbose(true).build());
+        Thread verbose = ranOn.get();
+
+        assertThat(plain).isSameAs(Thread.currentThread());
+        assertThat(verbose.isVirtual()).isTrue();
+        assertThat(verbose.getName()).isEqualTo("cri-verbose-status");
+    }
+
+    @Test
+    void podSandboxStatus_plain_isAnsweredOnTheCallingThread_verbose_onAVirtualThreadOfItsOwn() {
+        stub.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId("p1").build());
+        Thread plain = ranOn.get();
+        stub.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId("p1").setVerbose(true).build());
+        Thread verbose = ranOn.get();
+
+        assertThat(plain).isSameAs(Thread.currentThread());
+        assertThat(verbose.isVirtual()).isTrue();
+    }
+
+    @Test
+    void verboseStatus_failure_reachesTheCallerWithItsStatus() throws Exception {
+        when(containerStatus.handle(any())).thenThrow(new dev.gantry.runtime.errors.ContainerNotFoundException("container c9 not found"));
+
+        var e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub.containerStatus(ContainerStatusRequest.newBuilder().setContainerId("c9").setVerbose(true).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(e.getStatus().getDescription()).contains("c9");
     }
 
     @Test
