@@ -10,23 +10,30 @@ import picocli.CommandLine.Option;
 /** The flags that override configuration keys; shared by {@code gantryd} and {@code gantryd serve}. Null: not given. */
 final class DaemonOptions {
 
-    @Option(names = "--config", paramLabel = "FILE",
+    static final String CONFIG = "--config";
+    static final String ROOT = "--root";
+    static final String STATE = "--state";
+    static final String LISTEN = "--listen";
+    static final String CNI_CONF_DIR = "--cni-conf-dir";
+    static final String LOG_LEVEL = "--log-level";
+
+    @Option(names = CONFIG, paramLabel = "FILE",
             description = "TOML configuration file (default: /etc/gantry/gantry.toml when it exists)")
     @Nullable Path config;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "persistent data directory (key: root)")
+    @Option(names = ROOT, paramLabel = "DIR", description = "persistent data directory (key: root)")
     @Nullable String root;
 
-    @Option(names = "--state", paramLabel = "DIR", description = "runtime state directory, on tmpfs (key: state)")
+    @Option(names = STATE, paramLabel = "DIR", description = "runtime state directory, on tmpfs (key: state)")
     @Nullable String state;
 
-    @Option(names = "--listen", paramLabel = "ENDPOINT", description = "CRI endpoint, unix:///path (key: grpc.listen)")
+    @Option(names = LISTEN, paramLabel = "ENDPOINT", description = "CRI endpoint, unix:///path (key: grpc.listen)")
     @Nullable String listen;
 
-    @Option(names = "--cni-conf-dir", paramLabel = "DIR", description = "CNI network configs, watched (key: cni.conf_dir)")
+    @Option(names = CNI_CONF_DIR, paramLabel = "DIR", description = "CNI network configs, watched (key: cni.conf_dir)")
     @Nullable String cniConfDir;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (key: log_level)")
+    @Option(names = LOG_LEVEL, paramLabel = "LEVEL", description = "trace, debug, info, warn or error (key: log_level)")
     @Nullable String logLevel;
 
     Optional<Path> configFile() {
@@ -36,11 +43,11 @@ final class DaemonOptions {
     /** The flags given, keyed by the configuration key each overrides. */
     Map<String, ConfigLoader.Flag> flags() {
         Map<String, ConfigLoader.Flag> flags = new LinkedHashMap<>();
-        put(flags, "root", "--root", root);
-        put(flags, "state", "--state", state);
-        put(flags, "grpc.listen", "--listen", listen);
-        put(flags, "cni.conf_dir", "--cni-conf-dir", cniConfDir);
-        put(flags, "log_level", "--log-level", logLevel);
+        put(flags, "root", ROOT, root);
+        put(flags, "state", STATE, state);
+        put(flags, "grpc.listen", LISTEN, listen);
+        put(flags, "cni.conf_dir", CNI_CONF_DIR, cniConfDir);
+        put(flags, "log_level", LOG_LEVEL, logLevel);
         return flags;
     }
 

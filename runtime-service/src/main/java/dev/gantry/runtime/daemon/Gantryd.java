@@ -1,6 +1,8 @@
 package dev.gantry.runtime.daemon;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +19,18 @@ public final class Gantryd implements Callable<Integer> {
     DaemonOptions options;
 
     public static void main(String[] args) {
+        // Logging first, on this thread. Left to the warm-up thread (Netty logs through SLF4J), its
+        // start could still be running when a bad configuration is logged here and the JVM exits:
+        // SLF4J queues what is logged meanwhile for a replay that the exit can cut off.
+        LoggerFactory.getILoggerFactory();
         StartupWarmup.start();
-        System.exit(run(args));
+        System.exit(start(args));
+    }
+
+    /** A plain serve line starts the daemon at once (see {@link DaemonArgs}); picocli reads the rest. */
+    static int start(String... args) {
+        Optional<DaemonOptions> plain = DaemonArgs.plain(args);
+        return plain.isPresent() ? new Daemon().serve(plain.get()) : run(args);
     }
 
     static int run(String... args) {
