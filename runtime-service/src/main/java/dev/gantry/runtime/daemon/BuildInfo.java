@@ -4,20 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
-import picocli.CommandLine;
 
-/** What the build stamped into the jar: the version reported by Version and {@code --version}. */
-public final class BuildInfo implements CommandLine.IVersionProvider {
+/**
+ * What the build stamped into the jar: the version reported by Version and {@code --version}.
+ * Nothing of picocli here: a class that implements one of its (Java 5) types stays out of the
+ * class-data cache, and the daemon reads its version on every start.
+ */
+public final class BuildInfo {
 
     private static final String VERSION = load().getProperty("version", "unknown");
 
     public static String version() {
         return VERSION;
-    }
-
-    @Override
-    public String[] getVersion() {
-        return new String[] {"gantryd " + VERSION + " (CRI v1)"};
     }
 
     private static Properties load() {

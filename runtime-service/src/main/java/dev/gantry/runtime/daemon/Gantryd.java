@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** The {@code gantryd} command: {@code serve} (the default) and {@code config default}. */
-@Command(name = "gantryd", mixinStandardHelpOptions = true, versionProvider = BuildInfo.class,
+@Command(name = "gantryd", mixinStandardHelpOptions = true, versionProvider = Gantryd.VersionLine.class,
         description = "Gantry, a Kubernetes container runtime: serves CRI v1 on a Unix socket.",
         subcommands = {Gantryd.Serve.class, Gantryd.Config.class},
         exitCodeOnInvalidInput = Daemon.EXIT_CONFIG)
@@ -40,6 +40,14 @@ public final class Gantryd implements Callable<Integer> {
     @Override
     public Integer call() {
         return new Daemon().serve(options);
+    }
+
+    /** The line {@code --version} prints. */
+    static final class VersionLine implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gantryd " + BuildInfo.version() + " (CRI v1)"};
+        }
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
