@@ -168,12 +168,9 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
     @Override
     public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
-        Runnable call = () -> Unary.call("ContainerStatus", request.getContainerId(), response, () -> containers.status().handle(request));
-        if (request.getVerbose()) {
-            offTheEventLoop(call); // reads the bundle's config.json
-        } else {
-            call.run();
-        }
+        // verbose reads the bundle's config.json
+        status(request.getVerbose(), () -> Unary.call("ContainerStatus", request.getContainerId(), response,
+                () -> containers.status().handle(request)));
     }
 
     @Override
@@ -240,21 +237,23 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
     @Override
     public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> response) {
-        Runnable call = () -> Unary.call("PodSandboxStatus", request.getPodSandboxId(), response, () -> sandboxes.status().handle(request));
-        if (request.getVerbose()) {
-            offTheEventLoop(call); // reads the pod's CNI result
-        } else {
-            call.run();
-        }
+        // verbose reads the pod's CNI result
+        status(request.getVerbose(), () -> Unary.call("PodSandboxStatus", request.getPodSandboxId(), response,
+                () -> sandboxes.status().handle(request)));
     }
 
     /**
-     * Runs a call on a virtual thread of its own. ContainerStatus and PodSandboxStatus arrive on the
-     * connection's event loop (the daemon's list of calls answered from memory): the plain answer is
-     * built there, but a verbose one reads a file, which would stall every connection on that loop.
+     * Runs a status call where it arrived, or, when verbose, on a virtual thread of its own.
+     * ContainerStatus and PodSandboxStatus arrive on the connection's event loop (the daemon's list
+     * of calls answered from memory): the plain answer is built there, but a verbose one reads a
+     * file, which would stall every connection on that loop.
      */
-    private static void offTheEventLoop(Runnable call) {
-        Thread.ofVirtual().name("cri-verbose-status").start(Context.current().wrap(call));
+    private static void status(boolean verbose, Runnable call) {
+        if (verbose) {
+            Thread.ofVirtual().name("cri-verbose-status").start(Context.current().wrap(call));
+        } else {
+            call.run();
+        }
     }
 
     @Override
