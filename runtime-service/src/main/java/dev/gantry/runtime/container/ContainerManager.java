@@ -207,10 +207,14 @@ public final class ContainerManager {
             exits.remove(id, exited); // it had ended: nobody completes a future made after its exit
             return;
         }
-        if (!killNow && await(id, exited, timeout)) {
+        // SIGKILL cannot be caught, and it went to every process of the container: a second one
+        // would only run runc once more while the exit is on its way.
+        if (!killNow && (await(exited, timeout) || !signal(id, SIGKILL))) {
+            release(id);
             return;
         }
-        if (!signal(id, SIGKILL) || await(id, exited, killWait)) {
+        if (await(exited, killWait)) {
+            release(id);
             return;
         }
         throw new ContainerStopTimeoutException("stop container " + id + ": its process was killed but its exit was not reported within "
@@ -241,20 +245,18 @@ public final class ContainerManager {
     }
 
     /**
-     * Whether the exit was reported within {@code timeout}; once it was, waits (without a
-     * deadline) for {@link #onExit} to have recorded it, so a slow disk under the record's write
-     * is not mistaken for a process that will not die.
+     * Whether the exit was reported within {@code timeout}. {@link #release}, which Stop runs
+     * next, takes the container's lock and so waits (without a deadline) for {@link #onExit} to
+     * have recorded it: a slow disk under the record's write is not a process that will not die.
      */
-    private boolean await(String id, CompletableFuture<Void> exited, Duration timeout) throws InterruptedException {
+    private boolean await(CompletableFuture<Void> exited, Duration timeout) throws InterruptedException {
         try {
             exited.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
             throw new IllegalStateException("exit futures are only ever completed normally", e);
-        }
-        try (var recorded = locks.lock(id)) {
-            return true;
         }
     }
 
@@ -433,7 +435,7 @@ public final class ContainerManager {
             if (c.isPresent() && c.get().state() instanceof ContainerState.Created) {
                 Container failed = cannotRun(id, failure, system.clock().instant());
                 log.info("container {} ({}) could not be created by its runtime: {}", id, failed.reservedName(), failure.getMessage());
-                Thread.ofVirtual().name("exit-release-" + id).start(() -> releaseAfterExit(id));
+                Thread.ofVirtual().name("exit-release-" + id).start(() -> release(id));
             }
             return Optional.of(failure);
         }
@@ -461,7 +463,7 @@ public final class ContainerManager {
     public void onExit(ExitStatus exit) {
         String id = exit.containerId();
         try (var held = locks.lock(id)) {
-            // Waiters wake now and take the lock before they return, so they see what is recorded here.
+            // Waiters wake now; they take the lock (in release) before they return, so they see what is recorded here.
             CompletableFuture<Void> waiting = exits.remove(id);
             if (waiting != null) {
                 waiting.complete(null);
@@ -477,7 +479,7 @@ public final class ContainerManager {
                 exitListener.exited(state);
             }
             log.info("container {} ({}) exited: {}", id, exited.reservedName(), ContainerStates.describe(exited.state()));
-            Thread.ofVirtual().name("exit-release-" + id).start(() -> releaseAfterExit(id));
+            Thread.ofVirtual().name("exit-release-" + id).start(() -> release(id));
         }
     }
 
@@ -485,15 +487,18 @@ public final class ContainerManager {
      * Releases what an exited container no longer needs, unless it was removed or restarted
      * meanwhile: runc's state (runc delete), then its mounts, as containerd's shim does when a
      * task ends. RemoveContainer then has neither to wait for; what fails here it does again.
+     * Every exit starts it; StopContainer runs it too before it answers, as containerd's does, so
+     * the runc process it takes is not left to compete with the caller's next call (the kubelet
+     * and crictl remove right after a stop). Whichever comes second finds it done.
      */
-    private void releaseAfterExit(String id) {
+    private void release(String id) {
         if (store.find(id).isEmpty()) {
             return; // removed already: its lock is forgotten and must not come back
         }
         try (var held = locks.lock(id)) {
             Optional<Container> c = store.find(id);
             OciRuntime runtime = c.isEmpty() ? null : system.runtimes().get(c.get().runtimeHandler());
-            if (c.isEmpty() || c.get().state().isLive() || c.get().removing() || runtime == null) {
+            if (c.isEmpty() || c.get().state().isLive() || c.get().removing() || runtime == null || runcReleased.contains(id)) {
                 return;
             }
             runtime.delete(id);

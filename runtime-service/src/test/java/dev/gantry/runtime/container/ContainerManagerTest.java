@@ -344,6 +344,24 @@ class ContainerManagerTest {
                 .isInstanceOfSatisfying(GantryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE_EXCEEDED))
                 .hasMessageContaining("exit was not reported");
         assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Running.class);
+        assertThat(lc.runtime.calls()).as("SIGKILL went to every process already: one runc kill")
+                .containsOnlyOnce("kill " + c.id() + " 9 all")
+                .filteredOn(call -> call.startsWith("kill ")).hasSize(1);
+    }
+
+    @Test
+    void stop_answersWithRuncStateAndMountsReleased_once() throws Exception {
+        Container c = lc.create("app");
+        lc.manager.start(c.id());
+
+        lc.manager.stop(c.id(), Duration.ZERO);
+
+        // Nothing of the stop is left running to compete with the caller's next call.
+        assertThat(lc.runtime.knows(c.id())).as("runc state after Stop").isFalse();
+        assertThat(mountedFor(c.id())).as("rootfs mounted after Stop").isFalse();
+        assertThat(lc.images.openLeases()).as("the image stays leased until the remove").isOne();
+        lc.manager.remove(c.id());
+        assertThat(lc.runtime.calls()).as("the release after the exit and Stop's are one").containsOnlyOnce("delete " + c.id());
     }
 
     /** A running container of a manager whose Stop waits {@code killWait} for an exit after SIGKILL. */
