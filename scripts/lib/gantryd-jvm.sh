@@ -22,11 +22,14 @@ gantry_newer_than() {
 gantry_jvm_options() {
   local jdk=$1 jar=$2 feature runtime_version cache train use
   # A node daemon idles most of the time: a small serial-collected heap that gives memory back,
-  # freed native memory returned to the OS, and a JIT that compiles only what is really hot
-  # (C2 stays: it makes SHA-256 of image layers ten times faster than C1 alone).
+  # freed native memory returned to the OS, and a JIT that compiles only what is really hot, with
+  # C1 alone. gantryd's work is short calls and waiting on processes, where C2's code is not
+  # measurably faster, while C2 itself kept a core busy for seconds after each burst of crictl
+  # commands and held 10-20 MiB more RSS; the one hot loop that needed C2 (its SHA-NI SHA-256 of
+  # image layers) is hashed by libcrypto instead (dev.gantry.linux.crypto.OpenSslSha256).
   gantry_jvm_opts=(
     -XX:+UseSerialGC -Xms8m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
-    -XX:CompileThresholdScaling=4 -XX:ReservedCodeCacheSize=64m
+    -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=4 -XX:ReservedCodeCacheSize=64m
     -Xss512k -XX:MaxDirectMemorySize=128m
     # Except the code a new connection runs (accept, HTTP/2 and gRPC set-up, the first call's
     # protobuf), which runs once per connection and so stays interpreted for hundreds of crictl

@@ -2,10 +2,14 @@ package dev.gantry.image.reference;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.linux.crypto.OpenSslSha256;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A content digest, {@code algorithm:hex}, as the OCI image spec defines it. Only sha256 and sha512 are
@@ -53,18 +57,38 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest(algorithm, HexFormat.of().formatHex(sum));
     }
 
+    /** SHA-256 by libcrypto where it is installed, by the JDK otherwise (see {@link OpenSslSha256}). */
     public static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        Sha256Choice.announce();
+        return OpenSslSha256.create();
+    }
+
+    /** Says once, at the first digest, which SHA-256 the daemon hashes with: it is a pull's largest CPU cost. */
+    private static final class Sha256Choice {
+        static {
+            Logger log = LoggerFactory.getLogger(Digest.class);
+            Optional<String> unavailable = OpenSslSha256.unavailableReason();
+            if (unavailable.isEmpty()) {
+                log.info("image digests with libcrypto's SHA-256");
+            } else {
+                log.info("image digests with the JDK's SHA-256: {}", unavailable.get());
+            }
+        }
+
+        private Sha256Choice() {}
+
+        static void announce() {
+            // initialising the class logs the choice, once
         }
     }
 
     /** A fresh hasher for this digest's algorithm, to verify content against it. */
     public MessageDigest newHasher() {
+        if ("sha256".equals(algorithm)) {
+            return newSha256();
+        }
         try {
-            return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
+            return MessageDigest.getInstance("SHA-512");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks " + algorithm, e);
         }
