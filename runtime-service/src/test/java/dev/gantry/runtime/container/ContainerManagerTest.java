@@ -115,9 +115,13 @@ class ContainerManagerTest {
         lc.restart(later::add);
         Container c = lc.create("app");
         lc.manager.start(c.id());
+        java.nio.file.Files.writeString(lc.paths.exitFile(c.id()), "137"); // as conmon leaves them
 
         lc.manager.remove(c.id());
 
+        assertThat(lc.paths.exitFile(c.id())).as("exit file, deleted after the answer").exists();
+        assertThat(java.nio.file.Files.exists(lc.paths.attach().resolve(c.id()), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                .as("attach link, deleted after the answer").isTrue();
         assertThat(lc.store.find(c.id())).isEmpty();
         assertThat(lc.restart(later::add).list(ContainerFilter.all())).as("after a restart").isEmpty();
         assertThat(lc.mounter.mounted()).as("mounts hold the image's layers").noneMatch(p -> p.toString().contains(c.id()));
