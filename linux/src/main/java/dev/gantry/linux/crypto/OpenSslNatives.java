@@ -1,8 +1,7 @@
 package dev.gantry.linux.crypto;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.gantry.linux.OptionalLibrary;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +13,8 @@ final class OpenSslNatives {
     private static final List<String> NAMES = List.of("libcrypto.so.3", "libcrypto.so.1.1", "crypto");
 
     /** Why the library cannot be used; empty when it loaded. */
-    static final Optional<String> LOAD_FAILURE = load();
+    static final Optional<String> LOAD_FAILURE =
+            OptionalLibrary.register(OpenSslNatives.class, NAMES, "libcrypto.so.3 not found (Debian package libssl3)");
 
     private OpenSslNatives() {}
 
@@ -29,17 +29,4 @@ final class OpenSslNatives {
     static native int EVP_DigestUpdate(Pointer ctx, Pointer data, long count);
 
     static native int EVP_DigestFinal_ex(Pointer ctx, Pointer md, @Nullable Pointer size);
-
-    private static Optional<String> load() {
-        String last = "";
-        for (String name : NAMES) {
-            try {
-                Native.register(OpenSslNatives.class, NativeLibrary.getInstance(name));
-                return Optional.empty();
-            } catch (UnsatisfiedLinkError e) {
-                last = e.getMessage();
-            }
-        }
-        return Optional.of("libcrypto.so.3 not found (Debian package libssl3): " + last);
-    }
 }

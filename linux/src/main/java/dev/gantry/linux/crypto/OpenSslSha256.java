@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * SHA-256 by libcrypto's EVP interface, which uses SHA-NI or AVX2 where the CPU has them. The
@@ -25,9 +24,6 @@ public final class OpenSslSha256 extends MessageDigest {
     private static final int BUFFER = 64 * 1024;
     private static final int LENGTH = 32;
     private static final Cleaner CLEANER = Cleaner.create();
-
-    /** Null until {@link #unavailableReason()} first runs. */
-    private static volatile @Nullable Optional<String> unavailable;
 
     private final Pointer ctx;
     private final Memory buffer = new Memory(BUFFER);
@@ -68,17 +64,14 @@ public final class OpenSslSha256 extends MessageDigest {
 
     /** Why libcrypto's SHA-256 is not used here (library absent, or a wrong answer to a known input); empty when it is. */
     public static Optional<String> unavailableReason() {
-        Optional<String> known = unavailable;
-        if (known == null) {
-            synchronized (OpenSslSha256.class) {
-                known = unavailable;
-                if (known == null) {
-                    known = OpenSslNatives.LOAD_FAILURE.isPresent() ? OpenSslNatives.LOAD_FAILURE : selfTest();
-                    unavailable = known;
-                }
-            }
-        }
-        return known;
+        return Check.UNAVAILABLE;
+    }
+
+    /** Loads the library and runs the self-test when first asked, once (class initialisation). */
+    private static final class Check {
+        static final Optional<String> UNAVAILABLE = OpenSslNatives.LOAD_FAILURE.isPresent() ? OpenSslNatives.LOAD_FAILURE : selfTest();
+
+        private Check() {}
     }
 
     private static Optional<String> selfTest() {

@@ -1,8 +1,7 @@
 package dev.gantry.linux.isal;
 
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.gantry.linux.OptionalLibrary;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,7 +33,8 @@ final class IsalNatives {
     static final int INVALID_LOOKBACK = -3;
 
     /** Why the library cannot be used; empty when it loaded. */
-    static final Optional<String> LOAD_FAILURE = load();
+    static final Optional<String> LOAD_FAILURE =
+            OptionalLibrary.register(IsalNatives.class, NAMES, "libisal.so.2 not found (Debian package libisal2)");
 
     private IsalNatives() {}
 
@@ -44,18 +44,6 @@ final class IsalNatives {
 
     static native int isal_inflate(Pointer state);
 
-    private static Optional<String> load() {
-        String last = "";
-        for (String name : NAMES) {
-            try {
-                Native.register(IsalNatives.class, NativeLibrary.getInstance(name));
-                return Optional.empty();
-            } catch (UnsatisfiedLinkError e) {
-                last = e.getMessage();
-            }
-        }
-        return Optional.of("libisal.so.2 not found (Debian package libisal2): " + last);
-    }
 
     static String describe(int code) {
         return switch (code) {
