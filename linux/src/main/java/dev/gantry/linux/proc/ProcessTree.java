@@ -31,6 +31,7 @@ import java.util.Set;
 public final class ProcessTree {
 
     static final int SIGKILL = 9;
+    static final int SIGCONT = 18;
     static final int SIGSTOP = 19;
     /** How many times we look for a stopped state before going on anyway (SIGKILL will still end it). */
     private static final int STOP_CHECKS = 200;
@@ -62,13 +63,58 @@ public final class ProcessTree {
         return new ProcessTree(new ProcOps()).killTree(root);
     }
 
+    /**
+     * Stops {@code root} and its descendants, kills the descendants, and lets {@code root} run on:
+     * for a parent that must reap its children itself. A child whose parent is killed with it is
+     * handed to a reaper of the kernel's choosing, which may never collect it (a container's init
+     * that is not an init), and stays a zombie.
+     *
+     * @return the pids that were killed, parents before children; {@code root} is not among them
+     */
+    public static List<Long> killDescendants(long root) throws IOException {
+        return new ProcessTree(new ProcOps()).killBelow(root);
+    }
+
     List<Long> killTree(long root) throws IOException {
         Set<Long> stopped = new LinkedHashSet<>();
-        if (!ops.signal(root, SIGSTOP)) {
-            return List.of();
+        try {
+            stopTree(root, stopped);
+        } finally {
+            // Also after a failed walk: what was stopped would otherwise stay stopped.
+            for (long pid : stopped) {
+                ops.signal(pid, SIGKILL);
+            }
         }
-        ops.awaitStopped(root);
+        return List.copyOf(stopped);
+    }
+
+    List<Long> killBelow(long root) throws IOException {
+        Set<Long> stopped = new LinkedHashSet<>();
+        try {
+            stopTree(root, stopped);
+        } finally {
+            try {
+                for (long pid : stopped) {
+                    if (pid != root) {
+                        ops.signal(pid, SIGKILL);
+                    }
+                }
+            } finally {
+                if (stopped.contains(root)) {
+                    ops.signal(root, SIGCONT);
+                }
+            }
+        }
+        return stopped.stream().filter(pid -> pid != root).toList();
+    }
+
+    /** Stops {@code root} and every descendant into {@code stopped}, parents before children; nothing when root is gone. */
+    private void stopTree(long root, Set<Long> stopped) throws IOException {
+        if (!ops.signal(root, SIGSTOP)) {
+            return;
+        }
         stopped.add(root);
+        ops.awaitStopped(root);
         Deque<Long> level = new ArrayDeque<>(List.of(root));
         while (!level.isEmpty()) {
             Map<Long, List<Long>> children = childrenOf(ops.parents());
@@ -76,18 +122,14 @@ public final class ProcessTree {
             for (long parent : level) {
                 for (long child : children.getOrDefault(parent, List.of())) {
                     if (!stopped.contains(child) && ops.signal(child, SIGSTOP)) {
-                        ops.awaitStopped(child);
                         stopped.add(child);
+                        ops.awaitStopped(child);
                         next.add(child);
                     }
                 }
             }
             level = next;
         }
-        for (long pid : stopped) {
-            ops.signal(pid, SIGKILL);
-        }
-        return List.copyOf(stopped);
     }
 
     private static Map<Long, List<Long>> childrenOf(Map<Long, Long> parents) {

@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * waits for it (waitpid blocks its thread: never a virtual thread's carrier).
  *
  * <p>Kill: the process tree rooted at the command (from runc's {@code --pid-file}) is stopped and
- * killed; runc, the command's subreaper, then reaps it and exits. If runc has not written the pid
- * file yet, or does not exit, runc's own tree is killed.
+ * killed; runc, the command's parent, then reaps it and exits. runc writes the pid file only after
+ * the command has started (by renaming a dotted temporary file), so a client that leaves early may
+ * find none: then everything below runc is killed while runc is held stopped, and runc is let go
+ * to reap. runc itself is killed only when it does not exit after that: a command whose runc dies
+ * with it is handed to the container's init or the host's, which may never reap it.
  */
 final class RuncExecProcess implements AutoCloseable {
 
@@ -263,7 +266,7 @@ final class RuncExecProcess implements AutoCloseable {
             return;
         }
         OptionalLong command = commandPid();
-        List<Long> killed = command.isPresent() ? ProcessTree.kill(command.getAsLong()) : ProcessTree.kill(pid);
+        List<Long> killed = command.isPresent() ? ProcessTree.kill(command.getAsLong()) : ProcessTree.killDescendants(pid);
         log.debug("exec in container {}: killed {}", target.containerId(), killed);
     }
 

@@ -145,20 +145,31 @@ class ExecRuncIT {
         ProcessHandle runc = ProcessHandle.of(exec.runcPid()).orElseThrow();
         ProcessHandle sleep = awaitDescendant(runc, "sleep");
 
-        String pidFile;
-        try (Stream<Path> files = Files.list(runDir)) {
-            pidFile = files.filter(f -> f.toString().endsWith(".pid")).findFirst().map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            }).orElse("none");
-        }
+        String pidFile = Files.readString(awaitPidFile());
 
         session.close();
 
-        assertThat(sleep.isAlive()).as("sleep %d, pid file %s", sleep.pid(), pidFile).isFalse();
+        assertThat(sleep.isAlive()).as("sleep %d, pid file %s: %s", sleep.pid(), pidFile, procState(sleep.pid())).isFalse();
+        assertThat(runc.isAlive()).isFalse();
+        assertThat(session.waitFor()).isEqualTo(137);
+        assertThat(runDirFiles()).isEmpty();
+    }
+
+    @Test
+    void close_beforeRuncWroteThePidFile_killsTheCommandWithoutLeavingAZombie() throws Exception {
+        session = sessions.open(new StreamRequest.Exec(container.id(), List.of("busybox", "sleep", "4322"), false, false, true, true));
+        ExecSession exec = (ExecSession) session;
+        ProcessHandle runc = ProcessHandle.of(exec.runcPid()).orElseThrow();
+        ProcessHandle sleep = awaitDescendant(runc, "sleep");
+        // runc writes the pid file after the command has started, by renaming a dotted temporary
+        // file: a client that leaves in between finds no pid file. Taking it away, once runc is
+        // done with it, stands for that moment.
+        Files.delete(awaitPidFile());
+
+        session.close();
+
+        // The container's init (busybox sleep) reaps nothing: a command runc did not reap stays a zombie.
+        assertThat(sleep.isAlive()).as("sleep %d: %s", sleep.pid(), procState(sleep.pid())).isFalse();
         assertThat(runc.isAlive()).isFalse();
         assertThat(session.waitFor()).isEqualTo(137);
         assertThat(runDirFiles()).isEmpty();
@@ -204,6 +215,29 @@ class ExecRuncIT {
     private List<Path> runDirFiles() throws Exception {
         try (Stream<Path> files = Files.list(runDir)) {
             return files.toList();
+        }
+    }
+
+    /** runc's pid file once runc has renamed it into place (it writes a dotted temporary file first). */
+    private Path awaitPidFile() throws Exception {
+        for (int i = 0; i < 600; i++) {
+            try (Stream<Path> files = Files.list(runDir)) {
+                Optional<Path> pidFile = files.filter(f -> f.getFileName().toString().endsWith(".pid"))
+                        .filter(f -> !f.getFileName().toString().startsWith(".")).findFirst();
+                if (pidFile.isPresent()) {
+                    return pidFile.get();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("runc wrote no pid file in " + runDir);
+    }
+
+    private static String procState(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/stat")).strip();
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 
