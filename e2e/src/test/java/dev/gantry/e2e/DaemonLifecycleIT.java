@@ -6,6 +6,8 @@ import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -111,6 +113,22 @@ class DaemonLifecycleIT {
             try (CriClient client = daemon.client()) {
                 assertThat(client.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("gantry");
             }
+        }
+    }
+
+    /** The streaming server starts beside the rest of the wiring, yet a taken port still stops the daemon before its socket exists. */
+    @Test
+    void streamingPortTaken_exitsOneNamingThePort_andNeverBindsTheSocket() throws Exception {
+        try (GantryDaemon daemon = GantryDaemon.create();
+                ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Files.writeString(daemon.configFile(), "[stream]\naddress = \"127.0.0.1\"\nport = " + taken.getLocalPort() + "\n");
+
+            int exit = daemon.start().awaitExit(EXIT_WAIT);
+
+            assertThat(exit).as(daemon.output()).isEqualTo(1);
+            assertThat(daemon.output()).contains("gantryd cannot start").containsIgnoringCase("address already in use")
+                    .doesNotContain("serving CRI v1");
+            assertThat(daemon.socket()).doesNotExist();
         }
     }
 

@@ -14,6 +14,9 @@ import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.client.CriClient;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Trains gantryd's class-data cache at build time: runs the real daemon through {@code bin/gantryd}
@@ -28,8 +31,10 @@ public final class AotTraining {
 
     private AotTraining() {}
 
-    public static void main(String[] args) {
-        try (GantryDaemon daemon = GantryDaemon.create().withEnv("GANTRY_AOT_TRAIN", "1").startAndAwaitReady();
+    public static void main(String[] args) throws IOException {
+        GantryDaemon training = GantryDaemon.create().withEnv("GANTRY_AOT_TRAIN", "1");
+        withNetworkConfig(training);
+        try (GantryDaemon daemon = training.startAndAwaitReady();
                 CriClient client = daemon.client()) {
             for (int i = 0; i < 2; i++) {
                 client.runtime().version(VersionRequest.getDefaultInstance());
@@ -59,7 +64,8 @@ public final class AotTraining {
             // on fresh connections, enough of them for its methods to be profiled.
             for (int i = 0; i < FRESH_CONNECTIONS; i++) {
                 try (CriClient fresh = CriClient.connect(daemon.socket())) {
-                    fresh.runtime().version(VersionRequest.getDefaultInstance());
+                    // As crictl and the kubelet ask: with the API version they speak.
+                    fresh.runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
                 }
             }
             int exit = daemon.stop();
@@ -68,5 +74,23 @@ public final class AotTraining {
             }
             System.out.println("gantryd class-data cache trained (written beside gantryd.jar by bin/gantryd)");
         }
+    }
+
+    /**
+     * A node has a pod network config when gantryd starts, and reading it (JSON) is on the way to
+     * the first Version: trained, its classes come from the cache rather than from the jars, whose
+     * first search waits for every jar of the class path to be opened. The network is only read:
+     * no pod is run, so no plugin is called.
+     */
+    private static void withNetworkConfig(GantryDaemon daemon) throws IOException {
+        Path netd = daemon.dir().resolve("net.d-training");
+        Files.createDirectories(netd);
+        Files.writeString(netd.resolve("10-training.conflist"), """
+                {"cniVersion": "1.0.0", "name": "gantry-training", "plugins": [
+                  {"type": "bridge", "bridge": "gttrain0", "isGateway": true, "ipMasq": true,
+                   "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.213.250.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
+                  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+                """);
+        Files.writeString(daemon.configFile(), "[cni]\nconf_dir = \"" + netd + "\"\n");
     }
 }

@@ -61,6 +61,15 @@ final class CriServer implements AutoCloseable {
      *     response size limit has set its code: grpc-java runs the last one added first
      */
     static CriServer start(GantryConfig.Grpc grpc, List<BindableService> services, List<ServerInterceptor> outermost) throws IOException {
+        return start(grpc, services, outermost, () -> {});
+    }
+
+    /**
+     * As above, and waits for {@code beforeBind} after the server is set up and before its socket
+     * exists: what the daemon started in the background must be up before a kubelet can call.
+     */
+    static CriServer start(GantryConfig.Grpc grpc, List<BindableService> services, List<ServerInterceptor> outermost,
+            Wiring.Started beforeBind) throws IOException {
         // Fails with the reason (wrong architecture, noexec /tmp) rather than a later NoClassDefFoundError.
         Epoll.ensureAvailability();
         SocketFile.prepare(grpc.socket());
@@ -86,6 +95,7 @@ final class CriServer implements AutoCloseable {
         services.forEach(builder::addService);
         Server server = builder.build();
         try {
+            beforeBind.await();
             server.start();
             SocketFile.restrict(grpc.socket());
         } catch (IOException | RuntimeException | Error e) {

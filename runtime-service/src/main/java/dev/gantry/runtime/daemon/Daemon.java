@@ -92,7 +92,9 @@ final class Daemon {
                 resources.add(scraped);
                 log.info("serving metrics on http://{}:{}/metrics", scraped.address().getHostString(), scraped.address().getPort());
             }
-            server = CriServer.start(config.grpc(), services.grpc(), metrics.map(m -> List.<ServerInterceptor>of(new CriCallInterceptor(m.criCalls()))).orElse(List.of()));
+            server = CriServer.start(config.grpc(), services.grpc(),
+                    metrics.map(m -> List.<ServerInterceptor>of(new CriCallInterceptor(m.criCalls()))).orElse(List.of()),
+                    services.started());
             reload.set(services.reload());
         } catch (GantryException e) {
             log.error("gantryd cannot start: {}", e.getMessage());

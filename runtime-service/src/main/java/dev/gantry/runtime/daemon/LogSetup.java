@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
-    private static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0}: %safeMsg%n";
+    private static final String PATTERN = "%isoTime %-5level %logger{0}: %safeMsg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        registerSafeMessage(context);
+        registerConverters(context);
         var encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);
@@ -48,9 +48,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    /** Makes {@code %safeMsg} ({@link SafeMessageConverter}) known to patterns in this context. */
+    /** Makes {@code %safeMsg} ({@link SafeMessageConverter}) and {@code %isoTime} ({@link LogTimeConverter}) known to patterns in this context. */
     @SuppressWarnings("unchecked")
-    private static void registerSafeMessage(LoggerContext context) {
+    private static void registerConverters(LoggerContext context) {
         var rules = (Map<String, Supplier<ch.qos.logback.core.pattern.DynamicConverter<?>>>)
                 context.getObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS);
         if (rules == null) {
@@ -58,6 +58,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             context.putObject(ch.qos.logback.core.CoreConstants.PATTERN_RULE_REGISTRY_FOR_SUPPLIERS, rules);
         }
         rules.put("safeMsg", SafeMessageConverter::new);
+        rules.put("isoTime", LogTimeConverter::new);
     }
 
     static void setLevel(GantryConfig.LogLevel level) {

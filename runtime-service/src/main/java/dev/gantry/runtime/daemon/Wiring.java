@@ -82,6 +82,7 @@ import dev.gantry.runtime.attach.ContainerAttach;
 import dev.gantry.runtime.rpc.AttachRpc;
 import dev.gantry.runtime.rpc.ExecRpc;
 import dev.gantry.runtime.rpc.PortForwardRpc;
+import dev.gantry.runtime.streaming.StreamUrls;
 import dev.gantry.runtime.streaming.StreamingServer;
 import dev.gantry.sandbox.PodPorts;
 import dev.gantry.runtime.rpc.ContainerStatsRpc;
@@ -136,7 +137,13 @@ final class Wiring {
      * The CRI services, what must be closed after the gRPC server stops (the streaming server), and
      * the reload that SIGHUP runs.
      */
-    record Services(List<BindableService> grpc, List<AutoCloseable> resources, ConfigReload reload) {}
+    record Services(List<BindableService> grpc, List<AutoCloseable> resources, ConfigReload reload, Started started) {}
+
+    /** Waits for the parts that start in the background; throws what stopped one of them. */
+    @FunctionalInterface
+    interface Started {
+        void await() throws IOException;
+    }
 
     /** Where the node agent's jars are; tests and the distribution may point elsewhere. */
     static final String AGENT_DIR_PROPERTY = "gantry.agent.dir";
@@ -180,12 +187,20 @@ final class Wiring {
             log.info("removed {} blobs and snapshots that no image uses (left by an interrupted pull or removal)", collected);
         }
         var execSync = new ExecSync(containers, config.containers().execSyncMaxOutput(), clock);
-        var streaming = StreamingServer.start(config.stream(), new RuntimeStreamBackends(
+        // Its Netty set-up and bind take about 50 ms, which the rest of the wiring and the CRI
+        // socket's own set-up need not wait for: only Exec, Attach and PortForward use it, and the
+        // daemon awaits it before it says it serves.
+        var streamingBackends = new RuntimeStreamBackends(
                 execSync.sessions(),
                 new ContainerAttach(containers::status, ContainerPaths.of(config.root(), config.state())),
-                new PodPorts(sandboxes::status, new NamespaceRunner())),
-                metrics.map(Metrics::streaming).orElse(StreamingMetrics.NOOP));
-        log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), streaming.port());
+                new PodPorts(sandboxes::status, new NamespaceRunner()));
+        BackgroundStart<StreamingServer> streaming = BackgroundStart.begin("streaming-start", () -> {
+            var server = StreamingServer.start(config.stream(), streamingBackends,
+                    metrics.map(Metrics::streaming).orElse(StreamingMetrics.NOOP));
+            log.info("streaming server for exec, attach and port-forward on {}:{}", config.stream().address(), server.port());
+            return server;
+        });
+        StreamUrls streamUrls = request -> streaming.get().urlFor(request);
         var runtime = new RuntimeServiceEndpoint(
                 new VersionRpc(BuildInfo.version()),
                 new StatusRpc(health, loaded.effectiveJson(), () -> handlerFeatures(handlers), podCidrs::current),
@@ -209,9 +224,9 @@ final class Wiring {
                         new UpdatePodSandboxResourcesRpc(sandboxes),
                         new ExecSyncRpc(execSync)),
                 new RuntimeServiceEndpoint.StreamRpcs(
-                        new ExecRpc(containers, streaming),
-                        new AttachRpc(containers, streaming),
-                        new PortForwardRpc(sandboxes, streaming)),
+                        new ExecRpc(containers, streamUrls),
+                        new AttachRpc(containers, streamUrls),
+                        new PortForwardRpc(sandboxes, streamUrls)),
                 new RuntimeServiceEndpoint.StatsRpcs(
                         new ContainerStatsRpc(stats),
                         new PodSandboxStatsRpc(stats),
@@ -238,7 +253,7 @@ final class Wiring {
                 .live("runtime.default_handler", handlersChanged)
                 .live("runtimes", handlersChanged)
                 .live("kubernetes", c -> agents.apply(c.kubernetes()));
-        return new Services(List.of(runtime, imageService), List.of(streaming, agents), reload);
+        return new Services(List.of(runtime, imageService), List.of(streaming, agents), reload, streaming::await);
     }
 
     /** What the node agent labels: the handlers offered now, with the default handler's features as Status reports them. */
