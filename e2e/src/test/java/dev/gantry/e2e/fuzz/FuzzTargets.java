@@ -17,6 +17,7 @@ import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -128,8 +129,9 @@ final class FuzzTargets {
         return request;
     }
 
+    /** Whether the daemon would take {@code value} for {@code id}: as its id prefixes, in any case (crictl users paste upper case). */
     private static boolean names(String value, String id) {
-        return !value.isEmpty() && id.startsWith(value);
+        return !value.isEmpty() && id.startsWith(value.toLowerCase(Locale.ROOT));
     }
 
     /** Top-level id fields filled with the fixture's ids, except in calls that would stop or remove them. */

@@ -134,8 +134,8 @@ final class Wiring {
     private Wiring() {}
 
     /**
-     * The CRI services, what must be closed after the gRPC server stops (the streaming server), and
-     * the reload that SIGHUP runs.
+     * The CRI services, what must be closed after the gRPC server stops (the streaming server), the
+     * reload that SIGHUP runs, and the wait for what starts in the background (the streaming server).
      */
     record Services(List<BindableService> grpc, List<AutoCloseable> resources, ConfigReload reload, Started started) {}
 
@@ -189,7 +189,7 @@ final class Wiring {
         var execSync = new ExecSync(containers, config.containers().execSyncMaxOutput(), clock);
         // Its Netty set-up and bind take about 50 ms, which the rest of the wiring and the CRI
         // socket's own set-up need not wait for: only Exec, Attach and PortForward use it, and the
-        // daemon awaits it before it says it serves.
+        // CRI server awaits it (Services.started) before it binds its socket.
         var streamingBackends = new RuntimeStreamBackends(
                 execSync.sessions(),
                 new ContainerAttach(containers::status, ContainerPaths.of(config.root(), config.state())),
