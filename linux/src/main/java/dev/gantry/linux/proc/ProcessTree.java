@@ -76,36 +76,33 @@ public final class ProcessTree {
     }
 
     List<Long> killTree(long root) throws IOException {
+        return stopThenKill(root, false);
+    }
+
+    List<Long> killBelow(long root) throws IOException {
+        return stopThenKill(root, true);
+    }
+
+    /** Stops the tree, then kills it, or all of it but a spared root, which is let run on. */
+    private List<Long> stopThenKill(long root, boolean spareRoot) throws IOException {
         Set<Long> stopped = new LinkedHashSet<>();
         try {
             stopTree(root, stopped);
         } finally {
             // Also after a failed walk: what was stopped would otherwise stay stopped.
-            for (long pid : stopped) {
-                ops.signal(pid, SIGKILL);
-            }
-        }
-        return List.copyOf(stopped);
-    }
-
-    List<Long> killBelow(long root) throws IOException {
-        Set<Long> stopped = new LinkedHashSet<>();
-        try {
-            stopTree(root, stopped);
-        } finally {
             try {
                 for (long pid : stopped) {
-                    if (pid != root) {
+                    if (!(spareRoot && pid == root)) {
                         ops.signal(pid, SIGKILL);
                     }
                 }
             } finally {
-                if (stopped.contains(root)) {
+                if (spareRoot && stopped.contains(root)) {
                     ops.signal(root, SIGCONT);
                 }
             }
         }
-        return stopped.stream().filter(pid -> pid != root).toList();
+        return stopped.stream().filter(pid -> !(spareRoot && pid == root)).toList();
     }
 
     /** Stops {@code root} and every descendant into {@code stopped}, parents before children; nothing when root is gone. */

@@ -137,14 +137,9 @@ class ProcessTreeTest {
 
     @Test
     void kill_realShellWithBackgroundChildren_leavesNoneAlive() throws Exception {
-        Process sh = new ProcessBuilder("/bin/sh", "-c", "sleep 1000 & sleep 1000 & wait")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        Process sh = shell("sleep 1000 & sleep 1000 & wait");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (sh.children().count() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            List<ProcessHandle> sleeps = sh.children().toList();
+            List<ProcessHandle> sleeps = awaitChildren(sh, 2);
             assertThat(sleeps).hasSize(2);
 
             List<Long> killed = ProcessTree.kill(sh.pid());
@@ -163,14 +158,9 @@ class ProcessTreeTest {
 
     @Test
     void killDescendants_realShell_childrenDie_andTheShellReapsThemAndExitsByItself() throws Exception {
-        Process sh = new ProcessBuilder("/bin/sh", "-c", "sleep 1000 & sleep 1000 & wait; exit 7")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        Process sh = shell("sleep 1000 & sleep 1000 & wait; exit 7");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (sh.children().count() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            List<ProcessHandle> sleeps = sh.children().toList();
+            List<ProcessHandle> sleeps = awaitChildren(sh, 2);
             assertThat(sleeps).hasSize(2);
 
             List<Long> killed = ProcessTree.killDescendants(sh.pid());
@@ -185,5 +175,18 @@ class ProcessTreeTest {
             sh.descendants().forEach(ProcessHandle::destroyForcibly);
             sh.destroyForcibly();
         }
+    }
+
+    private static Process shell(String script) throws IOException {
+        return new ProcessBuilder("/bin/sh", "-c", script).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+    }
+
+    /** The children of {@code parent} once it has {@code count} of them (or after 10 s, whatever it has). */
+    private static List<ProcessHandle> awaitChildren(Process parent, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (parent.children().count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return parent.children().toList();
     }
 }

@@ -140,10 +140,9 @@ class ExecRuncIT {
 
     @Test
     void close_midExec_killsTheCommandAndRunc_andRemovesTempFiles() throws Exception {
-        session = sessions.open(new StreamRequest.Exec(container.id(), List.of("busybox", "sleep", "4321"), false, false, true, true));
-        ExecSession exec = (ExecSession) session;
-        ProcessHandle runc = ProcessHandle.of(exec.runcPid()).orElseThrow();
-        ProcessHandle sleep = awaitDescendant(runc, "sleep");
+        Sleeping exec = openSleep("4321");
+        ProcessHandle runc = exec.runc();
+        ProcessHandle sleep = exec.sleep();
 
         String pidFile = Files.readString(awaitPidFile());
 
@@ -157,10 +156,9 @@ class ExecRuncIT {
 
     @Test
     void close_beforeRuncWroteThePidFile_killsTheCommandWithoutLeavingAZombie() throws Exception {
-        session = sessions.open(new StreamRequest.Exec(container.id(), List.of("busybox", "sleep", "4322"), false, false, true, true));
-        ExecSession exec = (ExecSession) session;
-        ProcessHandle runc = ProcessHandle.of(exec.runcPid()).orElseThrow();
-        ProcessHandle sleep = awaitDescendant(runc, "sleep");
+        Sleeping exec = openSleep("4322");
+        ProcessHandle runc = exec.runc();
+        ProcessHandle sleep = exec.sleep();
         // runc writes the pid file after the command has started, by renaming a dotted temporary
         // file: a client that leaves in between finds no pid file. Taking it away, once runc is
         // done with it, stands for that moment.
@@ -216,6 +214,16 @@ class ExecRuncIT {
         try (Stream<Path> files = Files.list(runDir)) {
             return files.toList();
         }
+    }
+
+    /** An exec session's runc and the {@code busybox sleep} it runs. */
+    private record Sleeping(ProcessHandle runc, ProcessHandle sleep) {}
+
+    /** Opens a session running {@code busybox sleep seconds} and waits until the sleep runs under its runc. */
+    private Sleeping openSleep(String seconds) throws Exception {
+        session = sessions.open(new StreamRequest.Exec(container.id(), List.of("busybox", "sleep", seconds), false, false, true, true));
+        ProcessHandle runc = ProcessHandle.of(((ExecSession) session).runcPid()).orElseThrow();
+        return new Sleeping(runc, awaitDescendant(runc, "sleep"));
     }
 
     /** runc's pid file once runc has renamed it into place (it writes a dotted temporary file first). */
