@@ -43,6 +43,14 @@ gantry_jvm_options() {
   )
   feature=$(gantry_jdk_feature "$jdk")
   [ "$feature" -ge 22 ] && gantry_jvm_opts+=(-XX:TrimNativeHeapInterval=1000)
+  # Netty's direct buffers through sun.misc.Unsafe, as on every JDK before 25. On 25 Netty leaves
+  # Unsafe off unless this option allows it, and frees direct memory through FFM downcalls to
+  # malloc and free instead, whose binding spins about 90 classes of method-handle glue at every
+  # start: 80 ms of CPU beside the main thread, and the first Version 80 ms later (8 paired
+  # starts). The option exists from JDK 23 (and silences the JDK's warning on 24); it is given
+  # only up to the newest JDK it was checked on, as an unknown `--` option stops the JVM, and a
+  # later JDK that drops Unsafe access leaves Netty on its FFM path by itself.
+  [ "$feature" -ge 23 ] && [ "$feature" -le 25 ] && gantry_jvm_opts+=(--sun-misc-unsafe-memory-access=allow)
 
   # Class-data cache, written by a training run at build time (e2e's AotTraining sets
   # GANTRY_AOT_TRAIN=1) and keyed by the exact runtime: JDK 25+ keeps an AOT cache of loaded and
