@@ -45,6 +45,8 @@ import java.util.concurrent.Future;
 public final class CycleBenchmark {
 
     private static final List<String> STEPS = List.of("version", "runp", "create", "start", "stop", "rm", "stopp", "rmp");
+    /** The pod steps of {@link #STEPS}, as the crictl-free cycle times them one by one. */
+    private static final List<String> GRPC_STEPS = STEPS.subList(1, STEPS.size());
     private static final int WARM_UP = 3;
     private static final int CONCURRENT_PODS = 10;
     private static final int CONCURRENT_ROUNDS = 3;
@@ -113,10 +115,15 @@ public final class CycleBenchmark {
                 concurrent[r] = concurrentPods(r);
             }
             double[] grpc = new double[iterations];
+            Map<String, double[]> grpcSteps = new LinkedHashMap<>();
+            GRPC_STEPS.forEach(s -> grpcSteps.put(s, new double[iterations]));
             for (int i = -WARM_UP; i < iterations; i++) {
-                double ms = grpcCycle("grpc-" + (i + WARM_UP));
+                double[] one = grpcCycle("grpc-" + (i + WARM_UP));
                 if (i >= 0) {
-                    grpc[i] = ms;
+                    grpc[i] = Arrays.stream(one).sum();
+                    for (int s = 0; s < GRPC_STEPS.size(); s++) {
+                        Objects.requireNonNull(grpcSteps.get(GRPC_STEPS.get(s)))[i] = one[s];
+                    }
                 }
             }
             String connections = connections(System.getenv(COMPARE_ENV));
@@ -126,9 +133,11 @@ public final class CycleBenchmark {
             steps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
             json.append(String.format(Locale.ROOT,
                     ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
-                            + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f%s}",
+                            + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f",
                     median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles), CONCURRENT_PODS, median(concurrent),
-                    median(grpc), connections));
+                    median(grpc)));
+            grpcSteps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"grpc_%s_ms\":%.1f", name, median(values))));
+            json.append(connections).append('}');
             return json.toString();
         }
 
@@ -236,22 +245,36 @@ public final class CycleBenchmark {
             return wall;
         }
 
-        /** The same seven pod steps over this JVM's one connection: what the daemon costs without crictl. */
-        private double grpcCycle(String name) {
+        /** The same seven pod steps over this JVM's one connection, each timed: what the daemon costs without crictl. */
+        private double[] grpcCycle(String name) {
             CriClient client = node.client();
             var rt = client.runtime();
             PodSandboxConfig pod = node.pod(name).build();
             ContainerConfig config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "3600").build();
+            double[] laps = new double[GRPC_STEPS.size()];
             long t0 = System.nanoTime();
             String podId = rt.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+            laps[0] = lap(t0);
+            t0 = System.nanoTime();
             String id = rt.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config)
                     .setSandboxConfig(pod).build()).getContainerId();
+            laps[1] = lap(t0);
+            t0 = System.nanoTime();
             rt.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+            laps[2] = lap(t0);
+            t0 = System.nanoTime();
             rt.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).build());
+            laps[3] = lap(t0);
+            t0 = System.nanoTime();
             rt.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+            laps[4] = lap(t0);
+            t0 = System.nanoTime();
             rt.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            laps[5] = lap(t0);
+            t0 = System.nanoTime();
             rt.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-            return lap(t0);
+            laps[6] = lap(t0);
+            return laps;
         }
 
         private Path podJson(String name) throws IOException {
