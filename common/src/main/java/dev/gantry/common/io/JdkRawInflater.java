@@ -1,5 +1,6 @@
 package dev.gantry.common.io;
 
+import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,15 @@ public final class JdkRawInflater implements RawInflater {
     @Override
     public int inflate(byte[] b, int off, int len) throws DataFormatException {
         int n = inflater.inflate(b, off, len);
+        if (n == 0 && inflater.needsDictionary()) {
+            throw new DataFormatException("a preset dictionary is required");
+        }
+        return n;
+    }
+
+    @Override
+    public int inflate(ByteBuffer dst) throws DataFormatException {
+        int n = inflater.inflate(dst); // a direct buffer is decoded into in place
         if (n == 0 && inflater.needsDictionary()) {
             throw new DataFormatException("a preset dictionary is required");
         }

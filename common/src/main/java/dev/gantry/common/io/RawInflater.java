@@ -1,5 +1,6 @@
 package dev.gantry.common.io;
 
+import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 
 /**
@@ -26,6 +27,25 @@ public interface RawInflater extends AutoCloseable {
      * @throws DataFormatException when the input is not valid DEFLATE data
      */
     int inflate(byte[] b, int off, int len) throws DataFormatException;
+
+    /**
+     * Decodes into {@code dst} from its position, advancing it; returns the bytes written, 0 when it
+     * needs input or has finished. A decoder with native output decodes straight into a direct
+     * buffer; this default goes through an array.
+     *
+     * @throws DataFormatException when the input is not valid DEFLATE data
+     */
+    default int inflate(ByteBuffer dst) throws DataFormatException {
+        if (dst.hasArray()) {
+            int n = inflate(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            dst.position(dst.position() + n);
+            return n;
+        }
+        byte[] bounce = new byte[Math.min(dst.remaining(), 64 * 1024)];
+        int n = inflate(bounce, 0, bounce.length);
+        dst.put(bounce, 0, n);
+        return n;
+    }
 
     /** True when every given byte is consumed and no decoded byte is waiting: the next call needs input. */
     boolean needsInput();

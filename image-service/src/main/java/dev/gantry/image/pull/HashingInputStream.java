@@ -1,14 +1,17 @@
 package dev.gantry.image.pull;
 
+import dev.gantry.common.io.BufferReads;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** Counts the bytes that pass and hashes them when given a hasher. */
-final class HashingInputStream extends FilterInputStream {
+final class HashingInputStream extends FilterInputStream implements ReadableByteChannel {
 
     private final @Nullable MessageDigest hasher;
     private long count;
@@ -34,6 +37,25 @@ final class HashingInputStream extends FilterInputStream {
             count += n;
         }
         return n;
+    }
+
+    /** Reads into {@code dst} and hashes what came: in place when it is direct. */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int from = dst.position();
+        int n = BufferReads.read(in, dst);
+        if (n > 0) {
+            if (hasher != null) {
+                hasher.update(BufferReads.received(dst, from));
+            }
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return true; // close() is FilterInputStream's, which closes the source
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.gantry.image.pull;
 
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.io.BufferReads;
 import dev.gantry.image.oci.Descriptor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileStore;
 
 /**
@@ -14,7 +17,7 @@ import java.nio.file.FileStore;
  * An InputStream, not a FilterInputStream: its skip() reads through {@link #read(byte[], int, int)},
  * so skipped bytes are counted too.
  */
-final class LayerBudget extends InputStream {
+final class LayerBudget extends InputStream implements ReadableByteChannel {
 
     static final long CHECK_EVERY = 16L << 20;
 
@@ -44,7 +47,20 @@ final class LayerBudget extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
+        return counted(in.read(b, off, len));
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return counted(BufferReads.read(in, dst));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return true; // close() is the source's
+    }
+
+    private int counted(int n) throws IOException {
         if (n > 0) {
             count += n;
             if (count > allowed) {

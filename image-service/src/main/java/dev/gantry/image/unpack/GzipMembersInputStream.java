@@ -1,9 +1,12 @@
 package dev.gantry.image.unpack;
 
+import dev.gantry.common.io.BufferReads;
 import dev.gantry.common.io.RawInflater;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.ZipException;
@@ -18,7 +21,7 @@ import java.util.zip.ZipException;
  * <p>The DEFLATE data inside each member goes through a {@link RawInflater} (zlib or ISA-L); headers,
  * trailers and the CRC-32 (the JDK's, carry-less-multiply accelerated) are checked here, the same for both.
  */
-final class GzipMembersInputStream extends InputStream {
+final class GzipMembersInputStream extends InputStream implements ReadableByteChannel {
 
     private static final int BUFFER = 128 * 1024;
     private static final int FTEXT_FHCRC = 0x02;
@@ -53,12 +56,19 @@ final class GzipMembersInputStream extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        return read(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** Decodes into {@code dst}; a direct one is decoded into and checksummed in place. */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
         if (closed) {
             throw new IOException("stream closed");
         }
-        if (len == 0) {
+        if (!dst.hasRemaining()) {
             return 0;
         }
+        int from = dst.position();
         while (!ended) {
             if (!inMember) {
                 if (!startMember()) {
@@ -68,12 +78,12 @@ final class GzipMembersInputStream extends InputStream {
             }
             int n;
             try {
-                n = inflater.inflate(b, off, len);
+                n = inflater.inflate(dst);
             } catch (DataFormatException e) {
                 throw new ZipException("corrupt gzip data: " + e.getMessage());
             }
             if (n > 0) {
-                crc.update(b, off, n);
+                crc.update(BufferReads.received(dst, from));
                 return n;
             }
             if (inflater.finished()) {
@@ -88,6 +98,11 @@ final class GzipMembersInputStream extends InputStream {
             }
         }
         return -1;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.gantry.image.unpack;
 
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.io.BufferReads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -13,21 +16,24 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads a stream on another thread, a few 128 KiB chunks ahead of its consumer, so that
  * decompressing and digesting a layer overlaps writing its files: each alone keeps one core busy.
+ * The chunks are direct buffers, filled through {@link BufferReads}: a decoder and digest that
+ * can work on native memory do so in place, and the consumer's reads into a direct buffer copy
+ * natively, with no array on the way to the file.
  *
  * <p>The producer owns no resource but the buffers: {@link #close} stops it at its next chunk and
  * never closes the source, which stays the caller's. A producer blocked inside the source's read
  * ends when that read returns, at the latest when the caller closes the source.
  */
-final class ReadAheadInputStream extends InputStream {
+final class ReadAheadInputStream extends InputStream implements ReadableByteChannel {
 
     private static final int CHUNK = 128 * 1024;
     private static final int DEPTH = 4;
-    private static final byte[] STOP = new byte[0];
+    private static final ByteBuffer STOP = ByteBuffer.allocate(0);
 
     /** A chunk of data, or the end of the source ({@code length < 0}), or the failure that ended it. */
-    private record Chunk(byte @Nullable [] data, int length, @Nullable Throwable failure) {}
+    private record Chunk(@Nullable ByteBuffer data, int length, @Nullable Throwable failure) {}
 
-    private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 1);
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(DEPTH + 1);
     // room for every buffer and the end: the producer never blocks on it
     private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(DEPTH + 1);
     private volatile boolean closed;
@@ -37,7 +43,7 @@ final class ReadAheadInputStream extends InputStream {
 
     ReadAheadInputStream(InputStream source, Executor executor) {
         for (int i = 0; i < DEPTH; i++) {
-            free.add(new byte[CHUNK]);
+            free.add(ByteBuffer.allocateDirect(CHUNK));
         }
         executor.execute(() -> produce(source));
     }
@@ -58,9 +64,30 @@ final class ReadAheadInputStream extends InputStream {
         }
         Chunk chunk = Objects.requireNonNull(current, "current"); // nextChunk() found one
         int n = Math.min(len, chunk.length() - position);
-        System.arraycopy(chunk.data(), position, b, off, n);
+        Objects.requireNonNull(chunk.data(), "data").get(position, b, off, n);
         position += n;
         return n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (!nextChunk()) {
+            return -1;
+        }
+        Chunk chunk = Objects.requireNonNull(current, "current"); // nextChunk() found one
+        int n = Math.min(dst.remaining(), chunk.length() - position);
+        dst.put(dst.position(), Objects.requireNonNull(chunk.data(), "data"), position, n);
+        dst.position(dst.position() + n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
     }
 
     @Override
@@ -107,18 +134,17 @@ final class ReadAheadInputStream extends InputStream {
     private void produce(InputStream source) {
         try {
             while (true) {
-                byte[] buffer = free.take();
+                ByteBuffer buffer = free.take();
                 if (closed) {
                     return;
                 }
-                int length = 0;
-                while (length < CHUNK) {
-                    int n = source.read(buffer, length, CHUNK - length);
-                    if (n < 0) {
+                buffer.clear();
+                while (buffer.hasRemaining()) {
+                    if (BufferReads.read(source, buffer) < 0) {
                         break;
                     }
-                    length += n;
                 }
+                int length = buffer.position();
                 if (length > 0) {
                     filled.add(new Chunk(buffer, length, null));
                 }

@@ -1,5 +1,6 @@
 package dev.gantry.image.unpack;
 
+import dev.gantry.common.io.BufferReads;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Streams the members of a tar archive (ustar, PAX, GNU long names, old v7) out of one 128 KiB
- * buffer: headers are parsed in place and file contents are handed from it straight to the file.
+ * direct buffer: headers are parsed in place and file contents are handed from it straight to the
+ * file. The stream fills it through {@link BufferReads}, so in a pull the layer's decoder writes
+ * into it, the gzip CRC and the diffID digest read it where it lies, and files are written from it.
  * Our own reader rather than commons-compress because PAX values must stay bytes:
  * {@code SCHILY.xattr.security.capability} is binary, and decoding it as UTF-8 corrupts it.
  * Sparse files and multi-volume archives are refused; image layers do not use them.
@@ -28,8 +31,9 @@ final class TarReader {
     private static final long MAX_ID = 0xFFFF_FFFEL; // (uid_t) -1 means "unchanged" to chown
 
     private final InputStream in;
-    private final byte[] buf = new byte[BUFFER];
-    private final ByteBuffer view = ByteBuffer.wrap(buf);
+    /** Direct, so file contents go from it to the file with no copy through a temporary native buffer. */
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+    private final ByteBuffer view = buf.duplicate();
     private int pos;
     private int limit;
     private long consumed;
@@ -64,7 +68,7 @@ final class TarReader {
                 return null;
             }
             verifyChecksum(h);
-            char typeFlag = (char) (buf[h + 156] & 0xff);
+            char typeFlag = (char) (buf.get(h + 156) & 0xff);
             long size = number(h + 124, 12, "size");
             if (size < 0) {
                 throw new LayerRejectedException("negative member size at offset " + (consumed - (limit - h)));
@@ -103,7 +107,7 @@ final class TarReader {
         skipContent();
         pos = limit;
         while (true) {
-            int n = in.read(buf, 0, buf.length);
+            int n = BufferReads.read(in, buf.clear());
             if (n < 0) {
                 return consumed;
             }
@@ -182,32 +186,34 @@ final class TarReader {
     /** POSIX ustar joins prefix and name; GNU and v7 headers have no prefix; star's prefix is shorter. */
     private String headerName(int h) {
         String name = field(h, 100);
-        boolean ustar = buf[h + 257] == 'u' && buf[h + 258] == 's' && buf[h + 259] == 't' && buf[h + 260] == 'a'
-                && buf[h + 261] == 'r' && buf[h + 262] == 0;
+        boolean ustar = buf.get(h + 257) == 'u' && buf.get(h + 258) == 's' && buf.get(h + 259) == 't'
+                && buf.get(h + 260) == 'a' && buf.get(h + 261) == 'r' && buf.get(h + 262) == 0;
         if (!ustar) {
             return name;
         }
-        boolean star = buf[h + 508] == 't' && buf[h + 509] == 'a' && buf[h + 510] == 'r' && buf[h + 511] == 0;
+        boolean star = buf.get(h + 508) == 't' && buf.get(h + 509) == 'a' && buf.get(h + 510) == 'r' && buf.get(h + 511) == 0;
         String prefix = field(h + 345, star ? 131 : 155);
         return prefix.isEmpty() ? name : prefix + "/" + name;
     }
 
     private String field(int offset, int length) {
         int end = offset;
-        while (end < offset + length && buf[end] != 0) {
+        while (end < offset + length && buf.get(end) != 0) {
             end++;
         }
-        return new String(buf, offset, end - offset, StandardCharsets.UTF_8);
+        byte[] bytes = new byte[end - offset];
+        buf.get(offset, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Octal ASCII (space or NUL padded), or GNU base-256 when the high bit of the first byte is set. */
     private long number(int offset, int length, String what) {
-        byte first = buf[offset];
+        byte first = buf.get(offset);
         if ((first & 0x80) != 0) {
             boolean negative = (first & 0x40) != 0;
             long value = negative ? -1 : 0;
             for (int i = 0; i < length; i++) {
-                int b = buf[offset + i] & 0xff;
+                int b = buf.get(offset + i) & 0xff;
                 if (i == 0 && !negative) {
                     b &= 0x7f;
                 }
@@ -220,12 +226,12 @@ final class TarReader {
         }
         int i = offset;
         int end = offset + length;
-        while (i < end && buf[i] == ' ') {
+        while (i < end && buf.get(i) == ' ') {
             i++;
         }
         long value = 0;
-        for (; i < end && buf[i] != ' ' && buf[i] != 0; i++) {
-            int digit = buf[i] - '0';
+        for (; i < end && buf.get(i) != ' ' && buf.get(i) != 0; i++) {
+            int digit = buf.get(i) - '0';
             if (digit < 0 || digit > 7) {
                 throw new LayerRejectedException("header field " + what + " is not an octal number");
             }
@@ -247,7 +253,7 @@ final class TarReader {
         long unsigned = 0;
         long signed = 0;
         for (int i = 0; i < BLOCK; i++) {
-            byte b = (i >= 148 && i < 156) ? (byte) ' ' : buf[h + i];
+            byte b = (i >= 148 && i < 156) ? (byte) ' ' : buf.get(h + i);
             unsigned += b & 0xff;
             signed += b;
         }
@@ -258,7 +264,7 @@ final class TarReader {
 
     private boolean isZeroBlock(int h) {
         for (int i = h; i < h + BLOCK; i++) {
-            if (buf[i] != 0) {
+            if (buf.get(i) != 0) {
                 return false;
             }
         }
@@ -277,7 +283,7 @@ final class TarReader {
                 refill();
             }
             int n = Math.min(limit - pos, data.length - copied);
-            System.arraycopy(buf, pos, data, copied, n);
+            buf.get(pos, data, copied, n);
             pos += n;
             copied += n;
         }
@@ -313,7 +319,7 @@ final class TarReader {
     private void refill() throws IOException {
         pos = 0;
         limit = 0;
-        int n = in.read(buf, 0, buf.length);
+        int n = BufferReads.read(in, buf.clear());
         if (n < 0) {
             throw new EOFException("layer archive truncated inside a member");
         }
@@ -326,11 +332,13 @@ final class TarReader {
         if (limit - pos >= n) {
             return true;
         }
-        System.arraycopy(buf, pos, buf, 0, limit - pos);
+        byte[] rest = new byte[limit - pos]; // less than a header
+        buf.get(pos, rest);
+        buf.put(0, rest);
         limit -= pos;
         pos = 0;
         while (limit < n) {
-            int read = in.read(buf, limit, buf.length - limit);
+            int read = BufferReads.read(in, buf.limit(BUFFER).position(limit));
             if (read < 0) {
                 if (limit == 0) {
                     return false;

@@ -2,9 +2,11 @@ package dev.gantry.image.unpack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.gantry.common.errors.ErrorKind;
+import dev.gantry.common.io.BufferReads;
 import dev.gantry.common.io.RawInflater;
 import dev.gantry.linux.isal.IsalInflater;
 import java.io.ByteArrayInputStream;
@@ -12,10 +14,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.zip.CRC32;
@@ -180,6 +184,51 @@ class DecompressionTest {
         assertThat(sha256(viaIsal)).isEqualTo(sha256(viaZlib));
     }
 
+    /**
+     * The read-ahead decodes into direct buffers (ISA-L and zlib write into them in place, the CRC
+     * reads them there): the same bytes and digests as reads into arrays, with both engines, whether
+     * reads alternate between the two or not.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Deflater.NO_COMPRESSION, Deflater.BEST_SPEED, Deflater.DEFAULT_COMPRESSION})
+    void gzip_readsIntoDirectBuffers_giveTheSameBytesAsArrays(int level) throws IOException {
+        byte[] incompressible = new byte[2_000_000];
+        new Random(4).nextBytes(incompressible);
+        byte[] compressed = concat(gzip(PART1, level), gzip(new byte[0], level), gzip(incompressible, level), gzip(PART2, level));
+        byte[] expected = concat(PART1, incompressible, PART2);
+
+        for (Inflaters.Engine engine : engines()) {
+            byte[] direct = readAllDirect(new GzipMembersInputStream(new ByteArrayInputStream(compressed), Inflaters.of(engine).get()), false);
+            byte[] mixed = readAllDirect(new GzipMembersInputStream(new ByteArrayInputStream(compressed), Inflaters.of(engine).get()), true);
+
+            assertThat(direct).as(engine + ", direct").isEqualTo(expected);
+            assertThat(mixed).as(engine + ", direct and array reads in turn").isEqualTo(expected);
+            assertThat(sha256(direct)).isEqualTo(sha256(expected));
+        }
+    }
+
+    /** A corrupt, truncated or misdeclared stream fails the same way whether it is read into arrays or direct buffers. */
+    @ParameterizedTest
+    @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
+    void gzip_readsIntoDirectBuffers_failAsArrayReadsDo(Inflaters.Engine engine) {
+        byte[] badCrc = gzip(PART1);
+        badCrc[badCrc.length - 6] ^= 1;
+        byte[] badBlock = gzip(PART1);
+        badBlock[10] |= 0b110;
+        byte[] badLength = gzip(PART2);
+        badLength[badLength.length - 2] ^= 1;
+        byte[] truncated = Arrays.copyOf(gzip(PART1), gzip(PART1).length / 2);
+
+        for (byte[] stream : List.of(badCrc, badBlock, badLength, truncated)) {
+            Throwable viaArrays = catchThrowable(() -> readAll(new GzipMembersInputStream(new ByteArrayInputStream(stream), inflater(engine))));
+            Throwable viaDirect = catchThrowable(
+                    () -> readAllDirect(new GzipMembersInputStream(new ByteArrayInputStream(stream), inflater(engine)), false));
+
+            assertThat(viaArrays).isNotNull();
+            assertThat(viaDirect).isNotNull().hasSameClassAs(viaArrays).hasMessage(viaArrays.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = Inflaters.Engine.class, names = {"ZLIB", "ISAL"})
     void gzip_invalidBlockType_isCorruptData(Inflaters.Engine engine) {
@@ -209,6 +258,11 @@ class DecompressionTest {
         return Inflaters.of(engine).get();
     }
 
+    /** Zlib, and ISA-L where it is usable here. */
+    private static List<Inflaters.Engine> engines() {
+        return IsalInflater.unavailableReason().isEmpty() ? List.of(Inflaters.Engine.ZLIB, Inflaters.Engine.ISAL) : List.of(Inflaters.Engine.ZLIB);
+    }
+
     private static void assumeIsal() {
         Assumptions.assumeTrue(IsalInflater.unavailableReason().isEmpty(),
                 () -> "ISA-L not usable here: " + IsalInflater.unavailableReason().orElse(""));
@@ -228,6 +282,33 @@ class DecompressionTest {
             byte[] buffer = new byte[7919]; // odd size: reads straddle members and buffers
             for (int n; (n = in.read(buffer)) >= 0; ) {
                 out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** Reads through {@link BufferReads} into a direct buffer of odd size; with {@code mixed}, every other read goes into an array. */
+    private static byte[] readAllDirect(InputStream in, boolean mixed) throws IOException {
+        try (in) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(70_001);
+            byte[] array = new byte[7919];
+            for (int i = 0; ; i++) {
+                if (mixed && i % 2 == 1) {
+                    int n = in.read(array);
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(array, 0, n);
+                    continue;
+                }
+                buffer.clear().position(i % 13); // reads start anywhere in the buffer
+                if (BufferReads.read(in, buffer) < 0) {
+                    break;
+                }
+                byte[] got = new byte[buffer.position() - i % 13];
+                buffer.get(i % 13, got);
+                out.writeBytes(got);
             }
             return out.toByteArray();
         }

@@ -7,8 +7,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +45,68 @@ class ReadAheadInputStreamTest {
             assertThat(in.readAllBytes()).isEqualTo(data);
             assertThat(in.read()).isEqualTo(-1);
         }
+    }
+
+    /** A source that fills buffers itself (a decoder) and a plain one: both arrive whole, read into direct buffers or arrays. */
+    @Test
+    void readIntoBuffers_deliversEveryByteInOrder() throws IOException {
+        byte[] data = new byte[1_000_003];
+        new Random(4).nextBytes(data);
+        class ChannelSource extends ByteArrayInputStream implements ReadableByteChannel {
+            int bufferReads;
+
+            ChannelSource() {
+                super(data);
+            }
+
+            @Override
+            public synchronized int read(ByteBuffer dst) {
+                bufferReads++;
+                if (pos == count) {
+                    return -1;
+                }
+                int n = Math.min(dst.remaining(), Math.min(count - pos, 3000));
+                dst.put(buf, pos, n);
+                pos += n;
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+        }
+        ChannelSource channel = new ChannelSource();
+
+        for (InputStream source : List.of(channel, new ByteArrayInputStream(data))) {
+            try (ReadAheadInputStream in = new ReadAheadInputStream(source, executor)) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteBuffer direct = ByteBuffer.allocateDirect(50_001);
+                byte[] array = new byte[7919];
+                for (int i = 0; ; i++) {
+                    int n;
+                    if (i % 3 == 0) {
+                        n = in.read(array);
+                        if (n > 0) {
+                            out.write(array, 0, n);
+                        }
+                    } else {
+                        n = in.read(direct.clear());
+                        if (n > 0) {
+                            byte[] got = new byte[n];
+                            direct.get(0, got);
+                            out.writeBytes(got);
+                        }
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                }
+                assertThat(out.toByteArray()).isEqualTo(data);
+                assertThat(in.read(direct.clear())).isEqualTo(-1);
+            }
+        }
+        assertThat(channel.bufferReads).as("the channel source was read as a channel").isGreaterThan(0);
     }
 
     @Test

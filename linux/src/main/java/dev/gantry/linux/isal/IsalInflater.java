@@ -1,10 +1,12 @@
 package dev.gantry.linux.isal;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.gantry.common.io.JdkRawInflater;
 import dev.gantry.common.io.RawInflater;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -13,10 +15,10 @@ import java.util.zip.Deflater;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link RawInflater} over ISA-L's {@code isal_inflate}. Input is copied into a native buffer and
- * output decoded into another, then copied out: two memcpys per byte against a decoder several
- * times faster than zlib. Output is decoded a whole buffer at a time, whatever the caller reads, so
- * a tar reader's 512-byte header reads cost no extra native calls.
+ * {@link RawInflater} over ISA-L's {@code isal_inflate}. Input is copied into a native buffer;
+ * output is decoded straight into a direct {@link ByteBuffer} (the layer pipeline's read-ahead
+ * chunks), or into a buffer of ours and copied out to an array. There, output is decoded a whole
+ * buffer at a time, whatever the caller reads, so 512-byte header reads cost no extra native calls.
  */
 public final class IsalInflater implements RawInflater {
 
@@ -89,25 +91,55 @@ public final class IsalInflater implements RawInflater {
         return n;
     }
 
-    /** One isal_inflate call into the whole output buffer; repeated while it consumes input but yields nothing. */
+    /**
+     * Decodes straight into a direct {@code dst}: no copy out of a buffer of ours. Output decoded
+     * earlier for a small read is handed out first.
+     */
+    @Override
+    public int inflate(ByteBuffer dst) throws DataFormatException {
+        if (!dst.isDirect()) {
+            return RawInflater.super.inflate(dst);
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (pendingStart < pendingEnd) {
+            int n = Math.min(dst.remaining(), pendingEnd - pendingStart);
+            dst.put(out.getByteBuffer(pendingStart, n));
+            pendingStart += n;
+            return n;
+        }
+        if (blockFinished) {
+            return 0;
+        }
+        int produced = decodeInto(Native.getDirectBufferPointer(dst).share(dst.position()), dst.remaining());
+        dst.position(dst.position() + produced);
+        return produced;
+    }
+
+    /** Decodes into the whole output buffer, whose bytes are then pending. */
     private void decode() throws DataFormatException {
+        pendingStart = 0;
+        pendingEnd = decodeInto(out, OUT_CAPACITY);
+    }
+
+    /** One isal_inflate call into {@code target}; repeated while it consumes input but yields nothing. */
+    private int decodeInto(Pointer target, int capacity) throws DataFormatException {
         while (true) {
-            state.setPointer(IsalNatives.NEXT_OUT, out);
-            state.setInt(IsalNatives.AVAIL_OUT, OUT_CAPACITY);
+            state.setPointer(IsalNatives.NEXT_OUT, target);
+            state.setInt(IsalNatives.AVAIL_OUT, capacity);
             int before = availIn;
             int code = IsalNatives.isal_inflate(state);
             if (code < 0) {
                 throw new DataFormatException(IsalNatives.describe(code));
             }
-            int produced = OUT_CAPACITY - state.getInt(IsalNatives.AVAIL_OUT);
+            int produced = capacity - state.getInt(IsalNatives.AVAIL_OUT);
             availIn = state.getInt(IsalNatives.AVAIL_IN);
             blockFinished = state.getInt(IsalNatives.BLOCK_STATE) == IsalNatives.BLOCK_FINISH;
-            outputWasFull = produced == OUT_CAPACITY;
-            pendingStart = 0;
-            pendingEnd = produced;
+            outputWasFull = produced == capacity;
             written += produced;
             if (produced > 0 || blockFinished || availIn == 0) {
-                return;
+                return produced;
             }
             if (availIn == before) {
                 throw new DataFormatException("isal_inflate made no progress with " + availIn + " bytes of input");
