@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * The pod cycle as an operator or the issue's side-by-side table measures it: one crictl process
@@ -252,28 +253,14 @@ public final class CycleBenchmark {
             PodSandboxConfig pod = node.pod(name).build();
             ContainerConfig config = ContainerConfigs.named(pod, "main", node.image(), "sleep", "3600").build();
             double[] laps = new double[GRPC_STEPS.size()];
-            long t0 = System.nanoTime();
-            String podId = rt.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
-            laps[0] = lap(t0);
-            t0 = System.nanoTime();
-            String id = rt.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config)
-                    .setSandboxConfig(pod).build()).getContainerId();
-            laps[1] = lap(t0);
-            t0 = System.nanoTime();
-            rt.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-            laps[2] = lap(t0);
-            t0 = System.nanoTime();
-            rt.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).build());
-            laps[3] = lap(t0);
-            t0 = System.nanoTime();
-            rt.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
-            laps[4] = lap(t0);
-            t0 = System.nanoTime();
-            rt.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-            laps[5] = lap(t0);
-            t0 = System.nanoTime();
-            rt.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-            laps[6] = lap(t0);
+            String podId = timed(laps, 0, () -> rt.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())).getPodSandboxId();
+            String id = timed(laps, 1, () -> rt.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                    .setConfig(config).setSandboxConfig(pod).build())).getContainerId();
+            timed(laps, 2, () -> rt.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()));
+            timed(laps, 3, () -> rt.stopContainer(StopContainerRequest.newBuilder().setContainerId(id).build()));
+            timed(laps, 4, () -> rt.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build()));
+            timed(laps, 5, () -> rt.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build()));
+            timed(laps, 6, () -> rt.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build()));
             return laps;
         }
 
@@ -319,6 +306,14 @@ public final class CycleBenchmark {
             throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + err + " " + out);
         }
         return out;
+    }
+
+    /** Runs {@code call}, records its milliseconds in {@code laps[step]} and returns its answer. */
+    private static <T> T timed(double[] laps, int step, Supplier<T> call) {
+        long t0 = System.nanoTime();
+        T answer = call.get();
+        laps[step] = lap(t0);
+        return answer;
     }
 
     private static double lap(long t0) {

@@ -29,14 +29,7 @@ final class HashingInputStream extends FilterInputStream implements ReadableByte
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
-        if (n > 0) {
-            if (hasher != null) {
-                hasher.update(b, off, n);
-            }
-            count += n;
-        }
-        return n;
+        return read(ByteBuffer.wrap(b, off, len));
     }
 
     /** Reads into {@code dst} and hashes what came: in place when it is direct. */

@@ -56,17 +56,7 @@ final class ReadAheadInputStream extends InputStream implements ReadableByteChan
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        if (!nextChunk()) {
-            return -1;
-        }
-        Chunk chunk = Objects.requireNonNull(current, "current"); // nextChunk() found one
-        int n = Math.min(len, chunk.length() - position);
-        Objects.requireNonNull(chunk.data(), "data").get(position, b, off, n);
-        position += n;
-        return n;
+        return read(ByteBuffer.wrap(b, off, len));
     }
 
     @Override
