@@ -31,23 +31,41 @@ final class CniChainBaseline {
         }
     }
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final CniTestNetwork network;
+    /** A netns with the ADD chain done: what DEL needs, and what making it took. */
+    record Attached(String netns, String containerId, @Nullable JsonNode result, double netnsMillis, double addMillis) {
 
-    CniChainBaseline(CniTestNetwork network) {
-        this.network = network;
+        /** The path runtimes hand to CNI and to runc's network namespace. */
+        String netnsPath() {
+            return "/var/run/netns/" + netns;
+        }
+    }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final JsonNode conflist;
+
+    CniChainBaseline(CniTestNetwork network) throws IOException {
+        this.conflist = mapper.readTree(network.conflist());
     }
 
     List<Sample> run(int times) throws IOException {
-        JsonNode conflist = mapper.readTree(network.conflist());
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < times; i++) {
-            samples.add(once(conflist, "gtbench-" + i));
+            Attached attached = add("gtbench-" + i);
+            try {
+                samples.add(new Sample(attached.netnsMillis(), attached.addMillis(), del(attached)));
+            } finally {
+                HostCommands.quietly("ip", "netns", "del", attached.netns());
+            }
         }
         return samples;
     }
 
-    private Sample once(JsonNode conflist, String netns) throws IOException {
+    /**
+     * A netns ({@code ip netns add}, timed) with the ADD chain run in it (timed): a pod's network
+     * as the plugins alone make it. The caller runs {@link #del} and deletes the netns; when the
+     * ADD fails, the netns is deleted here.
+     */
+    Attached add(String netns) throws IOException {
         HostCommands.quietly("ip", "netns", "del", netns);
         long created = System.nanoTime();
         HostCommands.run("ip", "netns", "add", netns);
@@ -57,22 +75,27 @@ final class CniChainBaseline {
             long start = System.nanoTime();
             JsonNode result = null;
             for (JsonNode plugin : conflist.path("plugins")) {
-                result = exec("ADD", containerId, netns, conflist, plugin, result);
+                result = exec("ADD", containerId, netns, plugin, result);
             }
-            long added = System.nanoTime();
-            List<JsonNode> plugins = new ArrayList<>();
-            conflist.path("plugins").forEach(plugins::add);
-            for (int p = plugins.size() - 1; p >= 0; p--) {
-                exec("DEL", containerId, netns, conflist, plugins.get(p), result);
-            }
-            long deleted = System.nanoTime();
-            return new Sample(netnsMillis, (added - start) / 1e6, (deleted - added) / 1e6);
-        } finally {
+            return new Attached(netns, containerId, result, netnsMillis, (System.nanoTime() - start) / 1e6);
+        } catch (IOException | RuntimeException e) {
             HostCommands.quietly("ip", "netns", "del", netns);
+            throw e;
         }
     }
 
-    private @Nullable JsonNode exec(String command, String containerId, String netns, JsonNode conflist, JsonNode plugin, @Nullable JsonNode prevResult)
+    /** Runs the DEL chain of {@code attached}, in reverse; its milliseconds. The netns stays. */
+    double del(Attached attached) throws IOException {
+        long start = System.nanoTime();
+        List<JsonNode> plugins = new ArrayList<>();
+        conflist.path("plugins").forEach(plugins::add);
+        for (int p = plugins.size() - 1; p >= 0; p--) {
+            exec("DEL", attached.containerId(), attached.netns(), plugins.get(p), attached.result());
+        }
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private @Nullable JsonNode exec(String command, String containerId, String netns, JsonNode plugin, @Nullable JsonNode prevResult)
             throws IOException {
         ObjectNode config = plugin.deepCopy();
         config.put("cniVersion", conflist.path("cniVersion").asText());

@@ -15,6 +15,7 @@ import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
+import dev.gantry.e2e.fixtures.HostCommands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +27,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The pod cycle as an operator or the issue's side-by-side table measures it: one crictl process
@@ -37,7 +40,11 @@ import java.util.function.Supplier;
  * 10 pods started at once (runp + create + start each). Beside them the floor crictl itself costs
  * ({@code crictl --version}: start-up without a connection) and the same cycle over one gRPC
  * connection from this JVM, without crictl, and what a fresh connection's first call costs the
- * daemon ({@link FreshConnectionVersion}: no client library in the figure). With
+ * daemon ({@link FreshConnectionVersion}: no client library in the figure). The floors are taken
+ * in the same run, each right after the daemon's figure it bounds: a cycle by hand (seven crictl
+ * start-ups, {@code ip netns add}, the conflist's ADD chain, {@code runc create}, {@code start},
+ * {@code kill} and {@code delete} of a container in that netns, the DEL chain) and 10 such pods at
+ * once (three crictl start-ups, netns, ADD, runc create and start each). With
  * {@value #COMPARE_ENV} naming another runtime's socket, that figure and {@code crictl version} are
  * also taken against it, interleaved with ours, and their ratios printed. The pods use a bridge +
  * host-local + portmap network of their own. Needs crictl: {@code CRICTL}, else
@@ -48,6 +55,12 @@ public final class CycleBenchmark {
     private static final List<String> STEPS = List.of("version", "runp", "create", "start", "stop", "rm", "stopp", "rmp");
     /** The pod steps of {@link #STEPS}, as the crictl-free cycle times them one by one. */
     private static final List<String> GRPC_STEPS = STEPS.subList(1, STEPS.size());
+    /** The cycle's floor by hand, without gantryd, crictl or conmon, timed step by step (see {@code Floors.cycle}). */
+    private static final List<String> FLOOR_STEPS = List.of("netns", "cni_add", "runc_create", "runc_start", "runc_kill", "runc_delete",
+            "cni_del");
+    /** crictl processes in a cycle (one per pod step) and in a pod started at once (runp, create, start). */
+    private static final int CRICTL_PER_CYCLE = 7;
+    private static final int CRICTL_PER_POD = 3;
     private static final int WARM_UP = 3;
     private static final int CONCURRENT_PODS = 10;
     private static final int CONCURRENT_ROUNDS = 3;
@@ -93,27 +106,41 @@ public final class CycleBenchmark {
         }
 
         String measure(int iterations) throws Exception {
+            try (RuncBaseline runc = new RuncBaseline(node.cgroupParent())) {
+                return measure(iterations, new Floors(new CniChainBaseline(Objects.requireNonNull(node.network(), "network")), runc));
+            }
+        }
+
+        private String measure(int iterations, Floors floors) throws Exception {
             crictlOut("pull", node.image());
             Map<String, double[]> steps = new LinkedHashMap<>();
             STEPS.forEach(s -> steps.put(s, new double[iterations]));
+            Map<String, double[]> floorSteps = new LinkedHashMap<>();
+            FLOOR_STEPS.forEach(s -> floorSteps.put(s, new double[iterations]));
             double[] cycles = new double[iterations];
             double[] noop = new double[iterations];
+            double[] floorCycles = new double[iterations];
             for (int i = -WARM_UP; i < iterations; i++) {
                 double[] one = cycle("cycle-" + (i + WARM_UP));
-                long t0 = System.nanoTime();
-                run(List.of(crictl.toString(), "--version"));
-                double floor = lap(t0);
+                double crictlFloor = crictlNoop();
+                double[] byHand = floors.cycle("gtfloor-" + (i + WARM_UP));
                 if (i >= 0) {
                     for (int s = 0; s < STEPS.size(); s++) {
                         Objects.requireNonNull(steps.get(STEPS.get(s)))[i] = one[s];
                     }
+                    for (int s = 0; s < FLOOR_STEPS.size(); s++) {
+                        Objects.requireNonNull(floorSteps.get(FLOOR_STEPS.get(s)))[i] = byHand[s];
+                    }
                     cycles[i] = Arrays.stream(one).skip(1).sum(); // the 7 pod steps; version is the connection's cost
-                    noop[i] = floor;
+                    noop[i] = crictlFloor;
+                    floorCycles[i] = CRICTL_PER_CYCLE * crictlFloor + Arrays.stream(byHand).sum();
                 }
             }
-            double[] concurrent = new double[CONCURRENT_ROUNDS];
+            List<Burst> concurrent = new ArrayList<>();
+            List<Burst> concurrentFloor = new ArrayList<>();
             for (int r = 0; r < CONCURRENT_ROUNDS; r++) {
-                concurrent[r] = concurrentPods(r);
+                concurrent.add(concurrentPods(r));
+                concurrentFloor.add(floors.concurrentPods(r));
             }
             double[] grpc = new double[iterations];
             Map<String, double[]> grpcSteps = new LinkedHashMap<>();
@@ -134,11 +161,17 @@ public final class CycleBenchmark {
             steps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
             json.append(String.format(Locale.ROOT,
                     ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
-                            + "\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f",
-                    median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles), CONCURRENT_PODS, median(concurrent),
-                    median(grpc)));
+                            + "\"concurrent_target_ms\":450,\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f,"
+                            + "\"grpc_cycle_ms\":%.1f",
+                    median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles),
+                    CONCURRENT_PODS, Burst.median(concurrent, Burst::wallMillis), CONCURRENT_PODS, Burst.median(concurrent, Burst::machineCpuMillis),
+                    CONCURRENT_PODS, Burst.median(concurrent, Burst::daemonCpuMillis), median(grpc)));
             grpcSteps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"grpc_%s_ms\":%.1f", name, median(values))));
-            json.append(connections).append('}');
+            json.append(String.format(Locale.ROOT, ",\"floor\":{\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,\"concurrent_%d_pods_cpu_ms\":%.0f",
+                    median(floorCycles), CONCURRENT_PODS, Burst.median(concurrentFloor, Burst::wallMillis), CONCURRENT_PODS,
+                    Burst.median(concurrentFloor, Burst::machineCpuMillis)));
+            floorSteps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
+            json.append('}').append(connections).append('}');
             return json.toString();
         }
 
@@ -218,15 +251,93 @@ public final class CycleBenchmark {
             }
         }
 
+        /** {@code crictl --version}: crictl's start-up without a connection, in ms. */
+        private double crictlNoop() throws IOException, InterruptedException {
+            long t0 = System.nanoTime();
+            run(List.of(crictl.toString(), "--version"));
+            return lap(t0);
+        }
+
+        /** The floors by hand: the plugins and runc as the daemon runs them, crictl only as its start-up. */
+        private final class Floors {
+            private final CniChainBaseline chain;
+            private final RuncBaseline runc;
+
+            Floors(CniChainBaseline chain, RuncBaseline runc) {
+                this.chain = chain;
+                this.runc = runc;
+            }
+
+            /** One pod's cycle by hand: the milliseconds of each step in {@link #FLOOR_STEPS} order. */
+            double[] cycle(String name) throws IOException {
+                CniChainBaseline.Attached pod = chain.add(name);
+                try {
+                    RuncBaseline.Sample container;
+                    try {
+                        container = runc.cycle(name, pod.netnsPath());
+                    } catch (IOException | RuntimeException e) {
+                        runc.discard(name);
+                        throw e;
+                    }
+                    double del = chain.del(pod);
+                    return new double[] {pod.netnsMillis(), pod.addMillis(), container.createMillis(), container.startMillis(),
+                        container.killMillis(), container.deleteMillis(), del};
+                } finally {
+                    HostCommands.quietly("ip", "netns", "del", pod.netns());
+                }
+            }
+
+            /**
+             * Wall time of {@value #CONCURRENT_PODS} pods made at once by hand, each three crictl
+             * start-ups, a netns with the ADD chain, and runc create and start; torn down untimed.
+             */
+            Burst concurrentPods(int round) throws Exception {
+                List<CniChainBaseline.Attached> made = new CopyOnWriteArrayList<>();
+                List<Future<?>> started = new ArrayList<>();
+                try {
+                    Burst.Timer timer = Burst.start(node.daemon().pid());
+                    try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_PODS)) {
+                        for (int i = 0; i < CONCURRENT_PODS; i++) {
+                            String name = "gtfloor-b" + round + "-" + i;
+                            started.add(pool.submit(() -> {
+                                for (int c = 0; c < CRICTL_PER_POD; c++) {
+                                    crictlNoop();
+                                }
+                                CniChainBaseline.Attached pod = chain.add(name);
+                                made.add(pod);
+                                runc.createAndStart(name, pod.netnsPath());
+                                return null;
+                            }));
+                        }
+                    }
+                    Burst burst = timer.stop();
+                    for (Future<?> f : started) {
+                        f.get(); // a failed pod fails the round
+                    }
+                    return burst;
+                } finally {
+                    for (CniChainBaseline.Attached pod : made) {
+                        runc.discard(pod.netns());
+                        try {
+                            chain.del(pod);
+                        } catch (IOException | RuntimeException e) {
+                            System.err.println("floor: CNI DEL of " + pod.netns() + ": " + e.getMessage()); // the network's close drops its rules
+                        }
+                        HostCommands.quietly("ip", "netns", "del", pod.netns());
+                    }
+                }
+            }
+        }
+
         /** Wall time of {@value #CONCURRENT_PODS} pods started at once, each runp, create and start by crictl. */
-        private double concurrentPods(int round) throws Exception {
+        private Burst concurrentPods(int round) throws Exception {
             List<Path> pods = new ArrayList<>();
             for (int i = 0; i < CONCURRENT_PODS; i++) {
                 pods.add(podJson("burst-" + round + "-" + i));
             }
             Path ctr = containerJson();
             List<Future<String>> started = new ArrayList<>();
-            long t0 = System.nanoTime();
+            Burst.Timer timer = Burst.start(node.daemon().pid());
             try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_PODS)) {
                 for (Path pod : pods) {
                     started.add(pool.submit(() -> {
@@ -237,13 +348,13 @@ public final class CycleBenchmark {
                     }));
                 }
             }
-            double wall = lap(t0);
+            Burst burst = timer.stop();
             for (Future<String> f : started) {
                 String podId = f.get();
                 crictlOut("stopp", podId);
                 crictlOut("rmp", podId);
             }
-            return wall;
+            return burst;
         }
 
         /** The same seven pod steps over this JVM's one connection, each timed: what the daemon costs without crictl. */
@@ -294,6 +405,28 @@ public final class CycleBenchmark {
                     "--runtime-endpoint", endpoint, "--image-endpoint", endpoint, "--timeout", "60s"));
             command.addAll(List.of(args));
             return run(command);
+        }
+    }
+
+    /** Pods started at once: the wall time, the CPU time the whole machine spent meanwhile, and gantryd's share of it. */
+    private record Burst(double wallMillis, double machineCpuMillis, double daemonCpuMillis) {
+
+        /** Taken at the start of a burst. */
+        record Timer(long daemonPid, long nanos, long machineTicks, long daemonTicks) {
+
+            Burst stop() throws IOException {
+                double wall = lap(nanos);
+                return new Burst(wall, (StartupBenchmark.machineCpuTicks() - machineTicks) * 10.0,
+                        (StartupBenchmark.cpuTicks(daemonPid) - daemonTicks) * 10.0); // ticks of 10 ms
+            }
+        }
+
+        static Timer start(long daemonPid) throws IOException {
+            return new Timer(daemonPid, System.nanoTime(), StartupBenchmark.machineCpuTicks(), StartupBenchmark.cpuTicks(daemonPid));
+        }
+
+        static double median(List<Burst> bursts, ToDoubleFunction<Burst> figure) {
+            return CycleBenchmark.median(bursts.stream().mapToDouble(figure).toArray());
         }
     }
 

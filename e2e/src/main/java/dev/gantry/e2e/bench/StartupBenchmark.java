@@ -109,6 +109,22 @@ public final class StartupBenchmark {
         throw new IOException("no VmRSS for pid " + pid);
     }
 
+    /**
+     * CPU time the whole machine spent busy, all cores, in clock ticks of 10 ms (USER_HZ): the
+     * first line of /proc/stat without idle and iowait.
+     */
+    static long machineCpuTicks() throws IOException {
+        String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+        String[] f = line.substring("cpu".length()).strip().split("\\s+");
+        long busy = 0;
+        for (int i = 0; i < Math.min(f.length, 8); i++) { // user nice system idle iowait irq softirq steal
+            if (i != 3 && i != 4) {
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy;
+    }
+
     /** utime + stime of a process in clock ticks of 10 ms (USER_HZ), fields 14 and 15 of /proc/PID/stat. */
     static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
