@@ -201,24 +201,39 @@ public final class ContainerManager {
             return;
         }
         String id = found.get().id();
+        StepTimes times = new StepTimes();
         CompletableFuture<Void> exited = exitOf(id);
         boolean killNow = timeout.isZero() || timeout.isNegative();
         if (!signal(id, killNow ? SIGKILL : -1)) {
             exits.remove(id, exited); // it had ended: nobody completes a future made after its exit
             return;
         }
+        times.lap(killNow ? "kill" : "stop signal");
         // SIGKILL cannot be caught, and it went to every process of the container: a second one
         // would only run runc once more while the exit is on its way.
-        if (!killNow && (await(exited, timeout) || !signal(id, SIGKILL))) {
-            release(id);
-            return;
+        if (!killNow) {
+            boolean exitedInTime = await(exited, timeout);
+            times.lap("grace period");
+            if (exitedInTime || !signal(id, SIGKILL)) {
+                releaseAfterStop(id, times);
+                return;
+            }
+            times.lap("kill");
         }
         if (await(exited, killWait)) {
-            release(id);
+            times.lap("exit reported");
+            releaseAfterStop(id, times);
             return;
         }
         throw new ContainerStopTimeoutException("stop container " + id + ": its process was killed but its exit was not reported within "
                 + killWait.toMillis() + " ms");
+    }
+
+    /** Releases the stopped container before the stop answers (see {@link #release}), and logs where the stop's time went. */
+    private void releaseAfterStop(String id, StepTimes times) {
+        release(id);
+        times.lap("released");
+        log.debug("stop container {}: {}", id, times);
     }
 
     /** Sends {@code signal} (-1: the container's stop signal) under the lock; false when it has exited already. */
