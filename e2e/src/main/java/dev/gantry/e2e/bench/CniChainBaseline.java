@@ -36,12 +36,17 @@ final class CniChainBaseline {
 
         /** The path runtimes hand to CNI and to runc's network namespace. */
         String netnsPath() {
-            return "/var/run/netns/" + netns;
+            return CniChainBaseline.netnsPath(netns);
         }
     }
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final JsonNode conflist;
+
+    /** Where {@code ip netns add} pins a namespace of that name. */
+    private static String netnsPath(String netns) {
+        return "/var/run/netns/" + netns;
+    }
 
     CniChainBaseline(CniTestNetwork network) throws IOException {
         this.conflist = mapper.readTree(network.conflist());
@@ -109,7 +114,7 @@ final class CniChainBaseline {
         Map<String, String> env = new HashMap<>();
         env.put("CNI_COMMAND", command);
         env.put("CNI_CONTAINERID", containerId);
-        env.put("CNI_NETNS", "/var/run/netns/" + netns);
+        env.put("CNI_NETNS", netnsPath(netns));
         env.put("CNI_IFNAME", "eth0");
         env.put("CNI_PATH", CniTestNetwork.DEBIAN_PLUGINS.toString());
         String type = plugin.path("type").asText();
