@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -62,6 +63,12 @@ final class FakeProcesses implements Processes {
     public synchronized Optional<ProcStat> stat(long pid) {
         Proc proc = table.get(pid);
         return proc == null ? Optional.empty() : Optional.of(new ProcStat(pid, proc.zombie() ? 'Z' : 'S', proc.startTime()));
+    }
+
+    /** The pod lifecycle never asks; its processes model no PID namespaces. */
+    @Override
+    public OptionalLong innermostPid(long pid) {
+        throw new UnsupportedOperationException("pod sandboxes do not ask for a process's namespace pid");
     }
 
     @Override

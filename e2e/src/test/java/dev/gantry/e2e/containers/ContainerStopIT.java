@@ -10,6 +10,13 @@ import dev.gantry.cri.v1.Signal;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import dev.gantry.e2e.harness.TestNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -146,6 +153,58 @@ class ContainerStopIT {
         calls.stop(id, 10);
 
         assertThat(calls.status(id).getExitCode()).isEqualTo(15);
+    }
+
+    /**
+     * A container in a PID namespace of its own: gantryd sends SIGKILL to its init itself, through a
+     * pidfd, and the kernel takes the rest of the namespace with it.
+     */
+    @Test
+    void stop_timeoutZero_ownPidNamespace_killsEveryProcessOfTheContainer() {
+        assertStopKillsChildren("own-ns", node.pod("own-ns").build(), "4711");
+    }
+
+    /**
+     * A container in its pod's PID namespace: killing its init alone would leave the children
+     * running under the pod's catatonit, so every process of the container is killed.
+     */
+    @Test
+    void stop_timeoutZero_sharedPidNamespace_killsEveryProcessOfTheContainer() {
+        assertStopKillsChildren("shared-ns", sharedPid("shared-ns"), "4712");
+    }
+
+    private void assertStopKillsChildren(String name, PodSandboxConfig pod, String marker) {
+        ContainerCalls calls = new ContainerCalls(node.start());
+        String podId = node.runPod(pod);
+        String id = calls.run(podId, ContainerConfigs.shell(pod, name, node.image(),
+                "sleep " + marker + "1 & sleep " + marker + "2 & echo ready; wait").build(), pod);
+        calls.awaitState(id, ContainerState.CONTAINER_RUNNING);
+        Waits.until("both children of " + name + " run", () -> sleepers(marker) == 2);
+
+        calls.stop(id, 0);
+
+        assertThat(calls.status(id).getExitCode()).isEqualTo(137);
+        assertThat(sleepers(marker)).as("children left running after StopContainer answered").isZero();
+    }
+
+    /** Processes on the host whose command line is {@code sleep <marker>1} or {@code sleep <marker>2} (a zombie's is empty). */
+    private static long sleepers(String marker) {
+        Set<String> wanted = Set.of("sleep " + marker + "1", "sleep " + marker + "2");
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> wanted.contains(cmdline(p)))
+                    .count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String cmdline(Path proc) {
+        try {
+            return Files.readString(proc.resolve("cmdline"), StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     private PodSandboxConfig sharedPid(String name) {

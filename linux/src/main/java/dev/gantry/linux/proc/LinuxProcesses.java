@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** The real processes: pidfds, waitpid and /proc, through {@link Pidfd}, {@link Spawner} and {@link ProcStat}. */
 public final class LinuxProcesses implements Processes {
@@ -18,6 +19,11 @@ public final class LinuxProcesses implements Processes {
     @Override
     public Optional<ProcStat> stat(long pid) throws IOException {
         return ProcStat.read(pid);
+    }
+
+    @Override
+    public OptionalLong innermostPid(long pid) throws IOException {
+        return ProcStatus.innermostPid(pid);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The process calls a pod's lifecycle makes (signal, wait, reap, read its stat, find who lives in
@@ -37,6 +38,12 @@ public interface Processes {
 
     /** The process's {@code /proc/<pid>/stat}, or empty if there is no such process. */
     Optional<ProcStat> stat(long pid) throws IOException;
+
+    /**
+     * The process's pid in the innermost PID namespace it is in ({@link ProcStatus#innermostPid}):
+     * 1 for the init of a PID namespace of its own; empty if there is no such process.
+     */
+    OptionalLong innermostPid(long pid) throws IOException;
 
     /** Pids whose {@code kind} namespace ("net", "ipc", "uts") is the one pinned at {@code pin}. */
     List<Long> namespaceMembers(Path pin, String kind) throws IOException;

@@ -92,6 +92,7 @@ public final class ContainerManager {
     private final Map<String, CompletableFuture<Void>> launches = new ConcurrentHashMap<>();
 
     private final ExitListener exitListener;
+    private final InitSignals inits;
     private final Executor fileDeletion;
     private final Duration killWait;
 
@@ -122,6 +123,7 @@ public final class ContainerManager {
         this.fileDeletion = fileDeletion;
         this.killWait = killWait;
         this.creator = new ContainerCreator(store, system, leases, launches);
+        this.inits = new InitSignals(system.processes());
     }
 
     private static final Executor ON_VIRTUAL_THREAD = task -> Thread.ofVirtual().name("conmon-launch").start(task);
@@ -185,6 +187,7 @@ public final class ContainerManager {
                 throw e;
             }
             long pid = c.pid() > 0 ? c.pid() : containerPid(c.id());
+            inits.started(c.id(), pid);
             Container running = store.update(c.id(), x -> x.withPid(pid).withState(new ContainerState.Running(now)));
             events.publish(new ContainerEvent(ContainerEvent.Type.STARTED, running, now));
             return running;
@@ -247,7 +250,9 @@ public final class ContainerManager {
             // A created container runs no user code yet: SIGKILL, to all its processes.
             boolean created = c.get().state() instanceof ContainerState.Created;
             int sig = created ? SIGKILL : signal < 0 ? c.get().stopSignal() : signal;
-            system.runtime(c.get().runtimeHandler()).kill(id, sig, sig == SIGKILL);
+            if (created || !inits.trySignal(id, sig, sig == SIGKILL)) {
+                system.runtime(c.get().runtimeHandler()).kill(id, sig, sig == SIGKILL);
+            }
             if (created) {
                 killedBeforeStart.add(id);
             }
@@ -299,6 +304,7 @@ public final class ContainerManager {
             launches.remove(id);
             unclaimed.remove(id);
             killedBeforeStart.remove(id);
+            inits.forget(id);
             events.publish(new ContainerEvent(ContainerEvent.Type.DELETED, removing, system.clock().instant()));
             log.info("container {} ({}) removed", id, removing.reservedName());
             log.debug("remove container {}: {}", id, times);
@@ -483,6 +489,7 @@ public final class ContainerManager {
             if (waiting != null) {
                 waiting.complete(null);
             }
+            inits.forget(id);
             killedBeforeStart.remove(id);
             Optional<Container> c = store.find(id);
             if (c.isEmpty() || !c.get().state().isLive()) {

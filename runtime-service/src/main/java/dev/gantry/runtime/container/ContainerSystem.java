@@ -1,5 +1,6 @@
 package dev.gantry.runtime.container;
 
+import dev.gantry.linux.proc.Processes;
 import dev.gantry.runtime.errors.RuntimeHandlerGoneException;
 import dev.gantry.runtime.monitor.ContainerMonitor;
 import dev.gantry.runtime.monitor.OomCheck;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param handlers      the runtime handlers: an OCI runtime and its features per name
  * @param monitor       starts conmon, which creates the container through the runtime
  * @param rootfs        mounts the containers' overlays
+ * @param processes     signals running containers' init processes directly (see {@link InitSignals})
  * @param createTimeout how long conmon and {@code runc create} may take
  */
 public record ContainerSystem(
@@ -29,6 +31,7 @@ public record ContainerSystem(
         ContainerMonitor monitor,
         ContainerRootfs rootfs,
         OomCheck oomCheck,
+        Processes processes,
         Clock clock,
         Duration createTimeout) {
 

@@ -29,6 +29,7 @@ final class Lifecycle {
     final FakeOciRuntime runtime = new FakeOciRuntime();
     final FakeMonitor monitor = new FakeMonitor(runtime);
     final FakeMounter mounter = new FakeMounter();
+    final FakeContainerProcesses processes = new FakeContainerProcesses(runtime);
     final FakeImages images;
     final FakePods pods;
     final ContainerSystem system;
@@ -57,7 +58,7 @@ final class Lifecycle {
         var handlers = new HandlerTable("runc", List.of(new HandlerTable.Handler("runc", runtime, RuncFeatures.NONE)));
         system = new ContainerSystem(paths, images, new OciSpecBuilder(HostFacts.current(false)), handlers,
                 Path.of("/fake/conmon"), monitor, new ContainerRootfs(mounter), new OomCheck(new Cgroups(java.util.Map.of(), Optional.of(dir.resolve("cgroup")))),
-                Clock.systemUTC(), Duration.ofSeconds(30));
+                processes, Clock.systemUTC(), Duration.ofSeconds(30));
         restart();
     }
 

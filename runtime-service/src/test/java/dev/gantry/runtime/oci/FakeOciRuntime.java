@@ -67,23 +67,43 @@ public final class FakeOciRuntime implements OciRuntime {
 
     @Override
     public void kill(String id, int signal, boolean all) {
-        boolean stopped;
         synchronized (this) {
             calls.add("kill " + id + " " + signal + (all ? " all" : ""));
             if (signal <= 0 || signal > 64) {
                 throw new IllegalArgumentException("not a signal number: " + signal);
             }
             fail("kill", id);
+        }
+        deliver(id, signal);
+    }
+
+    /**
+     * {@code signal} sent to the process {@code pid} itself, without the runtime (as through a
+     * pidfd): false when no live container process has that pid.
+     */
+    public boolean signalProcess(long pid, int signal) {
+        Optional<String> id = runningWithPid(pid);
+        if (id.isEmpty()) {
+            return false;
+        }
+        deliver(id.get(), signal);
+        return true;
+    }
+
+    /** The container whose live process has {@code pid}, if any. */
+    public synchronized Optional<String> runningWithPid(long pid) {
+        return containers.values().stream().filter(s -> s.pid() == pid && !s.status().equals("stopped")).map(RuncState::id).findFirst();
+    }
+
+    private void deliver(String id, int signal) {
+        synchronized (this) {
             RuncState s = containers.get(id);
             if (s == null || s.status().equals("stopped") || (signal != SIGKILL && ignored.contains(signal))) {
                 return;
             }
             containers.put(id, new RuncState(id, "stopped", 0, s.created()));
-            stopped = true;
         }
-        if (stopped) {
-            reportStop(id);
-        }
+        reportStop(id);
     }
 
     @Override

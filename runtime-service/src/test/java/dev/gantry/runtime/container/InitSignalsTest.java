@@ -1,0 +1,109 @@
+package dev.gantry.runtime.container;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which stops signal the container's init through a pidfd and which leave it to runc: the manager
+ * over fakes, with the fake runtime's processes visible ({@link FakeContainerProcesses#show}).
+ */
+class InitSignalsTest {
+
+    private static final int SIGTERM = 15;
+    private static final int SIGKILL = 9;
+
+    @TempDir
+    Path dir;
+    private Lifecycle lc;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        lc = new Lifecycle(dir);
+        lc.processes.show();
+    }
+
+    @Test
+    void stop_ownPidNamespace_signalsTheInitItselfAndRuncNever() throws Exception {
+        Container c = started("app");
+        lc.runtime.ignore(SIGTERM);
+
+        lc.manager.stop(c.id(), Duration.ofMillis(50));
+
+        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGTERM, c.pid() + " " + SIGKILL);
+        assertThat(lc.runtime.calls()).noneMatch(call -> call.startsWith("kill "));
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOfSatisfying(ContainerState.Exited.class,
+                e -> assertThat(e.exitCode()).isEqualTo(137));
+        lc.manager.remove(c.id());
+        lc.assertGone(c.id());
+    }
+
+    @Test
+    void stop_sharedPidNamespace_stopSignalToTheInitButSigkillToEveryProcessThroughRunc() throws Exception {
+        Container c = started("app");
+        lc.processes.sharePidNamespace(c.pid());
+        lc.runtime.ignore(SIGTERM);
+
+        lc.manager.stop(c.id(), Duration.ofMillis(50));
+
+        // Killing only the init would leave its children running in the pod's namespace.
+        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGTERM);
+        assertThat(lc.runtime.calls()).contains("kill " + c.id() + " 9 all");
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stop_pidHeldByALaterProcess_signalsNothingButRunc() throws Exception {
+        Container c = started("app");
+        lc.processes.reuse(c.pid());
+
+        lc.manager.stop(c.id(), Duration.ZERO);
+
+        assertThat(lc.processes.signals).isEmpty();
+        assertThat(lc.runtime.calls()).contains("kill " + c.id() + " 9 all");
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stop_containerStartedBeforeARestart_goesThroughRunc() throws Exception {
+        Container c = started("app");
+
+        lc.restart();
+        lc.manager.stop(c.id(), Duration.ZERO);
+
+        assertThat(lc.processes.signals).isEmpty();
+        assertThat(lc.runtime.calls()).contains("kill " + c.id() + " 9 all");
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stop_createdContainer_killsThroughRunc() throws Exception {
+        Container c = lc.create("app");
+
+        lc.manager.stop(c.id(), Duration.ofSeconds(5));
+
+        assertThat(lc.processes.signals).isEmpty();
+        assertThat(lc.runtime.calls()).contains("kill " + c.id() + " 9 all");
+    }
+
+    @Test
+    void remove_ofARunningContainer_killsItsInitWithoutRunc() throws Exception {
+        Container c = started("app");
+
+        lc.manager.remove(c.id());
+
+        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGKILL);
+        assertThat(lc.runtime.calls()).noneMatch(call -> call.startsWith("kill "));
+        lc.assertGone(c.id());
+    }
+
+    private Container started(String name) throws Exception {
+        Container c = lc.manager.start(lc.create(name).id());
+        assertThat(c.pid()).isPositive();
+        return c;
+    }
+}
