@@ -52,17 +52,20 @@ public final class SandboxManager {
      */
     public PodSandbox run(SandboxRequest request, BooleanSupplier callerGone) throws Exception {
         String name = request.metadata().reservedName();
-        Optional<PodSandbox> existing = awaitHolder(name);
-        if (existing.isPresent()) {
-            PodSandbox holder = existing.get();
-            if (holder.isReady() && unclaimed.remove(holder.id())) {
-                return holder;
-            }
-            throw new NameReservedException(name, holder.id(), "pod sandbox name " + name + " is reserved by sandbox " + holder.id());
+        Optional<PodSandbox> unclaimedPod = takeOver(name);
+        if (unclaimedPod.isPresent()) {
+            return unclaimedPod.get();
         }
         String id = Ids.random();
         try (var held = locks.lock(id)) {
-            PodSandbox pod = builder.build(id, request);
+            PodSandbox pod;
+            try {
+                pod = builder.build(id, request);
+            } catch (NameReservedException raced) {
+                // Another Run of the name recorded it after our look, and this one's attempt is undone:
+                // most likely the caller's own earlier call, still running when its deadline cut it short.
+                return takeOver(name).orElseThrow(() -> raced);
+            }
             if (callerGone.getAsBoolean()) {
                 unclaimed.add(id);
                 log.info("pod sandbox {} ({}) is ready but its caller left; kept for the kubelet's retry", id, name);
@@ -71,6 +74,24 @@ public final class SandboxManager {
             }
             return pod;
         }
+    }
+
+    /**
+     * The sandbox a Run of {@code name} made after its caller had left, now this caller's; empty
+     * when no sandbox holds the name.
+     *
+     * @throws NameReservedException when another sandbox holds it for good
+     */
+    private Optional<PodSandbox> takeOver(String name) {
+        Optional<PodSandbox> existing = awaitHolder(name);
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        PodSandbox holder = existing.get();
+        if (holder.isReady() && unclaimed.remove(holder.id())) {
+            return Optional.of(holder);
+        }
+        throw new NameReservedException(name, holder.id(), "pod sandbox name " + name + " is reserved by sandbox " + holder.id());
     }
 
     /** The sandbox holding {@code name}, after any Run still building it has finished. */

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -110,7 +111,12 @@ final class FakeNode {
 
     /** A manager on this node's records, as gantryd builds one at start; call {@code recover()} before use. */
     SandboxManager manager() {
-        return new SandboxManager(new SandboxStore(root), system, new DirectExecutor(),
+        return manager(new DirectExecutor());
+    }
+
+    /** The same, with the builder's "own thread" work (record, CNI ADD) run by {@code cniThreads}. */
+    SandboxManager manager(ExecutorService cniThreads) {
+        return new SandboxManager(new SandboxStore(root), system, cniThreads,
                 Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
     }
 

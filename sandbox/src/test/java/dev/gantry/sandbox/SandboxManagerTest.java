@@ -14,9 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,5 +276,60 @@ class SandboxManagerTest {
         assertThat(retried.get()).isNotNull().isEqualTo(first.get());
         assertThat(retried.get().isReady()).isTrue();
         assertThat(node.records()).hasSize(1);
+    }
+
+    /**
+     * The kubelet's retry looked for the name before its timed-out first call had recorded the pod,
+     * so both went on to build: the retry's record is refused, its attempt undone, and it gets the
+     * first call's pod all the same, not ALREADY_EXISTS.
+     */
+    @Test
+    void run_retryLookedBeforeTheFirstRecorded_getsTheFirstsPod() throws Exception {
+        ThreadPoolExecutor recordThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        CountDownLatch bothLooked = new CountDownLatch(1);
+        recordThread.execute(() -> {
+            try {
+                bothLooked.await(); // holds back both records until each run has looked for the name
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            SandboxManager racing = node.manager(recordThread);
+            racing.recover();
+            CompletableFuture<PodSandbox> first = runAsync(racing, () -> true); // its caller's deadline passes
+            awaitQueued(recordThread, 1);
+            CompletableFuture<PodSandbox> retry = runAsync(racing, () -> false);
+            awaitQueued(recordThread, 2);
+
+            bothLooked.countDown();
+
+            PodSandbox abandoned = first.get(30, TimeUnit.SECONDS);
+            assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo(abandoned);
+            assertThat(node.records()).containsExactly(abandoned);
+            assertThat(racing.list(SandboxStore.Filter.all())).containsExactly(abandoned);
+        } finally {
+            recordThread.shutdownNow();
+        }
+    }
+
+    private static CompletableFuture<PodSandbox> runAsync(SandboxManager manager, BooleanSupplier callerGone) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.run(hostNetworkRequest("host"), callerGone);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, Executors.newVirtualThreadPerTaskExecutor());
+    }
+
+    private static void awaitQueued(ThreadPoolExecutor executor, int tasks) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (executor.getQueue().size() < tasks) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the runs never queued " + tasks + " records");
+            }
+            Thread.sleep(1);
+        }
     }
 }
