@@ -113,10 +113,8 @@ public final class CycleBenchmark {
 
         private String measure(int iterations, Floors floors) throws Exception {
             crictlOut("pull", node.image());
-            Map<String, double[]> steps = new LinkedHashMap<>();
-            STEPS.forEach(s -> steps.put(s, new double[iterations]));
-            Map<String, double[]> floorSteps = new LinkedHashMap<>();
-            FLOOR_STEPS.forEach(s -> floorSteps.put(s, new double[iterations]));
+            Map<String, double[]> steps = perStep(STEPS, iterations);
+            Map<String, double[]> floorSteps = perStep(FLOOR_STEPS, iterations);
             double[] cycles = new double[iterations];
             double[] noop = new double[iterations];
             double[] floorCycles = new double[iterations];
@@ -125,12 +123,8 @@ public final class CycleBenchmark {
                 double crictlFloor = crictlNoop();
                 double[] byHand = floors.cycle("gtfloor-" + (i + WARM_UP));
                 if (i >= 0) {
-                    for (int s = 0; s < STEPS.size(); s++) {
-                        Objects.requireNonNull(steps.get(STEPS.get(s)))[i] = one[s];
-                    }
-                    for (int s = 0; s < FLOOR_STEPS.size(); s++) {
-                        Objects.requireNonNull(floorSteps.get(FLOOR_STEPS.get(s)))[i] = byHand[s];
-                    }
+                    store(steps, i, one);
+                    store(floorSteps, i, byHand);
                     cycles[i] = Arrays.stream(one).skip(1).sum(); // the 7 pod steps; version is the connection's cost
                     noop[i] = crictlFloor;
                     floorCycles[i] = CRICTL_PER_CYCLE * crictlFloor + Arrays.stream(byHand).sum();
@@ -143,22 +137,19 @@ public final class CycleBenchmark {
                 concurrentFloor.add(floors.concurrentPods(r));
             }
             double[] grpc = new double[iterations];
-            Map<String, double[]> grpcSteps = new LinkedHashMap<>();
-            GRPC_STEPS.forEach(s -> grpcSteps.put(s, new double[iterations]));
+            Map<String, double[]> grpcSteps = perStep(GRPC_STEPS, iterations);
             for (int i = -WARM_UP; i < iterations; i++) {
                 double[] one = grpcCycle("grpc-" + (i + WARM_UP));
                 if (i >= 0) {
                     grpc[i] = Arrays.stream(one).sum();
-                    for (int s = 0; s < GRPC_STEPS.size(); s++) {
-                        Objects.requireNonNull(grpcSteps.get(GRPC_STEPS.get(s)))[i] = one[s];
-                    }
+                    store(grpcSteps, i, one);
                 }
             }
             String connections = connections(System.getenv(COMPARE_ENV));
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                     "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
                     iterations, System.getProperty("java.version"), median(noop)));
-            steps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
+            appendMedians(json, "", steps);
             json.append(String.format(Locale.ROOT,
                     ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
                             + "\"concurrent_target_ms\":450,\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f,"
@@ -166,11 +157,11 @@ public final class CycleBenchmark {
                     median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles),
                     CONCURRENT_PODS, Burst.median(concurrent, Burst::wallMillis), CONCURRENT_PODS, Burst.median(concurrent, Burst::machineCpuMillis),
                     CONCURRENT_PODS, Burst.median(concurrent, Burst::daemonCpuMillis), median(grpc)));
-            grpcSteps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"grpc_%s_ms\":%.1f", name, median(values))));
+            appendMedians(json, "grpc_", grpcSteps);
             json.append(String.format(Locale.ROOT, ",\"floor\":{\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,\"concurrent_%d_pods_cpu_ms\":%.0f",
                     median(floorCycles), CONCURRENT_PODS, Burst.median(concurrentFloor, Burst::wallMillis), CONCURRENT_PODS,
                     Burst.median(concurrentFloor, Burst::machineCpuMillis)));
-            floorSteps.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s_ms\":%.1f", name, median(values))));
+            appendMedians(json, "", floorSteps);
             json.append('}').append(connections).append('}');
             return json.toString();
         }
@@ -272,13 +263,7 @@ public final class CycleBenchmark {
             double[] cycle(String name) throws IOException {
                 CniChainBaseline.Attached pod = chain.add(name);
                 try {
-                    RuncBaseline.Sample container;
-                    try {
-                        container = runc.cycle(name, pod.netnsPath());
-                    } catch (IOException | RuntimeException e) {
-                        runc.discard(name);
-                        throw e;
-                    }
+                    RuncBaseline.Sample container = runc.cycle(name, pod.netnsPath()); // a container a failed step left goes at runc's close
                     double del = chain.del(pod);
                     return new double[] {pod.netnsMillis(), pod.addMillis(), container.createMillis(), container.startMillis(),
                         container.killMillis(), container.deleteMillis(), del};
@@ -447,6 +432,26 @@ public final class CycleBenchmark {
         T answer = call.get();
         laps[step] = lap(t0);
         return answer;
+    }
+
+    /** One array of {@code iterations} samples per step, in the steps' order. */
+    private static Map<String, double[]> perStep(List<String> names, int iterations) {
+        Map<String, double[]> byStep = new LinkedHashMap<>();
+        names.forEach(name -> byStep.put(name, new double[iterations]));
+        return byStep;
+    }
+
+    /** Puts iteration {@code i}'s sample of every step ({@code sample}, in the steps' order) in place. */
+    private static void store(Map<String, double[]> byStep, int i, double[] sample) {
+        int s = 0;
+        for (double[] values : byStep.values()) {
+            values[i] = sample[s++];
+        }
+    }
+
+    /** Appends {@code ,"<prefix><step>_ms":<median>} for every step. */
+    private static void appendMedians(StringBuilder json, String prefix, Map<String, double[]> byStep) {
+        byStep.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s%s_ms\":%.1f", prefix, name, median(values))));
     }
 
     private static double lap(long t0) {

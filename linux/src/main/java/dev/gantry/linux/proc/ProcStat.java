@@ -1,10 +1,6 @@
 package dev.gantry.linux.proc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -17,17 +13,7 @@ public record ProcStat(long pid, char state, long startTime) {
 
     /** The process's stat, or empty if there is no such process. */
     public static Optional<ProcStat> read(long pid) throws IOException {
-        try {
-            return Optional.of(parse(pid, Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.ISO_8859_1)));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            // The process vanished between open and read.
-            if (Files.notExists(Path.of("/proc/" + pid))) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return ProcFiles.read(pid, "stat").map(line -> parse(pid, line));
     }
 
     /** Whether it is running or sleeping: neither gone nor a zombie waiting for its parent. */

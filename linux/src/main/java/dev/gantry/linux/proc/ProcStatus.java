@@ -1,10 +1,7 @@
 package dev.gantry.linux.proc;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** What gantryd reads from {@code /proc/<pid>/status} beyond {@link ProcStat}. */
@@ -18,18 +15,8 @@ public final class ProcStatus {
      * process, or the kernel does not say (NSpid exists from Linux 4.1).
      */
     public static OptionalLong innermostPid(long pid) throws IOException {
-        String status;
-        try {
-            status = Files.readString(Path.of("/proc/" + pid + "/status"), StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            return OptionalLong.empty();
-        } catch (IOException e) {
-            if (Files.notExists(Path.of("/proc/" + pid))) {
-                return OptionalLong.empty(); // it vanished between open and read
-            }
-            throw e;
-        }
-        return innermostPid(status);
+        Optional<String> status = ProcFiles.read(pid, "status");
+        return status.isEmpty() ? OptionalLong.empty() : innermostPid(status.get());
     }
 
     static OptionalLong innermostPid(String status) {

@@ -213,7 +213,7 @@ public final class ContainerManager {
         }
         times.lap(killNow ? "kill" : "stop signal");
         // SIGKILL cannot be caught, and it went to every process of the container: a second one
-        // would only run runc once more while the exit is on its way.
+        // would only be sent again while the exit is on its way.
         if (!killNow) {
             boolean exitedInTime = await(exited, timeout);
             times.lap("grace period");
