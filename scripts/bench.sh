@@ -28,6 +28,8 @@
 #                                            bin/gantryd: sizes, start to first Version, RSS at ready and idle (default 10 runs)
 #   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but
 #                                            unscraped, and scraped every second, with the scrape latency (default 60 s each)
+#   BENCH_DEBUG_LOG=<file>                   with cycle, containers, streaming, stats or exec: the daemon logs at debug, with
+#                                            each operation's step times, and its whole log is kept in <file>
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/jdk.sh

@@ -3,6 +3,7 @@ package dev.gantry.sandbox;
 import dev.gantry.cni.CniNetwork;
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.common.lifecycle.Rollback;
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.linux.cgroup.Cgroups;
 import dev.gantry.linux.ns.NamespaceType;
 import dev.gantry.sandbox.errors.PodSetupFailedException;
@@ -84,25 +85,30 @@ final class SandboxBuilder {
         // pins without a record, with a CNI DEL for their netns.
         CompletableFuture<PodSandbox> recording = CompletableFuture.supplyAsync(() -> store.create(planned), cniThreads);
         Rollback rollback = new Rollback("run pod sandbox " + id + " (" + request.metadata().reservedName() + ")");
+        StepTimes times = new StepTimes();
         CompletableFuture<PodNetworking.Attached> attach = null;
         boolean recorded = false;
         try {
             rollback.push("unpin namespaces", () -> system.namespaces().remove(id));
             Map<NamespaceType, Path> pins = pin(id, request, hostname);
+            times.lap("namespaces pinned");
             Path netns = pins.get(NamespaceType.NET);
             if (!hostNetwork) {
                 Path podNetns = Objects.requireNonNull(netns, "network namespace pin"); // pinned: not the node's network
                 rollback.push("CNI DEL", () -> teardown.detachNetwork(planned));
                 attach = CompletableFuture.supplyAsync(() -> system.network().attach(id, podNetns, request.metadata(), capabilities), cniThreads);
                 system.network().loopbackUp(podNetns);
+                times.lap("loopback up");
             }
             join(recording);
             recorded = true;
+            times.lap("recorded");
             if (!request.hostIpc()) {
                 mountShm(id, rollback);
             }
             system.sysctls().apply(request.sysctls(), Optional.ofNullable(netns), Optional.ofNullable(pins.get(NamespaceType.IPC)));
             boolean cgroupCreated = createCgroup(request.cgroupParent(), rollback);
+            times.lap("shm, sysctls, cgroup");
             Optional<InfraPid> infra = Optional.empty();
             if (request.namespaces().pid() == NamespaceMode.POD) {
                 InfraPid started = system.infra().start(id, pins);
@@ -110,8 +116,10 @@ final class SandboxBuilder {
                 // Not moved into the pod cgroup: catatonit uses no resources worth accounting, and a
                 // v1 cgroup move costs ~10 ms across the hierarchies, a third of a pod start.
                 infra = Optional.of(started);
+                times.lap("infra started");
             }
             PodFiles.writeIdentity(store.directory(id), hostname, resolvConf);
+            times.lap("identity files");
             PodNetwork network = planned.network();
             List<String> ips = List.of();
             if (attach != null) {
@@ -119,6 +127,7 @@ final class SandboxBuilder {
                 attach = null;
                 ips = attached.ips();
                 network = network.withAttachment(attached.network(), attached.interfaceName(), ips);
+                times.lap("cni add awaited");
             }
             String hosts = hostNetwork ? read(HOST_HOSTS) : HostsFile.managed(hostname, ips);
             PodFiles.writeHosts(store.directory(id), hosts);
@@ -127,6 +136,8 @@ final class SandboxBuilder {
             PodSandbox ready = store.update(id, p -> p.withNetwork(finalNetwork).withResources(cgroupCreated, finalInfra)
                     .withState(SandboxState.READY));
             rollback.clear();
+            times.lap("hosts, record ready");
+            log.debug("{}: {}", rollback.operation(), times);
             return ready;
         } catch (Throwable failure) {
             awaitQuietly(attach);

@@ -6,6 +6,7 @@ import dev.gantry.common.id.Ids;
 import dev.gantry.common.id.InvalidIdException;
 import dev.gantry.common.id.NameReservedException;
 import dev.gantry.common.lifecycle.KeyedLocks;
+import dev.gantry.common.lifecycle.StepTimes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -118,8 +119,10 @@ public final class SandboxManager {
         }
         try (var held = locks.lock(pod.get().id())) {
             Optional<PodSandbox> current = store.find(pod.get().id());
-            if (current.isPresent() && !teardown.stop(current.get()).equals(current.get())) {
+            StepTimes times = new StepTimes();
+            if (current.isPresent() && !teardown.stop(current.get(), times).equals(current.get())) {
                 log.info("pod sandbox {} ({}) stopped", current.get().id(), current.get().reservedName());
+                log.debug("stop pod sandbox {}: {}", current.get().id(), times);
             }
         }
     }
@@ -137,8 +140,10 @@ public final class SandboxManager {
         try (var held = locks.lock(full)) {
             Optional<PodSandbox> current = store.find(full);
             if (current.isPresent()) {
-                teardown.remove(current.get());
+                StepTimes times = new StepTimes();
+                teardown.remove(current.get(), times);
                 log.info("pod sandbox {} ({}) removed", full, current.get().reservedName());
+                log.debug("remove pod sandbox {}: {}", full, times);
             }
             unclaimed.remove(full);
         }

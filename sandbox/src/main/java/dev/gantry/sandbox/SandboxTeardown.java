@@ -2,6 +2,7 @@ package dev.gantry.sandbox;
 
 import dev.gantry.cni.CniNetwork;
 import dev.gantry.common.lifecycle.Failpoints;
+import dev.gantry.common.lifecycle.StepTimes;
 import dev.gantry.linux.mount.Mounter;
 import dev.gantry.sandbox.errors.PodSetupFailedException;
 import java.io.IOException;
@@ -43,37 +44,46 @@ final class SandboxTeardown {
      * naming the attachment and the infra process until they are gone, so the kubelet's next
      * StopPodSandbox runs the remaining steps.
      */
-    PodSandbox stop(PodSandbox pod) throws IOException {
+    PodSandbox stop(PodSandbox pod, StepTimes times) throws IOException {
         if (!holdsResources(pod) && !pod.isReady()) {
             return pod;
         }
         if (!(pod.state() instanceof SandboxState.NotReady)) {
             pod = store.update(pod.id(), p -> p.withState(new SandboxState.NotReady(STOPPED)));
+            times.lap("record not ready");
         }
         Failpoints.reach("sandbox-stop-before-cni-del");
         detachNetwork(pod);
+        times.lap("cni del");
         Failpoints.reach("sandbox-stop-after-cni-del");
         if (pod.infra().isPresent()) {
             system.infra().stop(pod.infra().get());
+            times.lap("infra killed");
         }
         if (!pod.paths().shmPath().isEmpty()) {
             unmountShm(system.mounts(), Path.of(pod.paths().shmPath()));
+            times.lap("shm unmounted");
         }
         PodNetwork network = pod.network().hostNetwork() ? pod.network()
                 : pod.network().withAttachment("", "", pod.network().ips());
-        return store.update(pod.id(), p -> p.withNetwork(network).withResources(p.cgroupCreated(), Optional.empty()));
+        PodSandbox stopped = store.update(pod.id(), p -> p.withNetwork(network).withResources(p.cgroupCreated(), Optional.empty()));
+        times.lap("record stopped");
+        return stopped;
     }
 
     /** Removes {@code pod}, stopping it first if needed; the caller holds its lock. */
-    void remove(PodSandbox pod) throws IOException {
-        PodSandbox stopped = stop(pod);
+    void remove(PodSandbox pod, StepTimes times) throws IOException {
+        PodSandbox stopped = stop(pod, times);
         system.namespaces().remove(stopped.id());
+        times.lap("namespaces unpinned");
         Failpoints.reach("sandbox-remove-after-unpin");
         if (stopped.cgroupCreated() && system.cgroups() != null && !system.cgroups().removeUnlessShared(stopped.cgroupParent())) {
             // Later sandboxes named the parent this one created: it stays, empty once they are gone, like a parent the kubelet made.
             log.info("pod {}: cgroup {} kept: other cgroups live in it", stopped.id(), stopped.cgroupParent());
         }
+        times.lap("cgroup");
         store.remove(stopped.id());
+        times.lap("record removed");
     }
 
     /**

@@ -72,6 +72,11 @@ final class FakeProcesses implements Processes {
     }
 
     @Override
+    public OptionalInt signalCgroupPeers(long pid, int signal) {
+        throw new UnsupportedOperationException("pod sandboxes do not signal a cgroup's processes");
+    }
+
+    @Override
     public synchronized List<Long> namespaceMembers(Path pin, String kind) {
         // A zombie has left its namespaces: /proc/<pid>/ns/* of a zombie cannot be read.
         return table.entrySet().stream().filter(e -> !e.getValue().zombie() && e.getValue().namespaces().contains(pin))

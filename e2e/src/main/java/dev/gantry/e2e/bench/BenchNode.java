@@ -10,6 +10,7 @@ import dev.gantry.e2e.fixtures.OciImageBuilder;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import dev.gantry.e2e.fixtures.RegistryServer;
 import dev.gantry.e2e.harness.GantryDaemon;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,12 @@ import org.jspecify.annotations.Nullable;
  * only what this run made, never another run's containers on the same machine.
  */
 final class BenchNode {
+
+    /**
+     * {@code BENCH_DEBUG_LOG=<file>}: the daemon logs at debug, which gives each operation's step
+     * times (create, stop, remove, pod run/stop/remove), and its whole log is copied to the file at the end.
+     */
+    private static final @Nullable String DEBUG_LOG = System.getenv("BENCH_DEBUG_LOG");
 
     static final String REPOSITORY = "bench/busybox";
     static final String TAG = "1";
@@ -86,6 +93,12 @@ final class BenchNode {
         }
     }
 
+    /** Puts {@code log_level = "debug"} at the top of the daemon's config, before any table, keeping the rest. */
+    private static void logAtDebug(Path configFile) throws IOException {
+        String rest = Files.exists(configFile) ? Files.readString(configFile) : "";
+        Files.writeString(configFile, "log_level = \"debug\"\n" + rest);
+    }
+
     /** Starts the node, runs {@code body} against it and tears it down again. */
     <T> T run(Body<T> body) throws Exception {
         String cgroupParent = PodConfigs.CGROUP_ROOT + "/bench-" + name + "-"
@@ -108,6 +121,9 @@ final class BenchNode {
                 network.configure(daemon.configFile());
                 network.install();
             }
+            if (DEBUG_LOG != null) {
+                logAtDebug(daemon.configFile());
+            }
             daemon.startAndAwaitReady();
             try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
                 return body.run(new Node(client, daemon, network, logRoot, image, cgroupParent));
@@ -116,6 +132,9 @@ final class BenchNode {
             } catch (Exception e) {
                 throw new IllegalStateException(e.getMessage() + BenchCleanup.tail(daemon), e);
             } finally {
+                if (DEBUG_LOG != null) {
+                    Files.writeString(Path.of(DEBUG_LOG), daemon.output());
+                }
                 BenchCleanup.sweep(daemon, cgroupParent);
             }
         } finally {

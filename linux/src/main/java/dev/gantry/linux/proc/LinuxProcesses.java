@@ -1,5 +1,7 @@
 package dev.gantry.linux.proc;
 
+import dev.gantry.linux.cgroup.CgroupMembers;
+import dev.gantry.linux.cgroup.Cgroups;
 import dev.gantry.linux.spawn.Spawner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +12,17 @@ import java.util.OptionalLong;
 
 /** The real processes: pidfds, waitpid and /proc, through {@link Pidfd}, {@link Spawner} and {@link ProcStat}. */
 public final class LinuxProcesses implements Processes {
+
+    private final Optional<CgroupMembers> cgroups;
+
+    /** Without cgroups: {@link #signalCgroupPeers} sends nothing and answers empty. */
+    public LinuxProcesses() {
+        this.cgroups = Optional.empty();
+    }
+
+    public LinuxProcesses(Cgroups cgroups) {
+        this.cgroups = Optional.of(CgroupMembers.of(cgroups));
+    }
 
     @Override
     public Optional<Handle> open(long pid) throws IOException {
@@ -24,6 +37,36 @@ public final class LinuxProcesses implements Processes {
     @Override
     public OptionalLong innermostPid(long pid) throws IOException {
         return ProcStatus.innermostPid(pid);
+    }
+
+    @Override
+    public OptionalInt signalCgroupPeers(long pid, int signal) throws IOException {
+        if (cgroups.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        CgroupMembers members = cgroups.get();
+        Optional<String> cgroup = members.pathOf(pid);
+        // Never a cgroup gantryd itself is in: its peers would be the daemon and whatever shares it.
+        if (cgroup.isEmpty() || cgroup.get().equals("/") || cgroup.equals(members.pathOf(ProcessHandle.current().pid()))) {
+            return OptionalInt.empty();
+        }
+        int sent = 0;
+        for (long peer : members.members(cgroup.get())) {
+            if (peer == pid) {
+                continue;
+            }
+            Optional<Pidfd> opened = Pidfd.open(peer);
+            if (opened.isEmpty()) {
+                continue;
+            }
+            try (Pidfd handle = opened.get()) {
+                // Compared after the pidfd exists: a match means it holds a process of this cgroup, not a later one given the pid.
+                if (members.pathOf(peer).equals(cgroup) && handle.kill(signal)) {
+                    sent++;
+                }
+            }
+        }
+        return OptionalInt.of(sent);
     }
 
     @Override

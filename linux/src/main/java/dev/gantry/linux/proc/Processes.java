@@ -45,6 +45,18 @@ public interface Processes {
      */
     OptionalLong innermostPid(long pid) throws IOException;
 
+    /**
+     * Sends {@code signal} to every other process in the cgroup of {@code pid}: the rest of a
+     * container whose init is not pid 1 of a PID namespace of its own, so the kernel would not kill
+     * them with it. Each gets the signal through a {@link Handle} opened before its membership is
+     * checked again, so a pid reused meanwhile is left alone. A process forked after the cgroup was
+     * read is missed: the runtime's delete, which kills what is left in the cgroup, covers it.
+     *
+     * @return how many were signalled; empty when the cgroup cannot be told apart from ours (no such
+     *     process, no hierarchy, or the process is in gantryd's own cgroup), and nothing was sent
+     */
+    OptionalInt signalCgroupPeers(long pid, int signal) throws IOException;
+
     /** Pids whose {@code kind} namespace ("net", "ipc", "uts") is the one pinned at {@code pin}. */
     List<Long> namespaceMembers(Path pin, String kind) throws IOException;
 

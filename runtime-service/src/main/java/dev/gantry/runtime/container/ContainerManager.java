@@ -234,8 +234,7 @@ public final class ContainerManager {
 
     /** Releases the stopped container before the stop answers (see {@link #release}), and logs where the stop's time went. */
     private void releaseAfterStop(String id, StepTimes times) {
-        release(id);
-        times.lap("released");
+        release(id, times);
         log.debug("stop container {}: {}", id, times);
     }
 
@@ -456,7 +455,7 @@ public final class ContainerManager {
             if (c.isPresent() && c.get().state() instanceof ContainerState.Created) {
                 Container failed = cannotRun(id, failure, system.clock().instant());
                 log.info("container {} ({}) could not be created by its runtime: {}", id, failed.reservedName(), failure.getMessage());
-                Thread.ofVirtual().name("exit-release-" + id).start(() -> release(id));
+                Thread.ofVirtual().name("exit-release-" + id).start(() -> release(id, new StepTimes()));
             }
             return Optional.of(failure);
         }
@@ -501,7 +500,7 @@ public final class ContainerManager {
                 exitListener.exited(state);
             }
             log.info("container {} ({}) exited: {}", id, exited.reservedName(), ContainerStates.describe(exited.state()));
-            Thread.ofVirtual().name("exit-release-" + id).start(() -> release(id));
+            Thread.ofVirtual().name("exit-release-" + id).start(() -> release(id, new StepTimes()));
         }
     }
 
@@ -513,7 +512,7 @@ public final class ContainerManager {
      * the runc process it takes is not left to compete with the caller's next call (the kubelet
      * and crictl remove right after a stop). Whichever comes second finds it done.
      */
-    private void release(String id) {
+    private void release(String id, StepTimes times) {
         if (store.find(id).isEmpty()) {
             return; // removed already: its lock is forgotten and must not come back
         }
@@ -523,9 +522,12 @@ public final class ContainerManager {
             if (c.isEmpty() || c.get().state().isLive() || c.get().removing() || runtime == null || runcReleased.contains(id)) {
                 return;
             }
+            times.lap("release locked");
             runtime.delete(id);
             runcReleased.add(id);
+            times.lap("runc delete");
             ContainerRemoval.unmount(system, id);
+            times.lap("unmount");
         } catch (IOException | RuntimeException e) {
             log.debug("container {}: releasing its runc state and mounts after its exit failed, left to RemoveContainer: {}",
                     id, e.getMessage());

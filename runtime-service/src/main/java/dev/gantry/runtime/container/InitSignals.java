@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * <p>It acts only when it can tell the process is still the container's: the init's start time is
  * noted when StartContainer has run it, and a signal goes out only through a pidfd opened before
  * the start time is compared again, so a pid reused meanwhile is never signalled. SIGKILL to every
- * process of the container goes out only when the init is pid 1 of a PID namespace of its own,
- * where the kernel then kills the whole namespace; a container sharing its pod's or the node's
- * namespace, one started before gantryd's last restart, or any doubt leaves the signal to the OCI
- * runtime ({@link #trySignal} answers false).
+ * process of the container reaches the init's PID namespace when the init is its pid 1 (the kernel
+ * then kills the rest), and otherwise (a container sharing its pod's or the node's namespace) each
+ * other process of the container's cgroup, before the init. A container started before gantryd's
+ * last restart, a cgroup that cannot be read, or any doubt leaves the signal to the OCI runtime
+ * ({@link #trySignal} answers false).
  */
 final class InitSignals {
 
@@ -72,7 +73,9 @@ final class InitSignals {
                 if (now.isEmpty() || now.get().startTime() != init.startTime() || !now.get().alive()) {
                     return false;
                 }
-                if (all && !ownsPidNamespace(init.pid())) {
+                // The kernel kills a PID namespace's other processes with its pid 1 only. An init that
+                // shares its pod's or the node's namespace takes its cgroup peers' signals first.
+                if (all && !ownsPidNamespace(init.pid()) && processes.signalCgroupPeers(init.pid(), signal).isEmpty()) {
                     return false;
                 }
                 return handle.kill(signal);

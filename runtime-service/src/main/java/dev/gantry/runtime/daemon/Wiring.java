@@ -344,7 +344,7 @@ final class Wiring {
         Directories.create(paths.attach(), "rwx------");
         var system = new ContainerSystem(paths, ContainerImages.of(images),
                 new OciSpecBuilder(HostFacts.current(config.cgroupDriver() == CgroupDriver.SYSTEMD)),
-                handlers, conmon, new ConmonLauncher(clock), new ContainerRootfs(new LinuxMounter()), new OomCheck(cgroups), new LinuxProcesses(), clock,
+                handlers, conmon, new ConmonLauncher(clock), new ContainerRootfs(new LinuxMounter()), new OomCheck(cgroups), new LinuxProcesses(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
         var manager = new ContainerManager(store, system, events, exitListener,

@@ -24,6 +24,9 @@ final class FakeContainerProcesses implements Processes {
 
     private final FakeOciRuntime runtime;
     private final Set<Long> sharedNamespace = ConcurrentHashMap.newKeySet();
+    /** The other processes in the cgroup of the container whose init has the key's pid. */
+    private final Map<Long, List<Long>> cgroupPeers = new ConcurrentHashMap<>();
+    private volatile boolean cgroupsUnreadable;
     /** Pids now held by a later process than the container's: its start time. */
     private final Map<Long, Long> reused = new ConcurrentHashMap<>();
     /** "pid signal" of each signal sent through a handle. */
@@ -41,6 +44,16 @@ final class FakeContainerProcesses implements Processes {
     /** The process {@code pid} is in its pod's (or the node's) PID namespace, not pid 1 of one of its own. */
     void sharePidNamespace(long pid) {
         sharedNamespace.add(pid);
+    }
+
+    /** The container whose init is {@code pid} runs {@code peers} too, in its cgroup (children, execs). */
+    void cgroupPeers(long pid, Long... peers) {
+        cgroupPeers.put(pid, List.of(peers));
+    }
+
+    /** No container's cgroup can be read, as on a node where gantryd finds no hierarchy. */
+    void cgroupsUnreadable() {
+        cgroupsUnreadable = true;
     }
 
     /** The pid now belongs to a later process, as after the container's init exited unnoticed and the pid came round again. */
@@ -90,6 +103,16 @@ final class FakeContainerProcesses implements Processes {
     @Override
     public OptionalLong innermostPid(long pid) {
         return stat(pid).isEmpty() ? OptionalLong.empty() : OptionalLong.of(sharedNamespace.contains(pid) ? 7 : 1);
+    }
+
+    @Override
+    public OptionalInt signalCgroupPeers(long pid, int signal) {
+        if (!shown || cgroupsUnreadable || runtime.runningWithPid(pid).isEmpty()) {
+            return OptionalInt.empty();
+        }
+        List<Long> peers = cgroupPeers.getOrDefault(pid, List.of());
+        peers.forEach(peer -> signals.add(peer + " " + signal));
+        return OptionalInt.of(peers.size());
     }
 
     @Override

@@ -43,17 +43,45 @@ class InitSignalsTest {
     }
 
     @Test
-    void stop_sharedPidNamespace_stopSignalToTheInitButSigkillToEveryProcessThroughRunc() throws Exception {
+    void stop_sharedPidNamespace_sigkillsTheCgroupPeersThenTheInit_runcNever() throws Exception {
         Container c = started("app");
         lc.processes.sharePidNamespace(c.pid());
+        lc.processes.cgroupPeers(c.pid(), 4001L, 4002L);
         lc.runtime.ignore(SIGTERM);
 
         lc.manager.stop(c.id(), Duration.ofMillis(50));
 
-        // Killing only the init would leave its children running in the pod's namespace.
+        // Killing only the init would leave its children running in the pod's namespace; the init
+        // goes last, so its exit (which releases the container) comes after every peer's signal.
+        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGTERM, "4001 " + SIGKILL, "4002 " + SIGKILL,
+                c.pid() + " " + SIGKILL);
+        assertThat(lc.runtime.calls()).noneMatch(call -> call.startsWith("kill "));
+        assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stop_sharedPidNamespace_cgroupUnreadable_stopSignalToTheInitButSigkillThroughRunc() throws Exception {
+        Container c = started("app");
+        lc.processes.sharePidNamespace(c.pid());
+        lc.processes.cgroupsUnreadable();
+        lc.runtime.ignore(SIGTERM);
+
+        lc.manager.stop(c.id(), Duration.ofMillis(50));
+
         assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGTERM);
         assertThat(lc.runtime.calls()).contains("kill " + c.id() + " 9 all");
         assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
+    }
+
+    @Test
+    void stop_ownPidNamespace_leavesTheCgroupToTheKernel() throws Exception {
+        Container c = started("app");
+        lc.processes.cgroupPeers(c.pid(), 4001L);
+
+        lc.manager.stop(c.id(), Duration.ZERO);
+
+        // pid 1's death kills its namespace: no cgroup walk, one signal.
+        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGKILL);
     }
 
     @Test
