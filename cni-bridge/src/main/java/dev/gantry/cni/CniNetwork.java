@@ -11,6 +11,7 @@ import dev.gantry.cni.exec.PluginExecutor;
 import dev.gantry.cni.exec.RuntimeConfig;
 import dev.gantry.cni.result.CniResult;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.common.lifecycle.StepTimes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -62,16 +63,20 @@ public final class CniNetwork {
     /** Runs ADD through the plugin chain and caches the final result for DEL and CHECK. */
     public CniResult add(Attachment a) {
         PluginCall call = call(CniCommand.ADD, a, a.capabilities());
+        StepTimes times = new StepTimes();
         CniResult result = null;
         for (ObjectNode plugin : config.plugins()) {
             JsonNode prev = result == null ? null : result.raw();
             String type = NetworkConfigList.typeOf(plugin);
             result = executor.execute(plugin, config.name(), config.cniVersion(), prev, call)
                     .orElseThrow(() -> new CniPluginException(type, CniCommand.ADD, -1, "no result", null, null));
+            times.lap(type);
         }
         // A network list has at least one plugin (ConfigLoader refuses an empty one).
         CniResult last = Objects.requireNonNull(result, "result");
         cache.write(config, a, last, a.capabilities());
+        times.lap("result cached");
+        log.debug("CNI ADD of {} on {}: {}", a.containerId(), config.name(), times);
         return last;
     }
 
@@ -99,11 +104,13 @@ public final class CniNetwork {
         JsonNode prev = cached.map(e -> (JsonNode) e.result().raw()).orElse(null);
         RuntimeConfig capabilities = cached.flatMap(ResultCache.Entry::runtimeConfig).orElse(a.capabilities());
         PluginCall call = call(CniCommand.DEL, a, capabilities);
+        StepTimes times = new StepTimes();
         GantryException first = null;
         List<ObjectNode> plugins = used.plugins();
         for (int i = plugins.size() - 1; i >= 0; i--) {
             try {
                 executor.execute(plugins.get(i), used.name(), used.cniVersion(), prev, call);
+                times.lap(NetworkConfigList.typeOf(plugins.get(i)));
             } catch (CniPluginException e) {
                 if (e.isNotFound()) {
                     log.debug("CNI DEL of {} on {}: already gone: {}", a.containerId(), used.name(), e.getMessage());
@@ -123,6 +130,8 @@ public final class CniNetwork {
             throw first;
         }
         cache.delete(config.name(), a);
+        times.lap("cache deleted");
+        log.debug("CNI DEL of {} on {}: {}", a.containerId(), used.name(), times);
     }
 
     /** Runs CHECK with the cached result; skipped when the config disables it or predates CHECK (0.3.x). */
