@@ -102,20 +102,37 @@ public final class Cgroups {
         boolean created = false;
         for (Map.Entry<String, Path> hierarchy : v1.entrySet()) {
             boolean cpuset = List.of(hierarchy.getKey().split(",")).contains("cpuset");
-            Path dir = hierarchy.getValue();
+            Path root = hierarchy.getValue();
+            Path leaf = root.resolve(String.join("/", parts));
+            // The leaf alone in the usual case, where the parents exist (the kubelet's, or an earlier
+            // pod's): one mkdir per hierarchy instead of one per level, each an exception when it exists.
+            Optional<Boolean> made = mkdirUnderExistingParent(leaf);
+            if (made.isPresent() && (!cpuset || inheritCpusetFromReadyParent(leaf))) {
+                created |= made.get();
+                continue;
+            }
+            Path dir = root;
             for (int i = 0; i < parts.size(); i++) {
                 dir = dir.resolve(parts.get(i));
-                boolean made = mkdir(dir);
+                boolean madeHere = mkdir(dir);
                 if (cpuset) {
                     inheritCpuset(dir);
                 }
-                created |= made && i == parts.size() - 1;
+                created |= madeHere && i == parts.size() - 1;
             }
         }
         if (unified.isPresent()) {
             Path dir = unified.get();
+            // On a hybrid host the v2 tree offers no controller at its root, hence none anywhere below.
+            boolean delegate = V2_CONTROLLERS.stream().anyMatch(words(dir.resolve("cgroup.controllers"))::contains);
+            Optional<Boolean> made = delegate ? Optional.empty() : mkdirUnderExistingParent(dir.resolve(String.join("/", parts)));
+            if (made.isPresent()) {
+                return created | made.get();
+            }
             for (int i = 0; i < parts.size(); i++) {
-                enableControllers(dir);
+                if (delegate) {
+                    enableControllers(dir);
+                }
                 dir = dir.resolve(parts.get(i));
                 created |= mkdir(dir) && i == parts.size() - 1;
             }
@@ -149,16 +166,10 @@ public final class Cgroups {
         boolean kept = false;
         IOException first = null;
         for (Path dir : dirs(path)) {
-            if (keepShared && hasChildCgroups(dir)) {
-                kept = true;
-                continue;
-            }
             try {
-                rmdir(path, dir);
+                kept |= !rmdir(path, dir, keepShared);
             } catch (IOException e) {
-                if (keepShared && hasChildCgroups(dir)) {
-                    kept = true; // a child appeared while we waited for the cgroup to empty
-                } else if (first == null) {
+                if (first == null) {
                     first = e;
                 } else {
                     first.addSuppressed(e);
@@ -213,6 +224,30 @@ public final class Cgroups {
         }
     }
 
+    /** mkdir of {@code dir}: whether it was made, or empty when its parent is missing. */
+    private static Optional<Boolean> mkdirUnderExistingParent(Path dir) throws IOException {
+        try {
+            return Optional.of(mkdir(dir));
+        } catch (NoSuchFileException parentMissing) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Fills {@code dir}'s empty cpuset from its parent, when the parent's is set; false (nothing
+     * written) when the parent's is empty too, and the levels above must be filled first.
+     */
+    private static boolean inheritCpusetFromReadyParent(Path dir) throws IOException {
+        Path parent = Objects.requireNonNull(dir.getParent());
+        for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
+            if (Files.readString(parent.resolve(file)).isBlank()) {
+                return false;
+            }
+        }
+        inheritCpuset(dir);
+        return true;
+    }
+
     private static void inheritCpuset(Path dir) throws IOException {
         for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
             Path own = dir.resolve(file);
@@ -254,18 +289,28 @@ public final class Cgroups {
         return text.isEmpty() ? Set.of() : new LinkedHashSet<>(List.of(text.split("\\s+")));
     }
 
-    private void rmdir(String path, Path dir) throws IOException {
+    /**
+     * rmdir of one hierarchy's cgroup, waiting a little for processes to leave it. The kernel refuses
+     * a cgroup with processes or child cgroups (EBUSY); only then is it listed, so an unshared cgroup
+     * costs one rmdir, not a stat of each of its control files.
+     *
+     * @return false when it was kept, with {@code keepShared}, for its child cgroups
+     */
+    private boolean rmdir(String path, Path dir, boolean keepShared) throws IOException {
         byte[] name = NativeArgs.path(dir);
         for (int attempt = 1; ; attempt++) {
             try {
                 CgroupNatives.rmdir(name);
-                return;
+                return true;
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == CgroupNatives.ENOENT) {
-                    return;
+                    return true;
                 }
                 if (e.getErrorCode() != CgroupNatives.EBUSY) {
                     throw ErrnoException.of("rmdir cgroup " + path, dir.toString(), e);
+                }
+                if (keepShared && hasChildCgroups(dir)) {
+                    return false; // no waiting for an emptiness other pods' cgroups will not give
                 }
                 if (attempt == REMOVE_ATTEMPTS) {
                     throw new IOException("remove cgroup " + path + " (" + dir + "): still busy after " + attempt

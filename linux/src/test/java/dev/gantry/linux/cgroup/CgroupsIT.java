@@ -80,6 +80,30 @@ class CgroupsIT {
     }
 
     @Test
+    void create_besideASiblingUnderExistingParents_madeEverywhereWithItsCpusetFilled() throws IOException {
+        String sibling = top + "/besteffort/pod2";
+        cgroups.create(leaf);
+        try {
+            assertThat(cgroups.create(sibling)).isTrue();
+            assertThat(cgroups.create(sibling)).as("second create finds it").isFalse();
+
+            for (Path root : roots(cgroups)) {
+                assertThat(root.resolve(sibling.substring(1))).isDirectory();
+            }
+            if (cgroups.v1Hierarchies().containsKey("cpuset")) {
+                Path cpuset = cgroups.v1Hierarchies().get("cpuset");
+                for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
+                    assertThat(Files.readString(cpuset.resolve(sibling.substring(1)).resolve(file)).strip()).as(file)
+                            .isNotEmpty().isEqualTo(Files.readString(cpuset.resolve(top.substring(1) + "/besteffort").resolve(file)).strip());
+                }
+            }
+        } finally {
+            cgroups.remove(sibling);
+        }
+        assertThat(cgroups.exists(sibling)).isFalse();
+    }
+
+    @Test
     void create_pureV2Tree_enablesOfferedControllersInParents() throws IOException {
         Path unified = cgroups.unified().orElseThrow();
         Cgroups v2Only = new Cgroups(Map.of(), Optional.of(unified));
