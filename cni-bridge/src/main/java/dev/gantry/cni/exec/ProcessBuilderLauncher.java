@@ -15,7 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** The real launcher: ProcessBuilder, output drained on platform threads (pipe reads pin a carrier), killed at the deadline. */
+/**
+ * A launcher with the JDK alone: ProcessBuilder, output drained on platform threads (pipe reads pin
+ * a carrier), killed at the deadline. This module's own tests run plugins through it; gantryd uses
+ * the sandbox module's {@code PluginSpawner}, which starts them for about half the CPU.
+ */
 public final class ProcessBuilderLauncher implements ProcessLauncher {
 
     @Override

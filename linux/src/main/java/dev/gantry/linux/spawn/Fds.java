@@ -18,6 +18,8 @@ public final class Fds {
 
     public static final int ENXIO = 6;
     public static final int EAGAIN = 11;
+    private static final int MFD_CLOEXEC = 1;
+    private static final int SEEK_SET = 0;
     private static final int O_WRONLY = 01;
     private static final int O_NONBLOCK = 04000;
     private static final int O_CLOEXEC = 02000000;
@@ -75,6 +77,24 @@ public final class Fds {
                     throw ErrnoException.of("write", "fd " + fd, e);
                 }
             }
+        }
+    }
+
+    /** A new anonymous file in memory (memfd), close-on-exec: a child's stdin, stdout or stderr without a pipe. */
+    public static int memfd(String name) throws ErrnoException {
+        try {
+            return SpawnNatives.memfd_create(name, MFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("memfd_create", name, e);
+        }
+    }
+
+    /** Moves {@code fd}'s offset back to the start, so a child given the descriptor reads what was written. */
+    public static void rewind(int fd) throws ErrnoException {
+        try {
+            SpawnNatives.lseek(fd, 0, SEEK_SET);
+        } catch (LastErrorException e) {
+            throw ErrnoException.of("lseek", "fd " + fd, e);
         }
     }
 

@@ -65,6 +65,11 @@ final class SpawnNatives {
     /** Only the int-argument commands (F_DUPFD_CLOEXEC): fcntl is variadic, and an int travels as an int. */
     static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
+    /** An anonymous file in memory (glibc 2.27+): a child's stdin, stdout or stderr without a pipe to drain. */
+    static native int memfd_create(String name, int flags) throws LastErrorException;
+
+    static native long lseek(int fd, long offset, int whence) throws LastErrorException;
+
     /** {@code fds} points at {@code struct pollfd[nfds]}: int fd, short events, short revents. */
     static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.cni.CniNetworks;
 import dev.gantry.cni.NetworkStatus;
 import dev.gantry.cni.exec.PluginExecutor;
-import dev.gantry.cni.exec.ProcessBuilderLauncher;
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.fs.Directories;
@@ -99,6 +98,7 @@ import dev.gantry.runtime.metrics.Metrics;
 import dev.gantry.runtime.metrics.StreamingMetrics;
 import dev.gantry.sandbox.PodSandbox;
 import dev.gantry.sandbox.net.NetworkListener;
+import dev.gantry.sandbox.net.PluginSpawner;
 import dev.gantry.sandbox.net.PodCidrs;
 import dev.gantry.runtime.rpc.UpdateRuntimeConfigRpc;
 import dev.gantry.runtime.container.ContainerEvent;
@@ -297,7 +297,7 @@ final class Wiring {
 
     private static CniNetworks networks(GantryConfig config) {
         ObjectMapper mapper = new ObjectMapper();
-        var executor = new PluginExecutor(config.cni().binDirs(), new ProcessBuilderLauncher(), config.cni().pluginTimeout(), mapper);
+        var executor = new PluginExecutor(config.cni().binDirs(), new PluginSpawner(), config.cni().pluginTimeout(), mapper);
         var networks = new CniNetworks(config.cni().confDir(), executor, config.root().resolve("cni").resolve("results"), mapper);
         networks.start();
         return networks;

@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.errors.InterruptedOperationException;
-import dev.gantry.common.io.BlockingIo;
+import dev.gantry.linux.proc.Command;
 import dev.gantry.runtime.errors.ContainerWrongStateException;
 import dev.gantry.runtime.errors.OciRuntimeFailedException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +43,6 @@ import org.jspecify.annotations.Nullable;
 public final class RuncRuntime implements OciRuntime {
 
     private static final int MAX_OUTPUT = 1 << 20;
-    private static final Duration PIPE_GRACE = Duration.ofSeconds(1);
     private static final Pattern LOGRUS_MSG = Pattern.compile("level=\\w+ msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final ObjectMapper JSON = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -252,38 +248,16 @@ public final class RuncRuntime implements OciRuntime {
     private Result exec(String what, byte @Nullable [] stdin, List<String> args) {
         List<String> argv = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
         argv.addAll(args);
-        Process p;
         try {
-            p = new ProcessBuilder(argv).redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
-                    : ProcessBuilder.Redirect.PIPE).start();
-        } catch (IOException e) {
-            throw new OciRuntimeFailedException(what + ": " + e.getMessage(), e);
-        }
-        try {
-            Drain outDrain = new Drain(p.getInputStream());
-            Drain errDrain = new Drain(p.getErrorStream());
-            Thread out = BlockingIo.thread("runc-out").start(outDrain);
-            Thread err = BlockingIo.thread("runc-err").start(errDrain);
-            if (stdin != null) {
-                try (OutputStream in = p.getOutputStream()) {
-                    in.write(stdin);
-                } catch (IOException e) {
-                    // runc exited before reading; its stderr says why.
-                }
-            }
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-                throw new OciRuntimeFailedException(what + ": no answer within " + timeout.toMillis() + " ms, runc killed");
-            }
-            // The pipes close when runc exits, unless something it started kept them: then don't wait for them.
-            out.join(PIPE_GRACE);
-            err.join(PIPE_GRACE);
-            return new Result(what, p.exitValue(), outDrain.text(), errDrain.text());
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
+            Command.Result r = Command.run(argv, System.getenv(), stdin, timeout, MAX_OUTPUT);
+            return new Result(what, r.exitCode(), new String(r.stdout(), StandardCharsets.UTF_8), new String(r.stderr(), StandardCharsets.UTF_8));
+        } catch (Command.TimeoutException e) {
+            throw new OciRuntimeFailedException(what + ": no answer within " + timeout.toMillis() + " ms, runc killed", e);
+        } catch (InterruptedIOException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedOperationException(what + ": interrupted", e);
+        } catch (IOException e) {
+            throw new OciRuntimeFailedException(what + ": " + e.getMessage(), e);
         }
     }
 
@@ -296,36 +270,6 @@ public final class RuncRuntime implements OciRuntime {
             if (!ok()) {
                 throw new OciRuntimeFailedException(what + ": " + message(stderr));
             }
-        }
-    }
-
-    /** Reads a stream to its end, keeping the first MAX_OUTPUT bytes (runc's output is small; a flood is not kept). */
-    private static final class Drain implements Runnable {
-        private final InputStream in;
-        private final ByteArrayOutputStream got = new ByteArrayOutputStream();
-
-        Drain(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try (in) {
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    if (got.size() < MAX_OUTPUT) {
-                        got.write(buf, 0, Math.min(n, MAX_OUTPUT - got.size()));
-                    }
-                }
-            } catch (IOException e) {
-                // The process is gone; what we have is what there is.
-            }
-        }
-
-        /** After the draining thread ended, or partial if it is still blocked (ByteArrayOutputStream is synchronized). */
-        String text() {
-            return got.toString(StandardCharsets.UTF_8);
         }
     }
 }
