@@ -40,6 +40,16 @@ class PluginSpawnerTest {
                 .hasMessageContaining("did not exit within 200 ms");
     }
 
+    @Test
+    void environment_gantrydsWithoutSystemdsVariables_cniOnesWin() {
+        Map<String, String> env = PluginSpawner.environment(
+                Map.of("PATH", "/usr/bin", "NOTIFY_SOCKET", "/run/systemd/notify", "LISTEN_FDS", "1", "LISTEN_PID", "7",
+                        "CNI_COMMAND", "stale"),
+                Map.of("CNI_COMMAND", "DEL"));
+
+        assertThat(env).containsExactlyInAnyOrderEntriesOf(Map.of("PATH", "/usr/bin", "CNI_COMMAND", "DEL"));
+    }
+
     private Path script(String body) throws IOException {
         Path script = dir.resolve("plugin");
         Files.writeString(script, "#!/bin/sh\n" + body);
