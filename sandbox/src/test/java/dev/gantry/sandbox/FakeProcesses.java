@@ -72,7 +72,7 @@ final class FakeProcesses implements Processes {
     }
 
     @Override
-    public OptionalInt signalCgroupPeers(long pid, int signal) {
+    public OptionalInt signalCgroup(Handle init, int signal) {
         throw new UnsupportedOperationException("pod sandboxes do not signal a cgroup's processes");
     }
 

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a short-lived program to its exit: {@code runc start}, a CNI plugin. Its stdin, stdout and
@@ -49,13 +51,13 @@ public final class Command {
      * @throws InterruptedIOException when the caller was interrupted (it was killed and reaped)
      * @throws ErrnoException when it could not be started
      */
-    public static Result run(List<String> argv, Map<String, String> env, byte @org.jspecify.annotations.Nullable [] stdin,
+    public static Result run(List<String> argv, Map<String, String> env, byte @Nullable [] stdin,
             Duration timeout, int maxOutput) throws IOException {
         List<Integer> open = new ArrayList<>(3);
         try {
             int out = memfd("stdout", open);
             int err = memfd("stderr", open);
-            Map<Integer, Integer> fds = new java.util.HashMap<>(Map.of(1, out, 2, err));
+            Map<Integer, Integer> fds = new HashMap<>(Map.of(1, out, 2, err));
             if (stdin != null) {
                 int in = memfd("stdin", open);
                 Fds.write(in, stdin);

@@ -15,7 +15,7 @@ public final class LinuxProcesses implements Processes {
 
     private final Optional<CgroupMembers> cgroups;
 
-    /** Without cgroups: {@link #signalCgroupPeers} sends nothing and answers empty. */
+    /** Without cgroups: {@link #signalCgroup} sends nothing and answers empty. */
     public LinuxProcesses() {
         this.cgroups = Optional.empty();
     }
@@ -40,19 +40,23 @@ public final class LinuxProcesses implements Processes {
     }
 
     @Override
-    public OptionalInt signalCgroupPeers(long pid, int signal) throws IOException {
+    public OptionalInt signalCgroup(Handle init, int signal) throws IOException {
         if (cgroups.isEmpty()) {
             return OptionalInt.empty();
         }
         CgroupMembers members = cgroups.get();
-        Optional<String> cgroup = members.pathOf(pid);
+        // Read before the init is signalled: once it is dead and reaped its /proc entry is gone.
+        Optional<String> cgroup = members.pathOf(init.pid());
         // Never a cgroup gantryd itself is in: its peers would be the daemon and whatever shares it.
         if (cgroup.isEmpty() || cgroup.get().equals("/") || cgroup.equals(members.pathOf(ProcessHandle.current().pid()))) {
             return OptionalInt.empty();
         }
-        int sent = 0;
+        if (!init.kill(signal)) {
+            return OptionalInt.empty();
+        }
+        int sent = 1;
         for (long peer : members.members(cgroup.get())) {
-            if (peer == pid) {
+            if (peer == init.pid()) {
                 continue;
             }
             Optional<Pidfd> opened = Pidfd.open(peer);

@@ -46,16 +46,19 @@ public interface Processes {
     OptionalLong innermostPid(long pid) throws IOException;
 
     /**
-     * Sends {@code signal} to every other process in the cgroup of {@code pid}: the rest of a
-     * container whose init is not pid 1 of a PID namespace of its own, so the kernel would not kill
-     * them with it. Each gets the signal through a {@link Handle} opened before its membership is
-     * checked again, so a pid reused meanwhile is left alone. A process forked after the cgroup was
-     * read is missed: the runtime's delete, which kills what is left in the cgroup, covers it.
+     * Sends {@code signal} to {@code init}, then to every other process in its cgroup: the whole of
+     * a container whose init is not pid 1 of a PID namespace of its own, so the kernel would not
+     * take the rest with it. The init goes first: a shell waiting for its children would otherwise
+     * see them die and exit 0 before its own signal came. Each other process gets the signal
+     * through a {@link Handle} opened before its membership is checked again, so a pid reused
+     * meanwhile is left alone. A process forked after the cgroup was read is missed: the runtime's
+     * delete, which kills what is left in the cgroup, covers it.
      *
-     * @return how many were signalled; empty when the cgroup cannot be told apart from ours (no such
-     *     process, no hierarchy, or the process is in gantryd's own cgroup), and nothing was sent
+     * @return how many processes were signalled, the init included; empty when nothing was sent:
+     *     the cgroup cannot be told apart from gantryd's (no hierarchy, the root, gantryd's own) or
+     *     the init had already exited
      */
-    OptionalInt signalCgroupPeers(long pid, int signal) throws IOException;
+    OptionalInt signalCgroup(Handle init, int signal) throws IOException;
 
     /** Pids whose {@code kind} namespace ("net", "ipc", "uts") is the one pinned at {@code pin}. */
     List<Long> namespaceMembers(Path pin, String kind) throws IOException;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link LinuxProcesses#signalCgroupPeers} on real cgroupfs as root: sleepers moved into cgroups of
+ * {@link LinuxProcesses#signalCgroup} on real cgroupfs as root: sleepers moved into cgroups of
  * the test's own, which are removed afterwards even on failure.
  */
 class CgroupPeersIT {
@@ -45,7 +45,7 @@ class CgroupPeersIT {
     }
 
     @Test
-    void signalCgroupPeers_killsTheOthersInTheCgroupOnly() throws Exception {
+    void signalCgroup_killsTheInitAndEveryOtherProcessOfItsCgroupOnly() throws Exception {
         cgroups.create(container);
         cgroups.create(neighbour);
         Process init = sleeper(container);
@@ -53,29 +53,41 @@ class CgroupPeersIT {
         Process grandchild = sleeper(container);
         Process outside = sleeper(neighbour);
 
-        OptionalInt sent = processes.signalCgroupPeers(init.pid(), SIGKILL);
+        OptionalInt sent;
+        try (Pidfd handle = Pidfd.open(init.pid()).orElseThrow()) {
+            sent = processes.signalCgroup(handle, SIGKILL);
+        }
 
-        assertThat(sent).hasValue(2);
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(grandchild.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(init.isAlive()).as("the process asked about is left to its caller").isTrue();
+        assertThat(sent).hasValue(3);
+        for (Process p : List.of(init, child, grandchild)) {
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(128 + SIGKILL);
+        }
         assertThat(outside.isAlive()).as("another cgroup's process").isTrue();
     }
 
     @Test
-    void signalCgroupPeers_aProcessInGantrydsOwnCgroup_refusedAndNothingSent() throws Exception {
+    void signalCgroup_aProcessInGantrydsOwnCgroup_refusedAndNothingSent() throws Exception {
         Process besideUs = sleeper(null);
 
-        assertThat(processes.signalCgroupPeers(besideUs.pid(), SIGKILL)).isEmpty();
+        try (Pidfd handle = Pidfd.open(besideUs.pid()).orElseThrow()) {
+            assertThat(processes.signalCgroup(handle, SIGKILL)).isEmpty();
+        }
         assertThat(besideUs.isAlive()).isTrue();
     }
 
     @Test
-    void signalCgroupPeers_goneOrWithoutCgroups_empty() throws Exception {
-        assertThat(processes.signalCgroupPeers(Integer.MAX_VALUE, SIGKILL)).isEmpty();
+    void signalCgroup_initGoneOrNoCgroups_emptyAndNothingSent() throws Exception {
         cgroups.create(container);
         Process init = sleeper(container);
-        assertThat(new LinuxProcesses().signalCgroupPeers(init.pid(), SIGKILL)).isEmpty();
+        Process peer = sleeper(container);
+        try (Pidfd handle = Pidfd.open(init.pid()).orElseThrow()) {
+            assertThat(new LinuxProcesses().signalCgroup(handle, SIGKILL)).as("no cgroups known").isEmpty();
+            init.destroyForcibly().waitFor();
+
+            assertThat(processes.signalCgroup(handle, SIGKILL)).as("init exited and reaped").isEmpty();
+        }
+        assertThat(peer.isAlive()).as("left to the runtime").isTrue();
     }
 
     /** A {@code sleep} in {@code cgroup}, or in this JVM's own cgroups when null. */

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * noted when StartContainer has run it, and a signal goes out only through a pidfd opened before
  * the start time is compared again, so a pid reused meanwhile is never signalled. SIGKILL to every
  * process of the container reaches the init's PID namespace when the init is its pid 1 (the kernel
- * then kills the rest), and otherwise (a container sharing its pod's or the node's namespace) each
- * other process of the container's cgroup, before the init. A container started before gantryd's
+ * then kills the rest), and otherwise (a container sharing its pod's or the node's namespace) the
+ * init and then each other process of the container's cgroup. A container started before gantryd's
  * last restart, a cgroup that cannot be read, or any doubt leaves the signal to the OCI runtime
  * ({@link #trySignal} answers false).
  */
@@ -74,9 +74,9 @@ final class InitSignals {
                     return false;
                 }
                 // The kernel kills a PID namespace's other processes with its pid 1 only. An init that
-                // shares its pod's or the node's namespace takes its cgroup peers' signals first.
-                if (all && !ownsPidNamespace(init.pid()) && processes.signalCgroupPeers(init.pid(), signal).isEmpty()) {
-                    return false;
+                // shares its pod's or the node's namespace is signalled with the rest of its cgroup.
+                if (all && !ownsPidNamespace(init.pid())) {
+                    return processes.signalCgroup(handle, signal).isPresent();
                 }
                 return handle.kill(signal);
             }

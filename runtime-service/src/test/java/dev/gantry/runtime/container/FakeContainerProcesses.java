@@ -3,6 +3,7 @@ package dev.gantry.runtime.container;
 import dev.gantry.linux.proc.ProcStat;
 import dev.gantry.linux.proc.Processes;
 import dev.gantry.runtime.oci.FakeOciRuntime;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -106,13 +107,13 @@ final class FakeContainerProcesses implements Processes {
     }
 
     @Override
-    public OptionalInt signalCgroupPeers(long pid, int signal) {
-        if (!shown || cgroupsUnreadable || runtime.runningWithPid(pid).isEmpty()) {
+    public OptionalInt signalCgroup(Handle init, int signal) throws IOException {
+        if (!shown || cgroupsUnreadable || !init.kill(signal)) {
             return OptionalInt.empty();
         }
-        List<Long> peers = cgroupPeers.getOrDefault(pid, List.of());
+        List<Long> peers = cgroupPeers.getOrDefault(init.pid(), List.of());
         peers.forEach(peer -> signals.add(peer + " " + signal));
-        return OptionalInt.of(peers.size());
+        return OptionalInt.of(1 + peers.size());
     }
 
     @Override

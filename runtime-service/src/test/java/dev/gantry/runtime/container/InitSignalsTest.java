@@ -43,7 +43,7 @@ class InitSignalsTest {
     }
 
     @Test
-    void stop_sharedPidNamespace_sigkillsTheCgroupPeersThenTheInit_runcNever() throws Exception {
+    void stop_sharedPidNamespace_sigkillsTheInitThenItsCgroupPeers_runcNever() throws Exception {
         Container c = started("app");
         lc.processes.sharePidNamespace(c.pid());
         lc.processes.cgroupPeers(c.pid(), 4001L, 4002L);
@@ -52,9 +52,9 @@ class InitSignalsTest {
         lc.manager.stop(c.id(), Duration.ofMillis(50));
 
         // Killing only the init would leave its children running in the pod's namespace; the init
-        // goes last, so its exit (which releases the container) comes after every peer's signal.
-        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGTERM, "4001 " + SIGKILL, "4002 " + SIGKILL,
-                c.pid() + " " + SIGKILL);
+        // goes first, so it dies of SIGKILL (137) rather than of its children's deaths.
+        assertThat(lc.processes.signals).containsExactly(c.pid() + " " + SIGTERM, c.pid() + " " + SIGKILL, "4001 " + SIGKILL,
+                "4002 " + SIGKILL);
         assertThat(lc.runtime.calls()).noneMatch(call -> call.startsWith("kill "));
         assertThat(lc.manager.status(c.id()).state()).isInstanceOf(ContainerState.Exited.class);
     }
