@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 public final class NamespaceRunner {
 
     /** The environment of spawned processes: nothing of gantryd's own. */
-    private static final Map<String, String> SPAWN_ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
     private static final int CLONE_NEWPID = 0x20000000;
 
@@ -62,7 +61,7 @@ public final class NamespaceRunner {
             }
             // Not ProcessBuilder: it starts a JVM thread per child, which clone(2) refuses (EINVAL) in a
             // thread whose PID namespace for children is not its own.
-            return Spawner.spawn(argv, SPAWN_ENV, output);
+            return Spawner.spawn(argv, Spawner.PATH_ONLY, output);
         });
     }
 

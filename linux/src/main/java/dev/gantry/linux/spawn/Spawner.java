@@ -28,6 +28,11 @@ import java.util.TreeMap;
  */
 public final class Spawner {
 
+    /** The standard search path: what a child gets as its PATH, not whatever the daemon was started with. */
+    public static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** A child's whole environment when it needs nothing of gantryd's: runc, namespace helpers. */
+    public static final Map<String, String> PATH_ONLY = Map.of("PATH", SYSTEM_PATH);
+
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
     private static final int O_CREAT = 0x40;

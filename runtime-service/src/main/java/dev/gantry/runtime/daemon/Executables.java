@@ -1,5 +1,6 @@
 package dev.gantry.runtime.daemon;
 
+import dev.gantry.linux.spawn.Spawner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -7,12 +8,10 @@ import java.util.Optional;
 /** Finds the binaries the config names: an absolute path as given, a bare name on PATH, as a shell would. */
 final class Executables {
 
-    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     private Executables() {}
 
     static Optional<Path> find(String nameOrPath) {
-        return find(nameOrPath, Optional.ofNullable(System.getenv("PATH")).orElse(DEFAULT_PATH));
+        return find(nameOrPath, Optional.ofNullable(System.getenv("PATH")).orElse(Spawner.SYSTEM_PATH));
     }
 
     static Optional<Path> find(String nameOrPath, String searchPath) {
@@ -20,7 +19,7 @@ final class Executables {
             Path p = Path.of(nameOrPath).toAbsolutePath();
             return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
         }
-        for (String dir : (searchPath + ":" + DEFAULT_PATH).split(":")) {
+        for (String dir : (searchPath + ":" + Spawner.SYSTEM_PATH).split(":")) {
             if (dir.isEmpty()) {
                 continue;
             }

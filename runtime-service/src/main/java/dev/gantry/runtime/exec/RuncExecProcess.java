@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
 final class RuncExecProcess implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RuncExecProcess.class);
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     private static final int SIGWINCH = 28;
     /** How long runc may take to reap a killed command and exit before it is killed itself. */
     static final Duration KILL_WAIT = Duration.ofSeconds(5);
@@ -134,7 +133,7 @@ final class RuncExecProcess implements AutoCloseable {
                 childEnds.add(p);
                 ours.take(2, p.readFd(), javaStreams, undo);
             }
-            long pid = Spawner.spawn(target.runtime().execCommand(target.containerId(), processFile, pidFile), ENV, Optional.empty(), childFds);
+            long pid = Spawner.spawn(target.runtime().execCommand(target.containerId(), processFile, pidFile), Spawner.PATH_ONLY, Optional.empty(), childFds);
             // The child has its copies; ours of the child's ends must go, or readers would never see EOF.
             // With Java streams our raw ends go too: the streams are separate open files.
             for (Pipe p : childEnds) {

@@ -49,7 +49,6 @@ public final class ConmonLauncher implements ContainerMonitor {
     private static final int START_FD = 4;
     private static final int MAX_OUTPUT = 64 * 1024;
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
-    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     /**
      * A UTF-8 character set for conmon: in the C locale glib converts its arguments and messages
      * through iconv, which dlopens gconv modules and costs each conmon about 0.4 MiB more resident
@@ -82,7 +81,7 @@ public final class ConmonLauncher implements ContainerMonitor {
         }
         try (Pipe sync = Pipe.open(); Pipe start = Pipe.open(); Pipe output = Pipe.open()) {
             long pid = Spawner.spawn(command.argv(),
-                    Map.of("PATH", PATH, "LC_CTYPE", LC_CTYPE,
+                    Map.of("PATH", Spawner.SYSTEM_PATH, "LC_CTYPE", LC_CTYPE,
                             "_OCI_SYNCPIPE", Integer.toString(SYNC_FD), "_OCI_STARTPIPE", Integer.toString(START_FD)),
                     Optional.empty(),
                     Map.of(1, output.writeFd(), 2, output.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd()),

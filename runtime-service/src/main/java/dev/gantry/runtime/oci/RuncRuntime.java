@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.linux.proc.Command;
+import dev.gantry.linux.spawn.Spawner;
 import dev.gantry.runtime.errors.ContainerWrongStateException;
 import dev.gantry.runtime.errors.OciRuntimeFailedException;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -44,13 +44,6 @@ import org.jspecify.annotations.Nullable;
 public final class RuncRuntime implements OciRuntime {
 
     private static final int MAX_OUTPUT = 1 << 20;
-    /**
-     * runc's whole environment, as conmon's and runc exec's: nothing of gantryd's. Under a systemd
-     * Type=notify unit gantryd has NOTIFY_SOCKET, and a {@code runc start} that sees it binds a
-     * notify socket in the container's state directory, which only a create given the same variable
-     * made: every start then failed ("listen unixgram …/notify/notify.sock: bind: no such file").
-     */
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     private static final Pattern LOGRUS_MSG = Pattern.compile("level=\\w+ msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final ObjectMapper JSON = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -257,7 +250,10 @@ public final class RuncRuntime implements OciRuntime {
         List<String> argv = new ArrayList<>(List.of(runc.toString(), "--root", root.toString()));
         argv.addAll(args);
         try {
-            Command.Result r = Command.run(argv, ENV, stdin, timeout, MAX_OUTPUT);
+            // PATH alone, as conmon and runc exec get: under a systemd Type=notify unit gantryd has
+            // NOTIFY_SOCKET, and a runc start that sees it binds a notify socket in the container's
+            // state directory, which only a create given the same variable made: every start failed.
+            Command.Result r = Command.run(argv, Spawner.PATH_ONLY, stdin, timeout, MAX_OUTPUT);
             return new Result(what, r.exitCode(), new String(r.stdout(), StandardCharsets.UTF_8), new String(r.stderr(), StandardCharsets.UTF_8));
         } catch (Command.TimeoutException e) {
             throw new OciRuntimeFailedException(what + ": no answer within " + timeout.toMillis() + " ms, runc killed", e);
