@@ -10,6 +10,7 @@
 #                                            (run/stop/remove), 20 concurrent runs, the plugin chain by hand (default 100)
 #   scripts/bench.sh containers [n]          containers with runc and conmon (root): create/start/stop/remove of N containers
 #                                            over 10 pods, List/Status with N present, full pod start, conmon and daemon RSS
+#                                            (idle; 5 s idle with 20 running pods; with 50)
 #                                            (default 100)
 #   scripts/bench.sh streaming [execs]       Exec and PortForward through the streaming server over SPDY (root): exec
 #                                            round trip of `true` and `echo` (p50/p99 over N, default 100), PortForward
