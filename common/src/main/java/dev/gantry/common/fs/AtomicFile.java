@@ -41,6 +41,7 @@ public final class AtomicFile {
     private static void writeAndRename(Path file, byte[] content, boolean sync) throws IOException {
         Path dir = parentOf(file);
         Path temp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean renamed = false;
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -52,8 +53,12 @@ public final class AtomicFile {
                 }
             }
             move(temp, file);
+            renamed = true;
         } finally {
-            Files.deleteIfExists(temp);
+            // Once renamed, the temp name is gone: no unlink that can only fail.
+            if (!renamed) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 

@@ -48,4 +48,16 @@ class AtomicFileTest {
         assertThatThrownBy(() -> AtomicFile.write(file, "x".getBytes())).isInstanceOf(IOException.class);
         assertThat(Files.exists(dir.resolve("missing"))).isFalse();
     }
+
+    @Test
+    void write_renameRefused_failsAndLeavesNoTemp() throws IOException {
+        // A non-empty directory under the record's name: the rename over it fails after the temp was written.
+        Path file = dir.resolve("pod.json");
+        Files.createDirectory(file);
+        Files.writeString(file.resolve("inside"), "x");
+
+        assertThatThrownBy(() -> AtomicFile.write(file, "new".getBytes())).isInstanceOf(IOException.class);
+        assertThat(filesIn(dir)).isEqualTo(1);
+        assertThat(Files.readString(file.resolve("inside"))).isEqualTo("x");
+    }
 }
