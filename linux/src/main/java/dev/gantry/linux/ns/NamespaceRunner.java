@@ -16,8 +16,6 @@ import java.util.concurrent.Callable;
  */
 public final class NamespaceRunner {
 
-    /** The environment of spawned processes: nothing of gantryd's own. */
-
     private static final int CLONE_NEWPID = 0x20000000;
 
     /**

@@ -66,18 +66,12 @@ public final class Command {
             }
             long pid = Spawner.spawn(argv, env, Optional.empty(), fds);
             int status = awaitExit(pid, argv.getFirst(), timeout);
-            return new Result(exitCode(status), read(out, maxOutput), read(err, maxOutput));
+            return new Result(Spawner.exitCode(status), read(out, maxOutput), read(err, maxOutput));
         } finally {
             for (int fd : open) {
                 Fds.close(fd);
             }
         }
-    }
-
-    /** The exit code of a raw wait status: the program's own, or 128 + the signal that killed it, as a shell says. */
-    static int exitCode(int waitStatus) {
-        int signal = waitStatus & 0x7f;
-        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
     }
 
     private static int awaitExit(long pid, String program, Duration timeout) throws IOException {

@@ -151,6 +151,12 @@ public final class Spawner {
         }
     }
 
+    /** The exit code of a raw wait status: the program's own, or 128 + the signal that killed it, as a shell says. */
+    public static int exitCode(int waitStatus) {
+        int signal = waitStatus & 0x7f;
+        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
+    }
+
     /**
      * Waits for the child {@code pid} to exit and collects its raw wait status. Only for a child
      * known to exit soon (conmon's first process exits once it has forked its monitor).

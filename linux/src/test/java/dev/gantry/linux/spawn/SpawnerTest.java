@@ -19,6 +19,14 @@ class SpawnerTest {
     Path tmp;
 
     @Test
+    void exitCode_exitedOrSignalled() {
+        assertThat(Spawner.exitCode(3 << 8)).isEqualTo(3);
+        assertThat(Spawner.exitCode(0)).isEqualTo(0);
+        assertThat(Spawner.exitCode(9)).isEqualTo(137);
+        assertThat(Spawner.exitCode(15 | 0x80)).as("core dumped flag ignored").isEqualTo(143);
+    }
+
+    @Test
     void spawn_shellScript_getsOnlyGivenEnvAndNoExtraFdsAndIsReaped() throws Exception {
         Path out = tmp.resolve("out.txt");
         long pid = Spawner.spawn(List.of("/bin/sh", "-c", "echo \"env=$GANTRY_TEST home=${HOME:-unset}\"; ls /proc/self/fd | wc -l; echo err >&2; exit 3"),

@@ -81,12 +81,6 @@ final class RuncExecProcess implements AutoCloseable {
         this.streams = streams;
     }
 
-    /** runc's exit status as a command's exit code: the code it exited with, or 128 + the signal that ended it. */
-    static int exitCode(int waitStatus) {
-        int signal = waitStatus & 0x7f;
-        return signal == 0 ? (waitStatus >> 8) & 0xff : 128 + signal;
-    }
-
     /**
      * Starts runc with {@code processJson} (terminal set as {@code tty}).
      *
@@ -211,7 +205,7 @@ final class RuncExecProcess implements AutoCloseable {
     private void waitInBackground() {
         Thread.ofPlatform().daemon().name("runc-exec-" + pid).start(() -> {
             try {
-                exit.complete(exitCode(Spawner.waitFor(pid)));
+                exit.complete(Spawner.exitCode(Spawner.waitFor(pid)));
             } catch (ErrnoException | RuntimeException e) {
                 exit.completeExceptionally(e);
             }
