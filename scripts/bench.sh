@@ -24,7 +24,9 @@
 #                                            rm, stopp, rmp medians (default 20), 10 pods at once, crictl's own floor, the
 #                                            same cycle over one gRPC connection without crictl, and a fresh connection's
 #                                            first call; BENCH_COMPARE_CRI=<socket> takes the connection figures beside
-#                                            another runtime's (containerd's), interleaved
+#                                            another runtime's (containerd's), interleaved; BENCH_CONTAINERD=<binary>
+#                                            starts that containerd beside gantryd (own dirs, same network, registry
+#                                            and image) and takes every crictl figure against it too, interleaved
 #   scripts/bench.sh dist [runs]             the distribution tarball (scripts/dist.sh, built first) beside the build's
 #                                            bin/gantryd: sizes, start to first Version, RSS at ready and idle (default 10 runs)
 #   scripts/bench.sh metrics [seconds]       the cost of /metrics: daemon CPU per minute and RSS with metrics off, on but

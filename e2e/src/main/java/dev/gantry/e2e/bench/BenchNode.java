@@ -45,6 +45,8 @@ final class BenchNode {
     static final String REPOSITORY = "bench/busybox";
     static final String TAG = "1";
     static final String IMAGE = REPOSITORY + ":" + TAG;
+    /** The same busybox sleeping for good: a sandbox image for another runtime run beside gantryd ({@link ContainerdBeside}). */
+    static final String PAUSE_REPOSITORY = "bench/pause";
 
     private final String name;
     private final List<String> applets = new ArrayList<>();
@@ -83,9 +85,10 @@ final class BenchNode {
      *
      * @param network the pods' CNI network, or {@code null} when none was asked for
      * @param cgroupParent the parent of every pod cgroup of this run
+     * @param pauseImage {@value #PAUSE_REPOSITORY} in the same registry as {@code image}
      */
     record Node(CriClient client, GantryDaemon daemon, @Nullable CniTestNetwork network, Path logRoot, String image,
-            String cgroupParent) {
+            String cgroupParent, String pauseImage) {
 
         /** A pod as {@link PodConfigs#named}, with its cgroup under this run's parent. */
         PodSandboxConfig.Builder pod(String podName) {
@@ -117,6 +120,8 @@ final class BenchNode {
                 GantryDaemon daemon = GantryDaemon.create()) {
             OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sh").push(registry.registry(), REPOSITORY, TAG);
             String image = registry.registry().reference(REPOSITORY, TAG);
+            OciImageBuilder.create().layer(busybox).env("PATH=/bin").cmd("sleep", "2147483647")
+                    .push(registry.registry(), PAUSE_REPOSITORY, TAG);
             if (network != null) {
                 network.configure(daemon.configFile());
                 network.install();
@@ -126,7 +131,8 @@ final class BenchNode {
             }
             daemon.startAndAwaitReady();
             try (CriClient client = CriClient.connect(daemon.socket(), Duration.ofMinutes(2))) {
-                return body.run(new Node(client, daemon, network, logRoot, image, cgroupParent));
+                return body.run(new Node(client, daemon, network, logRoot, image, cgroupParent,
+                        registry.registry().reference(PAUSE_REPOSITORY, TAG)));
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {

@@ -14,6 +14,7 @@ import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.StopPodSandboxRequest;
 import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.HostCommands;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pod cycle as an operator or the issue's side-by-side table measures it: one crictl process
@@ -46,8 +48,11 @@ import java.util.function.ToDoubleFunction;
  * {@code kill} and {@code delete} of a container in that netns, the DEL chain) and 10 such pods at
  * once (three crictl start-ups, netns, ADD, runc create and start each). With
  * {@value #COMPARE_ENV} naming another runtime's socket, that figure and {@code crictl version} are
- * also taken against it, interleaved with ours, and their ratios printed. The pods use a bridge +
- * host-local + portmap network of their own. Needs crictl: {@code CRICTL}, else
+ * also taken against it, interleaved with ours, and their ratios printed. With
+ * {@value ContainerdBeside#ENV} naming a containerd binary, this run starts that containerd beside
+ * gantryd on the same network and registry ({@link ContainerdBeside}), takes every crictl figure
+ * against it too, each cycle and burst right after ours, and compares the connections with it.
+ * The pods use a bridge + host-local + portmap network of their own. Needs crictl: {@code CRICTL}, else
  * ../shared/tools/cri-tools-1.36.0/crictl.
  */
 public final class CycleBenchmark {
@@ -106,20 +111,32 @@ public final class CycleBenchmark {
         }
 
         String measure(int iterations) throws Exception {
-            try (RuncBaseline runc = new RuncBaseline(node.cgroupParent())) {
-                return measure(iterations, new Floors(new CniChainBaseline(Objects.requireNonNull(node.network(), "network")), runc));
+            CniTestNetwork network = Objects.requireNonNull(node.network(), "network");
+            String containerd = System.getenv(ContainerdBeside.ENV);
+            try (RuncBaseline runc = new RuncBaseline(node.cgroupParent());
+                    ContainerdBeside theirs = containerd == null || containerd.isBlank() ? null
+                            : ContainerdBeside.start(Path.of(containerd), node, network)) {
+                return measure(iterations, new Floors(new CniChainBaseline(network), runc), theirs);
             }
         }
 
-        private String measure(int iterations, Floors floors) throws Exception {
-            crictlOut("pull", node.image());
+        private String measure(int iterations, Floors floors, @Nullable ContainerdBeside containerd) throws Exception {
+            Target ours = new Target(endpoint, node.daemon().pid(), "");
+            @Nullable Target theirs = containerd == null ? null : new Target("unix://" + containerd.socket(), containerd.pid(), "ctd-");
+            crictlAt(ours.endpoint(), "pull", node.image());
             Map<String, double[]> steps = perStep(STEPS, iterations);
+            Map<String, double[]> theirSteps = perStep(STEPS, iterations);
             Map<String, double[]> floorSteps = perStep(FLOOR_STEPS, iterations);
             double[] cycles = new double[iterations];
+            double[] theirCycles = new double[iterations];
             double[] noop = new double[iterations];
             double[] floorCycles = new double[iterations];
+            if (theirs != null) {
+                crictlAt(theirs.endpoint(), "pull", node.image());
+            }
             for (int i = -WARM_UP; i < iterations; i++) {
-                double[] one = cycle("cycle-" + (i + WARM_UP));
+                double[] one = cycle(ours, "cycle-" + (i + WARM_UP));
+                double @Nullable [] theirOne = theirs == null ? null : cycle(theirs, "cycle-" + (i + WARM_UP));
                 double crictlFloor = crictlNoop();
                 double[] byHand = floors.cycle("gtfloor-" + (i + WARM_UP));
                 if (i >= 0) {
@@ -128,12 +145,20 @@ public final class CycleBenchmark {
                     cycles[i] = Arrays.stream(one).skip(1).sum(); // the 7 pod steps; version is the connection's cost
                     noop[i] = crictlFloor;
                     floorCycles[i] = CRICTL_PER_CYCLE * crictlFloor + Arrays.stream(byHand).sum();
+                    if (theirOne != null) {
+                        store(theirSteps, i, theirOne);
+                        theirCycles[i] = Arrays.stream(theirOne).skip(1).sum();
+                    }
                 }
             }
             List<Burst> concurrent = new ArrayList<>();
+            List<Burst> theirConcurrent = new ArrayList<>();
             List<Burst> concurrentFloor = new ArrayList<>();
             for (int r = 0; r < CONCURRENT_ROUNDS; r++) {
-                concurrent.add(concurrentPods(r));
+                concurrent.add(concurrentPods(ours, r));
+                if (theirs != null) {
+                    theirConcurrent.add(concurrentPods(theirs, r));
+                }
                 concurrentFloor.add(floors.concurrentPods(r));
             }
             double[] grpc = new double[iterations];
@@ -145,18 +170,15 @@ public final class CycleBenchmark {
                     store(grpcSteps, i, one);
                 }
             }
-            String connections = connections(System.getenv(COMPARE_ENV));
+            String compareSocket = containerd != null ? containerd.socket().toString() : System.getenv(COMPARE_ENV);
+            String connections = connections(compareSocket,
+                    theirs == null ? "" : podFigures(theirSteps, theirCycles, theirConcurrent));
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                     "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
                     iterations, System.getProperty("java.version"), median(noop)));
-            appendMedians(json, "", steps);
-            json.append(String.format(Locale.ROOT,
-                    ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"cycle_target_ms\":250,\"concurrent_%d_pods_ms\":%.1f,"
-                            + "\"concurrent_target_ms\":450,\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f,"
-                            + "\"grpc_cycle_ms\":%.1f",
-                    median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles),
-                    CONCURRENT_PODS, Burst.median(concurrent, Burst::wallMillis), CONCURRENT_PODS, Burst.median(concurrent, Burst::machineCpuMillis),
-                    CONCURRENT_PODS, Burst.median(concurrent, Burst::daemonCpuMillis), median(grpc)));
+            json.append(podFigures(steps, cycles, concurrent));
+            json.append(String.format(Locale.ROOT, ",\"cycle_target_ms\":250,\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f",
+                    median(grpc)));
             appendMedians(json, "grpc_", grpcSteps);
             json.append(String.format(Locale.ROOT, ",\"floor\":{\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,\"concurrent_%d_pods_cpu_ms\":%.0f",
                     median(floorCycles), CONCURRENT_PODS, Burst.median(concurrentFloor, Burst::wallMillis), CONCURRENT_PODS,
@@ -167,11 +189,25 @@ public final class CycleBenchmark {
         }
 
         /**
+         * A runtime's crictl figures as JSON fields, each starting with a comma: the step medians, create + start,
+         * the cycle, and the bursts' wall time, machine CPU and the runtime's own CPU (containerd's without its shims).
+         */
+        private static String podFigures(Map<String, double[]> steps, double[] cycles, List<Burst> bursts) {
+            return "," + medians(steps) + String.format(Locale.ROOT,
+                    ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,"
+                            + "\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f",
+                    median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles),
+                    CONCURRENT_PODS, Burst.median(bursts, Burst::wallMillis), CONCURRENT_PODS, Burst.median(bursts, Burst::machineCpuMillis),
+                    CONCURRENT_PODS, Burst.median(bursts, Burst::daemonCpuMillis));
+        }
+
+        /**
          * The fresh-connection figures as JSON fields (each starting with a comma): ours alone, or,
          * with {@code compare} set, ours and the other runtime's taken in turn, with crictl version
-         * against both the same way.
+         * against both the same way, under "compare" after {@code theirPods} (that runtime's
+         * {@link #podFigures}, when it ran the cycle too).
          */
-        private String connections(String compare) throws Exception {
+        private String connections(@Nullable String compare, String theirPods) throws Exception {
             Path ours = node.daemon().socket();
             Path theirs = compare == null || compare.isBlank() ? null
                     : Path.of(compare.startsWith("unix://") ? compare.substring("unix://".length()) : compare);
@@ -186,17 +222,18 @@ public final class CycleBenchmark {
             if (theirs == null) {
                 return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f", median(fresh));
             }
-            String runtime = FreshConnectionVersion.call(theirs).response().getRuntimeName();
+            var version = FreshConnectionVersion.call(theirs).response();
             double[] crictlOurs = new double[CRICTL_VERSION_PAIRS];
             double[] crictlTheirs = new double[CRICTL_VERSION_PAIRS];
             for (int i = 0; i < CRICTL_VERSION_PAIRS; i++) {
                 crictlOurs[i] = crictlVersion("unix://" + ours);
                 crictlTheirs[i] = crictlVersion("unix://" + theirs);
             }
-            return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f,\"compare\":{\"runtime\":%s,"
+            return String.format(Locale.ROOT, ",\"fresh_connection_version_ms\":%.3f,\"compare\":{\"runtime\":%s,\"runtime_version\":%s%s,"
                             + "\"fresh_connection_version_ms\":%.3f,\"fresh_connection_ratio\":%.2f,"
                             + "\"crictl_version_ms\":%.1f,\"crictl_version_ours_ms\":%.1f,\"crictl_version_ratio\":%.3f}",
-                    median(fresh), JSON.writeValueAsString(runtime), median(freshTheirs), median(fresh) / median(freshTheirs),
+                    median(fresh), JSON.writeValueAsString(version.getRuntimeName()),
+                    JSON.writeValueAsString(version.getRuntimeVersion()), theirPods, median(freshTheirs), median(fresh) / median(freshTheirs),
                     median(crictlTheirs), median(crictlOurs), median(crictlOurs) / median(crictlTheirs));
         }
 
@@ -207,11 +244,14 @@ public final class CycleBenchmark {
             return lap(t0);
         }
 
+        /** A runtime the crictl figures are taken against: gantryd, or the one compared with it. */
+        private record Target(String endpoint, long pid, String podPrefix) {}
+
         /** One cycle through crictl: the time of each step in {@link #STEPS} order, in ms. */
-        private double[] cycle(String name) throws IOException, InterruptedException {
-            Path pod = podJson(name);
+        private double[] cycle(Target target, String name) throws IOException, InterruptedException {
+            Path pod = podJson(target.podPrefix() + name);
             Path ctr = containerJson();
-            Steps steps = new Steps();
+            Steps steps = new Steps(target.endpoint());
             steps.time("version");
             String podId = steps.time("runp", pod.toString());
             String id = steps.time("create", podId, ctr.toString(), pod.toString());
@@ -226,7 +266,12 @@ public final class CycleBenchmark {
         /** The steps of one cycle, each a crictl command named as in {@link #STEPS}, timed in order. */
         private final class Steps {
             final double[] ms = new double[STEPS.size()];
+            private final String endpoint;
             private int next;
+
+            Steps(String endpoint) {
+                this.endpoint = endpoint;
+            }
 
             /** Runs {@code crictl verb args}, records its time under the next step, and returns its stdout. */
             String time(String verb, String... args) throws IOException, InterruptedException {
@@ -236,7 +281,7 @@ public final class CycleBenchmark {
                 List<String> command = new ArrayList<>(List.of(verb));
                 command.addAll(List.of(args));
                 long t0 = System.nanoTime();
-                String out = crictlOut(command.toArray(String[]::new));
+                String out = crictlAt(endpoint, command.toArray(String[]::new));
                 ms[next++] = lap(t0);
                 return out;
             }
@@ -315,20 +360,21 @@ public final class CycleBenchmark {
         }
 
         /** Wall time of {@value #CONCURRENT_PODS} pods started at once, each runp, create and start by crictl. */
-        private Burst concurrentPods(int round) throws Exception {
+        private Burst concurrentPods(Target target, int round) throws Exception {
             List<Path> pods = new ArrayList<>();
             for (int i = 0; i < CONCURRENT_PODS; i++) {
-                pods.add(podJson("burst-" + round + "-" + i));
+                pods.add(podJson(target.podPrefix() + "burst-" + round + "-" + i));
             }
             Path ctr = containerJson();
+            String at = target.endpoint();
             List<Future<String>> started = new ArrayList<>();
-            Burst.Timer timer = Burst.start(node.daemon().pid());
+            Burst.Timer timer = Burst.start(target.pid());
             try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_PODS)) {
                 for (Path pod : pods) {
                     started.add(pool.submit(() -> {
-                        String podId = crictlOut("runp", pod.toString());
-                        String id = crictlOut("create", podId, ctr.toString(), pod.toString());
-                        crictlOut("start", id);
+                        String podId = crictlAt(at, "runp", pod.toString());
+                        String id = crictlAt(at, "create", podId, ctr.toString(), pod.toString());
+                        crictlAt(at, "start", id);
                         return podId;
                     }));
                 }
@@ -336,8 +382,8 @@ public final class CycleBenchmark {
             Burst burst = timer.stop();
             for (Future<String> f : started) {
                 String podId = f.get();
-                crictlOut("stopp", podId);
-                crictlOut("rmp", podId);
+                crictlAt(at, "stopp", podId);
+                crictlAt(at, "rmp", podId);
             }
             return burst;
         }
@@ -384,10 +430,10 @@ public final class CycleBenchmark {
             return file;
         }
 
-        /** Runs crictl against the daemon and returns its stdout, stripped; fails on a non-zero exit. */
-        private String crictlOut(String... args) throws IOException, InterruptedException {
+        /** Runs crictl against the runtime at {@code at} and returns its stdout, stripped; fails on a non-zero exit. */
+        private String crictlAt(String at, String... args) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>(List.of(crictl.toString(), "--config", work.resolve("crictl.yaml").toString(),
-                    "--runtime-endpoint", endpoint, "--image-endpoint", endpoint, "--timeout", "60s"));
+                    "--runtime-endpoint", at, "--image-endpoint", at, "--timeout", "60s"));
             command.addAll(List.of(args));
             return run(command);
         }
@@ -452,6 +498,13 @@ public final class CycleBenchmark {
     /** Appends {@code ,"<prefix><step>_ms":<median>} for every step. */
     private static void appendMedians(StringBuilder json, String prefix, Map<String, double[]> byStep) {
         byStep.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s%s_ms\":%.1f", prefix, name, median(values))));
+    }
+
+    /** {@code "<step>_ms":<median>} for every step, comma-separated. */
+    private static String medians(Map<String, double[]> byStep) {
+        StringBuilder json = new StringBuilder();
+        appendMedians(json, "", byStep);
+        return json.substring(1);
     }
 
     private static double lap(long t0) {
