@@ -20,17 +20,14 @@ import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
-import dev.gantry.e2e.fixtures.HostCommands;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  * conmon_rss          summed VmRSS of the conmon processes of those 20 running containers
  * daemon_rss          idle (after warm-up); with 20 running pods of one container each after 5 s without a
  *                     call (issue 15's definition); and with 50 running pods, 1 s after the last started
+ * compare             with BENCH_CONTAINERD=&lt;containerd binary&gt;: that containerd started beside gantryd
+ *                     afterwards ({@link ContainerdBeside}), its RSS idle and with 20 running pods after 5 s,
+ *                     and its shims' memory, taken as gantryd's ({@link ContainerdMemory})
  * </pre>
  *
  * Everything is removed again and the bridge must be empty afterwards, so a leak fails the
@@ -67,9 +67,15 @@ public final class ContainerBenchmark {
 
     /** The summary printed as JSON. */
     public record Result(int containers, Stats createMs, Stats startMs, Stats stopMs, Stats removeMs, Stats listMs, Stats statusMs,
-            Stats podStartMs, @Nullable ConmonMemory conmon, double rssIdleMib, double rssIdleWithPodsMib, double rssPodsMib) {
+            Stats podStartMs, @Nullable HelperMemory conmon, double rssIdleMib, double rssIdleWithPodsMib, double rssPodsMib,
+            ContainerdMemory.@Nullable Result containerd) {
 
-        private ConmonMemory measuredConmon() {
+        Result comparedWith(ContainerdMemory.Result theirs) {
+            return new Result(containers, createMs, startMs, stopMs, removeMs, listMs, statusMs, podStartMs, conmon, rssIdleMib,
+                    rssIdleWithPodsMib, rssPodsMib, theirs);
+        }
+
+        private HelperMemory measuredConmon() {
             return Objects.requireNonNull(conmon, "conmon"); // measured in every run that writes JSON
         }
 
@@ -82,11 +88,11 @@ public final class ContainerBenchmark {
                             + "\"conmon_rss_sum_mib\":%.1f,\"conmon_rss_per_container_mib\":%.2f,"
                             + "\"conmon_pss_sum_mib\":%.1f,\"conmon_anon_sum_mib\":%.1f,"
                             + "\"daemon_rss_idle_mib\":%.1f,\"daemon_rss_idle_with_%d_pods_mib\":%.1f,"
-                            + "\"daemon_rss_pods\":%d,\"daemon_rss_with_pods_mib\":%.1f}",
+                            + "\"daemon_rss_pods\":%d,\"daemon_rss_with_pods_mib\":%.1f%s}",
                     containers, PODS_FOR_CALLS, System.getProperty("java.version"),
                     createMs.toJson(), startMs.toJson(), stopMs.toJson(), removeMs.toJson(), listMs.toJson(), statusMs.toJson(),
                     POD_START, podStartMs.toJson(), measuredConmon().rssMib(), measuredConmon().rssMib() / POD_START, measuredConmon().pssMib(), measuredConmon().anonMib(),
-                    rssIdleMib, POD_START, rssIdleWithPodsMib, RSS_PODS, rssPodsMib);
+                    rssIdleMib, POD_START, rssIdleWithPodsMib, RSS_PODS, rssPodsMib, containerd == null ? "" : containerd.toJson());
         }
     }
 
@@ -101,7 +107,16 @@ public final class ContainerBenchmark {
         if (containers < 1) {
             throw new IllegalArgumentException("containers must be at least 1, got " + containers);
         }
-        return BenchNode.named("ctr").network("gtbench2", "10.213.54.0/24").run(node -> new Run(node).measure(containers));
+        String containerd = System.getenv(ContainerdBeside.ENV);
+        return BenchNode.named("ctr").network("gtbench2", "10.213.54.0/24").run(node -> {
+            Result ours = new Run(node).measure(containers);
+            if (containerd == null || containerd.isBlank()) {
+                return ours;
+            }
+            try (ContainerdBeside theirs = ContainerdBeside.start(Path.of(containerd), node, Objects.requireNonNull(node.network()))) {
+                return ours.comparedWith(ContainerdMemory.measure(theirs, node));
+            }
+        });
     }
 
     /** One benchmark run against a started node. */
@@ -193,7 +208,7 @@ public final class ContainerBenchmark {
             double[] podStart = new double[POD_START];
             List<String> running = new ArrayList<>();
             List<String> runningPods = new ArrayList<>();
-            ConmonMemory conmon = null;
+            HelperMemory conmon = null;
             double rssIdleWithPods = Double.NaN;
             for (int i = 0; i < RSS_PODS; i++) {
                 PodSandboxConfig pod = node.pod("full-" + i).build();
@@ -209,7 +224,7 @@ public final class ContainerBenchmark {
                     podStart[i] = (t1 - t0) / 1e6;
                 }
                 if (i == POD_START - 1) {
-                    conmon = conmonMemory(node.daemon().state(), POD_START);
+                    conmon = HelperMemory.of("conmon", node.daemon().state(), POD_START);
                     Thread.sleep(IDLE_WITH_PODS_MILLIS);
                     rssIdleWithPods = StartupBenchmark.rssMib(node.daemon().pid());
                 }
@@ -223,7 +238,7 @@ public final class ContainerBenchmark {
             }
             checkEmpty("after the running pods");
             return new Result(containers, Stats.of(create), Stats.of(start), Stats.of(stop), Stats.of(remove), Stats.of(list),
-                    Stats.of(status), Stats.of(podStart), conmon, rssIdle, rssIdleWithPods, rssPods);
+                    Stats.of(status), Stats.of(podStart), conmon, rssIdle, rssIdleWithPods, rssPods, null);
         }
 
         private PodSandboxConfig sharedPidPod(String name) {
@@ -279,46 +294,5 @@ public final class ContainerBenchmark {
                         + network.bridgePorts() + ", reservations " + network.reservations());
             }
         }
-    }
-
-    /**
-     * The conmon processes' memory, summed: VmRSS (each process counts the shared library pages it
-     * touched, as {@code ps} shows), PSS (shared pages split between their users: what they really
-     * cost the node together) and anonymous RSS (their own heap and stacks).
-     */
-    public record ConmonMemory(double rssMib, double pssMib, double anonMib) {}
-
-    /** The memory of the conmon processes whose command line names the daemon's state dir; there must be {@code expected}. */
-    static ConmonMemory conmonMemory(Path state, int expected) throws IOException {
-        String dir = state.toString();
-        List<Long> pids;
-        try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-            pids = all.map(ProcessHandle::pid).filter(pid -> {
-                String cmdline = HostCommands.cmdline(pid);
-                return cmdline.contains("conmon") && cmdline.contains(dir);
-            }).toList();
-        }
-        if (pids.size() != expected) {
-            throw new IllegalStateException("found " + pids.size() + " conmon processes for " + dir + ", expected " + expected);
-        }
-        double rss = 0;
-        double pss = 0;
-        double anon = 0;
-        for (long pid : pids) {
-            rss += StartupBenchmark.rssMib(pid);
-            pss += kib(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:") / 1024.0;
-            anon += kib(Path.of("/proc", Long.toString(pid), "status"), "RssAnon:") / 1024.0;
-        }
-        return new ConmonMemory(rss, pss, anon);
-    }
-
-    /** The kB value of the line starting with {@code key} in a /proc file. */
-    private static long kib(Path file, String key) throws IOException {
-        for (String line : Files.readAllLines(file)) {
-            if (line.startsWith(key)) {
-                return Long.parseLong(line.substring(key.length()).strip().split("\\s+")[0]);
-            }
-        }
-        throw new IOException(file + " has no " + key);
     }
 }

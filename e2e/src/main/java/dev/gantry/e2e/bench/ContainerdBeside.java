@@ -105,6 +105,11 @@ final class ContainerdBeside implements AutoCloseable {
                 """.formatted(dir, cri, node.pauseImage(), CniTestNetwork.DEBIAN_PLUGINS, network.confDir(), registry);
     }
 
+    /** Where everything of this containerd lies; its shims' command lines name it. */
+    Path dir() {
+        return dir;
+    }
+
     Path socket() {
         return dir.resolve("containerd.sock");
     }
