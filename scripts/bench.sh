@@ -5,13 +5,14 @@
 #                                            against skopeo copy + umoci unpack (default 5 runs of ~200 MB)
 #   scripts/bench.sh pull [runs] [engines]   the big image of issue 15 (busybox + 40/36/32/28/24 MiB of random bytes, gzip)
 #                                            and the same shape of text: cold pulls with ISA-L and with zlib, beside the
-#                                            floors gzip -d, sha256sum and cp + sync of its blobs (default 7 runs)
+#                                            floors gzip -d, sha256sum and cp + sync of its blobs (default 7 runs);
+#                                            BENCH_CONTAINERD=<binary>: the same cold pulls through that containerd
 #   scripts/bench.sh sandbox [pods]          pod sandboxes with Debian's CNI plugins (root): N sequential pods
 #                                            (run/stop/remove), 20 concurrent runs, the plugin chain by hand (default 100)
 #   scripts/bench.sh containers [n]          containers with runc and conmon (root): create/start/stop/remove of N containers
 #                                            over 10 pods, List/Status with N present, full pod start, conmon and daemon RSS
-#                                            (idle; 5 s idle with 20 running pods; with 50)
-#                                            (default 100)
+#                                            (idle; 5 s idle with 20 running pods; with 50) (default 100);
+#                                            BENCH_CONTAINERD=<binary>: that containerd's RSS and shims the same way
 #   scripts/bench.sh streaming [execs]       Exec and PortForward through the streaming server over SPDY (root): exec
 #                                            round trip of `true` and `echo` (p50/p99 over N, default 100), PortForward
 #                                            throughput of 256 MiB to a sink in a pod, 20 concurrent exec sessions

@@ -3,6 +3,7 @@ package dev.gantry.e2e.bench;
 import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.PullImageRequest;
 import dev.gantry.cri.v1.RemoveImageRequest;
+import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.e2e.bench.StartupBenchmark.Stats;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.BusyboxLayer;
@@ -14,6 +15,7 @@ import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,8 @@ import java.util.StringJoiner;
  *
  * <pre>
  * gantry.&lt;engine&gt;.&lt;image&gt;   cold PullImage p50/min/max ms (empty store, after sync), daemon CPU ms per pull
+ * containerd.&lt;image&gt;         with BENCH_CONTAINERD=&lt;containerd binary&gt;: the same against that containerd, started
+ *                              after gantryd ({@link ContainerdBeside}), its store emptied by its collector before each pull
  * floors.&lt;image&gt;             gzip -d of every layer, sha256sum of every blob, cp of every blob to the
  *                              daemon's disk (+ sync), each run one after the other on one core
  * </pre>
@@ -76,6 +80,10 @@ public final class BigPullBenchmark {
                 }
                 json.add("\"gantry_" + engine + "\":" + perImage);
             }
+            String containerd = System.getenv(ContainerdBeside.ENV);
+            if (containerd != null && !containerd.isBlank()) {
+                json.add("\"containerd\":" + containerdPulls(Path.of(containerd), registry.host(), work, images, runs));
+            }
             StringJoiner floors = new StringJoiner(",", "{", "}");
             for (var image : images.entrySet()) {
                 floors.add("\"" + image.getKey() + "\":" + floors(image.getValue(), work, runs));
@@ -112,13 +120,38 @@ public final class BigPullBenchmark {
         return new Image(registry.registry().reference(repository, "1"), pushed, own);
     }
 
+    /** The same cold pulls through containerd's CRI, as {@link #pulls}; its version beside them. */
+    private static String containerdPulls(Path binary, String registry, Path work, Map<String, Image> images, int runs)
+            throws IOException, InterruptedException {
+        StringJoiner perImage = new StringJoiner(",", "{", "}");
+        try (ContainerdBeside containerd = ContainerdBeside.start(binary, ContainerdBeside.Setup.pulls(registry, work));
+                CriClient client = CriClient.connect(containerd.socket(), ImagePullBenchmark.PULL_DEADLINE)) {
+            perImage.add("\"runtime_version\":\"" + client.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeVersion() + "\"");
+            for (var image : images.entrySet()) {
+                perImage.add("\"" + image.getKey() + "\":" + pulls(client, containerd.pid(), image.getValue(), runs,
+                        () -> containerd.awaitEmptyStore(Duration.ofSeconds(60))));
+            }
+        }
+        return perImage.toString();
+    }
+
+    /** What makes the runtime's store empty again after a RemoveImage, before the next cold pull. */
+    private interface Emptied {
+        void await() throws IOException, InterruptedException;
+    }
+
     /** Cold pulls into an empty store, each after sync; returns p50/min/max ms and the daemon's CPU ms per pull. */
     private static String pulls(CriClient client, long pid, Image image, int runs) throws IOException, InterruptedException {
+        return pulls(client, pid, image, runs, () -> {}); // gantryd's RemoveImage deletes the layers before it answers
+    }
+
+    private static String pulls(CriClient client, long pid, Image image, int runs, Emptied emptied) throws IOException, InterruptedException {
         ImageSpec spec = ImageSpec.newBuilder().setImage(image.reference()).build();
         pullAndRemove(client, spec); // warm-up: JIT, page cache of the registry's blobs
         double[] ms = new double[runs];
         double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
+            emptied.await();
             ImagePullBenchmark.settle();
             long cpuBefore = StartupBenchmark.cpuTicks(pid);
             long start = System.nanoTime();

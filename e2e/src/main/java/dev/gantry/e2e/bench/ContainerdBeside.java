@@ -5,7 +5,9 @@ import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.CniTestNetwork;
 import dev.gantry.e2e.harness.NodeCleanup;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * containerd's CRI plugin run beside gantryd on the same node, for figures side by side in one
@@ -37,10 +41,32 @@ final class ContainerdBeside implements AutoCloseable {
 
     private final Path dir;
     private final Process process;
-    private final String cgroupParent;
+    private final @Nullable String cgroupParent;
     private final List<Path> madeFixedDirs;
 
-    private ContainerdBeside(Path dir, Process process, String cgroupParent, List<Path> madeFixedDirs) {
+    /**
+     * What containerd is set up with.
+     *
+     * @param registry host:port of the loopback registry it pulls from over plain HTTP
+     * @param sandboxImage its pods' sandbox image, in that registry
+     * @param cniConfDir its CNI conf dir (empty, or absent, for a containerd that runs no pods)
+     * @param cgroupParent the parent of its pods' cgroups, whose processes closing kills; null when it runs no pods
+     */
+    record Setup(String registry, String sandboxImage, Path cniConfDir, @Nullable String cgroupParent) {
+
+        /** For pods on {@code node}'s network, image and registry. */
+        static Setup pods(BenchNode.Node node, CniTestNetwork network) {
+            return new Setup(node.image().substring(0, node.image().indexOf('/')), node.pauseImage(), network.confDir(),
+                    node.cgroupParent());
+        }
+
+        /** For pulls alone. */
+        static Setup pulls(String registry, Path work) {
+            return new Setup(registry, registry + "/none/pause:1", work.resolve("no-cni"), null);
+        }
+    }
+
+    private ContainerdBeside(Path dir, Process process, @Nullable String cgroupParent, List<Path> madeFixedDirs) {
         this.dir = dir;
         this.process = process;
         this.cgroupParent = cgroupParent;
@@ -49,15 +75,20 @@ final class ContainerdBeside implements AutoCloseable {
 
     /** Starts {@code binary} for {@code node}'s registry, image and network, and waits until its CRI answers. */
     static ContainerdBeside start(Path binary, BenchNode.Node node, CniTestNetwork network) throws IOException, InterruptedException {
+        return start(binary, Setup.pods(node, network));
+    }
+
+    /** Starts {@code binary} as {@code setup} says, and waits until its CRI answers. */
+    static ContainerdBeside start(Path binary, Setup setup) throws IOException, InterruptedException {
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException(ENV + ": no containerd at " + binary);
         }
         Path dir = Files.createTempDirectory("gantry-bench-containerd-");
-        Files.writeString(dir.resolve("config.toml"), config(dir, node, network));
+        Files.writeString(dir.resolve("config.toml"), config(dir, setup));
         List<Path> absent = FIXED_DIRS.stream().filter(d -> !Files.exists(d)).toList();
         Process process = new ProcessBuilder(binary.toString(), "--config", dir.resolve("config.toml").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
-        ContainerdBeside started = new ContainerdBeside(dir, process, node.cgroupParent(), absent);
+        ContainerdBeside started = new ContainerdBeside(dir, process, setup.cgroupParent(), absent);
         try {
             started.awaitReady();
             return started;
@@ -72,8 +103,7 @@ final class ContainerdBeside implements AutoCloseable {
      * the snapshotters this node cannot use, and lets the sandbox keep the runtime's own
      * oom_score_adj as gantryd does (this node has no CAP_SYS_RESOURCE to lower it).
      */
-    private static String config(Path dir, BenchNode.Node node, CniTestNetwork network) {
-        String registry = node.image().substring(0, node.image().indexOf('/'));
+    private static String config(Path dir, Setup setup) {
         String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
         return """
                 version = 2
@@ -102,7 +132,7 @@ final class ContainerdBeside implements AutoCloseable {
                   Root = "%1$s/runc"
                 [%2$s.registry.mirrors."%6$s"]
                   endpoint = ["http://%6$s"]
-                """.formatted(dir, cri, node.pauseImage(), CniTestNetwork.DEBIAN_PLUGINS, network.confDir(), registry);
+                """.formatted(dir, cri, setup.sandboxImage(), CniTestNetwork.DEBIAN_PLUGINS, setup.cniConfDir(), setup.registry());
     }
 
     /** Where everything of this containerd lies; its shims' command lines name it. */
@@ -117,6 +147,33 @@ final class ContainerdBeside implements AutoCloseable {
     /** containerd's own process: its shims are processes of their own. */
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * Waits until containerd holds no blob and no snapshot: its garbage collector deletes a removed
+     * image's content after RemoveImage answers, and a pull that found it would not be cold.
+     */
+    void awaitEmptyStore(Duration timeout) throws IOException, InterruptedException {
+        Path root = dir.resolve("root");
+        List<Path> stores = List.of(root.resolve("io.containerd.content.v1.content/blobs/sha256"),
+                root.resolve("io.containerd.snapshotter.v1.overlayfs/snapshots"));
+        Instant giveUp = Instant.now().plus(timeout);
+        while (stores.stream().anyMatch(ContainerdBeside::holdsAnything)) {
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException("containerd still holds blobs or snapshots " + timeout + " after the image's removal");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean holdsAnything(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isPresent();
+        } catch (NoSuchFileException absent) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {
@@ -153,12 +210,14 @@ final class ContainerdBeside implements AutoCloseable {
                 System.err.println("containerd cleanup: " + e.getMessage());
             }
             process.destroy();
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         }
         Set<Long> pids = new LinkedHashSet<>(NodeCleanup.processesNaming(dir)); // the shims
-        pids.addAll(NodeCleanup.cgroupProcesses(List.of(cgroupParent)));
+        if (cgroupParent != null) {
+            pids.addAll(NodeCleanup.cgroupProcesses(List.of(cgroupParent)));
+        }
         NodeCleanup.killAndAwait(pids, Duration.ofSeconds(10));
         List<String> left = new ArrayList<>(NodeCleanup.mountPoints().stream().filter(p -> p.startsWith(dir + "/")).toList());
         NodeCleanup.unmountUnder(dir, List.of());
