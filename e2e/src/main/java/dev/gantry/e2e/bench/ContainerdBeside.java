@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  * directory of its own (root, state, socket, runc's state, its plugins' paths), except the network
  * namespaces its CNI code names under /var/run/netns, which removing its pods removes, and the
  * fixed directories of {@link #FIXED_DIRS}. Closing removes every pod it still lists, stops it,
- * kills its shims and containers, deletes its directory, and those fixed directories it made.
+ * kills its shims and what is left in the pods' cgroup parent (shared with gantryd's pods, which a
+ * benchmark has removed by then, or which a failed one's cleanup kills anyway), deletes its
+ * directory, and those fixed directories it made.
  */
 final class ContainerdBeside implements AutoCloseable {
 
@@ -178,7 +179,7 @@ final class ContainerdBeside implements AutoCloseable {
 
     private void awaitReady() throws IOException, InterruptedException {
         Instant giveUp = Instant.now().plus(READY);
-        RuntimeException last = null;
+        @Nullable RuntimeException last = null;
         while (Instant.now().isBefore(giveUp)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("containerd exited " + process.exitValue() + ":\n" + log());
@@ -219,7 +220,7 @@ final class ContainerdBeside implements AutoCloseable {
             pids.addAll(NodeCleanup.cgroupProcesses(List.of(cgroupParent)));
         }
         NodeCleanup.killAndAwait(pids, Duration.ofSeconds(10));
-        List<String> left = new ArrayList<>(NodeCleanup.mountPoints().stream().filter(p -> p.startsWith(dir + "/")).toList());
+        List<String> left = NodeCleanup.mountPoints().stream().filter(p -> p.startsWith(dir + "/")).toList();
         NodeCleanup.unmountUnder(dir, List.of());
         if (!pids.isEmpty() || !left.isEmpty()) {
             System.err.println("containerd cleanup: killed " + pids + ", unmounted " + left);
