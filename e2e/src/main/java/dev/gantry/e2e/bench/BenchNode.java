@@ -1,5 +1,7 @@
 package dev.gantry.e2e.bench;
 
+import dev.gantry.cri.v1.ContainerState;
+import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.PodSandboxConfig;
 import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.BusyboxLayer;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -93,6 +96,21 @@ final class BenchNode {
         /** A pod as {@link PodConfigs#named}, with its cgroup under this run's parent. */
         PodSandboxConfig.Builder pod(String podName) {
             return PodConfigs.named(podName, logRoot, cgroupParent);
+        }
+    }
+
+    /**
+     * Polls ContainerStatus every {@code poll} until the container is RUNNING; fails after 60 s.
+     * Pod-start figures that include this wait poll tightly.
+     */
+    static void awaitRunning(CriClient client, String id, Duration poll) throws InterruptedException {
+        Instant giveUp = Instant.now().plusSeconds(60);
+        while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
+            if (Instant.now().isAfter(giveUp)) {
+                throw new IllegalStateException("container " + id + " not RUNNING after 60 s");
+            }
+            Thread.sleep(poll);
         }
     }
 

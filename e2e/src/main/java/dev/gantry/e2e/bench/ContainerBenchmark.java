@@ -1,7 +1,6 @@
 package dev.gantry.e2e.bench;
 
 import dev.gantry.cri.v1.ContainerConfig;
-import dev.gantry.cri.v1.ContainerState;
 import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.ImageSpec;
@@ -23,7 +22,7 @@ import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -273,16 +272,9 @@ public final class ContainerBenchmark {
             client.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
         }
 
-        /** Polls ContainerStatus until RUNNING; part of what pod_start times, so it polls tightly. */
+        /** Part of what pod_start times, so it polls tightly. */
         private void awaitRunning(String id) throws InterruptedException {
-            Instant giveUp = Instant.now().plusSeconds(60);
-            while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-                    .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
-                if (Instant.now().isAfter(giveUp)) {
-                    throw new IllegalStateException("container " + id + " not RUNNING after 60 s");
-                }
-                Thread.sleep(1);
-            }
+            BenchNode.awaitRunning(client, id, Duration.ofMillis(1));
         }
 
         private void checkEmpty(String when) {

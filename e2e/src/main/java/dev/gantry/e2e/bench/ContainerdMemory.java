@@ -1,8 +1,6 @@
 package dev.gantry.e2e.bench;
 
 import dev.gantry.cri.v1.ContainerConfig;
-import dev.gantry.cri.v1.ContainerState;
-import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.PodSandboxConfig;
@@ -19,7 +17,6 @@ import dev.gantry.e2e.client.CriClient;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,14 +86,7 @@ final class ContainerdMemory {
             String id = rt.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config)
                     .setSandboxConfig(pod).build()).getContainerId();
             rt.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-            Instant giveUp = Instant.now().plusSeconds(60);
-            while (rt.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus().getState()
-                    != ContainerState.CONTAINER_RUNNING) {
-                if (Instant.now().isAfter(giveUp)) {
-                    throw new IllegalStateException("containerd: container " + id + " not RUNNING after 60 s");
-                }
-                Thread.sleep(10);
-            }
+            BenchNode.awaitRunning(client, id, Duration.ofMillis(10));
             return new Running(podId, id);
         }
 

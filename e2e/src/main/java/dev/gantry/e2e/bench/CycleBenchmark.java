@@ -193,7 +193,9 @@ public final class CycleBenchmark {
          * the cycle, and the bursts' wall time, machine CPU and the runtime's own CPU (containerd's without its shims).
          */
         private static String podFigures(Map<String, double[]> steps, double[] cycles, List<Burst> bursts) {
-            return "," + medians(steps) + String.format(Locale.ROOT,
+            StringBuilder json = new StringBuilder();
+            appendMedians(json, "", steps);
+            return json + String.format(Locale.ROOT,
                     ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,"
                             + "\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f",
                     median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles),
@@ -498,13 +500,6 @@ public final class CycleBenchmark {
     /** Appends {@code ,"<prefix><step>_ms":<median>} for every step. */
     private static void appendMedians(StringBuilder json, String prefix, Map<String, double[]> byStep) {
         byStep.forEach((name, values) -> json.append(String.format(Locale.ROOT, ",\"%s%s_ms\":%.1f", prefix, name, median(values))));
-    }
-
-    /** {@code "<step>_ms":<median>} for every step, comma-separated. */
-    private static String medians(Map<String, double[]> byStep) {
-        StringBuilder json = new StringBuilder();
-        appendMedians(json, "", byStep);
-        return json.substring(1);
     }
 
     private static double lap(long t0) {

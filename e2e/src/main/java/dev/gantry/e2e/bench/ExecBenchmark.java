@@ -1,8 +1,6 @@
 package dev.gantry.e2e.bench;
 
 import dev.gantry.cri.v1.ContainerConfig;
-import dev.gantry.cri.v1.ContainerState;
-import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.ExecSyncRequest;
 import dev.gantry.cri.v1.ExecSyncResponse;
@@ -23,7 +21,7 @@ import dev.gantry.e2e.fixtures.ContainerConfigs;
 import dev.gantry.e2e.fixtures.PodConfigs;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,14 +73,7 @@ public final class ExecBenchmark {
         String id = rt.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId).setConfig(config).setSandboxConfig(pod).build())
                 .getContainerId();
         rt.startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-        Instant giveUp = Instant.now().plusSeconds(60);
-        while (rt.containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus().getState()
-                != ContainerState.CONTAINER_RUNNING) {
-            if (Instant.now().isAfter(giveUp)) {
-                throw new IllegalStateException("container " + id + " not RUNNING after 60 s");
-            }
-            Thread.sleep(5);
-        }
+        BenchNode.awaitRunning(node.client(), id, Duration.ofMillis(5));
         ExecSyncRequest request = ExecSyncRequest.newBuilder().setContainerId(id).addCmd("true").setTimeout(30).build();
         String runcRoot = node.daemon().state().resolve("runc").resolve("runc").toString();
         List<String> byHand = List.of("runc", "--root", runcRoot, "exec", id, "true");

@@ -1,8 +1,6 @@
 package dev.gantry.e2e.bench;
 
 import dev.gantry.cri.v1.ContainerConfig;
-import dev.gantry.cri.v1.ContainerState;
-import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.ListContainerStatsRequest;
@@ -103,7 +101,7 @@ public final class StatsBenchmark {
                 client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
             }
             for (String id : ids) {
-                awaitRunning(client, id);
+                BenchNode.awaitRunning(client, id, Duration.ofMillis(10));
             }
             // Measure a node in its steady state, not a daemon just started: gantryd's JIT compiles only
             // hot code (bin/gantryd), and on a node the kubelet's relists every second make the shared
@@ -183,16 +181,5 @@ public final class StatsBenchmark {
         long after = StartupBenchmark.cpuTicks(pid);
         double minutes = (System.nanoTime() - t0) / 60e9;
         return (after - before) / CLOCK_TICKS * 1000 / minutes;
-    }
-
-    private static void awaitRunning(CriClient client, String id) throws InterruptedException {
-        Instant giveUp = Instant.now().plusSeconds(60);
-        while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-                .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
-            if (Instant.now().isAfter(giveUp)) {
-                throw new IllegalStateException("container " + id + " not RUNNING after 60 s");
-            }
-            Thread.sleep(10);
-        }
     }
 }

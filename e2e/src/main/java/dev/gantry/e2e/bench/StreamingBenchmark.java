@@ -1,8 +1,6 @@
 package dev.gantry.e2e.bench;
 
 import dev.gantry.cri.v1.ContainerConfig;
-import dev.gantry.cri.v1.ContainerState;
-import dev.gantry.cri.v1.ContainerStatusRequest;
 import dev.gantry.cri.v1.CreateContainerRequest;
 import dev.gantry.cri.v1.ImageSpec;
 import dev.gantry.cri.v1.NamespaceMode;
@@ -22,7 +20,6 @@ import dev.gantry.e2e.client.Transport;
 import dev.gantry.e2e.fixtures.ContainerConfigs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -197,14 +194,7 @@ public final class StreamingBenchmark {
             String id = client.runtime().createContainer(CreateContainerRequest.newBuilder()
                     .setPodSandboxId(podId).setConfig(config).setSandboxConfig(pod).build()).getContainerId();
             client.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-            Instant giveUp = Instant.now().plusSeconds(60);
-            while (client.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-                    .getStatus().getState() != ContainerState.CONTAINER_RUNNING) {
-                if (Instant.now().isAfter(giveUp)) {
-                    throw new IllegalStateException("container " + name + " not RUNNING after 60 s");
-                }
-                Thread.sleep(10);
-            }
+            BenchNode.awaitRunning(client, id, Duration.ofMillis(10));
             return id;
         }
     }
