@@ -1,10 +1,10 @@
 package dev.gantry.sandbox;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.common.store.RecordStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.common.store.RecordStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,46 +28,77 @@ final class PodRecordCodec implements RecordStore.Codec<PodSandbox> {
 
     @Override
     public byte[] encode(PodSandbox pod) throws IOException {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("version", VERSION);
-        root.put("id", pod.id());
-        ObjectNode metadata = root.putObject("metadata");
-        metadata.put("name", pod.metadata().name());
-        metadata.put("namespace", pod.metadata().namespace());
-        metadata.put("uid", pod.metadata().uid());
-        metadata.put("attempt", pod.metadata().attempt());
-        ObjectNode state = root.putObject("state");
-        switch (pod.state()) {
-            case SandboxState.Creating c -> state.put("kind", "CREATING");
-            case SandboxState.Ready r -> state.put("kind", "READY");
-            case SandboxState.NotReady n -> state.put("kind", "NOTREADY").put("reason", n.reason());
+        // Streamed, not built as a tree and then written: a pod's record is written several times in
+        // its life, on the RPC's path, by code that runs too rarely to be compiled.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
+        try (JsonGenerator json = mapper.getFactory().createGenerator(bytes)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeNumberField("version", VERSION);
+            json.writeStringField("id", pod.id());
+            json.writeObjectFieldStart("metadata");
+            json.writeStringField("name", pod.metadata().name());
+            json.writeStringField("namespace", pod.metadata().namespace());
+            json.writeStringField("uid", pod.metadata().uid());
+            json.writeNumberField("attempt", pod.metadata().attempt());
+            json.writeEndObject();
+            json.writeObjectFieldStart("state");
+            switch (pod.state()) {
+                case SandboxState.Creating c -> json.writeStringField("kind", "CREATING");
+                case SandboxState.Ready r -> json.writeStringField("kind", "READY");
+                case SandboxState.NotReady n -> {
+                    json.writeStringField("kind", "NOTREADY");
+                    json.writeStringField("reason", n.reason());
+                }
+            }
+            json.writeEndObject();
+            json.writeStringField("createdAt", pod.createdAt().toString());
+            writeStringMap(json, "labels", pod.labels());
+            writeStringMap(json, "annotations", pod.annotations());
+            json.writeStringField("runtimeHandler", pod.runtimeHandler());
+            json.writeStringField("logDirectory", pod.logDirectory());
+            json.writeStringField("hostname", pod.hostname());
+            json.writeObjectFieldStart("network");
+            json.writeBooleanField("hostNetwork", pod.network().hostNetwork());
+            json.writeStringField("namespacePath", pod.network().namespacePath());
+            json.writeArrayFieldStart("ips");
+            for (String ip : pod.network().ips()) {
+                json.writeString(ip);
+            }
+            json.writeEndArray();
+            json.writeStringField("cniNetworkName", pod.network().cniNetworkName());
+            json.writeStringField("interfaceName", pod.network().interfaceName());
+            json.writeEndObject();
+            json.writeObjectFieldStart("namespaces");
+            json.writeStringField("network", pod.namespaces().network().name());
+            json.writeStringField("pid", pod.namespaces().pid().name());
+            json.writeStringField("ipc", pod.namespaces().ipc().name());
+            json.writeEndObject();
+            json.writeObjectFieldStart("paths");
+            json.writeStringField("podDirectory", pod.paths().podDirectory());
+            writeStringMap(json, "namespacePaths", pod.paths().namespacePaths());
+            json.writeStringField("shmPath", pod.paths().shmPath());
+            json.writeEndObject();
+            json.writeStringField("cgroupParent", pod.cgroupParent());
+            json.writeBooleanField("cgroupCreated", pod.cgroupCreated());
+            if (pod.infra().isPresent()) {
+                json.writeObjectFieldStart("infra");
+                json.writeNumberField("pid", pod.infra().get().pid());
+                json.writeNumberField("startTime", pod.infra().get().startTime());
+                json.writeEndObject();
+            }
+            writeStringMap(json, "sysctls", pod.sysctls());
+            json.writeEndObject();
         }
-        root.put("createdAt", pod.createdAt().toString());
-        root.set("labels", mapper.valueToTree(pod.labels()));
-        root.set("annotations", mapper.valueToTree(pod.annotations()));
-        root.put("runtimeHandler", pod.runtimeHandler());
-        root.put("logDirectory", pod.logDirectory());
-        root.put("hostname", pod.hostname());
-        ObjectNode network = root.putObject("network");
-        network.put("hostNetwork", pod.network().hostNetwork());
-        network.put("namespacePath", pod.network().namespacePath());
-        ArrayNode ips = network.putArray("ips");
-        pod.network().ips().forEach(ips::add);
-        network.put("cniNetworkName", pod.network().cniNetworkName());
-        network.put("interfaceName", pod.network().interfaceName());
-        ObjectNode namespaces = root.putObject("namespaces");
-        namespaces.put("network", pod.namespaces().network().name());
-        namespaces.put("pid", pod.namespaces().pid().name());
-        namespaces.put("ipc", pod.namespaces().ipc().name());
-        ObjectNode paths = root.putObject("paths");
-        paths.put("podDirectory", pod.paths().podDirectory());
-        paths.set("namespacePaths", mapper.valueToTree(pod.paths().namespacePaths()));
-        paths.put("shmPath", pod.paths().shmPath());
-        root.put("cgroupParent", pod.cgroupParent());
-        root.put("cgroupCreated", pod.cgroupCreated());
-        pod.infra().ifPresent(infra -> root.putObject("infra").put("pid", infra.pid()).put("startTime", infra.startTime()));
-        root.set("sysctls", mapper.valueToTree(pod.sysctls()));
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        return bytes.toByteArray();
+    }
+
+    private static void writeStringMap(JsonGenerator json, String field, Map<String, String> map) throws IOException {
+        json.writeObjectFieldStart(field);
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            json.writeStringField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
     }
 
     /** @throws IOException when the bytes are not a version-1 pod record; the message says what is wrong */

@@ -1,12 +1,13 @@
 package dev.gantry.runtime.container;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gantry.common.store.RecordStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gantry.common.store.RecordStore;
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.LinuxContainerResources;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,39 +28,56 @@ final class ContainerRecordCodec implements RecordStore.Codec<Container> {
 
     @Override
     public byte[] encode(Container c) throws IOException {
-        ObjectNode root = mapper.createObjectNode();
-        root.put("version", VERSION);
-        root.put("id", c.id());
-        root.put("podId", c.podId());
-        root.put("reservedName", c.reservedName());
-        root.put("config", Base64.getEncoder().encodeToString(c.config().toByteArray()));
-        root.put("image", c.image());
-        root.put("imageId", c.imageId());
-        root.put("imageRef", c.imageRef());
-        root.put("createdAt", c.createdAt().toString());
-        root.put("logPath", c.logPath());
-        root.put("cgroupsPath", c.cgroupsPath());
-        root.put("runtimeHandler", c.runtimeHandler());
-        root.put("stopSignal", c.stopSignal());
-        root.put("resources", Base64.getEncoder().encodeToString(c.resources().toByteArray()));
-        root.put("uid", c.uid());
-        root.put("gid", c.gid());
-        c.supplementalGroups().forEach(root.putArray("supplementalGroups")::add);
-        root.put("pid", c.pid());
-        root.put("removing", c.removing());
-        ObjectNode state = root.putObject("state");
-        switch (c.state()) {
-            case ContainerState.Creating s -> state.put("kind", "CREATING");
-            case ContainerState.Created s -> state.put("kind", "CREATED");
-            case ContainerState.Running s -> state.put("kind", "RUNNING").put("startedAt", s.startedAt().toString());
-            case ContainerState.Exited s -> state.put("kind", "EXITED")
-                    .put("startedAt", s.startedAt().toString())
-                    .put("finishedAt", s.finishedAt().toString())
-                    .put("exitCode", s.exitCode())
-                    .put("reason", s.reason())
-                    .put("message", s.message());
+        // Streamed, not built as a tree and then written: the record is rewritten at every change of
+        // state, on the RPC's path, by code that runs too rarely to be compiled.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
+        try (JsonGenerator json = mapper.getFactory().createGenerator(bytes)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeNumberField("version", VERSION);
+            json.writeStringField("id", c.id());
+            json.writeStringField("podId", c.podId());
+            json.writeStringField("reservedName", c.reservedName());
+            json.writeStringField("config", Base64.getEncoder().encodeToString(c.config().toByteArray()));
+            json.writeStringField("image", c.image());
+            json.writeStringField("imageId", c.imageId());
+            json.writeStringField("imageRef", c.imageRef());
+            json.writeStringField("createdAt", c.createdAt().toString());
+            json.writeStringField("logPath", c.logPath());
+            json.writeStringField("cgroupsPath", c.cgroupsPath());
+            json.writeStringField("runtimeHandler", c.runtimeHandler());
+            json.writeNumberField("stopSignal", c.stopSignal());
+            json.writeStringField("resources", Base64.getEncoder().encodeToString(c.resources().toByteArray()));
+            json.writeNumberField("uid", c.uid());
+            json.writeNumberField("gid", c.gid());
+            json.writeArrayFieldStart("supplementalGroups");
+            for (long group : c.supplementalGroups()) {
+                json.writeNumber(group);
+            }
+            json.writeEndArray();
+            json.writeNumberField("pid", c.pid());
+            json.writeBooleanField("removing", c.removing());
+            json.writeObjectFieldStart("state");
+            switch (c.state()) {
+                case ContainerState.Creating s -> json.writeStringField("kind", "CREATING");
+                case ContainerState.Created s -> json.writeStringField("kind", "CREATED");
+                case ContainerState.Running s -> {
+                    json.writeStringField("kind", "RUNNING");
+                    json.writeStringField("startedAt", s.startedAt().toString());
+                }
+                case ContainerState.Exited s -> {
+                    json.writeStringField("kind", "EXITED");
+                    json.writeStringField("startedAt", s.startedAt().toString());
+                    json.writeStringField("finishedAt", s.finishedAt().toString());
+                    json.writeNumberField("exitCode", s.exitCode());
+                    json.writeStringField("reason", s.reason());
+                    json.writeStringField("message", s.message());
+                }
+            }
+            json.writeEndObject();
+            json.writeEndObject();
         }
-        return mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        return bytes.toByteArray();
     }
 
     @Override

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +37,29 @@ class ContainerRecordCodecTest {
         Container c = ContainerFixtures.container("a".repeat(64), "web", new ContainerState.Created()).markRemoving();
 
         assertThat(codec.decode(codec.encode(c)).removing()).isTrue();
+    }
+
+    /** The container container-record-v1.json holds. */
+    private static Container exitedAndRemoving() {
+        Instant start = Instant.parse("2026-11-24T10:00:01.000000001Z");
+        return ContainerFixtures.container("a".repeat(64), "web",
+                new ContainerState.Exited(start, start.plusNanos(5), 137, "OOMKilled", "killed \"hard\"")).markRemoving();
+    }
+
+    private static String golden() throws IOException {
+        try (InputStream in = Objects.requireNonNull(ContainerRecordCodecTest.class.getResourceAsStream("container-record-v1.json"))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    @Test
+    void encode_writesTheVersion1FormatByteForByte() throws IOException {
+        assertThat(new String(codec.encode(exitedAndRemoving()), StandardCharsets.UTF_8)).isEqualTo(golden());
+    }
+
+    @Test
+    void decode_aVersion1File_givesTheContainerItDescribes() throws IOException {
+        assertThat(codec.decode(golden().getBytes(StandardCharsets.UTF_8))).isEqualTo(exitedAndRemoving());
     }
 
     @Test
