@@ -1,9 +1,14 @@
 package dev.gantry.runtime.rpc;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.WireFormat;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.cri.rpc.InvalidRequestException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +86,13 @@ final class RequestChecks {
      * CNI argument can carry one. Annotations are left alone: Kubernetes puts no limit on their characters
      * and they only travel as data.
      */
-    static void noNul(String rpc, String field, MessageOrBuilder message) {
+    static void noNul(String rpc, String field, Message message) {
+        // The walk that names the field goes through protobuf's reflection: about 0.7 ms of CPU for a
+        // CreateContainer on the interpreter, where calls this rare stay. The encoded request shows in
+        // a fraction of that that no string holds a NUL, and then there is nothing to name.
+        if (!mayHoldNul(message)) {
+            return;
+        }
         fieldWithNul(message, field.isEmpty() ? "" : field + ".")
                 .ifPresent(f -> {
                     throw invalid(rpc, f + " holds a NUL character");
@@ -149,6 +160,48 @@ final class RequestChecks {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * False only when no string in {@code message} (annotations aside, as in {@link #fieldWithNul})
+     * holds a NUL: a NUL is a zero byte in a string's UTF-8, and this walk over the encoded message
+     * looks at the bytes of every string field and into every nested message (map entries too).
+     */
+    static boolean mayHoldNul(Message message) {
+        byte[] bytes = message.toByteArray();
+        try {
+            return stringWithZeroByte(message.getDescriptorForType(), CodedInputStream.newInstance(bytes), bytes);
+        } catch (IOException e) {
+            return true; // our own encoding always parses; if not, the reflective walk decides
+        }
+    }
+
+    private static boolean stringWithZeroByte(Descriptor type, CodedInputStream in, byte[] bytes) throws IOException {
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            FieldDescriptor f = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED
+                    ? type.findFieldByNumber(WireFormat.getTagFieldNumber(tag)) : null;
+            if (f == null || f.getName().equals("annotations")) {
+                in.skipField(tag);
+            } else if (f.getJavaType() == FieldDescriptor.JavaType.STRING) {
+                int length = in.readRawVarint32();
+                int start = in.getTotalBytesRead();
+                for (int i = start; i < start + length; i++) {
+                    if (bytes[i] == 0) {
+                        return true;
+                    }
+                }
+                in.skipRawBytes(length);
+            } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                int outer = in.pushLimit(in.readRawVarint32());
+                if (stringWithZeroByte(f.getMessageType(), in, bytes)) {
+                    return true;
+                }
+                in.popLimit(outer);
+            } else {
+                in.skipField(tag); // bytes, packed numbers
+            }
+        }
+        return false;
     }
 
     private static Optional<String> valueWithNul(Object value, String name) {
