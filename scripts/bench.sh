@@ -22,7 +22,8 @@
 #                                            on the same container, interleaved (root; default 200 calls)
 #   scripts/bench.sh cycle [iterations]      the pod cycle through crictl, one process per step (root; CRICTL or
 #                                            ../shared/tools/cri-tools-1.36.0/crictl): version, runp, create, start, stop,
-#                                            rm, stopp, rmp medians (default 20), 10 pods at once, crictl's own floor, the
+#                                            rm, stopp, rmp medians (default 20), the first cycle apart (the first pod
+#                                            after the daemon started), 10 pods at once, crictl's own floor, the
 #                                            same cycle over one gRPC connection without crictl, and a fresh connection's
 #                                            first call; BENCH_COMPARE_CRI=<socket> takes the connection figures beside
 #                                            another runtime's (containerd's), interleaved; BENCH_CONTAINERD=<binary>

@@ -38,8 +38,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The pod cycle as an operator or the issue's side-by-side table measures it: one crictl process
- * per step (version, runp, create, start, stop, rm, stopp, rmp), medians over the iterations, and
- * 10 pods started at once (runp + create + start each). Beside them the floor crictl itself costs
+ * per step (version, runp, create, start, stop, rm, stopp, rmp), medians over the iterations, the
+ * first cycle apart (the first pod after the daemon started), and 10 pods started at once (runp +
+ * create + start each). Beside them the floor crictl itself costs
  * ({@code crictl --version}: start-up without a connection) and the same cycle over one gRPC
  * connection from this JVM, without crictl, and what a fresh connection's first call costs the
  * daemon ({@link FreshConnectionVersion}: no client library in the figure). The floors are taken
@@ -134,11 +135,17 @@ public final class CycleBenchmark {
             if (theirs != null) {
                 crictlAt(theirs.endpoint(), "pull", node.image());
             }
+            double[] first = new double[0];
+            double[] theirFirst = new double[0];
             for (int i = -WARM_UP; i < iterations; i++) {
                 double[] one = cycle(ours, "cycle-" + (i + WARM_UP));
                 double @Nullable [] theirOne = theirs == null ? null : cycle(theirs, "cycle-" + (i + WARM_UP));
                 double crictlFloor = crictlNoop();
                 double[] byHand = floors.cycle("gtfloor-" + (i + WARM_UP));
+                if (i == -WARM_UP) {
+                    first = one;
+                    theirFirst = theirOne == null ? theirFirst : theirOne;
+                }
                 if (i >= 0) {
                     store(steps, i, one);
                     store(floorSteps, i, byHand);
@@ -172,11 +179,11 @@ public final class CycleBenchmark {
             }
             String compareSocket = containerd != null ? containerd.socket().toString() : System.getenv(COMPARE_ENV);
             String connections = connections(compareSocket,
-                    theirs == null ? "" : podFigures(theirSteps, theirCycles, theirConcurrent));
+                    theirs == null ? "" : podFigures(theirSteps, theirCycles, theirConcurrent) + firstCycle(theirFirst));
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                     "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
                     iterations, System.getProperty("java.version"), median(noop)));
-            json.append(podFigures(steps, cycles, concurrent));
+            json.append(podFigures(steps, cycles, concurrent)).append(firstCycle(first));
             json.append(String.format(Locale.ROOT, ",\"cycle_target_ms\":250,\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f",
                     median(grpc)));
             appendMedians(json, "grpc_", grpcSteps);
@@ -186,6 +193,18 @@ public final class CycleBenchmark {
             appendMedians(json, "", floorSteps);
             json.append('}').append(connections).append('}');
             return json.toString();
+        }
+
+        /**
+         * The runtime's first crictl cycle, which the medians leave out as warm-up: what the first pod after a
+         * start costs (only {@code crictl pull} ran before it), as a JSON field starting with a comma.
+         */
+        private static String firstCycle(double[] one) {
+            StringBuilder json = new StringBuilder(",\"first_cycle\":{");
+            for (int s = 0; s < STEPS.size(); s++) {
+                json.append(String.format(Locale.ROOT, "\"%s_ms\":%.1f,", STEPS.get(s), one[s]));
+            }
+            return json.append(String.format(Locale.ROOT, "\"cycle_ms\":%.1f}", Arrays.stream(one).skip(1).sum())).toString();
         }
 
         /**
