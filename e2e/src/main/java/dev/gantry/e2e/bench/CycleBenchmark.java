@@ -122,49 +122,34 @@ public final class CycleBenchmark {
         }
 
         private String measure(int iterations, Floors floors, @Nullable ContainerdBeside containerd) throws Exception {
-            Target ours = new Target(endpoint, node.daemon().pid(), "");
-            @Nullable Target theirs = containerd == null ? null : new Target("unix://" + containerd.socket(), containerd.pid(), "ctd-");
-            crictlAt(ours.endpoint(), "pull", node.image());
-            Map<String, double[]> steps = perStep(STEPS, iterations);
-            Map<String, double[]> theirSteps = perStep(STEPS, iterations);
+            CrictlFigures ours = new CrictlFigures(new Target(endpoint, node.daemon().pid(), ""), iterations);
+            @Nullable CrictlFigures theirs = containerd == null ? null
+                    : new CrictlFigures(new Target("unix://" + containerd.socket(), containerd.pid(), "ctd-"), iterations);
+            crictlAt(ours.target().endpoint(), "pull", node.image());
+            if (theirs != null) {
+                crictlAt(theirs.target().endpoint(), "pull", node.image());
+            }
             Map<String, double[]> floorSteps = perStep(FLOOR_STEPS, iterations);
-            double[] cycles = new double[iterations];
-            double[] theirCycles = new double[iterations];
             double[] noop = new double[iterations];
             double[] floorCycles = new double[iterations];
-            if (theirs != null) {
-                crictlAt(theirs.endpoint(), "pull", node.image());
-            }
-            double[] first = new double[0];
-            double[] theirFirst = new double[0];
             for (int i = -WARM_UP; i < iterations; i++) {
-                double[] one = cycle(ours, "cycle-" + (i + WARM_UP));
-                double @Nullable [] theirOne = theirs == null ? null : cycle(theirs, "cycle-" + (i + WARM_UP));
+                ours.add(i, cycle(ours.target(), "cycle-" + (i + WARM_UP)));
+                if (theirs != null) {
+                    theirs.add(i, cycle(theirs.target(), "cycle-" + (i + WARM_UP)));
+                }
                 double crictlFloor = crictlNoop();
                 double[] byHand = floors.cycle("gtfloor-" + (i + WARM_UP));
-                if (i == -WARM_UP) {
-                    first = one;
-                    theirFirst = theirOne == null ? theirFirst : theirOne;
-                }
                 if (i >= 0) {
-                    store(steps, i, one);
                     store(floorSteps, i, byHand);
-                    cycles[i] = Arrays.stream(one).skip(1).sum(); // the 7 pod steps; version is the connection's cost
                     noop[i] = crictlFloor;
                     floorCycles[i] = CRICTL_PER_CYCLE * crictlFloor + Arrays.stream(byHand).sum();
-                    if (theirOne != null) {
-                        store(theirSteps, i, theirOne);
-                        theirCycles[i] = Arrays.stream(theirOne).skip(1).sum();
-                    }
                 }
             }
-            List<Burst> concurrent = new ArrayList<>();
-            List<Burst> theirConcurrent = new ArrayList<>();
             List<Burst> concurrentFloor = new ArrayList<>();
             for (int r = 0; r < CONCURRENT_ROUNDS; r++) {
-                concurrent.add(concurrentPods(ours, r));
+                ours.bursts().add(concurrentPods(ours.target(), r));
                 if (theirs != null) {
-                    theirConcurrent.add(concurrentPods(theirs, r));
+                    theirs.bursts().add(concurrentPods(theirs.target(), r));
                 }
                 concurrentFloor.add(floors.concurrentPods(r));
             }
@@ -178,12 +163,11 @@ public final class CycleBenchmark {
                 }
             }
             String compareSocket = containerd != null ? containerd.socket().toString() : System.getenv(COMPARE_ENV);
-            String connections = connections(compareSocket,
-                    theirs == null ? "" : podFigures(theirSteps, theirCycles, theirConcurrent) + firstCycle(theirFirst));
+            String connections = connections(compareSocket, theirs == null ? "" : theirs.json());
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                     "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
                     iterations, System.getProperty("java.version"), median(noop)));
-            json.append(podFigures(steps, cycles, concurrent)).append(firstCycle(first));
+            json.append(ours.json());
             json.append(String.format(Locale.ROOT, ",\"cycle_target_ms\":250,\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f",
                     median(grpc)));
             appendMedians(json, "grpc_", grpcSteps);
@@ -196,37 +180,74 @@ public final class CycleBenchmark {
         }
 
         /**
-         * The runtime's first crictl cycle, which the medians leave out as warm-up: what the first pod after a
-         * start costs (only {@code crictl pull} ran before it), as a JSON field starting with a comma.
+         * One runtime's crictl figures as they are taken: each cycle's steps (the first apart, the
+         * other warm-up cycles dropped) and each 10-pod burst.
          */
-        private static String firstCycle(double[] one) {
-            StringBuilder json = new StringBuilder(",\"first_cycle\":{");
-            for (int s = 0; s < STEPS.size(); s++) {
-                json.append(String.format(Locale.ROOT, "\"%s_ms\":%.1f,", STEPS.get(s), one[s]));
-            }
-            return json.append(String.format(Locale.ROOT, "\"cycle_ms\":%.1f}", Arrays.stream(one).skip(1).sum())).toString();
-        }
+        private static final class CrictlFigures {
+            private final Target target;
+            private final Map<String, double[]> steps;
+            private final double[] cycles;
+            private final List<Burst> bursts = new ArrayList<>();
+            private double[] first = new double[STEPS.size()];
 
-        /**
-         * A runtime's crictl figures as JSON fields, each starting with a comma: the step medians, create + start,
-         * the cycle, and the bursts' wall time, machine CPU and the runtime's own CPU (containerd's without its shims).
-         */
-        private static String podFigures(Map<String, double[]> steps, double[] cycles, List<Burst> bursts) {
-            StringBuilder json = new StringBuilder();
-            appendMedians(json, "", steps);
-            return json + String.format(Locale.ROOT,
-                    ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,"
-                            + "\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f",
-                    median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))), median(cycles),
-                    CONCURRENT_PODS, Burst.median(bursts, Burst::wallMillis), CONCURRENT_PODS, Burst.median(bursts, Burst::machineCpuMillis),
-                    CONCURRENT_PODS, Burst.median(bursts, Burst::daemonCpuMillis));
+            CrictlFigures(Target target, int iterations) {
+                this.target = target;
+                this.steps = perStep(STEPS, iterations);
+                this.cycles = new double[iterations];
+            }
+
+            Target target() {
+                return target;
+            }
+
+            List<Burst> bursts() {
+                return bursts;
+            }
+
+            /** Cycle {@code i} of the run, counting from {@code -WARM_UP}: the warm-up's first is kept apart. */
+            void add(int i, double[] one) {
+                if (i == -WARM_UP) {
+                    first = one;
+                }
+                if (i >= 0) {
+                    store(steps, i, one);
+                    cycles[i] = podSteps(one);
+                }
+            }
+
+            /**
+             * As JSON fields, each starting with a comma: the step medians, create + start, the cycle, the
+             * bursts' wall time, machine CPU and the runtime's own CPU (containerd's without its shims), and
+             * the first cycle, which the medians leave out as warm-up: what the first pod after a start
+             * costs (only {@code crictl pull} ran before it).
+             */
+            String json() {
+                StringBuilder json = new StringBuilder();
+                appendMedians(json, "", steps);
+                json.append(String.format(Locale.ROOT,
+                        ",\"create_start_ms\":%.1f,\"cycle_ms\":%.1f,\"concurrent_%d_pods_ms\":%.1f,"
+                                + "\"concurrent_%d_pods_cpu_ms\":%.0f,\"concurrent_%d_pods_daemon_cpu_ms\":%.0f",
+                        median(sum(Objects.requireNonNull(steps.get("create")), Objects.requireNonNull(steps.get("start")))),
+                        median(cycles), CONCURRENT_PODS, Burst.median(bursts, Burst::wallMillis), CONCURRENT_PODS,
+                        Burst.median(bursts, Burst::machineCpuMillis), CONCURRENT_PODS, Burst.median(bursts, Burst::daemonCpuMillis)));
+                json.append(",\"first_cycle\":{");
+                for (int s = 0; s < STEPS.size(); s++) {
+                    json.append(String.format(Locale.ROOT, "\"%s_ms\":%.1f,", STEPS.get(s), first[s]));
+                }
+                return json.append(String.format(Locale.ROOT, "\"cycle_ms\":%.1f}", podSteps(first))).toString();
+            }
+
+            /** The 7 pod steps of a cycle; version is the connection's cost. */
+            private static double podSteps(double[] one) {
+                return Arrays.stream(one).skip(1).sum();
+            }
         }
 
         /**
          * The fresh-connection figures as JSON fields (each starting with a comma): ours alone, or,
          * with {@code compare} set, ours and the other runtime's taken in turn, with crictl version
          * against both the same way, under "compare" after {@code theirPods} (that runtime's
-         * {@link #podFigures}, when it ran the cycle too).
+         * {@link CrictlFigures#json}, when it ran the cycle too).
          */
         private String connections(@Nullable String compare, String theirPods) throws Exception {
             Path ours = node.daemon().socket();
