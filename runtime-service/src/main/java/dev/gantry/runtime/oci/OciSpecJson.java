@@ -1,6 +1,7 @@
 package dev.gantry.runtime.oci;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -13,6 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -27,24 +30,39 @@ import java.util.List;
  */
 public final class OciSpecJson {
 
+    private static final DefaultPrettyPrinter PRETTY_PRINTER = prettyPrinter();
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .defaultPrettyPrinter(prettyPrinter())
+            .defaultPrettyPrinter(PRETTY_PRINTER)
             .build();
 
     private OciSpecJson() {}
 
+    /** config.json: streamed by {@link OciSpecWriter}, the bytes data binding would write. */
     public static String write(OciSpec spec) {
-        return writeValue(spec);
+        StringWriter out = new StringWriter(16 * 1024);
+        try (JsonGenerator g = generator(out)) {
+            OciSpecWriter.spec(g, spec);
+        } catch (IOException e) {
+            // A StringWriter does not fail; this would be a programming error.
+            throw new UncheckedIOException(e);
+        }
+        return out.append('\n').toString();
     }
 
     /** A seccomp profile alone, in the shape of a Localhost profile file. */
     public static String writeSeccomp(OciSpec.Seccomp seccomp) {
-        return writeValue(seccomp);
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = generator(out)) {
+            OciSpecWriter.seccomp(g, seccomp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.append('\n').toString();
     }
 
     /**
@@ -103,7 +121,15 @@ public final class OciSpecJson {
         }
     }
 
-    private static String writeValue(Object value) {
+    /** A generator with the mapper's layout: what {@code INDENT_OUTPUT} gives data binding. */
+    private static JsonGenerator generator(StringWriter out) throws IOException {
+        JsonGenerator g = MAPPER.getFactory().createGenerator(out);
+        g.setPrettyPrinter(PRETTY_PRINTER.createInstance());
+        return g;
+    }
+
+    /** Any value through data binding, laid out as {@link #write}: for trees, and for tests to compare with. */
+    static String writeValue(Object value) {
         try {
             return MAPPER.writeValueAsString(value) + "\n";
         } catch (JsonProcessingException e) {

@@ -9,6 +9,7 @@ import dev.gantry.runtime.oci.OciSpec.User;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OciSpecJsonTest {
@@ -27,6 +28,34 @@ class OciSpecJsonTest {
         }
 
         assertThat(OciSpecJson.write(TestSpecs.full())).isEqualTo(golden);
+    }
+
+    @Test
+    void write_streamed_isWhatDataBindingWrites() {
+        OciSpec minimal = new OciSpec(OciSpec.VERSION,
+                new Process(false, new User(0, 0, null, null), List.of("true"), null, "/", null, null, false, null, null, null),
+                new Root("rootfs", true), null, null, null, null);
+        OciSpec runnable = TestSpecs.runnable("/a/b", List.of("sh", "-c", "echo \"quoted\" \\ \u00e9\t"), OciDefaults.CAPABILITIES,
+                SeccompProfiles.runtimeDefault("amd64"));
+        OciSpec extremes = withLinux(TestSpecs.full(), new OciSpec.Linux(List.of(), List.of(), null,
+                List.of(new OciSpec.Device("/dev/x", "b", 0, 0, null, null, 4_294_967_295L)), "",
+                new OciSpec.Resources(List.of(new OciSpec.DeviceRule(false, "a", null, null, "rwm")),
+                        new OciSpec.Memory(null, null, -1L, null), new OciSpec.Cpu(null, -1L, null, null, ""), null,
+                        List.of(), Map.of()),
+                Map.of(), new OciSpec.Seccomp(null, null, null, List.of(), List.of(new OciSpec.Syscall(null, null, null,
+                        List.of(new OciSpec.SyscallArg(5, Long.MAX_VALUE, null, null))))),
+                List.of(), null, null, null));
+
+        for (OciSpec spec : List.of(TestSpecs.full(), minimal, runnable, extremes)) {
+            assertThat(OciSpecJson.write(spec)).isEqualTo(OciSpecJson.writeValue(spec));
+        }
+        assertThat(OciSpecJson.writeSeccomp(SeccompProfiles.runtimeDefault("amd64")))
+                .isEqualTo(OciSpecJson.writeValue(SeccompProfiles.runtimeDefault("amd64")));
+        assertThat(OciSpecJson.writeSeccomp(extremes.linux().seccomp())).isEqualTo(OciSpecJson.writeValue(extremes.linux().seccomp()));
+    }
+
+    private static OciSpec withLinux(OciSpec spec, OciSpec.Linux linux) {
+        return new OciSpec(spec.ociVersion(), spec.process(), spec.root(), spec.hostname(), spec.mounts(), spec.annotations(), linux);
     }
 
     @Test
