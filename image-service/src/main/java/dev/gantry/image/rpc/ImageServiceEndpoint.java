@@ -15,6 +15,7 @@ import dev.gantry.cri.v1.RemoveImageRequest;
 import dev.gantry.cri.v1.RemoveImageResponse;
 import dev.gantry.cri.v1.StreamImagesRequest;
 import dev.gantry.cri.v1.StreamImagesResponse;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 
 /** The CRI ImageService as served on the socket: each method hands its request to one {@code *Rpc}. */
@@ -42,9 +43,20 @@ public final class ImageServiceEndpoint extends ImageServiceGrpc.ImageServiceImp
         Unary.call("PullImage", request.getImage().getImage(), response, () -> pull.handle(request));
     }
 
+    /**
+     * ImageStatus arrives on the connection's event loop (the daemon's list of calls answered from
+     * memory): the kubelet asks it before every container it creates. A verbose one reads the
+     * image's config file, which would stall every connection on that loop, so it alone moves to a
+     * virtual thread of its own.
+     */
     @Override
     public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> response) {
-        Unary.call("ImageStatus", request.getImage().getImage(), response, () -> status.handle(request));
+        Runnable call = () -> Unary.call("ImageStatus", request.getImage().getImage(), response, () -> status.handle(request));
+        if (request.getVerbose()) {
+            Thread.ofVirtual().name("cri-verbose-image-status").start(Context.current().wrap(call));
+        } else {
+            call.run();
+        }
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,36 +29,49 @@ import org.slf4j.LoggerFactory;
  * Image records, one JSON file per image under {@code images/}, and the in-memory index every
  * ImageStatus and ListImages answers from. A reference (tag or digest) names at most one image; giving
  * it to a new image takes it from the old one, in one critical section with both writes.
+ *
+ * <p>Writers hold the monitor across their synced file writes; readers never take it. They read
+ * the last published {@link Index}, an immutable copy replaced whole after every change, so an
+ * ImageStatus can answer on the connection's event loop while a pull records its image.
  */
 public final class ImageStore {
 
+    /** What readers see: the two maps as the last change left them. */
+    private record Index(Map<Digest, ImageRecord> byId, Map<String, Digest> byReference) {}
+
     private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
     private final Path dir;
+    /** The writers' working copies, guarded by the monitor; {@link #publish} hands them to readers. */
     private final Map<Digest, ImageRecord> byId = new LinkedHashMap<>();
     private final Map<String, Digest> byReference = new HashMap<>();
+    private volatile Index index = new Index(Map.of(), Map.of());
 
     public ImageStore(Path dir) throws IOException {
         this.dir = dir;
         Directories.create(dir, "rwx------");
-        load();
+        synchronized (this) {
+            load();
+            publish();
+        }
     }
 
-    public synchronized Collection<ImageRecord> list() {
-        return List.copyOf(byId.values());
+    public Collection<ImageRecord> list() {
+        return List.copyOf(index.byId().values());
     }
 
-    public synchronized Optional<ImageRecord> get(Digest id) {
-        return Optional.ofNullable(byId.get(id));
+    public Optional<ImageRecord> get(Digest id) {
+        return Optional.ofNullable(index.byId().get(id));
     }
 
     /**
      * Finds an image the way the kubelet and crictl name one: by id ({@code sha256:<hex>}, the bare hex,
      * or a unique hex prefix), by repo tag or by repo digest, in any spelling the reference parser accepts.
      */
-    public synchronized Optional<ImageRecord> find(String spec) {
+    public Optional<ImageRecord> find(String spec) {
+        Index current = index;
         String hex = spec.startsWith("sha256:") ? spec.substring(7) : spec;
         if (hex.matches("[a-f0-9]{64}")) {
-            ImageRecord exact = byId.get(new Digest("sha256", hex));
+            ImageRecord exact = current.byId().get(new Digest("sha256", hex));
             if (exact != null) {
                 return Optional.of(exact);
             }
@@ -69,13 +83,13 @@ public final class ImageStore {
             // an id prefix is not always a valid reference; fall through
         }
         if (reference != null) {
-            Digest id = byReference.get(reference.toString());
+            Digest id = current.byReference().get(reference.toString());
             if (id != null) {
-                return Optional.of(Objects.requireNonNull(byId.get(id), "indexed image")); // the indexes follow byId
+                return Optional.of(Objects.requireNonNull(current.byId().get(id), "indexed image")); // the indexes follow byId
             }
         }
         if (hex.length() >= 3 && hex.matches("[a-f0-9]+")) {
-            List<ImageRecord> matches = byId.values().stream().filter(r -> r.id().hex().startsWith(hex)).toList();
+            List<ImageRecord> matches = current.byId().values().stream().filter(r -> r.id().hex().startsWith(hex)).toList();
             if (matches.size() == 1) {
                 return Optional.of(matches.get(0));
             }
@@ -88,6 +102,15 @@ public final class ImageStore {
      * references away from any other image that held them. Returns the stored record.
      */
     public synchronized ImageRecord put(ImageRecord image) throws IOException {
+        try {
+            return record(image);
+        } finally {
+            // What was written is what readers see, also when a later write of this put failed.
+            publish();
+        }
+    }
+
+    private ImageRecord record(ImageRecord image) throws IOException {
         ImageRecord existing = byId.get(image.id());
         ImageRecord merged = existing == null ? image : image.withReferences(
                 union(existing.repoTags(), image.repoTags()), union(existing.repoDigests(), image.repoDigests()));
@@ -118,7 +141,13 @@ public final class ImageStore {
         AtomicFile.syncDirectory(dir);
         byId.remove(id);
         byReference.values().removeIf(id::equals);
+        publish();
         return Optional.of(removed);
+    }
+
+    /** Hands the working copies to readers; called with the monitor held, after every change. */
+    private void publish() {
+        index = new Index(Collections.unmodifiableMap(new LinkedHashMap<>(byId)), Map.copyOf(byReference));
     }
 
     private static List<String> union(List<String> a, List<String> b) {

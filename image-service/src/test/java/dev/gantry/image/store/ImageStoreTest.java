@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +43,44 @@ class ImageStoreTest {
         assertThat(store.find("busybox@" + digest("ma"))).hasValue(a);
         assertThat(store.find("busybox:other")).isEmpty();
         assertThat(store.find("not a reference!")).isEmpty();
+    }
+
+    /**
+     * ImageStatus answers on the event loop: a read must not wait for a writer, which holds the
+     * store across its synced file writes. The writer here is a thread holding the monitor.
+     */
+    @Test
+    void reads_whileAWriterHoldsTheStore_answerAtOnceWithTheLastRecordedState() throws Exception {
+        var store = new ImageStore(dir);
+        ImageRecord a = image("a", List.of("docker.io/library/busybox:latest"), List.of());
+        store.put(a);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread writer = Thread.ofPlatform().start(() -> {
+            synchronized (store) {
+                holding.countDown();
+                awaitQuietly(release);
+            }
+        });
+        try {
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<List<Object>> reads = CompletableFuture.supplyAsync(
+                    () -> List.of(store.find("busybox"), store.get(a.id()), store.list()));
+
+            assertThat(reads.get(30, TimeUnit.SECONDS)).containsExactly(Optional.of(a), Optional.of(a), List.of(a));
+            assertThat(writer.isAlive()).as("the writer still holds the store").isTrue();
+        } finally {
+            release.countDown();
+            writer.join();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -109,8 +109,9 @@ final class CriServer implements AutoCloseable {
 
     /**
      * Calls answered from memory without a lock or a file: Version (every crictl command starts with
-     * one), RuntimeConfig, the kubelet's relists, and the status of a pod or container it asks for
-     * after each change it sees (crictl rm asks one too). They run on the connection's event loop,
+     * one), RuntimeConfig, the kubelet's relists, the status of a pod or container it asks for
+     * after each change it sees (crictl rm asks one too), and the image status it asks before
+     * every container it creates (crictl create too), with the image listing. They run on the connection's event loop,
      * with no hand-off to a virtual thread and back, which on an idle node costs two thread wake-ups,
      * about a millisecond a call. Anything that may block (a file, runc, a lock held across I/O)
      * must stay off this list: it would stall every connection on that event loop. The verbose
@@ -122,7 +123,9 @@ final class CriServer implements AutoCloseable {
             "runtime.v1.RuntimeService/ListPodSandbox",
             "runtime.v1.RuntimeService/ListContainers",
             "runtime.v1.RuntimeService/PodSandboxStatus",
-            "runtime.v1.RuntimeService/ContainerStatus");
+            "runtime.v1.RuntimeService/ContainerStatus",
+            "runtime.v1.ImageService/ImageStatus",
+            "runtime.v1.ImageService/ListImages");
 
     private static final Executor ON_EVENT_LOOP = Runnable::run;
 

@@ -2,6 +2,7 @@ package dev.gantry.runtime.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gantry.cri.v1.ImageServiceGrpc;
 import dev.gantry.cri.v1.RuntimeServiceGrpc;
 import dev.gantry.cri.v1.StatusRequest;
 import dev.gantry.cri.v1.StatusResponse;
@@ -193,8 +194,9 @@ class CriServerTest {
     }
 
     @Test
-    void inlineMethods_areMethodsOfTheRuntimeService() {
-        var methods = RuntimeServiceGrpc.getServiceDescriptor().getMethods().stream()
+    void inlineMethods_areMethodsOfTheCriServices() {
+        var methods = java.util.stream.Stream.of(RuntimeServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.getServiceDescriptor())
+                .flatMap(service -> service.getMethods().stream())
                 .map(io.grpc.MethodDescriptor::getFullMethodName).toList();
         assertThat(methods).containsAll(CriServer.INLINE);
     }
