@@ -1,5 +1,6 @@
 package dev.gantry.image.rpc;
 
+import dev.gantry.cri.rpc.InlineCalls;
 import dev.gantry.cri.rpc.Streaming;
 import dev.gantry.cri.rpc.Unary;
 import dev.gantry.cri.v1.ImageFsInfoRequest;
@@ -15,7 +16,6 @@ import dev.gantry.cri.v1.RemoveImageRequest;
 import dev.gantry.cri.v1.RemoveImageResponse;
 import dev.gantry.cri.v1.StreamImagesRequest;
 import dev.gantry.cri.v1.StreamImagesResponse;
-import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 
 /** The CRI ImageService as served on the socket: each method hands its request to one {@code *Rpc}. */
@@ -43,20 +43,11 @@ public final class ImageServiceEndpoint extends ImageServiceGrpc.ImageServiceImp
         Unary.call("PullImage", request.getImage().getImage(), response, () -> pull.handle(request));
     }
 
-    /**
-     * ImageStatus arrives on the connection's event loop (the daemon's list of calls answered from
-     * memory): the kubelet asks it before every container it creates. A verbose one reads the
-     * image's config file, which would stall every connection on that loop, so it alone moves to a
-     * virtual thread of its own.
-     */
+    /** On the connection's event loop (asked before every container), unless verbose: that reads the image config. */
     @Override
     public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> response) {
-        Runnable call = () -> Unary.call("ImageStatus", request.getImage().getImage(), response, () -> status.handle(request));
-        if (request.getVerbose()) {
-            Thread.ofVirtual().name("cri-verbose-image-status").start(Context.current().wrap(call));
-        } else {
-            call.run();
-        }
+        InlineCalls.run(request.getVerbose(), "cri-verbose-image-status",
+                () -> Unary.call("ImageStatus", request.getImage().getImage(), response, () -> status.handle(request)));
     }
 
     @Override

@@ -111,11 +111,12 @@ final class CriServer implements AutoCloseable {
      * Calls answered from memory without a lock or a file: Version (every crictl command starts with
      * one), RuntimeConfig, the kubelet's relists, the status of a pod or container it asks for
      * after each change it sees (crictl rm asks one too), and the image status it asks before
-     * every container it creates (crictl create too), with the image listing. They run on the connection's event loop,
-     * with no hand-off to a virtual thread and back, which on an idle node costs two thread wake-ups,
-     * about a millisecond a call. Anything that may block (a file, runc, a lock held across I/O)
-     * must stay off this list: it would stall every connection on that event loop. The verbose
-     * status calls read files: the endpoint moves them to a virtual thread of their own.
+     * every container it creates (crictl create too), with the image listing. They run on the
+     * connection's event loop, with no hand-off to a virtual thread and back, which on an idle node
+     * costs two thread wake-ups, about a millisecond a call. Anything that may block (a file, runc,
+     * a lock held across I/O) must stay off this list: it would stall every connection on that
+     * event loop. The verbose status calls read files: the endpoints move them to a virtual thread
+     * of their own ({@code InlineCalls}).
      */
     static final Set<String> INLINE = Set.of(
             "runtime.v1.RuntimeService/Version",

@@ -44,25 +44,12 @@ public final class OciSpecJson {
 
     /** config.json: streamed by {@link OciSpecWriter}, the bytes data binding would write. */
     public static String write(OciSpec spec) {
-        StringWriter out = new StringWriter(16 * 1024);
-        try (JsonGenerator g = generator(out)) {
-            OciSpecWriter.spec(g, spec);
-        } catch (IOException e) {
-            // A StringWriter does not fail; this would be a programming error.
-            throw new UncheckedIOException(e);
-        }
-        return out.append('\n').toString();
+        return streamed(spec);
     }
 
     /** A seccomp profile alone, in the shape of a Localhost profile file. */
     public static String writeSeccomp(OciSpec.Seccomp seccomp) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = generator(out)) {
-            OciSpecWriter.seccomp(g, seccomp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.append('\n').toString();
+        return streamed(seccomp);
     }
 
     /**
@@ -121,11 +108,21 @@ public final class OciSpecJson {
         }
     }
 
-    /** A generator with the mapper's layout: what {@code INDENT_OUTPUT} gives data binding. */
-    private static JsonGenerator generator(StringWriter out) throws IOException {
-        JsonGenerator g = MAPPER.getFactory().createGenerator(out);
-        g.setPrettyPrinter(PRETTY_PRINTER.createInstance());
-        return g;
+    /** A spec or a seccomp profile through {@link OciSpecWriter}, in the layout {@code INDENT_OUTPUT} gives data binding. */
+    private static String streamed(Object value) {
+        StringWriter out = new StringWriter(16 * 1024);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.setPrettyPrinter(PRETTY_PRINTER.createInstance());
+            if (value instanceof OciSpec spec) {
+                OciSpecWriter.spec(g, spec);
+            } else {
+                OciSpecWriter.seccomp(g, (OciSpec.Seccomp) value);
+            }
+        } catch (IOException e) {
+            // A StringWriter does not fail; this would be a programming error.
+            throw new UncheckedIOException(e);
+        }
+        return out.append('\n').toString();
     }
 
     /** Any value through data binding, laid out as {@link #write}: for trees, and for tests to compare with. */

@@ -2,6 +2,7 @@ package dev.gantry.runtime.rpc;
 
 import dev.gantry.common.errors.ErrorKind;
 import dev.gantry.common.errors.GantryException;
+import dev.gantry.cri.rpc.InlineCalls;
 import dev.gantry.cri.rpc.Streaming;
 import dev.gantry.cri.rpc.Unary;
 import dev.gantry.cri.v1.AttachRequest;
@@ -75,7 +76,6 @@ import dev.gantry.cri.v1.StreamPodSandboxMetricsRequest;
 import dev.gantry.cri.v1.StreamPodSandboxMetricsResponse;
 import dev.gantry.cri.v1.StreamPodSandboxStatsRequest;
 import dev.gantry.cri.v1.StreamPodSandboxStatsResponse;
-import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import org.jspecify.annotations.Nullable;
 
@@ -169,8 +169,8 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     @Override
     public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
         // verbose reads the bundle's config.json
-        status(request.getVerbose(), () -> Unary.call("ContainerStatus", request.getContainerId(), response,
-                () -> containers.status().handle(request)));
+        InlineCalls.run(request.getVerbose(), "cri-verbose-status",
+                () -> Unary.call("ContainerStatus", request.getContainerId(), response, () -> containers.status().handle(request)));
     }
 
     @Override
@@ -238,22 +238,8 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     @Override
     public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> response) {
         // verbose reads the pod's CNI result
-        status(request.getVerbose(), () -> Unary.call("PodSandboxStatus", request.getPodSandboxId(), response,
-                () -> sandboxes.status().handle(request)));
-    }
-
-    /**
-     * Runs a status call where it arrived, or, when verbose, on a virtual thread of its own.
-     * ContainerStatus and PodSandboxStatus arrive on the connection's event loop (the daemon's list
-     * of calls answered from memory): the plain answer is built there, but a verbose one reads a
-     * file, which would stall every connection on that loop.
-     */
-    private static void status(boolean verbose, Runnable call) {
-        if (verbose) {
-            Thread.ofVirtual().name("cri-verbose-status").start(Context.current().wrap(call));
-        } else {
-            call.run();
-        }
+        InlineCalls.run(request.getVerbose(), "cri-verbose-status",
+                () -> Unary.call("PodSandboxStatus", request.getPodSandboxId(), response, () -> sandboxes.status().handle(request)));
     }
 
     @Override
