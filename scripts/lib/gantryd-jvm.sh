@@ -40,6 +40,12 @@ gantry_jvm_options() {
     '-XX:CompileCommand=CompileThresholdScaling,io.netty.*::*,0.05'
     '-XX:CompileCommand=CompileThresholdScaling,io.grpc.*::*,0.05'
     '-XX:CompileCommand=CompileThresholdScaling,com.google.protobuf.*::*,0.05'
+    # Method.invoke and Constructor.newInstance through the JVM's own accessor. The default (JDK
+    # 18+) binds a method handle per reflected method at its first call and spins its glue classes
+    # in the interpreter: gRPC counts every server call through a reflected LongAdder.add, which
+    # cost the first Version some 16 ms, and JNA and Jackson reflect on the way to the first pod.
+    # The JVM's accessor costs a JNI transition per call instead, nothing beside gantryd's calls.
+    -Djdk.reflect.useNativeAccessorOnly=true
   )
   feature=$(gantry_jdk_feature "$jdk")
   [ "$feature" -ge 22 ] && gantry_jvm_opts+=(-XX:TrimNativeHeapInterval=1000)

@@ -19,6 +19,7 @@ public final class Gantryd implements Callable<Integer> {
     DaemonOptions options;
 
     public static void main(String[] args) {
+        StartupWarmup.startJson();
         // Logging first, on this thread. Left to the warm-up thread (Netty logs through SLF4J), its
         // start could still be running when a bad configuration is logged here and the JVM exits:
         // SLF4J queues what is logged meanwhile for a replay that the exit can cut off.

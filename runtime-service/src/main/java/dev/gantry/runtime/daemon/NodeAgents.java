@@ -83,7 +83,9 @@ final class NodeAgents implements NodeEvents, AutoCloseable {
     void apply(GantryConfig.Kubernetes settings) {
         changing.lock();
         try {
-            if (settings.equals(inForce) && (current != null) == settings.enabled()) {
+            // The null check first: a record's equals is bootstrapped at its first call (some 5 ms
+            // of method-handle set-up), and at start-up there is nothing in force to compare with.
+            if (inForce != null && settings.equals(inForce) && (current != null) == settings.enabled()) {
                 return;
             }
             NodeAgent next = settings.enabled() ? start(settings) : null;
