@@ -44,7 +44,7 @@ gantry_jvm_options() {
     # 18+) binds a method handle per reflected method at its first call and spins its glue classes
     # in the interpreter: gRPC counts every server call through a reflected LongAdder.add, which
     # cost the first Version some 16 ms, and JNA and Jackson reflect on the way to the first pod.
-    # The JVM's accessor costs a JNI transition per call instead, nothing beside gantryd's calls.
+    # The JVM's accessor costs a JNI transition per reflective call instead: a handful per RPC.
     -Djdk.reflect.useNativeAccessorOnly=true
   )
   feature=$(gantry_jdk_feature "$jdk")

@@ -19,6 +19,7 @@ public final class Gantryd implements Callable<Integer> {
     DaemonOptions options;
 
     public static void main(String[] args) {
+        // Before logging: it logs nothing, and the configuration is parsed right after logging starts.
         StartupWarmup.startJson();
         // Logging first, on this thread. Left to the warm-up thread (Netty logs through SLF4J), its
         // start could still be running when a bad configuration is logged here and the JVM exits:
