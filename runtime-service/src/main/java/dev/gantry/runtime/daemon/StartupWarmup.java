@@ -2,7 +2,6 @@ package dev.gantry.runtime.daemon;
 
 import com.fasterxml.jackson.databind.util.StdDateFormat;
 import dev.gantry.linux.inotify.Inotify;
-import io.netty.channel.epoll.Epoll;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.math.BigDecimal;
@@ -30,9 +29,11 @@ final class StartupWarmup {
     }
 
     /**
-     * Netty's network, platform and epoll probes (about 80 ms), JNA's native library and the
-     * inotify calls the exit watcher binds (about 30 ms). Netty logs through SLF4J, so this starts
-     * once logging has.
+     * Netty's network and platform probes (about 70 ms), JNA's native library and the inotify
+     * calls the exit watcher binds (about 30 ms). Netty logs through SLF4J, so this starts once
+     * logging has. Epoll's native library stays with the CRI server: loaded here first, it moved
+     * the inotify binding later, to where it overlapped the main thread's first binding, and one
+     * daemon start in a CI run failed to allocate the inotify calls' closures (JNA, libffi).
      */
     static void start() {
         Thread.ofPlatform().daemon().name("startup-warmup").start(StartupWarmup::initialise);
@@ -53,7 +54,6 @@ final class StartupWarmup {
         try {
             NetUtil.LOCALHOST.getAddress();
             PlatformDependent.directBufferPreferred();
-            Epoll.isAvailable();
             Inotify.bindNatives();
         } catch (RuntimeException | LinkageError e) {
             // The main thread meets the same failure where it uses the class, with its context.
