@@ -108,7 +108,11 @@ public final class OciSpecJson {
         }
     }
 
-    /** A spec or a seccomp profile through {@link OciSpecWriter}, in the layout {@code INDENT_OUTPUT} gives data binding. */
+    /**
+     * A spec or a seccomp profile through {@link OciSpecWriter}, in the layout {@code INDENT_OUTPUT}
+     * gives data binding. Chosen by type rather than passed as a lambda, which the first container
+     * after a start would have to bootstrap (see {@link OciSpecWriter}).
+     */
     private static String streamed(Object value) {
         StringWriter out = new StringWriter(16 * 1024);
         try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
