@@ -1,6 +1,5 @@
 package dev.gantry.linux;
 
-import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,7 @@ public final class OptionalLibrary {
         String last = "";
         for (String name : names) {
             try {
-                Native.register(natives, NativeLibrary.getInstance(name));
+                NativeBinding.to(natives, NativeLibrary.getInstance(name));
                 return Optional.empty();
             } catch (UnsatisfiedLinkError e) {
                 last = e.getMessage();

@@ -1,9 +1,7 @@
 package dev.gantry.linux.cgroup;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
+import dev.gantry.linux.NativeBinding;
 
 /** rmdir(2) with its errno: a busy cgroup (EBUSY) must be told apart from a missing one (ENOENT). */
 final class CgroupNatives {
@@ -12,7 +10,7 @@ final class CgroupNatives {
     static final int EBUSY = 16;
 
     static {
-        Native.register(CgroupNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(CgroupNatives.class);
     }
 
     private CgroupNatives() {}

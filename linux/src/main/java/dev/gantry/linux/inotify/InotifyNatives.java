@@ -1,10 +1,8 @@
 package dev.gantry.linux.inotify;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import dev.gantry.linux.NativeBinding;
 
 /** Direct-mapped libc calls for {@link Inotify}. 64-bit Linux only ({@code size_t} is a {@code long}). */
 final class InotifyNatives {
@@ -16,7 +14,7 @@ final class InotifyNatives {
     static final short POLLIN = 0x1;
 
     static {
-        Native.register(InotifyNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(InotifyNatives.class);
     }
 
     private InotifyNatives() {}

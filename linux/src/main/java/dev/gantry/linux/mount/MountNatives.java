@@ -1,16 +1,14 @@
 package dev.gantry.linux.mount;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
+import dev.gantry.linux.NativeBinding;
 import org.jspecify.annotations.Nullable;
 
 /** Direct-mapped libc calls for {@link Mounts}. Strings travel as NUL-terminated byte arrays; {@code null} is NULL. */
 final class MountNatives {
 
     static {
-        Native.register(MountNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(MountNatives.class);
     }
 
     private MountNatives() {}

@@ -1,15 +1,13 @@
 package dev.gantry.linux.net;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
+import dev.gantry.linux.NativeBinding;
 
 /** Direct-mapped libc calls for interface flags. They act in the calling thread's network namespace. */
 final class NetNatives {
 
     static {
-        Native.register(NetNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(NetNatives.class);
     }
 
     private NetNatives() {}

@@ -1,15 +1,13 @@
 package dev.gantry.linux.ns;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
+import dev.gantry.linux.NativeBinding;
 
 /** Direct-mapped libc calls for namespaces. Each acts on the calling OS thread only. */
 final class NsNatives {
 
     static {
-        Native.register(NsNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(NsNatives.class);
     }
 
     private NsNatives() {}

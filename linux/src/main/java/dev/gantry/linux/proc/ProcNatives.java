@@ -1,10 +1,8 @@
 package dev.gantry.linux.proc;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import dev.gantry.linux.NativeBinding;
 import org.jspecify.annotations.Nullable;
 
 /** Direct-mapped libc calls for process handles and /proc/sys writes (pidfd wrappers need glibc 2.36). */
@@ -17,7 +15,7 @@ final class ProcNatives {
     static final short POLLIN = 0x1;
 
     static {
-        Native.register(ProcNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(ProcNatives.class);
     }
 
     private ProcNatives() {}

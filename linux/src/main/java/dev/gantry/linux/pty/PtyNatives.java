@@ -1,9 +1,7 @@
 package dev.gantry.linux.pty;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
+import dev.gantry.linux.NativeBinding;
 
 /** Direct-mapped glibc calls for {@link Pty}. */
 final class PtyNatives {
@@ -15,7 +13,7 @@ final class PtyNatives {
     static final long TIOCGWINSZ = 0x5413;
 
     static {
-        Native.register(PtyNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(PtyNatives.class);
     }
 
     private PtyNatives() {}

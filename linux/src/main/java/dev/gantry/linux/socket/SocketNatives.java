@@ -1,9 +1,7 @@
 package dev.gantry.linux.socket;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
+import dev.gantry.linux.NativeBinding;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +23,7 @@ final class SocketNatives {
     static final int O_CLOEXEC = 02000000;
 
     static {
-        Native.register(SocketNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(SocketNatives.class);
     }
 
     private SocketNatives() {}

@@ -1,10 +1,8 @@
 package dev.gantry.linux.spawn;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
-import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import dev.gantry.linux.NativeBinding;
 
 /**
  * Direct-mapped glibc spawn calls. The posix_spawn family returns an error number instead of
@@ -14,7 +12,7 @@ import com.sun.jna.Pointer;
 final class SpawnNatives {
 
     static {
-        Native.register(SpawnNatives.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        NativeBinding.toLibc(SpawnNatives.class);
     }
 
     private SpawnNatives() {}

@@ -33,7 +33,9 @@ final class StartupWarmup {
      * calls the exit watcher binds (about 30 ms). Netty logs through SLF4J, so this starts once
      * logging has. Epoll's native library stays with the CRI server: loaded here first, it moved
      * the inotify binding later, to where it overlapped the main thread's first binding, and one
-     * daemon start in a CI run failed to allocate the inotify calls' closures (JNA, libffi).
+     * daemon start in a CI run failed to allocate the inotify calls' closures (JNA, libffi). JNA
+     * bindings now take turns ({@link dev.gantry.linux.NativeBinding}), but that cause is likely,
+     * not proven, so the order that never failed stays.
      */
     static void start() {
         Thread.ofPlatform().daemon().name("startup-warmup").start(StartupWarmup::initialise);
