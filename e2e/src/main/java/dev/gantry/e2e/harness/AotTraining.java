@@ -58,6 +58,7 @@ public final class AotTraining {
                 } catch (StatusRuntimeException unimplemented) {
                     // the failure path is part of what a kubelet exercises, too
                 }
+                KubeletRequests.rejected(client, daemon.dir());
             }
             // Every crictl command dials anew and starts with Version: the per-connection path
             // (accept, HTTP/2 handshake, stream set-up) runs once per command, so it is trained
