@@ -95,14 +95,22 @@ public final class SandboxManager {
         throw new NameReservedException(name, holder.id(), "pod sandbox name " + name + " is reserved by sandbox " + holder.id());
     }
 
-    /** The sandbox holding {@code name}, after any Run still building it has finished. */
+    /**
+     * The sandbox holding {@code name}, once the Run that built it is done with it. A Run holds the
+     * sandbox's lock until it has built it and, when its caller has left, listed it as unclaimed;
+     * its record turns READY before that, so a READY holder is not yet proof that the Run is done.
+     */
     private Optional<PodSandbox> awaitHolder(String name) {
         Optional<PodSandbox> holder = store.findByName(name);
-        while (holder.isPresent() && holder.get().isCreating()) {
-            try (var held = locks.lock(holder.get().id())) {
-                // The builder held this lock until it finished: the record is now READY, NOTREADY or gone.
+        while (holder.isPresent()) {
+            String id = holder.get().id();
+            try (var held = locks.lock(id)) {
+                Optional<PodSandbox> settled = store.findByName(name);
+                if (settled.isEmpty() || settled.get().id().equals(id)) {
+                    return settled;
+                }
+                holder = settled; // removed meanwhile and the name taken by another: wait for that one
             }
-            holder = store.findByName(name);
         }
         return holder;
     }

@@ -313,6 +313,51 @@ class SandboxManagerTest {
         }
     }
 
+    /**
+     * The same race, with the retry looking once the first call's pod is READY but before that call
+     * has listed it as unclaimed (it asks whether its caller left only after the build): the retry
+     * waits for the first call to be done with the pod, and gets it.
+     */
+    @Test
+    void run_retryLookingBetweenReadyAndUnclaimed_waitsForTheFirstCall() throws Exception {
+        ThreadPoolExecutor recordThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        CountDownLatch bothLooked = new CountDownLatch(1);
+        recordThread.execute(() -> {
+            try {
+                bothLooked.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CountDownLatch retryDone = new CountDownLatch(1);
+        try {
+            SandboxManager racing = node.manager(recordThread);
+            racing.recover();
+            CompletableFuture<PodSandbox> first = runAsync(racing, () -> {
+                // Its pod is READY now. A retry that took READY for done would fail at once; one
+                // that waits for this call cannot finish before it, so this wait runs out.
+                try {
+                    retryDone.await(500, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return true;
+            });
+            awaitQueued(recordThread, 1);
+            CompletableFuture<PodSandbox> retry = runAsync(racing, () -> false);
+            retry.whenComplete((pod, failure) -> retryDone.countDown());
+            awaitQueued(recordThread, 2);
+
+            bothLooked.countDown();
+
+            PodSandbox abandoned = first.get(30, TimeUnit.SECONDS);
+            assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo(abandoned);
+            assertThat(node.records()).containsExactly(abandoned);
+        } finally {
+            recordThread.shutdownNow();
+        }
+    }
+
     private static CompletableFuture<PodSandbox> runAsync(SandboxManager manager, BooleanSupplier callerGone) {
         return CompletableFuture.supplyAsync(() -> {
             try {
