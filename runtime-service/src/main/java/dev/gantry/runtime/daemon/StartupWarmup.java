@@ -5,7 +5,6 @@ import dev.gantry.linux.inotify.Inotify;
 import io.netty.util.NetUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.math.BigDecimal;
-import java.util.List;
 
 /**
  * Runs the slowest static initialisers the daemon will need on other threads while the main
@@ -61,45 +60,5 @@ final class StartupWarmup {
         } catch (RuntimeException | LinkageError e) {
             // The main thread meets the same failure where it uses the class, with its context.
         }
-        initialiseConnectionClasses();
     }
-
-    /**
-     * The static initialisers the first connection runs otherwise, a fifth of its 40 ms of event
-     * loop CPU on this VM's 2 cores: the class-data cache holds these classes loaded and linked but
-     * not initialised. Netty's errno strings ({@code Errors} asks the C library for every errno),
-     * the HPACK tables, HTTP/2's and gRPC's handlers. Nothing else uses them before the socket is
-     * bound; leaves first, so no initialiser here waits on one that another thread has begun.
-     */
-    private static void initialiseConnectionClasses() {
-        ClassLoader loader = StartupWarmup.class.getClassLoader();
-        for (String name : CONNECTION_CLASSES) {
-            try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
-                // A library version without that class, or an initialiser that fails: the first
-                // connection meets it as it would have without this.
-            }
-        }
-    }
-
-    private static final List<String> CONNECTION_CLASSES = List.of(
-            "io.netty.channel.unix.Errors",
-            "io.netty.handler.codec.http2.HpackStaticTable",
-            "io.netty.handler.codec.http2.HpackHuffmanDecoder",
-            "io.netty.handler.codec.http2.Http2CodecUtil",
-            "io.netty.handler.codec.http2.DefaultHttp2FrameWriter",
-            "io.netty.handler.codec.http2.Http2ConnectionHandler",
-            "com.google.protobuf.Utf8",
-            "io.perfmark.PerfMark",
-            "io.grpc.Context$LazyStorage",
-            "io.grpc.netty.TcpMetrics",
-            "io.grpc.netty.NettyClientHandler",
-            "io.grpc.netty.NettyServerHandler",
-            "io.grpc.netty.NettyServerTransport",
-            "io.grpc.InternalTcpMetrics",
-            "io.grpc.internal.SerializingExecutor",
-            "io.netty.channel.epoll.EpollChannelOption",
-            "io.netty.util.ReferenceCountUtil",
-            "com.google.common.util.concurrent.AbstractFutureState");
 }
