@@ -285,15 +285,8 @@ class SandboxManagerTest {
      */
     @Test
     void run_retryLookedBeforeTheFirstRecorded_getsTheFirstsPod() throws Exception {
-        ThreadPoolExecutor recordThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
         CountDownLatch bothLooked = new CountDownLatch(1);
-        recordThread.execute(() -> {
-            try {
-                bothLooked.await(); // holds back both records until each run has looked for the name
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        ThreadPoolExecutor recordThread = recordThreadHeldUntil(bothLooked);
         try {
             SandboxManager racing = node.manager(recordThread);
             racing.recover();
@@ -320,15 +313,8 @@ class SandboxManagerTest {
      */
     @Test
     void run_retryLookingBetweenReadyAndUnclaimed_waitsForTheFirstCall() throws Exception {
-        ThreadPoolExecutor recordThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
         CountDownLatch bothLooked = new CountDownLatch(1);
-        recordThread.execute(() -> {
-            try {
-                bothLooked.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        ThreadPoolExecutor recordThread = recordThreadHeldUntil(bothLooked);
         CountDownLatch retryDone = new CountDownLatch(1);
         try {
             SandboxManager racing = node.manager(recordThread);
@@ -356,6 +342,19 @@ class SandboxManagerTest {
         } finally {
             recordThread.shutdownNow();
         }
+    }
+
+    /** One thread for the records, its first task holding back every record until {@code release}. */
+    private static ThreadPoolExecutor recordThreadHeldUntil(CountDownLatch release) {
+        ThreadPoolExecutor recordThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
+        recordThread.execute(() -> {
+            try {
+                release.await(); // until each run has looked for the name
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return recordThread;
     }
 
     private static CompletableFuture<PodSandbox> runAsync(SandboxManager manager, BooleanSupplier callerGone) {

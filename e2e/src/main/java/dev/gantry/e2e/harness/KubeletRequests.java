@@ -27,6 +27,7 @@ import dev.gantry.cri.v1.StartContainerRequest;
 import dev.gantry.cri.v1.StopContainerRequest;
 import dev.gantry.cri.v1.UserNamespace;
 import dev.gantry.e2e.client.CriClient;
+import dev.gantry.e2e.fixtures.PodConfigs;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ import java.nio.file.Path;
 final class KubeletRequests {
 
     private static final String UNKNOWN_ID = "f".repeat(64);
+    /** The kubelet's defaults: network and IPC of the pod, a PID namespace per container. */
+    private static final NamespaceOption KUBELET_NAMESPACES =
+            PodConfigs.namespaces(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD);
+    private static final SecurityProfile RUNTIME_DEFAULT =
+            SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault).build();
 
     private KubeletRequests() {}
 
@@ -48,10 +54,9 @@ final class KubeletRequests {
     static void rejected(CriClient client, Path dir) {
         PodSandboxConfig pod = pod(dir);
         // A user namespace is refused, and it is the last thing checked: the whole config is read first.
-        PodSandboxConfig withUserns = pod.toBuilder().setLinux(pod.getLinux().toBuilder().setSecurityContext(
-                pod.getLinux().getSecurityContext().toBuilder().setNamespaceOptions(
-                        pod.getLinux().getSecurityContext().getNamespaceOptions().toBuilder()
-                                .setUsernsOptions(UserNamespace.newBuilder().setMode(NamespaceMode.POD))))).build();
+        PodSandboxConfig.Builder withUserns = pod.toBuilder();
+        withUserns.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder()
+                .setUsernsOptions(UserNamespace.newBuilder().setMode(NamespaceMode.POD));
         expect(Status.Code.INVALID_ARGUMENT, () -> client.runtime().runPodSandbox(
                 RunPodSandboxRequest.newBuilder().setConfig(withUserns).build()));
         // The whole request is checked before the pod is looked up.
@@ -85,9 +90,8 @@ final class KubeletRequests {
                         .setCgroupParent("/kubepods/besteffort/pod" + uid)
                         .putSysctls("net.ipv4.ip_unprivileged_port_start", "0")
                         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
-                                .setNamespaceOptions(NamespaceOption.newBuilder()
-                                        .setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD))
-                                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault))))
+                                .setNamespaceOptions(KUBELET_NAMESPACES)
+                                .setSeccomp(RUNTIME_DEFAULT)))
                 .build();
     }
 
@@ -115,10 +119,9 @@ final class KubeletRequests {
                                 .setOomScoreAdj(1000).setMemoryLimitInBytes(0))
                         .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
                                 .setCapabilities(Capability.newBuilder().addDropCapabilities("NET_RAW"))
-                                .setNamespaceOptions(NamespaceOption.newBuilder()
-                                        .setNetwork(NamespaceMode.POD).setPid(NamespaceMode.CONTAINER).setIpc(NamespaceMode.POD))
+                                .setNamespaceOptions(KUBELET_NAMESPACES)
                                 .addMaskedPaths("/proc/kcore").addReadonlyPaths("/proc/sys")
-                                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault))))
+                                .setSeccomp(RUNTIME_DEFAULT)))
                 .build();
     }
 
