@@ -35,8 +35,11 @@ import java.util.stream.Stream;
  *
  * <p>Every change is written first (atomically and synced, see {@link AtomicFile}) and becomes
  * visible in memory only after the write succeeded, so memory never claims what a crash would lose.
- * Reads take no lock and never touch the disk; changes are serialised by one lock. An object's
- * reserved name is held from {@link #create} until {@link #remove}.
+ * Reads take no lock and never touch the disk. Changes to one object are serialised by that object's
+ * lock, which is held across the disk write; changes to different objects write in parallel, since a
+ * synced write waits for the disk and pods are started many at once. The in-memory index and names
+ * change under one short lock, never held across a write. An object's reserved name is held from
+ * {@link #create} until {@link #remove}.
  *
  * <p>A subsystem's store extends it to give it its record file, subject and codec, and to add the
  * queries only it needs.
@@ -60,13 +63,22 @@ public class RecordStore<T> {
     /** A directory {@link #load} could not read; the caller's recovery removes what it holds. */
     public record BrokenRecord(Path directory, String problem) {}
 
+    /** Enough that objects changed together rarely share one. */
+    private static final int OBJECT_LOCK_STRIPES = 64;
+
     private final Path dir;
     private final String recordFile;
     private final String tempPrefix;
     private final String subject;
     private final String dirMode;
     private final Codec<T> codec;
+    /** Guards {@link #records}' membership, {@link #index} and {@link #names}; held across no write (only {@link #load} reads under it). */
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * One object's changes in turn, its disk writes included; taken before {@link #lock}, never after.
+     * Striped: a fixed set, so no per-object lock has to be created and forgotten.
+     */
+    private final ReentrantLock[] objectLocks = new ReentrantLock[OBJECT_LOCK_STRIPES];
     private final Map<String, T> records = new ConcurrentHashMap<>();
     private final IdIndex index;
     private final NameRegistry names = new NameRegistry();
@@ -78,6 +90,9 @@ public class RecordStore<T> {
      * @param dirMode    the permissions of {@code dir} and of each object's directory
      */
     public RecordStore(Path dir, String recordFile, String subject, String dirMode, Codec<T> codec) {
+        for (int i = 0; i < objectLocks.length; i++) {
+            objectLocks[i] = new ReentrantLock();
+        }
         this.dir = dir;
         this.recordFile = recordFile;
         this.tempPrefix = "." + recordFile + ".tmp-";
@@ -164,13 +179,19 @@ public class RecordStore<T> {
      */
     public T create(T record) {
         String id = codec.id(record);
-        lock.lock();
+        String name = codec.reservedName(record);
+        ReentrantLock objectLock = objectLock(id);
+        objectLock.lock();
         try {
-            if (records.containsKey(id)) {
-                throw new RecordExistsException(subject + " " + id + " already exists");
+            lock.lock();
+            try {
+                if (records.containsKey(id)) {
+                    throw new RecordExistsException(subject + " " + id + " already exists");
+                }
+                names.reserve(name, id);
+            } finally {
+                lock.unlock();
             }
-            String name = codec.reservedName(record);
-            names.reserve(name, id);
             Path objectDir = directory(id);
             boolean madeDir = !Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS);
             try {
@@ -178,7 +199,7 @@ public class RecordStore<T> {
                 write(record);
             } catch (Throwable e) {
                 // Any throwable, Errors too: a name left reserved would refuse every later create of it.
-                names.release(name);
+                release(name);
                 if (madeDir) {
                     deleteQuietly(objectDir, e);
                 }
@@ -190,9 +211,23 @@ public class RecordStore<T> {
                 }
                 throw (Error) e; // all else the steps above can throw
             }
-            index.add(id);
-            records.put(id, record);
+            lock.lock();
+            try {
+                index.add(id);
+                records.put(id, record);
+            } finally {
+                lock.unlock();
+            }
             return record;
+        } finally {
+            objectLock.unlock();
+        }
+    }
+
+    private void release(String name) {
+        lock.lock();
+        try {
+            names.release(name);
         } finally {
             lock.unlock();
         }
@@ -205,7 +240,8 @@ public class RecordStore<T> {
      * @throws GantryException NOT_FOUND when no such object exists
      */
     public T update(String id, UnaryOperator<T> change) {
-        lock.lock();
+        ReentrantLock objectLock = objectLock(id);
+        objectLock.lock();
         try {
             T current = records.get(id);
             if (current == null) {
@@ -223,10 +259,11 @@ public class RecordStore<T> {
             } catch (IOException e) {
                 throw failure("update " + subject + " record " + directory(id).resolve(recordFile), e);
             }
+            // Membership is unchanged (the object's lock keeps remove out), so no need for the index lock.
             records.put(id, next);
             return next;
         } finally {
-            lock.unlock();
+            objectLock.unlock();
         }
     }
 
@@ -282,7 +319,8 @@ public class RecordStore<T> {
      */
     public boolean remove(String id) {
         Path objectDir = directory(id);
-        lock.lock();
+        ReentrantLock objectLock = objectLock(id);
+        objectLock.lock();
         try {
             try {
                 if (Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -294,7 +332,7 @@ public class RecordStore<T> {
             }
             return forget(id);
         } finally {
-            lock.unlock();
+            objectLock.unlock();
         }
     }
 
@@ -308,7 +346,8 @@ public class RecordStore<T> {
      */
     public boolean moveOut(String id, Path destination) {
         Path objectDir = directory(id);
-        lock.lock();
+        ReentrantLock objectLock = objectLock(id);
+        objectLock.lock();
         try {
             try {
                 if (Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -322,16 +361,27 @@ public class RecordStore<T> {
             }
             return forget(id);
         } finally {
+            objectLock.unlock();
+        }
+    }
+
+    /** Drops the object from memory and frees its name; the caller holds the object's lock. */
+    private boolean forget(String id) {
+        lock.lock();
+        try {
+            T removed = records.remove(id);
+            index.remove(id);
+            names.releaseById(id);
+            return removed != null;
+        } finally {
             lock.unlock();
         }
     }
 
-    /** Drops the object from memory and frees its name; the caller holds the lock. */
-    private boolean forget(String id) {
-        T removed = records.remove(id);
-        index.remove(id);
-        names.releaseById(id);
-        return removed != null;
+    private ReentrantLock objectLock(String id) {
+        int hash = id.hashCode();
+        // High bits folded in: a string's low hash bits can agree for whole families of ids.
+        return objectLocks[Math.floorMod(hash ^ (hash >>> 16), objectLocks.length)];
     }
 
     private void write(T record) throws IOException {

@@ -8,6 +8,13 @@ import dev.gantry.common.errors.GantryException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,5 +127,115 @@ class RecordStoreTest {
         assertThatThrownBy(() -> store.get("b1"))
                 .isInstanceOf(dev.gantry.common.id.IdNotFoundException.class)
                 .hasMessage("thing b1 not found");
+    }
+
+    /** A count under a name, so that an update has something to change. */
+    private record Tally(String id, String name, int count) {
+        Tally plusOne() {
+            return new Tally(id, name, count + 1);
+        }
+    }
+
+    /** Writes "id name count"; writing a changed record of {@code slowId} waits until {@link #release}. */
+    private static final class TallyCodec implements RecordStore.Codec<Tally> {
+        final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile String slowId = "";
+
+        @Override
+        public byte[] encode(Tally record) throws java.io.IOException {
+            if (record.id().equals(slowId) && record.count() > 0) {
+                writing.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted");
+                }
+            }
+            return (record.id() + " " + record.name() + " " + record.count()).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Tally decode(byte[] bytes) {
+            String[] parts = new String(bytes, StandardCharsets.UTF_8).split(" ");
+            return new Tally(parts[0], parts[1], Integer.parseInt(parts[2]));
+        }
+
+        @Override
+        public String id(Tally record) {
+            return record.id();
+        }
+
+        @Override
+        public String reservedName(Tally record) {
+            return record.name();
+        }
+    }
+
+    @Test
+    void update_oneObjectsWriteStillGoing_anotherObjectIsWrittenMeanwhile() throws Exception {
+        TallyCodec codec = new TallyCodec();
+        RecordStore<Tally> store = new RecordStore<>(dir, "tally.json", "tally", "rwx------", codec);
+        String slow = "a".repeat(64);
+        String other = "b".repeat(64);
+        store.create(new Tally(slow, "slow", 0));
+        store.create(new Tally(other, "other", 0));
+        codec.slowId = slow;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Tally> slowUpdate = pool.submit(() -> store.update(slow, Tally::plusOne));
+            assertThat(codec.writing.await(60, TimeUnit.SECONDS)).as("the slow write started").isTrue();
+
+            // Behind one lock for the whole store this would wait for the slow write, which waits for us.
+            Tally written = pool.submit(() -> store.update(other, Tally::plusOne)).get(20, TimeUnit.SECONDS);
+
+            assertThat(written.count()).isEqualTo(1);
+            assertThat(store.get(slow).count()).as("not visible before its write ends").isZero();
+            assertThat(slowUpdate).isNotDone();
+            codec.release.countDown();
+            assertThat(slowUpdate.get(60, TimeUnit.SECONDS).count()).isEqualTo(1);
+        } finally {
+            codec.release.countDown();
+            pool.shutdownNow();
+        }
+        RecordStore<Tally> reloaded = new RecordStore<>(dir, "tally.json", "tally", "rwx------", new TallyCodec());
+        assertThat(reloaded.load()).isEmpty();
+        assertThat(reloaded.list()).extracting(Tally::count).containsExactly(1, 1);
+    }
+
+    @Test
+    void changesFromManyThreads_oneObjectLosesNoUpdateAndEveryCreateIsKept() throws Exception {
+        RecordStore<Tally> store = new RecordStore<>(dir, "tally.json", "tally", "rwx------", new TallyCodec());
+        String shared = "c".repeat(64);
+        store.create(new Tally(shared, "shared", 0));
+        int threads = 4;
+        int rounds = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                work.add(pool.submit(() -> {
+                    for (int i = 0; i < rounds; i++) {
+                        store.update(shared, Tally::plusOne);
+                        store.create(new Tally(String.format("%02x%062x", thread, i), "own-" + thread + "-" + i, 0));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(store.get(shared).count()).isEqualTo(threads * rounds);
+        RecordStore<Tally> reloaded = new RecordStore<>(dir, "tally.json", "tally", "rwx------", new TallyCodec());
+        assertThat(reloaded.load()).isEmpty();
+        assertThat(reloaded.list()).hasSize(1 + threads * rounds);
+        assertThat(reloaded.get(shared).count()).isEqualTo(threads * rounds);
+        assertThat(reloaded.findByName("own-3-24")).map(Tally::id).contains(String.format("%02x%062x", 3, 24));
     }
 }
