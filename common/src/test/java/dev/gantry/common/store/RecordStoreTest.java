@@ -136,7 +136,7 @@ class RecordStoreTest {
         }
     }
 
-    /** Writes "id name count"; writing a changed record of {@code slowId} waits until {@link #release}. */
+    /** Writes "id name count"; writing a record of {@code slowId} waits until {@link #release}. */
     private static final class TallyCodec implements RecordStore.Codec<Tally> {
         final CountDownLatch writing = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
@@ -144,7 +144,7 @@ class RecordStoreTest {
 
         @Override
         public byte[] encode(Tally record) throws java.io.IOException {
-            if (record.id().equals(slowId) && record.count() > 0) {
+            if (record.id().equals(slowId)) {
                 writing.countDown();
                 try {
                     release.await(60, TimeUnit.SECONDS);
@@ -237,5 +237,37 @@ class RecordStoreTest {
         assertThat(reloaded.list()).hasSize(1 + threads * rounds);
         assertThat(reloaded.get(shared).count()).isEqualTo(threads * rounds);
         assertThat(reloaded.findByName("own-3-24")).map(Tally::id).contains(String.format("%02x%062x", 3, 24));
+    }
+
+    @Test
+    void remove_whileTheObjectsCreateIsWriting_waitsForItAndRemovesTheWhole() throws Exception {
+        TallyCodec codec = new TallyCodec();
+        RecordStore<Tally> store = new RecordStore<>(dir, "tally.json", "tally", "rwx------", codec);
+        String id = "d".repeat(64);
+        codec.slowId = id;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        AtomicBoolean removed = new AtomicBoolean();
+        Thread remover = new Thread(() -> removed.set(store.remove(id)), "remover");
+        try {
+            Future<Tally> create = pool.submit(() -> store.create(new Tally(id, "new", 0)));
+            assertThat(codec.writing.await(60, TimeUnit.SECONDS)).as("the create is writing").isTrue();
+
+            remover.start();
+            // Either it waits for the object's lock, or (wrongly) it ran to the end beside the write.
+            while (remover.isAlive() && remover.getState() != Thread.State.WAITING) {
+                Thread.onSpinWait();
+            }
+            codec.release.countDown();
+
+            assertThat(create.get(60, TimeUnit.SECONDS).id()).isEqualTo(id);
+            remover.join(60_000);
+            assertThat(removed).as("it removed the created object").isTrue();
+        } finally {
+            codec.release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(store.find(id)).isEmpty();
+        assertThat(dir.resolve(id)).doesNotExist();
+        assertThat(store.create(new Tally("e".repeat(64), "new", 0)).name()).as("the name is free again").isEqualTo("new");
     }
 }
