@@ -178,6 +178,21 @@ public class RecordStore<T> {
      * @throws dev.gantry.common.id.NameReservedException (ALREADY_EXISTS) when another object holds the name
      */
     public T create(T record) {
+        return create(record, true);
+    }
+
+    /**
+     * As {@link #create}, but the record is not waited onto the disk: it survives a daemon restart
+     * (the page cache does), not a power cut, until the object's next {@link #update} syncs it. For
+     * a record of work in progress that a power cut undoes anyway: a container being created, whose
+     * mounts and conmon do not survive one, and whose directory {@link #load} then reports as
+     * broken (record missing or torn) for recovery to delete.
+     */
+    public T createUntilNextUpdate(T record) {
+        return create(record, false);
+    }
+
+    private T create(T record, boolean sync) {
         String id = codec.id(record);
         String name = codec.reservedName(record);
         ReentrantLock objectLock = objectLock(id);
@@ -196,7 +211,13 @@ public class RecordStore<T> {
             boolean madeDir = !Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS);
             try {
                 Directories.create(objectDir, dirMode);
-                write(record);
+                byte[] content = codec.encode(record);
+                Path file = objectDir.resolve(recordFile);
+                if (sync) {
+                    AtomicFile.write(file, content);
+                } else {
+                    AtomicFile.replace(file, content);
+                }
             } catch (Throwable e) {
                 // Any throwable, Errors too: a name left reserved would refuse every later create of it.
                 release(name);

@@ -270,4 +270,41 @@ class RecordStoreTest {
         assertThat(dir.resolve(id)).doesNotExist();
         assertThat(store.create(new Tally("e".repeat(64), "new", 0)).name()).as("the name is free again").isEqualTo("new");
     }
+
+    @Test
+    void createUntilNextUpdate_isVisibleAndOnDiskAndTheUpdateReplacesIt() throws Exception {
+        RecordStore<Tally> store = new RecordStore<>(dir, "tally.json", "tally", "rwx------", new TallyCodec());
+        String id = "f".repeat(64);
+
+        assertThat(store.createUntilNextUpdate(new Tally(id, "pending", 0)).count()).isZero();
+
+        assertThat(store.get(id).name()).isEqualTo("pending");
+        assertThat(dir.resolve(id).resolve("tally.json")).hasContent(id + " pending 0");
+        assertThatThrownBy(() -> store.createUntilNextUpdate(new Tally("0".repeat(64), "pending", 0)))
+                .as("its name is held like any record's").isInstanceOf(GantryException.class);
+        store.update(id, Tally::plusOne);
+        assertThat(dir.resolve(id).resolve("tally.json")).hasContent(id + " pending 1");
+        try (var left = Files.list(dir.resolve(id))) {
+            assertThat(left).as("no temp file left").containsExactly(dir.resolve(id).resolve("tally.json"));
+        }
+        RecordStore<Tally> reloaded = new RecordStore<>(dir, "tally.json", "tally", "rwx------", new TallyCodec());
+        assertThat(reloaded.load()).isEmpty();
+        assertThat(reloaded.get(id).count()).isEqualTo(1);
+    }
+
+    @Test
+    void createUntilNextUpdate_writeFails_releasesNameAndRemovesDirectory() {
+        ThingCodec codec = new ThingCodec();
+        RecordStore<Thing> store = new RecordStore<>(dir, "thing.json", "thing", "rwx------", codec);
+        codec.failure = new java.io.IOException("No space left on device");
+        codec.failOnce.set(true);
+        String id = "a".repeat(64);
+
+        assertThatThrownBy(() -> store.createUntilNextUpdate(new Thing(id, "web")))
+                .isInstanceOf(GantryException.class)
+                .extracting(e -> ((GantryException) e).kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED);
+
+        assertThat(dir.resolve(id)).doesNotExist();
+        assertThat(store.createUntilNextUpdate(new Thing("b".repeat(64), "web")).name()).as("the name is free again").isEqualTo("web");
+    }
 }

@@ -129,7 +129,9 @@ final class ContainerCreator {
         Rollback rollback = new Rollback("create container " + id + " (" + reserved + ")");
         StepTimes times = new StepTimes();
         try {
-            store.create(record);
+            // Not synced: a power cut takes conmon and the mounts, and recovery deletes a directory
+            // whose record it left torn. The CREATED record below is synced.
+            store.createUntilNextUpdate(record);
             times.lap("record");
             rollback.push("remove container record", () -> store.remove(id));
             Leases.Lease lease = system.images().lease(image);
