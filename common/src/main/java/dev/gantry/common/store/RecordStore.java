@@ -211,13 +211,7 @@ public class RecordStore<T> {
             boolean madeDir = !Files.exists(objectDir, LinkOption.NOFOLLOW_LINKS);
             try {
                 Directories.create(objectDir, dirMode);
-                byte[] content = codec.encode(record);
-                Path file = objectDir.resolve(recordFile);
-                if (sync) {
-                    AtomicFile.write(file, content);
-                } else {
-                    AtomicFile.replace(file, content);
-                }
+                write(record, sync);
             } catch (Throwable e) {
                 // Any throwable, Errors too: a name left reserved would refuse every later create of it.
                 release(name);
@@ -276,7 +270,7 @@ public class RecordStore<T> {
                 throw new IllegalArgumentException("an update may not change a " + subject + "'s id or name: " + id);
             }
             try {
-                write(next);
+                write(next, true);
             } catch (IOException e) {
                 throw failure("update " + subject + " record " + directory(id).resolve(recordFile), e);
             }
@@ -405,8 +399,15 @@ public class RecordStore<T> {
         return objectLocks[Math.floorMod(hash ^ (hash >>> 16), objectLocks.length)];
     }
 
-    private void write(T record) throws IOException {
-        AtomicFile.write(directory(codec.id(record)).resolve(recordFile), codec.encode(record));
+    /** Replaces the record's file atomically; with {@code sync}, durably too (see {@link AtomicFile}). */
+    private void write(T record, boolean sync) throws IOException {
+        Path file = directory(codec.id(record)).resolve(recordFile);
+        byte[] content = codec.encode(record);
+        if (sync) {
+            AtomicFile.write(file, content);
+        } else {
+            AtomicFile.replace(file, content);
+        }
     }
 
     /**
