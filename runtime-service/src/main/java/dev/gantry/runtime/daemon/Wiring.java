@@ -50,6 +50,7 @@ import dev.gantry.runtime.status.HandlerFeatures;
 import dev.gantry.runtime.status.RuntimeHealth;
 import dev.gantry.runtime.container.ContainerEvents;
 import dev.gantry.runtime.container.ContainerManager;
+import dev.gantry.runtime.container.DeferredDeletion;
 import dev.gantry.runtime.pod.PodCoordinator;
 import dev.gantry.runtime.container.ContainerPaths;
 import dev.gantry.runtime.container.ContainerImages;
@@ -347,8 +348,7 @@ final class Wiring {
                 handlers, conmon, new ConmonLauncher(clock), new ContainerRootfs(new LinuxMounter()), new OomCheck(cgroups), new LinuxProcesses(cgroups), clock,
                 config.containers().createTimeout());
         var store = new ContainerStore(paths.containersRoot());
-        var manager = new ContainerManager(store, system, events, exitListener,
-                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("container-files-", 0).factory()));
+        var manager = new ContainerManager(store, system, events, exitListener, new DeferredDeletion());
         ContainerRecovery.Report report = new ContainerRecovery(store, system, manager).recover();
         log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
                 report.live(), report.exited(), report.undone(), report.removed());
