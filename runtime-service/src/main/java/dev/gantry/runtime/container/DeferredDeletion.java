@@ -18,7 +18,7 @@ public final class DeferredDeletion implements Executor {
      * Longer than crictl takes to exit and start its next command, short enough that the files of
      * a removed container are gone before anyone looks (ImageFsInfo, an operator's {@code ls}).
      */
-    public static final Duration DELAY = Duration.ofMillis(100);
+    private static final Duration DELAY = Duration.ofMillis(100);
 
     /** Waits before a deletion; {@link Thread#sleep(Duration)} outside tests. */
     interface Pause {
