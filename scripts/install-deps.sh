@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gantryd and its tests need on Debian or Ubuntu (run as root):
 # the OCI runtime and monitor, the pause process, CNI plugins, iptables, what the image e2e fixtures run
-# (a registry, skopeo, umoci, a static busybox, htpasswd, openssl), and a JDK >= 21 if none is present.
+# (a registry, skopeo, umoci, a static busybox, htpasswd, openssl; lsattr and chattr), and a JDK >= 21 if none is present.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -9,7 +9,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib/jdk.sh"
 
 packages=(runc conmon catatonit containernetworking-plugins iptables libisal2 curl ca-certificates
-          docker-registry skopeo umoci busybox-static apache2-utils openssl attr)
+          docker-registry skopeo umoci busybox-static apache2-utils openssl attr e2fsprogs)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Starting, refusing and stopping real daemons: each test owns its daemons and cleans them up. */
@@ -33,6 +34,24 @@ class DaemonLifecycleIT {
             assertThat(exit).as(daemon.output()).isZero();
             assertThat(daemon.socket()).doesNotExist();
             assertThat(daemon.output()).contains("stopped");
+        }
+    }
+
+    /** ext4's block allocator spreads the children of a directory marked FS_TOPDIR_FL (lsattr's "T") over the disk. */
+    @Test
+    void started_onExt4_marksThePodAndContainerDirectoriesToSpreadTheirSubdirectories() throws Exception {
+        try (GantryDaemon daemon = GantryDaemon.create()) {
+            Files.createDirectories(daemon.root());
+            Assumptions.assumeTrue(List.of("ext2", "ext3", "ext4").contains(Files.getFileStore(daemon.root()).type()),
+                    "the daemon's root is not on ext2/3/4");
+            daemon.startAndAwaitReady();
+
+            for (Path dir : List.of(daemon.root().resolve("pods"), daemon.root().resolve("containers"), daemon.state().resolve("containers"))) {
+                Process lsattr = new ProcessBuilder("lsattr", "-d", dir.toString()).redirectErrorStream(true).start();
+                String out = new String(lsattr.getInputStream().readAllBytes());
+                assertThat(lsattr.waitFor()).as(out).isZero();
+                assertThat(out.split("\\s+")[0]).as("%s: %s", dir, out).contains("T");
+            }
         }
     }
 

@@ -43,6 +43,9 @@ final class Libc {
 
     static native int syncfs(int fd) throws LastErrorException;
 
+    /** For the inode flag requests, whose argument is an {@code int} however the request numbers encode its size. */
+    static native int ioctl(int fd, long request, int[] flags) throws LastErrorException;
+
     static native int close(int fd) throws LastErrorException;
 
     static native int geteuid();
