@@ -23,7 +23,7 @@ public final class DirectorySpreading {
     /** {@code _IOR('f', 1, long)} and {@code _IOW('f', 2, long)}; the kernel reads and writes an int. */
     private static final long FS_IOC_GETFLAGS = 0x80086601L;
     private static final long FS_IOC_SETFLAGS = 0x40086602L;
-    static final int FS_TOPDIR_FL = 0x00020000;
+    private static final int FS_TOPDIR_FL = 0x00020000;
 
     private static final int O_RDONLY = 0;
     private static final int O_NOFOLLOW = 0400000;
