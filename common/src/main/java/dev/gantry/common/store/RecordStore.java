@@ -102,6 +102,11 @@ public class RecordStore<T> {
         this.index = new IdIndex(subject);
     }
 
+    /** {@code <dir>}: the directory that holds one directory per object. */
+    public Path objectsDirectory() {
+        return dir;
+    }
+
     /** {@code <dir>/<id>}: where the object's record and files live. */
     public Path directory(String id) {
         return dir.resolve(Ids.requireValid(id, subject + " id"));

@@ -25,13 +25,6 @@ public final class DirectorySpreading {
     private static final long FS_IOC_SETFLAGS = 0x40086602L;
     private static final int FS_TOPDIR_FL = 0x00020000;
 
-    private static final int O_RDONLY = 0;
-    private static final int O_NOFOLLOW = 0400000;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int EINVAL = 22;
-    private static final int ENOTTY = 25;
-
     private DirectorySpreading() {}
 
     /**
@@ -41,12 +34,7 @@ public final class DirectorySpreading {
      * @throws IOException when {@code dir} is not a directory (a symbolic link is not followed) or the flags cannot be read or written
      */
     public static boolean spreadSubdirectories(Path dir) throws IOException {
-        int fd;
-        try {
-            fd = Libc.open(NativeArgs.path(dir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        } catch (LastErrorException e) {
-            throw ErrnoException.of("open", dir.toString(), e);
-        }
+        int fd = FileOps.openDirectoryNoFollow(dir);
         try {
             int[] flags = new int[1];
             try {
@@ -78,6 +66,6 @@ public final class DirectorySpreading {
     /** A file system without inode flags answers ENOTTY; one without this flag EOPNOTSUPP, or EINVAL on some. */
     private static boolean unsupported(LastErrorException e) {
         int errno = e.getErrorCode();
-        return errno == ENOTTY || errno == ErrnoException.EOPNOTSUPP || errno == EINVAL;
+        return errno == ErrnoException.ENOTTY || errno == ErrnoException.EOPNOTSUPP || errno == ErrnoException.EINVAL;
     }
 }

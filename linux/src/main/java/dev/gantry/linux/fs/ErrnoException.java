@@ -11,6 +11,8 @@ public final class ErrnoException extends IOException implements ErrnoFailure {
     public static final int ENOENT = 2;
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
+    public static final int EINVAL = 22;
+    public static final int ENOTTY = 25;
     public static final int ERANGE = 34;
     public static final int ENODATA = 61;
     public static final int EOPNOTSUPP = 95;

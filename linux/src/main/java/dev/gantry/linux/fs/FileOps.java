@@ -213,6 +213,18 @@ public final class FileOps {
         }
     }
 
+    /**
+     * A read-only, close-on-exec descriptor of the directory {@code path} itself: a symbolic link
+     * there is refused (ELOOP), not followed, and so is anything but a directory (ENOTDIR).
+     */
+    public static int openDirectoryNoFollow(Path path) throws IOException {
+        try {
+            return Libc.open(NativeArgs.path(path), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw failure("open", path, e);
+        }
+    }
+
     /** Closes a descriptor opened read-only: nothing was written through it, so a failed close loses nothing. */
     public static void closeQuietly(int fd) {
         try {
@@ -223,6 +235,8 @@ public final class FileOps {
     }
 
     private static final int O_RDONLY = 0;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int O_NOFOLLOW = 0400000;
     private static final int O_CLOEXEC = 02000000;
 
     public static int euid() {

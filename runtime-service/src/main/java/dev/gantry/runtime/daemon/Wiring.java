@@ -328,7 +328,7 @@ final class Wiring {
         SandboxRecovery.Report report = manager.recover();
         log.info("pod sandboxes: {} ready, {} not ready, {} interrupted creations undone, {} leftovers removed",
                 report.ready(), report.notReady(), report.undone(), report.orphansRemoved());
-        spreadSubdirectories(config.root().resolve("pods"));
+        spreadSubdirectories(store.objectsDirectory());
         return manager;
     }
 
@@ -354,7 +354,7 @@ final class Wiring {
         ContainerRecovery.Report report = new ContainerRecovery(store, system, manager).recover();
         log.info("containers: {} running or created, {} exited, {} interrupted creations undone, {} interrupted removals finished",
                 report.live(), report.exited(), report.undone(), report.removed());
-        spreadSubdirectories(paths.containersRoot());
+        spreadSubdirectories(store.objectsDirectory());
         spreadSubdirectories(paths.containersState());
         new ExitWatcher(paths.exits(), manager::onExit).start();
         return manager;
