@@ -21,7 +21,8 @@
 #   scripts/bench.sh exec [calls]            ExecSync of `true` in one running container against `runc exec <id> true` by hand
 #                                            on the same container, interleaved (root; default 200 calls)
 #   scripts/bench.sh cycle [iterations]      the pod cycle through crictl, one process per step (root; CRICTL or
-#                                            ../shared/tools/cri-tools-1.36.0/crictl): version, runp, create, start, stop,
+#                                            ../shared/tools/cri-tools-1.36.0/crictl): the first 25 `crictl version`s the
+#                                            daemon serves (2 s after its start), then version, runp, create, start, stop,
 #                                            rm, stopp, rmp medians (default 20), the first cycle apart (the first pod
 #                                            after the daemon started), 10 pods at once, crictl's own floor, the
 #                                            same cycle over one gRPC connection without crictl, and a fresh connection's

@@ -8,7 +8,6 @@ import dev.gantry.e2e.harness.GantryDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -92,16 +91,7 @@ class DaemonReloadIT {
     }
 
     /** The daemon's output once it holds {@code text}; fails with the output if the daemon exits or the wait ends first. */
-    private static String awaitLog(GantryDaemon daemon, String text) throws InterruptedException {
-        Instant giveUp = Instant.now().plus(LOG_WAIT);
-        while (true) {
-            String output = daemon.output();
-            if (output.contains(text)) {
-                return output;
-            }
-            assertThat(daemon.isAlive()).as("gantryd exited waiting for \"%s\":%n%s", text, output).isTrue();
-            assertThat(Instant.now()).as("no \"%s\" after %s:%n%s", text, LOG_WAIT, output).isBefore(giveUp);
-            Thread.sleep(20);
-        }
+    private static String awaitLog(GantryDaemon daemon, String text) {
+        return daemon.awaitOutput(text, LOG_WAIT);
     }
 }

@@ -70,6 +70,22 @@ class MetricsIT {
     }
 
     @Test
+    void warmUp_theDaemonsOwnVersionCallsAfterStart_areLeftOutOfTheCounters() throws Exception {
+        int port = freePort();
+        try (GantryDaemon daemon = GantryDaemon.create();
+             HttpClient http = HttpClient.newHttpClient()) {
+            Files.writeString(daemon.configFile(), "[metrics]\naddress = \"127.0.0.1:" + port + "\"\n");
+            daemon.startAndAwaitReady();
+            long ready = versionOk(scrape(http, port).body()); // the harness's own calls until it answered
+
+            daemon.awaitOutput("fresh connections warmed up: 128 Version calls over 64 connections", Duration.ofSeconds(60));
+
+            assertThat(ready).isBetween(1L, 127L);
+            assertThat(versionOk(scrape(http, port).body())).isEqualTo(ready);
+        }
+    }
+
+    @Test
     void metrics_badAddress_exitsTwoNamingTheKey() throws Exception {
         try (GantryDaemon daemon = GantryDaemon.create()) {
             Files.writeString(daemon.configFile(), "[metrics]\naddress = \"localhost\"\n");

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -75,6 +76,9 @@ public final class CycleBenchmark {
     /** Another CRI runtime's socket (containerd's) to take the connection figures beside, interleaved. */
     private static final String COMPARE_ENV = "BENCH_COMPARE_CRI";
     private static final int CRICTL_VERSION_PAIRS = 40;
+    /** The first crictl commands after a start, per runtime, and how long both have been up before them. */
+    private static final int FIRST_VERSIONS = 25;
+    private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CycleBenchmark() {}
@@ -125,6 +129,7 @@ public final class CycleBenchmark {
             CrictlFigures ours = new CrictlFigures(new Target(endpoint, node.daemon().pid(), ""), iterations);
             @Nullable CrictlFigures theirs = containerd == null ? null
                     : new CrictlFigures(new Target("unix://" + containerd.socket(), containerd.pid(), "ctd-"), iterations);
+            String firstVersions = firstVersions(ours.target(), theirs == null ? null : theirs.target());
             crictlAt(ours.target().endpoint(), "pull", node.image());
             if (theirs != null) {
                 crictlAt(theirs.target().endpoint(), "pull", node.image());
@@ -167,6 +172,7 @@ public final class CycleBenchmark {
             StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
                     "{\"benchmark\":\"cycle\",\"iterations\":%d,\"java\":\"%s\",\"crictl_noop_ms\":%.1f",
                     iterations, System.getProperty("java.version"), median(noop)));
+            json.append(firstVersions);
             json.append(ours.json());
             json.append(String.format(Locale.ROOT, ",\"cycle_target_ms\":250,\"concurrent_target_ms\":450,\"grpc_cycle_ms\":%.1f",
                     median(grpc)));
@@ -277,6 +283,31 @@ public final class CycleBenchmark {
                     median(fresh), JSON.writeValueAsString(version.getRuntimeName()),
                     JSON.writeValueAsString(version.getRuntimeVersion()), theirPods, median(freshTheirs), median(fresh) / median(freshTheirs),
                     median(crictlTheirs), median(crictlOurs), median(crictlOurs) / median(crictlTheirs));
+        }
+
+        /**
+         * The first {@value #FIRST_VERSIONS} {@code crictl version}s each runtime serves, interleaved
+         * (who goes first alternates), once both have been up {@code SETTLE}: what an operator's
+         * first commands after a restart cost, before any of the daemon's code has been warmed by use.
+         */
+        private String firstVersions(Target ours, @Nullable Target theirs) throws IOException, InterruptedException {
+            Thread.sleep(SETTLE.toMillis());
+            double[] mine = new double[FIRST_VERSIONS];
+            double[] other = new double[FIRST_VERSIONS];
+            for (int i = 0; i < FIRST_VERSIONS; i++) {
+                if (theirs != null && i % 2 == 1) {
+                    other[i] = crictlVersion(theirs.endpoint());
+                }
+                mine[i] = crictlVersion(ours.endpoint());
+                if (theirs != null && i % 2 == 0) {
+                    other[i] = crictlVersion(theirs.endpoint());
+                }
+            }
+            if (theirs == null) {
+                return String.format(Locale.ROOT, ",\"first_crictl_versions\":{\"count\":%d,\"ms\":%.1f}", FIRST_VERSIONS, median(mine));
+            }
+            return String.format(Locale.ROOT, ",\"first_crictl_versions\":{\"count\":%d,\"ms\":%.1f,\"compare_ms\":%.1f,\"ratio\":%.3f}",
+                    FIRST_VERSIONS, median(mine), median(other), median(mine) / median(other));
         }
 
         private double crictlVersion(String socketEndpoint) throws IOException, InterruptedException {

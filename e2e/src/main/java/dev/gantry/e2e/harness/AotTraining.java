@@ -17,6 +17,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Trains gantryd's class-data cache at build time: runs the real daemon through {@code bin/gantryd}
@@ -69,6 +70,8 @@ public final class AotTraining {
                     fresh.runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
                 }
             }
+            // The daemon's own warm-up runs half a second after start: its path belongs in the cache too.
+            daemon.awaitOutput("fresh connections warmed up", Duration.ofSeconds(60));
             int exit = daemon.stop();
             if (exit != 0) {
                 throw new IllegalStateException("training daemon exited " + exit + ":\n" + daemon.output());

@@ -208,6 +208,32 @@ public final class GantryDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * The daemon's output once it holds {@code text}. Fails at once, with the output, if the
+     * process exits first or the deadline passes.
+     */
+    public String awaitOutput(String text, Duration timeout) {
+        Instant giveUp = Instant.now().plus(timeout);
+        try {
+            while (true) {
+                String output = output();
+                if (output.contains(text)) {
+                    return output;
+                }
+                if (!running().isAlive()) {
+                    throw new IllegalStateException("gantryd exited waiting for \"" + text + "\":\n" + output);
+                }
+                if (Instant.now().isAfter(giveUp)) {
+                    throw new IllegalStateException("no \"" + text + "\" from gantryd after " + timeout + ":\n" + output);
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for gantryd", e);
+        }
+    }
+
     /** Waits for the process to exit by itself (for runs expected to fail) and returns its code. */
     public int awaitExit(Duration timeout) {
         try {

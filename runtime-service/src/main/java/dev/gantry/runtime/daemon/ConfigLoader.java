@@ -106,7 +106,8 @@ public final class ConfigLoader {
                 values.unixSocket("grpc.listen"),
                 values.intInRange("grpc.max_recv_message_size", 1024, Integer.MAX_VALUE),
                 values.intInRange("grpc.max_send_message_size", 1024, Integer.MAX_VALUE),
-                values.duration("grpc.shutdown_timeout"));
+                values.duration("grpc.shutdown_timeout"),
+                values.intInRange("grpc.warm_up_connections", 0, 1000));
         var images = new GantryConfig.Images(
                 values.imageReferences("image.pinned"),
                 values.intInRange("image.max_concurrent_downloads", 1, 64),

@@ -15,6 +15,8 @@ import io.grpc.Status;
  * UNIMPLEMENTED by grpc-java's defaults, and codes set after the handler returned (the response size
  * limit). It must be the outermost interceptor for that: the server calls the last one added first.
  *
+ * <p>The daemon's own warm-up calls ({@link ConnectionWarmUp}) are left out.
+ *
  * <p>A call ends either by {@code close} (the code it was answered with) or by the client cancelling
  * it first (CANCELLED).
  */
@@ -28,6 +30,9 @@ public final class CriCallInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (headers.containsKey(ConnectionWarmUp.MARK)) {
+            return next.startCall(call, headers); // gantryd's own warm-up, not a client's call
+        }
         CriCallMetrics.Call recorded = metrics.started(call.getMethodDescriptor().getBareMethodName());
         ServerCall.Listener<Q> listener;
         try {

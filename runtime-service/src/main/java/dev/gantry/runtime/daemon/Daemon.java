@@ -8,6 +8,7 @@ import dev.gantry.runtime.metrics.MetricsServer;
 import io.grpc.ServerInterceptor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,9 @@ final class Daemon {
     static final int EXIT_CONFIG = 2;
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    /** Left to the calls of a kubelet or crictl that connects as soon as the socket exists. */
+    private static final Duration WARM_UP_DELAY = Duration.ofMillis(500);
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -107,6 +111,8 @@ final class Daemon {
         }
 
         final CriServer running = server;
+        ConnectionWarmUp warmUp = ConnectionWarmUp.start(config.grpc().socket(), config.grpc().warmUpConnections(), WARM_UP_DELAY);
+        resources.add(warmUp); // the exit hook closes it too; a second close is harmless
         final List<AutoCloseable> opened = resources;
         final List<DaemonLock> held = List.copyOf(locks);
         // Still remove the socket if the JVM ends some other way (System.exit elsewhere).
@@ -121,6 +127,7 @@ final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        warmUp.close();
         log.info("stopping: finishing calls in flight (up to {} ms)", config.grpc().shutdownTimeout().toMillis());
         notifySystemd(SystemdNotify::stopping);
         stop(running, opened, held);

@@ -58,8 +58,8 @@ public record GantryConfig(
     /** How pulls reach registries: retry budget and the per-host endpoint table. */
     public record Registry(int attempts, Map<String, HostConfig> hosts) {}
 
-    /** The CRI endpoint. */
-    public record Grpc(Path socket, int maxRecvMessageSize, int maxSendMessageSize, Duration shutdownTimeout) {}
+    /** The CRI endpoint; {@code warmUpConnections} fresh connections are made to it after start ({@link ConnectionWarmUp}). */
+    public record Grpc(Path socket, int maxRecvMessageSize, int maxSendMessageSize, Duration shutdownTimeout, int warmUpConnections) {}
 
     /** The Prometheus endpoint: where {@code /metrics} is served, or empty when it is off. */
     public record Metrics(Optional<InetSocketAddress> address) {}

@@ -125,6 +125,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void grpc_warmUpConnections_64ByDefault_zeroTurnsItOff_negativeRefused() throws IOException {
+        assertThat(load("").config().grpc().warmUpConnections()).isEqualTo(64);
+        assertThat(load("[grpc]\nwarm_up_connections = 0\n").config().grpc().warmUpConnections()).isZero();
+        assertThatThrownBy(() -> load("[grpc]\nwarm_up_connections = -1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("grpc.warm_up_connections");
+    }
+
+    @Test
     void load_noFileNamed_readsDefaultFileWhenPresent() throws IOException {
         Path defaults = Files.writeString(dir.resolve("etc-gantry.toml"), "log_level = \"debug\"\n");
 

@@ -100,7 +100,7 @@ class CriServerTest {
 
     private CriServer start(Duration shutdownTimeout) throws Exception {
         Path socket = dir.resolve("run/gantry.sock");
-        var grpc = new GantryConfig.Grpc(socket, 16 << 20, 16 << 20, shutdownTimeout);
+        var grpc = new GantryConfig.Grpc(socket, 16 << 20, 16 << 20, shutdownTimeout, 0);
         CriServer server = CriServer.start(grpc, List.of(service), List.of());
         channel = channelTo(socket);
         return server;

@@ -13,11 +13,13 @@ import dev.gantry.cri.v1.VersionRequest;
 import dev.gantry.cri.v1.VersionResponse;
 import dev.gantry.runtime.daemon.CriCallInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,6 +97,19 @@ class CriCallMetricsTest {
                 "gantry_cri_requests_total{code=\"NOT_FOUND\",method=\"Status\"} 1.0",
                 "gantry_cri_requests_total{code=\"UNIMPLEMENTED\",method=\"RuntimeConfig\"} 1.0",
                 "gantry_cri_requests_total{code=\"OK\",method=\"ImageFsInfo\"} 1.0");
+    }
+
+    @Test
+    void callsMarkedAsTheDaemonsOwnWarmUp_areNotCounted() {
+        Metadata mark = new Metadata();
+        mark.put(Metadata.Key.of("gantry-warm-up", Metadata.ASCII_STRING_MARSHALLER), "1");
+        var warmUp = RuntimeServiceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(mark));
+        warmUp.version(VersionRequest.getDefaultInstance());
+        warmUp.version(VersionRequest.getDefaultInstance());
+        RuntimeServiceGrpc.newBlockingStub(channel).version(VersionRequest.getDefaultInstance());
+
+        assertThat(lines()).contains("gantry_cri_requests_total{code=\"OK\",method=\"Version\"} 1.0",
+                "gantry_cri_request_duration_seconds_count{method=\"Version\"} 1");
     }
 
     /** One Version call through {@code metrics}' interceptor, for tests that only need a CRI call counted. */
