@@ -21,7 +21,7 @@ class DaemonReloadIT {
         try (GantryDaemon daemon = GantryDaemon.create().startAndAwaitReady()) {
             hangup(daemon);
 
-            awaitLog(daemon, "configuration reloaded from " + daemon.configFile() + ": no changes");
+            daemon.awaitOutput("configuration reloaded from " + daemon.configFile() + ": no changes", LOG_WAIT);
             assertServing(daemon);
         }
     }
@@ -44,7 +44,7 @@ class DaemonReloadIT {
 
             hangup(daemon);
 
-            String summary = awaitLog(daemon, "configuration reloaded from");
+            String summary = daemon.awaitOutput("configuration reloaded from", LOG_WAIT);
             assertThat(summary)
                     .contains("log_level changed: applied")
                     .contains("registry.hosts changed: applied")
@@ -53,7 +53,7 @@ class DaemonReloadIT {
                     .contains("applied log_level, registry.hosts, image.pinned; needs a restart: grpc.max_recv_message_size");
             assertServing(daemon);
             // debug is in force: every call is logged with its latency
-            awaitLog(daemon, "DEBUG");
+            daemon.awaitOutput("DEBUG", LOG_WAIT);
         }
     }
 
@@ -64,14 +64,14 @@ class DaemonReloadIT {
 
             hangup(daemon);
 
-            String log = awaitLog(daemon, "configuration reload failed");
+            String log = daemon.awaitOutput("configuration reload failed", LOG_WAIT);
             assertThat(log).contains("still running with the configuration in force: " + daemon.configFile() + ": line 1: not valid TOML");
             assertServing(daemon);
 
             // Fixed again: reloads work as before.
             Files.writeString(daemon.configFile(), "");
             hangup(daemon);
-            awaitLog(daemon, ": no changes");
+            daemon.awaitOutput(": no changes", LOG_WAIT);
             assertServing(daemon);
         }
     }
@@ -88,10 +88,5 @@ class DaemonReloadIT {
             assertThat(client.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("gantry");
         }
         assertThat(daemon.isAlive()).as(daemon.output()).isTrue();
-    }
-
-    /** The daemon's output once it holds {@code text}; fails with the output if the daemon exits or the wait ends first. */
-    private static String awaitLog(GantryDaemon daemon, String text) {
-        return daemon.awaitOutput(text, LOG_WAIT);
     }
 }

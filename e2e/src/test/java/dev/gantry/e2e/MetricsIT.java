@@ -45,8 +45,7 @@ class MetricsIT {
         int port = freePort();
         try (GantryDaemon daemon = GantryDaemon.create();
              HttpClient http = HttpClient.newHttpClient()) {
-            Files.writeString(daemon.configFile(), "[metrics]\naddress = \"127.0.0.1:" + port + "\"\n");
-            daemon.startAndAwaitReady();
+            startWithMetricsAt(daemon, port);
             assertThat(listeningTcpPorts(daemon.pid())).containsExactlyInAnyOrder(port, streamingPort(daemon));
             long before = versionOk(scrape(http, port).body());
 
@@ -74,8 +73,7 @@ class MetricsIT {
         int port = freePort();
         try (GantryDaemon daemon = GantryDaemon.create();
              HttpClient http = HttpClient.newHttpClient()) {
-            Files.writeString(daemon.configFile(), "[metrics]\naddress = \"127.0.0.1:" + port + "\"\n");
-            daemon.startAndAwaitReady();
+            startWithMetricsAt(daemon, port);
             long ready = versionOk(scrape(http, port).body()); // the harness's own calls until it answered
 
             daemon.awaitOutput("fresh connections warmed up: 128 Version calls over 64 connections", Duration.ofSeconds(60));
@@ -117,6 +115,11 @@ class MetricsIT {
         return UpdateRuntimeConfigRequest.newBuilder()
                 .setRuntimeConfig(RuntimeConfig.newBuilder().setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(cidr)))
                 .build();
+    }
+
+    private static void startWithMetricsAt(GantryDaemon daemon, int port) throws IOException {
+        Files.writeString(daemon.configFile(), "[metrics]\naddress = \"127.0.0.1:" + port + "\"\n");
+        daemon.startAndAwaitReady();
     }
 
     private static HttpResponse<String> scrape(HttpClient http, int port) throws Exception {

@@ -37,29 +37,30 @@ public final class DirectorySpreading {
         int fd = FileOps.openDirectoryNoFollow(dir);
         try {
             int[] flags = new int[1];
-            try {
-                Libc.ioctl(fd, FS_IOC_GETFLAGS, flags);
-            } catch (LastErrorException e) {
-                if (unsupported(e)) {
-                    return false;
-                }
-                throw ErrnoException.of("ioctl FS_IOC_GETFLAGS", dir.toString(), e);
+            if (!flags(fd, FS_IOC_GETFLAGS, "FS_IOC_GETFLAGS", flags, dir)) {
+                return false;
             }
             if ((flags[0] & FS_TOPDIR_FL) != 0) {
                 return true;
             }
             flags[0] |= FS_TOPDIR_FL;
-            try {
-                Libc.ioctl(fd, FS_IOC_SETFLAGS, flags);
-            } catch (LastErrorException e) {
-                if (unsupported(e)) { // inode flags, but not this one (tmpfs, xfs, btrfs)
-                    return false;
-                }
-                throw ErrnoException.of("ioctl FS_IOC_SETFLAGS", dir.toString(), e);
-            }
-            return true;
+            // A file system with inode flags but not this one (tmpfs, xfs, btrfs) refuses it here.
+            return flags(fd, FS_IOC_SETFLAGS, "FS_IOC_SETFLAGS", flags, dir);
         } finally {
             FileOps.closeQuietly(fd);
+        }
+    }
+
+    /** Reads or writes the inode flags; false when the file system does not support the request. */
+    private static boolean flags(int fd, long request, String name, int[] flags, Path dir) throws IOException {
+        try {
+            Libc.ioctl(fd, request, flags);
+            return true;
+        } catch (LastErrorException e) {
+            if (unsupported(e)) {
+                return false;
+            }
+            throw ErrnoException.of("ioctl " + name, dir.toString(), e);
         }
     }
 
