@@ -268,9 +268,15 @@ public final class TestNode implements BeforeEachCallback, AfterEachCallback {
 
     /** Runs a pod and remembers it for cleanup. */
     public String runPod(PodSandboxConfig config) {
+        return runPod(config, "");
+    }
+
+    /** As {@link #runPod(PodSandboxConfig)}, on the runtime handler {@code handler} ("" for the default). */
+    public String runPod(PodSandboxConfig config, String handler) {
         Run r = run();
         r.cgroupParents.add(config.getLinux().getCgroupParent());
-        String id = client().runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+        String id = client().runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).setRuntimeHandler(handler).build())
+                .getPodSandboxId();
         r.podIds.add(id);
         return id;
     }

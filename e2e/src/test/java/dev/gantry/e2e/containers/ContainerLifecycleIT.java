@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,42 @@ class ContainerLifecycleIT {
         assertThat(exited.getReason()).isEqualTo("Completed");
         assertThat(exited.getStartedAt()).isGreaterThanOrEqualTo(exited.getCreatedAt());
         assertThat(exited.getFinishedAt()).isGreaterThanOrEqualTo(exited.getStartedAt());
+    }
+
+    @Test
+    void start_onRunc_goesThroughItsExecFifoWithoutARuncStart() throws Exception {
+        // A handler whose binary notes each command line and then is runc: its features name it runc.
+        Path dir = node.tempDir();
+        Path calls = dir.resolve("runc-calls");
+        Path traced = dir.resolve("traced-runc");
+        Files.writeString(traced, "#!/bin/sh\necho \"$*\" >> " + calls + "\nexec runc \"$@\"\n");
+        Files.setPosixFilePermissions(traced, PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(node.daemon().configFile(), "\n[runtimes.traced]\npath = \"" + traced + "\"\n", StandardOpenOption.APPEND);
+        ContainerCalls containers = new ContainerCalls(node.start());
+        PodSandboxConfig pod = node.pod("fifo").build();
+        String podId = node.runPod(pod, "traced");
+
+        String id = containers.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "echo started; exec sleep 1000").build(), pod);
+
+        assertThat(containers.status(id).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        List<String> verbs = Files.readAllLines(calls).stream().map(line -> verbOf(line)).toList();
+        assertThat(verbs).as("runc's command lines: %s", Files.readAllLines(calls)).contains("create").doesNotContain("start");
+        containers.stop(id, 0);
+        assertThat(containers.awaitExit(id).getExitCode()).isEqualTo(128 + 9);
+    }
+
+    /** The subcommand of a runc command line: the first word that is not an option or an option's value. */
+    private static String verbOf(String commandLine) {
+        List<String> words = List.of(commandLine.trim().split(" +"));
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("--root") || w.equals("--log") || w.equals("--log-format")) {
+                i++;
+            } else if (!w.startsWith("-")) {
+                return w;
+            }
+        }
+        return "";
     }
 
     @Test

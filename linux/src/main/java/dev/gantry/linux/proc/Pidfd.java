@@ -48,6 +48,11 @@ public final class Pidfd implements Processes.Handle {
         return pid;
     }
 
+    /** The descriptor itself, for a poll over it and other descriptors in this package; readable once the process exited. */
+    int fd() {
+        return fd;
+    }
+
     /** Sends {@code signal}; false if the process has already exited (ESRCH). */
     @Override
     public boolean kill(int signal) throws ErrnoException {

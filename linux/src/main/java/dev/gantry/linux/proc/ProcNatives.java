@@ -10,9 +10,14 @@ final class ProcNatives {
 
     static final int ESRCH = 3;
     static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int O_RDONLY = 0;
     static final int O_WRONLY = 01;
+    static final int O_NONBLOCK = 04000;
     static final int O_CLOEXEC = 02000000;
     static final short POLLIN = 0x1;
+    static final short POLLERR = 0x8;
+    static final short POLLHUP = 0x10;
 
     static {
         NativeBinding.toLibc(ProcNatives.class);
@@ -29,6 +34,8 @@ final class ProcNatives {
     static native int poll(Pointer fds, long nfds, int timeoutMillis) throws LastErrorException;
 
     static native int open(byte[] path, int flags) throws LastErrorException;
+
+    static native long read(int fd, byte[] buf, long count) throws LastErrorException;
 
     static native long write(int fd, byte[] buf, long count) throws LastErrorException;
 

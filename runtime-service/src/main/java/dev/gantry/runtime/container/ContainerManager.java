@@ -180,13 +180,13 @@ public final class ContainerManager {
                 throw new ContainerWrongStateException("container " + c.id() + " is being " + (c.removing() ? "removed" : "stopped") + ": it can no longer be started");
             }
             Instant now = system.clock().instant();
+            long pid = c.pid() > 0 ? c.pid() : containerPid(c.id());
             try {
-                system.runtime(c.runtimeHandler()).start(c.id());
+                system.runtime(c.runtimeHandler()).start(c.id(), pid);
             } catch (RuntimeException e) {
                 cannotRun(c.id(), e, now);
                 throw e;
             }
-            long pid = c.pid() > 0 ? c.pid() : containerPid(c.id());
             inits.started(c.id(), pid);
             Container running = store.update(c.id(), x -> x.withPid(pid).withState(new ContainerState.Running(now)));
             events.publish(new ContainerEvent(ContainerEvent.Type.STARTED, running, now));

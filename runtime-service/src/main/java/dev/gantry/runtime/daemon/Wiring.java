@@ -395,7 +395,8 @@ final class Wiring {
             }
             kernel = kernel != null ? kernel : kernelRelease();
             var runtime = new RuncRuntime(path, config.state().resolve("runc").resolve(name), Duration.ofSeconds(30));
-            handlers.add(new HandlerTable.Handler(name, runtime, features(name, runtime, kernel)));
+            RuncFeatures features = features(name, runtime, kernel);
+            handlers.add(new HandlerTable.Handler(name, features.runcExecFifo() ? runtime.startingThroughExecFifo() : runtime, features));
         }
         return handlers;
     }
@@ -413,8 +414,9 @@ final class Wiring {
                     name, runtime.binary(), e.getMessage());
             got = RuncFeatures.NONE;
         }
-        log.info("runtime handler {} ({}): recursive read-only mounts {}", name, runtime.binary(),
-                got.recursiveReadOnlyMounts() ? "supported" : "not supported");
+        log.info("runtime handler {} ({}): recursive read-only mounts {}, starts {}", name, runtime.binary(),
+                got.recursiveReadOnlyMounts() ? "supported" : "not supported",
+                got.runcExecFifo() ? "through runc's exec FIFO" : "by its start command");
         return got;
     }
 

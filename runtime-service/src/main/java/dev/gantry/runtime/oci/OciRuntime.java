@@ -37,6 +37,15 @@ public interface OciRuntime {
     void start(String id);
 
     /**
+     * As {@link #start(String)}, given the pid of the container's init as the create reported it
+     * (conmon's pid file), which a runtime may use to start it without a process of its own; 0 when
+     * unknown.
+     */
+    default void start(String id, long initPid) {
+        start(id);
+    }
+
+    /**
      * Sends {@code signal} to the container's init, or with {@code all} to every process in it. A
      * container that is stopped or unknown is not an error: there is nothing left to signal.
      */

@@ -16,11 +16,17 @@ import java.util.regex.Pattern;
  * @param recursiveReadOnlyMounts the runtime knows the {@code rro} mount option (listed in
  *     {@code mountOptions}) and the kernel has {@code mount_setattr(2)} (5.12 or later), which the
  *     runtime needs to make a bind mount and every mount under it read-only
+ * @param runcExecFifo the runtime is runc (its answer carries {@code org.opencontainers.runc.version}),
+ *     whose created container's init waits in opening {@code exec.fifo} in runc's state directory
+ *     until a reader comes, so a container can be started through that FIFO without a
+ *     {@code runc start}; other runtimes keep a FIFO of their own kind, or none
  */
-public record RuncFeatures(boolean recursiveReadOnlyMounts) {
+public record RuncFeatures(boolean recursiveReadOnlyMounts, boolean runcExecFifo) {
 
     /** A runtime that could not tell us what it supports: only the baseline. */
-    public static final RuncFeatures NONE = new RuncFeatures(false);
+    public static final RuncFeatures NONE = new RuncFeatures(false, false);
+
+    private static final String RUNC_VERSION = "org.opencontainers.runc.version";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)");
@@ -41,7 +47,7 @@ public record RuncFeatures(boolean recursiveReadOnlyMounts) {
         for (JsonNode option : root.path("mountOptions")) {
             rro |= option.asText().equals("rro");
         }
-        return new RuncFeatures(rro && kernelAtLeast(kernelRelease, 5, 12));
+        return new RuncFeatures(rro && kernelAtLeast(kernelRelease, 5, 12), root.path("annotations").has(RUNC_VERSION));
     }
 
     static boolean kernelAtLeast(String release, int major, int minor) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gantry.common.errors.GantryException;
 import dev.gantry.common.errors.InterruptedOperationException;
 import dev.gantry.linux.proc.Command;
+import dev.gantry.linux.proc.FifoHandshake;
 import dev.gantry.linux.spawn.Spawner;
 import dev.gantry.runtime.errors.ContainerWrongStateException;
 import dev.gantry.runtime.errors.OciRuntimeFailedException;
@@ -16,7 +17,10 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,14 +56,29 @@ public final class RuncRuntime implements OciRuntime {
     private final Path runc;
     private final Path root;
     private final Duration timeout;
+    private final boolean execFifo;
 
+    /** A runtime with runc's command line; {@link #start(String, long)} runs {@code <runc> start}. */
     public RuncRuntime(Path runc, Path root, Duration timeout) {
+        this(runc, root, timeout, false);
+    }
+
+    private RuncRuntime(Path runc, Path root, Duration timeout, boolean execFifo) {
         this.runc = Objects.requireNonNull(runc, "runc");
         this.root = Objects.requireNonNull(root, "root");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("runc timeout must be positive, got " + timeout);
         }
+        this.execFifo = execFifo;
+    }
+
+    /**
+     * The same runtime, starting containers through runc's exec FIFO (see {@link #start(String, long)}):
+     * for a binary that is runc ({@link RuncFeatures#runcExecFifo}).
+     */
+    public RuncRuntime startingThroughExecFifo() {
+        return new RuncRuntime(runc, root, timeout, true);
     }
 
     @Override
@@ -77,6 +96,68 @@ public final class RuncRuntime implements OciRuntime {
     public void start(String id) {
         Result r = run("start", id, null, "start", id);
         r.check();
+    }
+
+    /**
+     * Runs the created container's process as {@code runc start} does, without starting a runc:
+     * runc's init for the container waits, just before it execs the process, in opening
+     * {@code <root>/<id>/exec.fifo} for writing. Reading the FIFO lets it write its word, close the
+     * FIFO and exec; removing the FIFO then is what makes runc report the container running. That
+     * saves a runc process per start (4 to 5 ms here, and its CPU on a busy node). Beyond that
+     * handshake, runc start only runs poststart hooks (runc 1.2 and later), and gantryd's specs
+     * carry none.
+     *
+     * <p>Only for runc ({@link #startingThroughExecFifo}): another runtime's FIFO may work the other
+     * way round. Without a FIFO (started already, or never created), or without the init's pid, it
+     * is {@link #start(String)}, so runc's own words say why it cannot start.
+     */
+    @Override
+    public void start(String id, long initPid) {
+        if (!execFifo) {
+            start(id);
+            return;
+        }
+        Path fifo = execFifo(id);
+        if (initPid <= 0 || !isFifo(fifo)) {
+            start(id);
+            return;
+        }
+        String what = "start " + id + " through " + fifo;
+        byte[] word;
+        try {
+            word = FifoHandshake.read(fifo, initPid, timeout);
+        } catch (NoSuchFileException gone) {
+            start(id); // removed since we looked: let runc say what became of the container
+            return;
+        } catch (InterruptedIOException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedOperationException(what + ": interrupted", e);
+        } catch (IOException e) {
+            throw new OciRuntimeFailedException(what + ": " + e.getMessage(), e);
+        }
+        if (word.length == 0) {
+            throw new OciRuntimeFailedException(what + ": the container's init (pid " + initPid + ") exited before it was started");
+        }
+        try {
+            Files.deleteIfExists(fifo);
+        } catch (IOException e) {
+            throw new OciRuntimeFailedException(what + ": the process runs, but removing the FIFO failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isFifo(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        } catch (IOException absent) {
+            return false;
+        }
+    }
+
+    private Path execFifo(String id) {
+        if (id.isEmpty() || id.contains("/") || id.startsWith("-") || id.startsWith(".")) {
+            throw new IllegalArgumentException("not a container id: '" + id + "'");
+        }
+        return root.resolve(id).resolve("exec.fifo");
     }
 
     /**

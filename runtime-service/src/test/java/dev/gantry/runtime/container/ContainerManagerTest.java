@@ -182,6 +182,7 @@ class ContainerManagerTest {
         Container running = started.get(30, TimeUnit.SECONDS);
         assertThat(running.state()).isInstanceOf(ContainerState.Running.class);
         assertThat(running.pid()).isEqualTo(lc.runtime.state(c.id()).orElseThrow().pid());
+        assertThat(lc.runtime.initPidAtStart(c.id())).as("the init's pid, for a start without a runc process").contains(running.pid());
         assertThat(new ContainerStore(lc.paths.containersRoot())).satisfies(fresh -> {
             fresh.load();
             assertThat(fresh.get(c.id()).pid()).as("pid on disk").isEqualTo(running.pid());

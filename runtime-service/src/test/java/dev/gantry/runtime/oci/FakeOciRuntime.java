@@ -24,6 +24,7 @@ public final class FakeOciRuntime implements OciRuntime {
     private static final int SIGKILL = 9;
 
     private final Map<String, RuncState> containers = new HashMap<>();
+    private final Map<String, Long> initPidsAtStart = new HashMap<>();
     private final Set<String> failing = new HashSet<>();
     private final Set<Integer> ignored = new HashSet<>();
     private final List<String> calls = new ArrayList<>();
@@ -63,6 +64,20 @@ public final class FakeOciRuntime implements OciRuntime {
             throw new GantryException(ErrorKind.INTERNAL, "runc start " + id + ": cannot start a container that has " + s.status());
         }
         containers.put(id, new RuncState(id, "running", s.pid(), s.created()));
+    }
+
+    /** As runc through its exec FIFO: the same outcome as {@link #start(String)}; the init's pid is kept for tests to check. */
+    @Override
+    public void start(String id, long initPid) {
+        synchronized (this) {
+            initPidsAtStart.put(id, initPid);
+        }
+        start(id);
+    }
+
+    /** The init pid the last {@link #start(String, long)} of {@code id} was given; empty when none was. */
+    public synchronized Optional<Long> initPidAtStart(String id) {
+        return Optional.ofNullable(initPidsAtStart.get(id));
     }
 
     @Override

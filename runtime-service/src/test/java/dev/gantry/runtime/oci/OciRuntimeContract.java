@@ -65,6 +65,49 @@ public abstract class OciRuntimeContract {
     }
 
     @Test
+    void startWithInitPid_created_isRunning() throws Exception {
+        String id = createdContainer();
+        long init = runtime().state(id).orElseThrow().pid();
+
+        runtime().start(id, init);
+
+        assertThat(runtime().state(id).orElseThrow()).satisfies(s -> {
+            assertThat(s.status()).isEqualTo("running");
+            assertThat(s.pid()).isEqualTo(init);
+        });
+    }
+
+    @Test
+    void startWithInitPid_running_failsInternal() throws Exception {
+        String id = createdContainer();
+        long init = runtime().state(id).orElseThrow().pid();
+        runtime().start(id, init);
+
+        assertThatThrownBy(() -> runtime().start(id, init)).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL));
+        assertThat(runtime().state(id).orElseThrow().status()).isEqualTo("running");
+    }
+
+    @Test
+    void startWithInitPid_killedBeforeStart_failsInternal() throws Exception {
+        String id = createdContainer();
+        long init = runtime().state(id).orElseThrow().pid();
+        runtime().kill(id, SIGKILL, true);
+        awaitStatus(id, "stopped");
+
+        assertThatThrownBy(() -> runtime().start(id, init)).isInstanceOfSatisfying(GantryException.class,
+                e -> assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL));
+    }
+
+    @Test
+    void startWithInitPid_unknownId_failsInternal() {
+        assertThatThrownBy(() -> runtime().start(UNKNOWN, 1)).isInstanceOfSatisfying(GantryException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
+            assertThat(e.getMessage()).startsWith("runc start " + UNKNOWN + ": ");
+        });
+    }
+
+    @Test
     void kill_sigkillRunning_isStopped() throws Exception {
         String id = createdContainer();
         runtime().start(id);

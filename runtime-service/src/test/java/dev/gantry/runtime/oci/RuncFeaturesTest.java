@@ -20,7 +20,8 @@ class RuncFeaturesTest {
     private static final String RUNC_1_1 = """
             {"ociVersionMin":"1.0.0","ociVersionMax":"1.0.2-dev","hooks":["prestart"],
              "mountOptions":["bind","nodev","rbind","ro","rro","rw"],
-             "linux":{"namespaces":["mount"]}}""";
+             "linux":{"namespaces":["mount"]},
+             "annotations":{"org.opencontainers.runc.commit":"1.1.5+ds1-1+deb12u1","org.opencontainers.runc.version":"1.1.5+ds1"}}""";
 
     @TempDir
     Path dir;
@@ -39,6 +40,20 @@ class RuncFeaturesTest {
     void parse_rroNotListed_notSupported() {
         assertThat(RuncFeatures.parse("{\"mountOptions\":[\"ro\",\"rbind\"]}", "6.1.0").recursiveReadOnlyMounts()).isFalse();
         assertThat(RuncFeatures.parse("{}", "6.1.0").recursiveReadOnlyMounts()).isFalse();
+    }
+
+    @Test
+    void parse_runcNamesItself_startsThroughItsExecFifo() {
+        assertThat(RuncFeatures.parse(RUNC_1_1, "6.1.0").runcExecFifo()).isTrue();
+    }
+
+    @Test
+    void parse_anotherRuntimeOrNoAnnotations_noExecFifo() {
+        String otherRuntime = """
+                {"mountOptions":["rro"],"annotations":{"io.github.seccomp.libseccomp.version":"2.5.4","run.oci.crun.version":"1.8"}}""";
+        assertThat(RuncFeatures.parse(otherRuntime, "6.1.0").runcExecFifo()).isFalse();
+        assertThat(RuncFeatures.parse("{}", "6.1.0").runcExecFifo()).isFalse();
+        assertThat(RuncFeatures.NONE.runcExecFifo()).isFalse();
     }
 
     @Test

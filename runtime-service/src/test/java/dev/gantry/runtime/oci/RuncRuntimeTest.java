@@ -191,6 +191,81 @@ class RuncRuntimeTest {
         return file;
     }
 
+    /** A runc root holding {@code <id>/exec.fifo}, as runc create leaves it. */
+    private Path rootWithExecFifo(String id) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path fifo = Files.createDirectories(root.resolve(id)).resolve("exec.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        return root;
+    }
+
+    /** Stands in for runc's init: blocks opening the FIFO for writing, writes its word, closes it, lives on. */
+    private static Process initWaitingOn(Path fifo) throws Exception {
+        return new ProcessBuilder("sh", "-c", "printf 0 > \"$1\"; exec sleep 300", "sh", fifo.toString()).start();
+    }
+
+    @Test
+    void startWithInitPid_runc_readsTheExecFifoInsteadOfRunningStart() throws Exception {
+        Path root = rootWithExecFifo("c1");
+        Path args = dir.resolve("args");
+        RuncRuntime runc = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30)).startingThroughExecFifo();
+        Process init = initWaitingOn(root.resolve("c1/exec.fifo"));
+        try {
+            runc.start("c1", init.pid());
+
+            assertThat(args).as("no runc start").doesNotExist();
+            assertThat(root.resolve("c1/exec.fifo")).as("removed, so runc reports it running").doesNotExist();
+        } finally {
+            init.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void startWithInitPid_initExitedBeforeStart_failsInternalNamingIt() throws Exception {
+        Path root = rootWithExecFifo("c1");
+        Path args = dir.resolve("args");
+        RuncRuntime runc = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30)).startingThroughExecFifo();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+
+        assertThatThrownBy(() -> runc.start("c1", gone.pid())).isInstanceOfSatisfying(GantryException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
+            assertThat(e.getMessage()).startsWith("start c1 through " + root.resolve("c1/exec.fifo"))
+                    .contains("init (pid " + gone.pid() + ") exited before it was started");
+        });
+        assertThat(args).doesNotExist();
+    }
+
+    @Test
+    void startWithInitPid_noFifo_runsStartForRuncToSayWhy() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Path args = dir.resolve("args");
+        RuncRuntime runc = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30)).startingThroughExecFifo();
+
+        runc.start("c1", ProcessHandle.current().pid());
+
+        assertThat(Files.readString(args)).isEqualTo("--root " + root + " start c1\n");
+    }
+
+    @Test
+    void startWithInitPid_anotherRuntime_runsItsStartCommandThoughAFifoIsThere() throws Exception {
+        Path root = rootWithExecFifo("c1");
+        Path args = dir.resolve("args");
+        RuncRuntime other = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30));
+
+        other.start("c1", ProcessHandle.current().pid());
+
+        assertThat(Files.readString(args)).isEqualTo("--root " + root + " start c1\n");
+        assertThat(root.resolve("c1/exec.fifo")).as("left to the runtime").exists();
+    }
+
+    @Test
+    void startWithInitPid_idWithSlash_throws() {
+        RuncRuntime runc = new RuncRuntime(Path.of("/usr/sbin/runc"), Path.of("/tmp"), Duration.ofSeconds(5)).startingThroughExecFifo();
+
+        assertThatThrownBy(() -> runc.start("../c1", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void start_idWithSlash_throws() {
         RuncRuntime runc = new RuncRuntime(Path.of("/usr/sbin/runc"), Path.of("/tmp"), Duration.ofSeconds(5));

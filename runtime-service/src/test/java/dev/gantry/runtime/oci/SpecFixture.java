@@ -48,7 +48,7 @@ final class SpecFixture {
     boolean apparmor = false;
     boolean cgroupV2Only = false;
     /** What the pod's runtime handler supports; runc 1.1 on a new kernel unless a test says otherwise. */
-    RuncFeatures runtime = new RuncFeatures(true);
+    RuncFeatures runtime = new RuncFeatures(true, true);
 
     SpecFixture(Path dir) throws IOException {
         this.dir = dir;
