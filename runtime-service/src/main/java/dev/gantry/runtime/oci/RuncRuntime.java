@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives runc for containers that conmon created ({@code runc create} is conmon's job, see
@@ -46,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  * container is judged from its state directory ({@code <root>/<id>}), not from error wording.
  */
 public final class RuncRuntime implements OciRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(RuncRuntime.class);
 
     private static final int MAX_OUTPUT = 1 << 20;
     private static final Pattern LOGRUS_MSG = Pattern.compile("level=\\w+ msg=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -141,7 +145,9 @@ public final class RuncRuntime implements OciRuntime {
         try {
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
-            throw new OciRuntimeFailedException(what + ": the process runs, but removing the FIFO failed: " + e.getMessage(), e);
+            // The process runs: failing the start would record it as never run. Left, the FIFO
+            // only makes runc call it created; gantryd's record says running, and refuses a second start.
+            log.warn("{}: the container's process runs, but removing the FIFO failed: {}", what, e.getMessage());
         }
     }
 
