@@ -69,7 +69,7 @@ class ContainerLifecycleIT {
         String id = containers.run(podId, ContainerConfigs.shell(pod, "main", node.image(), "echo started; exec sleep 1000").build(), pod);
 
         assertThat(containers.status(id).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
-        List<String> verbs = Files.readAllLines(calls).stream().map(line -> verbOf(line)).toList();
+        List<String> verbs = Files.readAllLines(calls).stream().map(ContainerLifecycleIT::verbOf).toList();
         assertThat(verbs).as("runc's command lines: %s", Files.readAllLines(calls)).contains("create").doesNotContain("start");
         containers.stop(id, 0);
         assertThat(containers.awaitExit(id).getExitCode()).isEqualTo(128 + 9);

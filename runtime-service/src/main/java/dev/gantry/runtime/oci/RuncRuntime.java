@@ -117,12 +117,12 @@ public final class RuncRuntime implements OciRuntime {
      */
     @Override
     public void start(String id, long initPid) {
-        if (!execFifo) {
+        if (!execFifo || initPid <= 0) {
             start(id);
             return;
         }
         Path fifo = execFifo(id);
-        if (initPid <= 0 || !isFifo(fifo)) {
+        if (!isFifo(fifo)) {
             start(id);
             return;
         }
@@ -160,10 +160,19 @@ public final class RuncRuntime implements OciRuntime {
     }
 
     private Path execFifo(String id) {
-        if (id.isEmpty() || id.contains("/") || id.startsWith("-") || id.startsWith(".")) {
+        requireId(id);
+        if (id.startsWith(".")) {
+            // runc refuses "." and ".." itself; a path built here must refuse them too
             throw new IllegalArgumentException("not a container id: '" + id + "'");
         }
         return root.resolve(id).resolve("exec.fifo");
+    }
+
+    /** An id runc can take as an argument: not empty, no path, not an option. */
+    private static void requireId(String id) {
+        if (id.isEmpty() || id.contains("/") || id.startsWith("-")) {
+            throw new IllegalArgumentException("not a container id: '" + id + "'");
+        }
     }
 
     /**
@@ -327,9 +336,7 @@ public final class RuncRuntime implements OciRuntime {
     }
 
     private Result run(String verb, String id, byte @Nullable [] stdin, List<String> args) {
-        if (id.isEmpty() || id.contains("/") || id.startsWith("-")) {
-            throw new IllegalArgumentException("not a container id: '" + id + "'");
-        }
+        requireId(id);
         return exec("runc " + verb + " " + id, stdin, args);
     }
 

@@ -199,6 +199,11 @@ class RuncRuntimeTest {
         return root;
     }
 
+    /** A runtime whose binary only appends its command line to {@code args}. */
+    private RuncRuntime argsRecordingRunc(Path root, Path args) throws Exception {
+        return new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30));
+    }
+
     /** Stands in for runc's init: blocks opening the FIFO for writing, writes its word, closes it, lives on. */
     private static Process initWaitingOn(Path fifo) throws Exception {
         return new ProcessBuilder("sh", "-c", "printf 0 > \"$1\"; exec sleep 300", "sh", fifo.toString()).start();
@@ -208,7 +213,7 @@ class RuncRuntimeTest {
     void startWithInitPid_runc_readsTheExecFifoInsteadOfRunningStart() throws Exception {
         Path root = rootWithExecFifo("c1");
         Path args = dir.resolve("args");
-        RuncRuntime runc = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30)).startingThroughExecFifo();
+        RuncRuntime runc = argsRecordingRunc(root, args).startingThroughExecFifo();
         Process init = initWaitingOn(root.resolve("c1/exec.fifo"));
         try {
             runc.start("c1", init.pid());
@@ -224,7 +229,7 @@ class RuncRuntimeTest {
     void startWithInitPid_initExitedBeforeStart_failsInternalNamingIt() throws Exception {
         Path root = rootWithExecFifo("c1");
         Path args = dir.resolve("args");
-        RuncRuntime runc = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30)).startingThroughExecFifo();
+        RuncRuntime runc = argsRecordingRunc(root, args).startingThroughExecFifo();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
 
@@ -240,7 +245,7 @@ class RuncRuntimeTest {
     void startWithInitPid_noFifo_runsStartForRuncToSayWhy() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         Path args = dir.resolve("args");
-        RuncRuntime runc = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30)).startingThroughExecFifo();
+        RuncRuntime runc = argsRecordingRunc(root, args).startingThroughExecFifo();
 
         runc.start("c1", ProcessHandle.current().pid());
 
@@ -251,7 +256,7 @@ class RuncRuntimeTest {
     void startWithInitPid_anotherRuntime_runsItsStartCommandThoughAFifoIsThere() throws Exception {
         Path root = rootWithExecFifo("c1");
         Path args = dir.resolve("args");
-        RuncRuntime other = new RuncRuntime(script("echo \"$@\" >> " + args), root, Duration.ofSeconds(30));
+        RuncRuntime other = argsRecordingRunc(root, args);
 
         other.start("c1", ProcessHandle.current().pid());
 
