@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -61,11 +62,26 @@ public final class BusyboxContainer implements AutoCloseable {
      * @param memoryLimit bytes, or 0 for none
      */
     public static BusyboxContainer create(String script, long memoryLimit) throws IOException {
-        return create(script, memoryLimit, Stdio.NONE, "gantry-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+        return create(script, memoryLimit, Stdio.NONE, newId());
     }
 
     /** Creates (not starts) a container running {@code sh -c script} with the given stdio, under {@code id}. */
     public static BusyboxContainer create(String script, long memoryLimit, Stdio stdio, String id) throws IOException {
+        BusyboxContainer c = prepare(List.of("/bin/sh", "-c", script), memoryLimit, stdio, id);
+        try {
+            c.launch = new ConmonLauncher(Clock.systemUTC()).launch(c.command, Instant.now().plusSeconds(60));
+            return c;
+        } catch (RuntimeException e) {
+            c.closeAfter(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the bundle of a container running {@code args}, without launching conmon: for tests of
+     * the launch itself, which pass {@link #command()} to a launcher. {@link #close} still cleans up.
+     */
+    public static BusyboxContainer prepare(List<String> args, long memoryLimit, Stdio stdio, String id) throws IOException {
         Path dir = Files.createTempDirectory("gantry-runc-it");
         BusyboxContainer c = new BusyboxContainer(dir, id, stdio);
         try {
@@ -74,17 +90,29 @@ public final class BusyboxContainer implements AutoCloseable {
             }
             Files.copy(BUSYBOX, dir.resolve("bundle/rootfs/bin/busybox"));
             Files.createSymbolicLink(dir.resolve("bundle/rootfs/bin/sh"), Path.of("busybox"));
-            c.writeConfig(script, memoryLimit);
-            c.launch = new ConmonLauncher(Clock.systemUTC()).launch(c.command, Instant.now().plusSeconds(60));
+            c.writeConfig(args, memoryLimit);
             return c;
         } catch (IOException | RuntimeException e) {
-            try {
-                c.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            c.closeAfter(e);
             throw e;
         }
+    }
+
+    /** A fresh container id of the kind these tests use. */
+    public static String newId() {
+        return "gantry-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    }
+
+    private void closeAfter(Exception failure) {
+        try {
+            close();
+        } catch (Exception suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
+    public ConmonCommand command() {
+        return command;
     }
 
     public String id() {
@@ -156,9 +184,10 @@ public final class BusyboxContainer implements AutoCloseable {
         }
     }
 
-    private void writeConfig(String script, long memoryLimit) throws IOException {
+    private void writeConfig(List<String> argv, long memoryLimit) throws IOException {
         String memory = memoryLimit > 0 ? ", \"memory\": {\"limit\": %d, \"swap\": %d}".formatted(memoryLimit, memoryLimit) : "";
-        String args = "[\"/bin/sh\", \"-c\", \"" + script.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+        String args = argv.stream().map(a -> "\"" + a.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                .collect(Collectors.joining(", ", "[", "]"));
         String config = """
                 {
                   "ociVersion": "1.0.2",
@@ -202,7 +231,8 @@ public final class BusyboxContainer implements AutoCloseable {
         }
     }
 
-    private static List<Long> processesNaming(String id) throws IOException {
+    /** The pids of the processes whose command line names {@code id}: conmon, runc, a shim left behind. */
+    static List<Long> processesNaming(String id) throws IOException {
         List<Long> found = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
@@ -219,11 +249,13 @@ public final class BusyboxContainer implements AutoCloseable {
         return found;
     }
 
-    private static void run(String... argv) throws Exception {
+    /** Runs {@code argv} with its output discarded and returns its exit code; fails after 60 s. */
+    static int run(String... argv) throws Exception {
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + String.join(" ", argv));
         }
+        return p.exitValue();
     }
 }

@@ -1,7 +1,6 @@
 package dev.gantry.runtime.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gantry.cri.v1.ContainerConfig;
 import dev.gantry.cri.v1.ContainerMetadata;
@@ -14,14 +13,11 @@ import dev.gantry.cri.v1.SecurityProfile;
 import dev.gantry.image.oci.ImageConfig;
 import dev.gantry.linux.mount.Mounts;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,37 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OciSpecBuilderRuncIT {
 
-    private static final Path RUNC = Path.of("/usr/sbin/runc");
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
-    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
-    private static final String CGROUP_PARENT = "/gantry-specbuilder-test";
-
     @TempDir
     Path dir;
 
-    private final List<String> started = new ArrayList<>();
+    private RuncBundles runc;
 
     @BeforeEach
     void requireRuncAsRoot() throws IOException {
-        assumeTrue(Files.isExecutable(RUNC), "runc is not installed");
-        assumeTrue(Files.isExecutable(BUSYBOX), "busybox-static is not installed");
-        assumeTrue(Files.readString(Path.of("/proc/self/status")).lines()
-                .anyMatch(line -> line.matches("Uid:\\s+0\\s.*")), "not root");
+        RuncBundles.assumeAvailable();
+        runc = new RuncBundles(dir, "/gantry-specbuilder-test");
     }
 
     @AfterEach
     void deleteContainersAndCgroups() throws Exception {
-        for (String id : started) {
-            run(List.of(RUNC.toString(), "--root", dir.resolve("state").toString(), "delete", "--force", id));
-        }
-        try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(CGROUP_ROOT)) {
-            for (Path hierarchy : hierarchies) {
-                Path parent = hierarchy.resolve(CGROUP_PARENT.substring(1));
-                for (String id : started) {
-                    rmdirQuietly(parent.resolve("gantry-" + id));
-                }
-                rmdirQuietly(parent);
-            }
+        if (runc != null) {
+            runc.close();
         }
     }
 
@@ -89,7 +69,7 @@ class OciSpecBuilderRuncIT {
                 .build();
         ImageConfig image = new ImageConfig(null, "app", List.of(), List.of(), List.of(), "", "", Map.of(), List.of());
 
-        Result result = runContainer("plain", config, image);
+        RuncBundles.Result result = runContainer("plain", config, image);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output().lines().toList()).as(result.output()).startsWith(
@@ -113,7 +93,7 @@ class OciSpecBuilderRuncIT {
                     .build();
             ImageConfig image = new ImageConfig(null, "", List.of(), List.of(), List.of(), "", "", Map.of(), List.of());
 
-            Result result = runContainer("rro", config, image);
+            RuncBundles.Result result = runContainer("rro", config, image);
 
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output()).contains("Read-only file system").contains("ro-submount-writable").endsWith("done\n");
@@ -134,7 +114,7 @@ class OciSpecBuilderRuncIT {
         String ownBounding = Files.readString(Path.of("/proc/self/status")).lines()
                 .filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow();
 
-        Result result = runContainer("priv", config, image);
+        RuncBundles.Result result = runContainer("priv", config, image);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         if (Files.exists(Path.of("/dev/loop-control"))) {
@@ -143,15 +123,9 @@ class OciSpecBuilderRuncIT {
         assertThat(result.output()).contains(ownBounding);
     }
 
-    private Result runContainer(String name, ContainerConfig config, ImageConfig image) throws Exception {
+    private RuncBundles.Result runContainer(String name, ContainerConfig config, ImageConfig image) throws Exception {
         String id = "gantry-spec-" + name + "-" + ProcessHandle.current().pid();
-        Path bundle = Files.createDirectories(dir.resolve(name));
-        Path rootfs = Files.createDirectories(bundle.resolve("rootfs"));
-        for (String sub : List.of("bin", "tmp", "proc", "dev", "sys", "etc", "work")) {
-            Files.createDirectories(rootfs.resolve(sub));
-        }
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        Path rootfs = runc.rootfs(name, List.of("tmp", "proc", "dev", "sys", "etc", "work"));
         Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/work:/bin/sh\n");
         Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:1001:\nwheel:x:10:app\n");
         Path pod = Files.createDirectories(dir.resolve(name + "-pod"));
@@ -159,41 +133,13 @@ class OciSpecBuilderRuncIT {
         Files.writeString(pod.resolve("hostname"), "pod\n");
         Files.writeString(pod.resolve("resolv.conf"), "nameserver 10.0.0.10\n");
         Path shm = Files.createDirectories(pod.resolve("shm"));
-        PodFacts facts = new PodFacts("pod-" + name, CGROUP_PARENT, null, null, null, PidMode.CONTAINER, 0, "",
+        PodFacts facts = new PodFacts("pod-" + name, runc.cgroupParent(), null, null, null, PidMode.CONTAINER, 0, "",
                 pod.resolve("hostname"), pod.resolve("hosts"), pod.resolve("resolv.conf"), shm,
                 Map.of());
 
-        RuncFeatures features = new RuncRuntime(RUNC, dir.resolve("state"), Duration.ofSeconds(30))
+        RuncFeatures features = new RuncRuntime(RuncBundles.RUNC, runc.stateRoot(), Duration.ofSeconds(30))
                 .features(Files.readAllLines(Path.of("/proc/sys/kernel/osrelease")).get(0));
         OciSpec spec = new OciSpecBuilder(HostFacts.current(false)).build(id, config, image, facts, rootfs, features);
-        Files.writeString(bundle.resolve("config.json"), OciSpecJson.write(spec));
-
-        started.add(id);
-        return run(List.of(RUNC.toString(), "--root", dir.resolve("state").toString(), "run", "--bundle", bundle.toString(), id));
+        return runc.run(id, rootfs, spec);
     }
-
-    private Result run(List<String> command) throws Exception {
-        Path output = Files.createTempFile(dir, "out", ".txt");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-        // A guard against a hung runc, not a timing assertion.
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            return new Result(-1, Files.readString(output) + "\n(timed out: " + command + ")");
-        }
-        return new Result(process.exitValue(), Files.readString(output));
-    }
-
-    private static void rmdirQuietly(Path cgroup) {
-        try {
-            Files.deleteIfExists(cgroup);
-        } catch (IOException e) {
-            // Not empty or not a directory: leave it.
-        }
-    }
-
-    private record Result(int exitCode, String output) {}
 }
