@@ -161,7 +161,7 @@ public final class RuncRuntime implements OciRuntime {
 
     private Path execFifo(String id) {
         requireId(id);
-        if (id.startsWith(".")) {
+        if (id.equals(".") || id.equals("..")) {
             // runc refuses "." and ".." itself; a path built here must refuse them too
             throw new IllegalArgumentException("not a container id: '" + id + "'");
         }
