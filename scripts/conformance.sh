@@ -46,6 +46,10 @@ fi
 work=$(mktemp -d /tmp/gantry-conformance.XXXXXX)
 # portmap makes shared CNI-HOSTPORT-* chains on first use; remove them afterwards only if this run made them.
 hostport_chains_before=$(iptables -t nat -S CNI-HOSTPORT-DNAT >/dev/null 2>&1 && echo yes || echo no)
+# Containers of pods without a cgroup parent (the README's examples, some critest specs) go under
+# gantryd's default parent /gantry; remove it afterwards, in each hierarchy, only if this run made it.
+gantry_cgroups() { ls -d /sys/fs/cgroup/gantry /sys/fs/cgroup/*/gantry 2>/dev/null || true; }
+gantry_cgroups_before=$(gantry_cgroups)
 mkdir -p "$OUT" "$work"/{registry,net.d,ipam,root,state}
 reg_pid=""; daemon_pid=""
 cleanup() {
@@ -71,6 +75,10 @@ cleanup() {
       iptables -t nat -F "$chain" 2>/dev/null; iptables -t nat -X "$chain" 2>/dev/null
     done
   fi
+  for dir in $(gantry_cgroups); do
+    # rmdir alone, quietly: a cgroup that still holds a process or a child cgroup stays
+    grep -qxF "$dir" <<<"$gantry_cgroups_before" || find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
