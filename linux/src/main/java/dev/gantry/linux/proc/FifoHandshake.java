@@ -4,10 +4,10 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.gantry.common.io.BlockingIo;
 import dev.gantry.linux.fs.ErrnoException;
+import dev.gantry.linux.fs.FileOps;
 import dev.gantry.linux.fs.NativeArgs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +24,6 @@ import java.util.Optional;
  * read(2) would report a false end, so it is read only once poll says so or the writer is gone.
  */
 public final class FifoHandshake {
-
-    private static final int POLL_SLICE_MILLIS = 100;
 
     private FifoHandshake() {}
 
@@ -49,7 +47,7 @@ public final class FifoHandshake {
             try {
                 return await(fd, fifo, writer, timeout);
             } finally {
-                closeQuietly(fd);
+                FileOps.closeQuietly(fd);
             }
         } finally {
             writer.ifPresent(Pidfd::close);
@@ -76,25 +74,14 @@ public final class FifoHandshake {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Memory pollfds = new Memory(16)) {
+            pollfds.setInt(0, fd);
+            pollfds.setShort(4, ProcNatives.POLLIN);
+            pollfds.setInt(8, writer.get().fd());
+            pollfds.setShort(12, ProcNatives.POLLIN);
             while (true) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("interrupted while reading " + fifo);
-                }
-                long leftMillis = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-                int slice = (int) Math.min(leftMillis, POLL_SLICE_MILLIS);
-                pollfds.setInt(0, fd);
-                pollfds.setShort(4, ProcNatives.POLLIN);
-                pollfds.setShort(6, (short) 0);
-                pollfds.setInt(8, writer.get().fd());
-                pollfds.setShort(12, ProcNatives.POLLIN);
-                pollfds.setShort(14, (short) 0);
-                try {
-                    ProcNatives.poll(pollfds, 2, slice);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() != ProcNatives.EINTR) {
-                        throw ErrnoException.of("poll", fifo.toString(), e);
-                    }
-                    continue;
+                if (!SlicedPoll.awaitAny(pollfds, 2, deadline, "reading " + fifo)) {
+                    throw new IOException("the writer (pid " + writer.get().pid() + ") of " + fifo + " neither closed it nor exited within "
+                            + timeout.toMillis() + " ms");
                 }
                 if ((pollfds.getShort(6) & (ProcNatives.POLLIN | ProcNatives.POLLHUP | ProcNatives.POLLERR)) != 0) {
                     if (drain(fd, fifo, word)) {
@@ -103,9 +90,6 @@ public final class FifoHandshake {
                 } else if ((pollfds.getShort(14) & ProcNatives.POLLIN) != 0) {
                     drain(fd, fifo, word); // the writer exited; what it wrote before is still there
                     return word.toByteArray();
-                } else if (leftMillis == 0) {
-                    throw new IOException("the writer (pid " + writer.get().pid() + ") of " + fifo + " neither closed it nor exited within "
-                            + timeout.toMillis() + " ms");
                 }
             }
         }
@@ -131,14 +115,6 @@ public final class FifoHandshake {
                 return true;
             }
             into.write(buffer, 0, (int) n);
-        }
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            ProcNatives.close(fd);
-        } catch (LastErrorException ignored) {
-            // A read-only FIFO has nothing to flush.
         }
     }
 }

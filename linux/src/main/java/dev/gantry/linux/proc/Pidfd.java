@@ -5,7 +5,6 @@ import com.sun.jna.Memory;
 import dev.gantry.common.io.BlockingIo;
 import dev.gantry.linux.fs.ErrnoException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -78,31 +77,10 @@ public final class Pidfd implements Processes.Handle {
     }
 
     private boolean pollExit(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Memory pollfd = new Memory(8)) {
-            while (true) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("interrupted while waiting for pid " + pid + " to exit");
-                }
-                long leftMillis = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
-                // Short slices, so an interrupt is noticed without a signal to wake poll.
-                int slice = (int) Math.min(leftMillis, 100);
-                pollfd.setInt(0, fd);
-                pollfd.setShort(4, ProcNatives.POLLIN);
-                pollfd.setShort(6, (short) 0);
-                try {
-                    if (ProcNatives.poll(pollfd, 1, slice) > 0) {
-                        return true;
-                    }
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() != ProcNatives.EINTR) {
-                        throw ErrnoException.of("poll pidfd", Long.toString(pid), e);
-                    }
-                }
-                if (leftMillis == 0) {
-                    return false;
-                }
-            }
+            pollfd.setInt(0, fd);
+            pollfd.setShort(4, ProcNatives.POLLIN);
+            return SlicedPoll.awaitAny(pollfd, 1, System.nanoTime() + timeout.toNanos(), "waiting for pid " + pid + " to exit");
         }
     }
 
